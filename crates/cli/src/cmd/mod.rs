@@ -1,0 +1,24 @@
+//! One module per command family. Each exposes `Args` (or a `Command` enum) and an
+//! async `run(args, &GlobalOpts) -> anyhow::Result<ExitCode>`.
+
+pub mod inspect;
+pub mod lattice;
+pub mod run;
+pub mod up;
+
+/// Flags every command accepts.
+#[derive(Debug, Clone, clap::Args)]
+pub struct GlobalOpts {
+    /// Saved context to use (see `trellis context list`); default: the current context.
+    #[arg(long, global = true, env = "TRELLIS_CONTEXT")]
+    pub context: Option<String>,
+    /// NATS server URL, overriding the context's.
+    #[arg(long, global = true, env = "TRELLIS_NATS_URL")]
+    pub nats_url: Option<String>,
+    /// Lattice name, overriding the context's (default "default").
+    #[arg(long, global = true, env = "TRELLIS_LATTICE")]
+    pub lattice: Option<String>,
+    /// Print the protocol's JSON instead of tables.
+    #[arg(long, global = true)]
+    pub json: bool,
+}

@@ -1,0 +1,74 @@
+//! `trellis`: the command line of the Trellis workbench.
+//!
+//! A thin layer: every command parses its arguments, makes one or two calls into
+//! `trellis-host`, `trellis-lattice` or `trellis-wit`, and prints the result as a
+//! readable table or, with `--json`, as the protocol's JSON.
+//!
+//! Exit codes: 0 success, 1 the operation failed (the error is printed), 2 bad usage.
+
+mod cmd;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Trellis: a workbench for WebAssembly component lattices.
+#[derive(Debug, Parser)]
+#[command(name = "trellis", version, about, propagate_version = true)]
+struct Cli {
+    #[command(flatten)]
+    global: cmd::GlobalOpts,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Start a host on a lattice (the embedded local lattice unless --nats-url is given).
+    Up(cmd::up::Args),
+    /// Run one component with automatically linked built-in providers (no NATS needed).
+    Run(cmd::run::Args),
+    /// Show the WIT of a component: imports, exports, functions and types.
+    Inspect(cmd::inspect::Args),
+    #[command(flatten)]
+    Lattice(cmd::lattice::Command),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            return ExitCode::from(1);
+        }
+    };
+    let result = runtime.block_on(async move {
+        match cli.command {
+            Command::Up(args) => cmd::up::run(args, &cli.global).await,
+            Command::Run(args) => cmd::run::run(args, &cli.global).await,
+            Command::Inspect(args) => cmd::inspect::run(args, &cli.global).await,
+            Command::Lattice(command) => cmd::lattice::run(command, &cli.global).await,
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {err:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// A closed stdout (for example `trellis logs | head`) is not a failure.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

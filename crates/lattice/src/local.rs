@@ -1,0 +1,535 @@
+//! The embedded local lattice: a `nats-server` child process on loopback.
+//!
+//! Trellis's local mode needs a NATS server with JetStream (links and config live in
+//! JetStream KV). [`LocalNats::start`] finds `nats-server`, writes a config file into the
+//! data directory (loopback only, a free port unless one is asked for, JetStream store in
+//! the data directory so state survives restarts, generated credentials kept beside it),
+//! starts it, and waits until it accepts connections. Dropping the [`LocalNats`] stops
+//! the server; on Linux the child is also tied to this process's life, so a crash of
+//! Trellis does not leave a server behind.
+//!
+//! ```no_run
+//! use trellis_lattice::local::{LocalNats, LocalNatsOptions};
+//!
+//! let nats = LocalNats::start(LocalNatsOptions::new("/tmp/trellis-data/nats")).unwrap();
+//! println!("NATS at {} as {}", nats.url(), nats.user().unwrap_or("anonymous"));
+//! ```
+
+use std::fs;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use rand::distr::{Alphanumeric, SampleString};
+use serde::{Deserialize, Serialize};
+
+/// Environment variable naming the `nats-server` binary to use instead of the one on `PATH`.
+pub const NATS_SERVER_ENV: &str = "TRELLIS_NATS_SERVER";
+
+/// How long a starting server may take to accept connections before we give up.
+const READY_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// How long a stopping server gets to flush JetStream before it is killed.
+const STOP_GRACE: Duration = Duration::from_secs(5);
+
+/// What can go wrong while starting the local lattice's server.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LocalNatsError {
+    /// No `nats-server` binary was found.
+    #[error(
+        "nats-server not found: run scripts/install.sh (it installs nats-server), \
+         put nats-server on PATH, or set {NATS_SERVER_ENV} to its path"
+    )]
+    NotFound,
+    /// The port that was asked for is taken.
+    #[error("port {port} on 127.0.0.1 is already in use: choose another port or stop what holds it")]
+    PortInUse {
+        /// The requested port.
+        port: u16,
+    },
+    /// The server process exited while starting.
+    #[error("nats-server exited while starting ({status}): {log}")]
+    Exited {
+        /// The exit status as text.
+        status: String,
+        /// The last lines the server logged.
+        log: String,
+    },
+    /// The server did not accept connections in time.
+    #[error("nats-server did not accept connections on {addr} within {secs} s")]
+    NotReady {
+        /// Where it should have listened.
+        addr: SocketAddr,
+        /// How long we waited.
+        secs: u64,
+    },
+    /// A file in the data directory could not be read or written.
+    #[error("{action} {path}: {source}")]
+    Io {
+        /// What was being done.
+        action: &'static str,
+        /// The file or directory.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// How to start the local server.
+#[derive(Debug, Clone)]
+pub struct LocalNatsOptions {
+    /// Directory for the config file, the credentials, the log and the JetStream store.
+    pub data_dir: PathBuf,
+    /// Client port on 127.0.0.1; `None` picks a free one.
+    pub port: Option<u16>,
+    /// Enable JetStream (default true).
+    pub jetstream: bool,
+    /// Generate (once) and require a user name and password (default true).
+    pub credentials: bool,
+    /// Also listen for NATS over websocket on this loopback port (no TLS).
+    pub websocket_port: Option<u16>,
+    /// Extra text appended to the server config (auth blocks, TLS, accounts, ...).
+    pub extra_config: Option<String>,
+}
+
+impl LocalNatsOptions {
+    /// Defaults: a free port, JetStream on, generated credentials, no websocket.
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        LocalNatsOptions {
+            data_dir: data_dir.into(),
+            port: None,
+            jetstream: true,
+            credentials: true,
+            websocket_port: None,
+            extra_config: None,
+        }
+    }
+}
+
+/// Credentials generated for the local server, kept in `credentials.json` in its data dir
+/// so that other Trellis processes (the CLI beside the app) can connect too.
+#[derive(Clone, Serialize, Deserialize)]
+struct Credentials {
+    user: String,
+    password: String,
+}
+
+/// A running local `nats-server`; stopped when dropped.
+pub struct LocalNats {
+    options: LocalNatsOptions,
+    binary: PathBuf,
+    port: u16,
+    credentials: Option<Credentials>,
+    child: Option<Child>,
+}
+
+impl std::fmt::Debug for LocalNats {
+    // Written by hand so the password never reaches a log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LocalNats")
+            .field("url", &self.url())
+            .field("data_dir", &self.options.data_dir)
+            .field("user", &self.user())
+            .field("pid", &self.pid())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Finds the `nats-server` binary: `$TRELLIS_NATS_SERVER`, then `PATH`, then Debian's
+/// `/usr/sbin` (not on a normal user's `PATH`).
+pub fn find_nats_server() -> Result<PathBuf, LocalNatsError> {
+    if let Some(path) = std::env::var_os(NATS_SERVER_ENV) {
+        let path = PathBuf::from(path);
+        return if path.is_file() {
+            Ok(path)
+        } else {
+            Err(LocalNatsError::NotFound)
+        };
+    }
+    if let Ok(path) = which::which("nats-server") {
+        return Ok(path);
+    }
+    let debian = Path::new("/usr/sbin/nats-server");
+    if debian.is_file() {
+        return Ok(debian.to_path_buf());
+    }
+    Err(LocalNatsError::NotFound)
+}
+
+impl LocalNats {
+    /// Starts the server and waits until it accepts connections.
+    pub fn start(options: LocalNatsOptions) -> Result<LocalNats, LocalNatsError> {
+        let binary = find_nats_server()?;
+        create_dir(&options.data_dir)?;
+        let credentials = if options.credentials {
+            Some(load_or_create_credentials(&options.data_dir)?)
+        } else {
+            None
+        };
+        let mut nats = LocalNats {
+            options,
+            binary,
+            port: 0,
+            credentials,
+            child: None,
+        };
+        nats.launch()?;
+        Ok(nats)
+    }
+
+    /// The client URL, `nats://127.0.0.1:<port>`.
+    pub fn url(&self) -> String {
+        format!("nats://127.0.0.1:{}", self.port)
+    }
+
+    /// The websocket URL, when a websocket port was asked for.
+    pub fn websocket_url(&self) -> Option<String> {
+        self.options
+            .websocket_port
+            .map(|port| format!("ws://127.0.0.1:{port}"))
+    }
+
+    /// The client port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The generated user name, when credentials are on.
+    pub fn user(&self) -> Option<&str> {
+        self.credentials.as_ref().map(|c| c.user.as_str())
+    }
+
+    /// The generated password, when credentials are on.
+    pub fn password(&self) -> Option<&str> {
+        self.credentials.as_ref().map(|c| c.password.as_str())
+    }
+
+    /// The data directory (config, credentials, log, JetStream store).
+    pub fn data_dir(&self) -> &Path {
+        &self.options.data_dir
+    }
+
+    /// The server's process id while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
+    /// Stops the server (gracefully, so JetStream flushes) and starts it again on the same
+    /// port with the same store. Clients reconnect on their own.
+    pub fn restart(&mut self) -> Result<(), LocalNatsError> {
+        self.stop_child();
+        self.launch()
+    }
+
+    /// Stops the server now; dropping does the same.
+    pub fn stop(mut self) {
+        self.stop_child();
+    }
+
+    /// Writes the config and starts the process, retrying on a lost free-port race.
+    fn launch(&mut self) -> Result<(), LocalNatsError> {
+        const ATTEMPTS: usize = 3;
+        let mut last_error = None;
+        for _ in 0..ATTEMPTS {
+            let port = match (self.port, self.options.port) {
+                (0, None) => free_port()?,
+                (0, Some(port)) => {
+                    if TcpListener::bind(("127.0.0.1", port)).is_err() {
+                        return Err(LocalNatsError::PortInUse { port });
+                    }
+                    port
+                }
+                (port, _) => port,
+            };
+            match self.spawn_on(port) {
+                Ok(child) => {
+                    self.port = port;
+                    self.child = Some(child);
+                    return Ok(());
+                }
+                // Someone took the free port between our probe and the server's bind.
+                Err(err @ LocalNatsError::Exited { .. })
+                    if self.options.port.is_none() && self.port == 0 =>
+                {
+                    last_error = Some(err);
+                }
+                Err(err) => return Err(err),
+            }
+        }
+        Err(last_error.expect("at least one attempt was made"))
+    }
+
+    fn spawn_on(&self, port: u16) -> Result<Child, LocalNatsError> {
+        let dir = &self.options.data_dir;
+        let config_path = dir.join("nats.conf");
+        write_file(&config_path, &self.config_text(port))?;
+        let log_path = dir.join("nats-server.log");
+        let log = fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log_path)
+            .map_err(|source| LocalNatsError::Io {
+                action: "cannot open",
+                path: log_path.clone(),
+                source,
+            })?;
+        let log_start = log.metadata().map(|m| m.len()).unwrap_or(0);
+        let log_err = log.try_clone().map_err(|source| LocalNatsError::Io {
+            action: "cannot open",
+            path: log_path.clone(),
+            source,
+        })?;
+
+        let mut command = Command::new(&self.binary);
+        command
+            .arg("-c")
+            .arg(&config_path)
+            .stdin(Stdio::null())
+            .stdout(log)
+            .stderr(log_err);
+        tie_to_parent(&mut command);
+        let mut child = command.spawn().map_err(|source| LocalNatsError::Io {
+            action: "cannot start",
+            path: self.binary.clone(),
+            source,
+        })?;
+
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        let deadline = Instant::now() + READY_TIMEOUT;
+        loop {
+            if let Ok(Some(status)) = child.try_wait() {
+                return Err(LocalNatsError::Exited {
+                    status: status.to_string(),
+                    log: log_tail(&log_path, log_start),
+                });
+            }
+            if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+                return Ok(child);
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(LocalNatsError::NotReady {
+                    addr,
+                    secs: READY_TIMEOUT.as_secs(),
+                });
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
+    /// The server config. Everything listens on loopback only.
+    fn config_text(&self, port: u16) -> String {
+        let dir = &self.options.data_dir;
+        let mut text = format!(
+            "# Written by Trellis at every start; edits are overwritten.\n\
+             listen: \"127.0.0.1:{port}\"\n\
+             server_name: \"trellis-local\"\n\
+             max_payload: 8MB\n"
+        );
+        if self.options.jetstream {
+            text.push_str(&format!(
+                "jetstream {{\n  store_dir: {}\n}}\n",
+                quote(&dir.join("jetstream"))
+            ));
+        }
+        if let Some(creds) = &self.credentials {
+            text.push_str(&format!(
+                "authorization {{\n  user: {}\n  password: {}\n}}\n",
+                quote_str(&creds.user),
+                quote_str(&creds.password)
+            ));
+        }
+        if let Some(ws) = self.options.websocket_port {
+            text.push_str(&format!(
+                "websocket {{\n  listen: \"127.0.0.1:{ws}\"\n  no_tls: true\n}}\n"
+            ));
+        }
+        if let Some(extra) = &self.options.extra_config {
+            text.push_str(extra);
+            text.push('\n');
+        }
+        text
+    }
+
+    fn stop_child(&mut self) {
+        let Some(mut child) = self.child.take() else {
+            return;
+        };
+        // SIGTERM first: nats-server then shuts JetStream down cleanly.
+        #[cfg(unix)]
+        {
+            // SAFETY: kill(2) with a pid we own and a valid signal number has no memory effects.
+            unsafe {
+                libc::kill(child.id() as libc::pid_t, libc::SIGTERM);
+            }
+            let deadline = Instant::now() + STOP_GRACE;
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = child.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+}
+
+impl Drop for LocalNats {
+    fn drop(&mut self) {
+        self.stop_child();
+    }
+}
+
+/// Asks the kernel to kill the child when this process dies, so a crashed or killed
+/// Trellis never leaves an orphaned server holding the JetStream store.
+fn tie_to_parent(command: &mut Command) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: prctl(PR_SET_PDEATHSIG) is async-signal-safe and touches no memory of ours.
+        unsafe {
+            command.pre_exec(|| {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) == -1 {
+                    return Err(io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = command;
+}
+
+fn free_port() -> Result<u16, LocalNatsError> {
+    let listener = TcpListener::bind(("127.0.0.1", 0)).map_err(|source| LocalNatsError::Io {
+        action: "cannot find a free port on",
+        path: PathBuf::from("127.0.0.1"),
+        source,
+    })?;
+    listener
+        .local_addr()
+        .map(|addr| addr.port())
+        .map_err(|source| LocalNatsError::Io {
+            action: "cannot find a free port on",
+            path: PathBuf::from("127.0.0.1"),
+            source,
+        })
+}
+
+fn load_or_create_credentials(dir: &Path) -> Result<Credentials, LocalNatsError> {
+    let path = dir.join("credentials.json");
+    if let Ok(text) = fs::read_to_string(&path) {
+        if let Ok(creds) = serde_json::from_str::<Credentials>(&text) {
+            return Ok(creds);
+        }
+    }
+    let creds = Credentials {
+        user: "trellis".to_owned(),
+        password: Alphanumeric.sample_string(&mut rand::rng(), 32),
+    };
+    let text = serde_json::to_string_pretty(&creds).expect("credentials serialise");
+    write_file(&path, &text)?;
+    restrict_permissions(&path);
+    Ok(creds)
+}
+
+/// The credentials file is for this user only.
+fn restrict_permissions(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = fs::set_permissions(path, fs::Permissions::from_mode(0o600));
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+fn create_dir(dir: &Path) -> Result<(), LocalNatsError> {
+    fs::create_dir_all(dir).map_err(|source| LocalNatsError::Io {
+        action: "cannot create",
+        path: dir.to_path_buf(),
+        source,
+    })
+}
+
+fn write_file(path: &Path, text: &str) -> Result<(), LocalNatsError> {
+    fs::write(path, text).map_err(|source| LocalNatsError::Io {
+        action: "cannot write",
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// The last few lines the server wrote since `start`, to explain an early exit.
+fn log_tail(path: &Path, start: u64) -> String {
+    let mut text = String::new();
+    if let Ok(mut file) = fs::File::open(path) {
+        let _ = file.seek(SeekFrom::Start(start));
+        let _ = file.read_to_string(&mut text);
+    }
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let tail = lines[lines.len().saturating_sub(3)..].join(" | ");
+    if tail.is_empty() {
+        "no output".to_owned()
+    } else {
+        tail
+    }
+}
+
+fn quote(path: &Path) -> String {
+    quote_str(&path.to_string_lossy())
+}
+
+/// NATS config strings: double-quoted, with quotes and backslashes escaped.
+fn quote_str(value: &str) -> String {
+    format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_is_loopback_only_and_quotes_values() {
+        let nats = LocalNats {
+            options: LocalNatsOptions {
+                websocket_port: Some(9001),
+                ..LocalNatsOptions::new("/data/with \"quote\"")
+            },
+            binary: PathBuf::from("nats-server"),
+            port: 4333,
+            credentials: Some(Credentials {
+                user: "trellis".into(),
+                password: "p\"w".into(),
+            }),
+            child: None,
+        };
+        let text = nats.config_text(4333);
+        assert!(text.contains("listen: \"127.0.0.1:4333\""));
+        assert!(text.contains("listen: \"127.0.0.1:9001\""));
+        assert!(text.contains("store_dir: \"/data/with \\\"quote\\\"/jetstream\""));
+        assert!(text.contains("password: \"p\\\"w\""));
+        assert!(!text.contains("0.0.0.0"));
+    }
+
+    #[test]
+    fn debug_hides_the_password() {
+        let nats = LocalNats {
+            options: LocalNatsOptions::new("/d"),
+            binary: PathBuf::from("nats-server"),
+            port: 1,
+            credentials: Some(Credentials {
+                user: "trellis".into(),
+                password: "sekrit".into(),
+            }),
+            child: None,
+        };
+        assert!(!format!("{nats:?}").contains("sekrit"));
+    }
+}

@@ -1,0 +1,310 @@
+//! Fixture components built at test time from WAT + WIT.
+//!
+//! Each fixture is a hand-written core module (WAT, legacy wit-component name mangling)
+//! plus the WIT world it implements; [`component`] embeds the world's metadata and
+//! encodes a real component with `wit-component`. Building one takes milliseconds, and
+//! the result runs in any WASI 0.2 host (wasmtime, Trellis).
+//!
+//! The WASI WIT used here is the 0.2.12 set vendored in `crates/testkit/wit/deps`
+//! (copied from wasmtime-wasi-http 48.0.8, the version our host implements).
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use wit_component::{ComponentEncoder, StringEncoding};
+use wit_parser::Resolve;
+
+/// Where a fixture's WIT comes from.
+pub enum WitSource<'a> {
+    /// Self-contained WIT text (no dependencies).
+    Text(&'a str),
+    /// WIT text whose package may use the vendored WASI 0.2.12 packages.
+    WithWasi(&'a str),
+}
+
+/// Builds a component from a WIT world and a core module in WAT.
+pub fn component(wit: WitSource<'_>, world: &str, wat_source: &str) -> anyhow::Result<Vec<u8>> {
+    let mut resolve = Resolve::default();
+    let package = match wit {
+        WitSource::Text(text) => resolve
+            .push_str("fixture.wit", text)
+            .context("parsing the fixture's WIT")?,
+        WitSource::WithWasi(text) => {
+            resolve
+                .push_dir(wasi_wit_dir())
+                .context("loading the vendored WASI WIT")?;
+            resolve
+                .push_str("fixture.wit", text)
+                .context("parsing the fixture's WIT")?
+        }
+    };
+    let world = resolve
+        .select_world(&[package], Some(world))
+        .with_context(|| format!("selecting world {world}"))?;
+    let mut module = wat::parse_str(wat_source).context("parsing the fixture's WAT")?;
+    // `false`: keep full versions such as wasi:http/types@0.2.12 in import names.
+    wit_component::embed_component_metadata(
+        &mut module,
+        &resolve,
+        world,
+        StringEncoding::UTF8,
+        false,
+    )
+    .context("embedding component metadata")?;
+    ComponentEncoder::default()
+        .validate(true)
+        .module(&module)
+        .context("reading the core module")?
+        .encode()
+        .context("encoding the component")
+}
+
+/// The directory holding the vendored WASI 0.2.12 WIT (a `deps`-style folder).
+fn wasi_wit_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("wit")
+}
+
+/// The WASI version the fixtures import.
+pub const WASI_VERSION: &str = "0.2.12";
+
+/// World of [`demo`]: an imported `log` function and two exports.
+pub const DEMO_WIT: &str = r#"
+package trellis:demo;
+
+world demo {
+  import log: func(msg: string);
+  export add: func(a: u32, b: u32) -> u32;
+  export greet: func(name: string) -> string;
+}
+"#;
+
+/// A tiny component: `add(a, b)`, `greet(name)` (which calls the imported `log(name)`
+/// and returns "Hello, NAME!").
+pub fn demo() -> anyhow::Result<Vec<u8>> {
+    let wat = DEMO_WAT.replace("BUMP_ALLOCATOR", BUMP_ALLOCATOR);
+    component(WitSource::Text(DEMO_WIT), "demo", &wat)
+}
+
+const DEMO_WAT: &str = r#"
+(module
+  (import "$root" "log" (func $log (param i32 i32)))
+  (memory (export "memory") 1)
+  (global $heap (mut i32) (i32.const 1024))
+  (data (i32.const 16) "Hello, ")
+  BUMP_ALLOCATOR
+  (func (export "add") (param i32 i32) (result i32)
+    (i32.add (local.get 0) (local.get 1)))
+  ;; greet returns a pointer to (ptr, len) because a string does not fit one flat value.
+  (func (export "greet") (param $ptr i32) (param $len i32) (result i32)
+    (local $out i32) (local $total i32) (local $ret i32)
+    (call $log (local.get $ptr) (local.get $len))
+    (local.set $total (i32.add (local.get $len) (i32.const 8)))
+    (local.set $out (call $realloc (i32.const 0) (i32.const 0) (i32.const 1) (local.get $total)))
+    (memory.copy (local.get $out) (i32.const 16) (i32.const 7))
+    (memory.copy (i32.add (local.get $out) (i32.const 7)) (local.get $ptr) (local.get $len))
+    (i32.store8 (i32.add (local.get $out) (i32.add (local.get $len) (i32.const 7))) (i32.const 33))
+    (local.set $ret (call $realloc (i32.const 0) (i32.const 0) (i32.const 4) (i32.const 8)))
+    (i32.store (local.get $ret) (local.get $out))
+    (i32.store offset=4 (local.get $ret) (local.get $total))
+    (local.get $ret))
+  (func (export "cabi_post_greet") (param i32)
+    (global.set $heap (i32.const 1024)))
+)
+"#;
+
+/// A bump allocator exported as `cabi_realloc`, shared by the fixtures that take strings.
+const BUMP_ALLOCATOR: &str = r#"
+  (func $realloc (export "cabi_realloc")
+        (param $old i32) (param $old_size i32) (param $align i32) (param $new_size i32)
+        (result i32)
+    (local $ret i32)
+    (local.set $ret
+      (i32.and
+        (i32.add (global.get $heap) (i32.sub (local.get $align) (i32.const 1)))
+        (i32.sub (i32.const 0) (local.get $align))))
+    (global.set $heap (i32.add (local.get $ret) (local.get $new_size)))
+    (block $ok
+      (br_if $ok (i32.le_u (global.get $heap)
+                           (i32.mul (memory.size) (i32.const 65536))))
+      (br_if $ok (i32.ne (i32.const -1)
+        (memory.grow (i32.add (i32.const 1)
+          (i32.shr_u (i32.sub (global.get $heap)
+                              (i32.mul (memory.size) (i32.const 65536)))
+                     (i32.const 16))))))
+      unreachable)
+    (if (local.get $old)
+      (then (memory.copy (local.get $ret) (local.get $old) (local.get $old_size))))
+    (local.get $ret))
+"#;
+
+/// World of [`http_hello`].
+pub const HTTP_HELLO_WIT: &str = r#"
+package trellis:fixtures;
+
+world http-hello {
+  export wasi:http/incoming-handler@0.2.12;
+}
+"#;
+
+/// A `wasi:http/incoming-handler` component. It answers 200 with
+/// `GREETING path=<path-with-query>\n` (GREETING = "Hello from a hand-written WAT
+/// component!"), except that a path starting with `/trap` traps and one starting with
+/// `/loop` never returns (for deadline tests).
+pub fn http_hello() -> anyhow::Result<Vec<u8>> {
+    http_hello_with_greeting("Hello from a hand-written WAT component!")
+}
+
+/// [`http_hello`] with another greeting (at most 200 bytes), e.g. to tell two versions
+/// apart in hot-reload tests.
+pub fn http_hello_with_greeting(greeting: &str) -> anyhow::Result<Vec<u8>> {
+    anyhow::ensure!(greeting.len() <= 200, "greeting too long for the fixture");
+    let escaped: String = greeting
+        .bytes()
+        .map(|b| format!("\\{b:02x}"))
+        .collect::<String>();
+    let prefix = format!("{escaped}\\20path=");
+    let prefix_len = greeting.len() + " path=".len();
+    let wat = HTTP_HELLO_WAT
+        .replace("GREETING_DATA", &prefix)
+        .replace("GREETING_LEN", &prefix_len.to_string())
+        .replace("WASI", WASI_VERSION)
+        .replace("BUMP_ALLOCATOR", BUMP_ALLOCATOR);
+    component(WitSource::WithWasi(HTTP_HELLO_WIT), "http-hello", &wat)
+}
+
+const HTTP_HELLO_WAT: &str = r#"
+(module
+  (import "wasi:http/types@WASI" "[method]incoming-request.path-with-query"
+    (func $path_with_query (param i32 i32)))
+  (import "wasi:http/types@WASI" "[resource-drop]incoming-request"
+    (func $drop_request (param i32)))
+  (import "wasi:http/types@WASI" "[constructor]fields" (func $new_fields (result i32)))
+  (import "wasi:http/types@WASI" "[constructor]outgoing-response"
+    (func $new_response (param i32) (result i32)))
+  (import "wasi:http/types@WASI" "[method]outgoing-response.body"
+    (func $response_body (param i32 i32)))
+  (import "wasi:http/types@WASI" "[static]response-outparam.set"
+    (func $outparam_set (param i32 i32 i32 i32 i64 i32 i32 i32 i32)))
+  (import "wasi:http/types@WASI" "[method]outgoing-body.write"
+    (func $body_write (param i32 i32)))
+  (import "wasi:http/types@WASI" "[static]outgoing-body.finish"
+    (func $body_finish (param i32 i32 i32 i32)))
+  (import "wasi:io/streams@WASI" "[method]output-stream.blocking-write-and-flush"
+    (func $write_flush (param i32 i32 i32 i32)))
+  (import "wasi:io/streams@WASI" "[resource-drop]output-stream"
+    (func $drop_stream (param i32)))
+
+  (memory (export "memory") 1)
+  (global $heap (mut i32) (i32.const 1024))
+  (data (i32.const 256) "GREETING_DATA")
+  (data (i32.const 512) "\n")
+  BUMP_ALLOCATOR
+
+  (func (export "wasi:http/incoming-handler@WASI#handle") (param $req i32) (param $outparam i32)
+    (local $resp i32) (local $body i32) (local $stream i32) (local $path i32)
+    ;; option<string> at 32: discriminant @32, ptr @36, len @40
+    (call $path_with_query (local.get $req) (i32.const 32))
+    (if (i32.and (i32.load8_u (i32.const 32)) (i32.ge_u (i32.load (i32.const 40)) (i32.const 5)))
+      (then
+        (local.set $path (i32.load (i32.load (i32.const 36))))
+        ;; "/tra" little-endian: trap on purpose
+        (if (i32.eq (local.get $path) (i32.const 0x6172742f)) (then unreachable))
+        ;; "/loo" little-endian: spin until the host's deadline interrupts us
+        (if (i32.eq (local.get $path) (i32.const 0x6f6f6c2f))
+          (then (loop $forever (br $forever))))))
+    (local.set $resp (call $new_response (call $new_fields)))
+    ;; result<own<outgoing-body>> at 48: discriminant @48, handle @52
+    (call $response_body (local.get $resp) (i32.const 48))
+    (local.set $body (i32.load (i32.const 52)))
+    (call $outparam_set (local.get $outparam) (i32.const 0) (local.get $resp)
+      (i32.const 0) (i64.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0))
+    ;; result<own<output-stream>> at 56: discriminant @56, handle @60
+    (call $body_write (local.get $body) (i32.const 56))
+    (local.set $stream (i32.load (i32.const 60)))
+    (call $write_flush (local.get $stream) (i32.const 256) (i32.const GREETING_LEN) (i32.const 64))
+    (if (i32.load8_u (i32.const 32))
+      (then (call $write_flush (local.get $stream)
+              (i32.load (i32.const 36)) (i32.load (i32.const 40)) (i32.const 64))))
+    (call $write_flush (local.get $stream) (i32.const 512) (i32.const 1) (i32.const 64))
+    (call $drop_stream (local.get $stream))
+    (call $body_finish (local.get $body) (i32.const 0) (i32.const 0) (i32.const 72))
+    (call $drop_request (local.get $req))
+    (global.set $heap (i32.const 1024)))
+)
+"#;
+
+/// World of [`cli_hello`].
+pub const CLI_HELLO_WIT: &str = r#"
+package trellis:cli-fixture;
+
+world hello-cli {
+  import wasi:cli/stdout@0.2.12;
+  import wasi:io/streams@0.2.12;
+  export wasi:cli/run@0.2.12;
+}
+"#;
+
+/// A `wasi:cli/run` command that prints "Hello from a hand-written WAT component!\n".
+pub fn cli_hello() -> anyhow::Result<Vec<u8>> {
+    let wat = CLI_HELLO_WAT.replace("WASI", WASI_VERSION);
+    component(WitSource::WithWasi(CLI_HELLO_WIT), "hello-cli", &wat)
+}
+
+const CLI_HELLO_WAT: &str = r#"
+(module
+  (import "wasi:cli/stdout@WASI" "get-stdout" (func $get_stdout (result i32)))
+  (import "wasi:io/streams@WASI" "[method]output-stream.blocking-write-and-flush"
+    (func $write_flush (param i32 i32 i32 i32)))
+  (import "wasi:io/streams@WASI" "[resource-drop]output-stream"
+    (func $drop_stream (param i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 64) "Hello from a hand-written WAT component!\n")
+  ;; Nothing is allocated by the host for this world, but memory users must export it.
+  (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32)
+    (i32.const 4096))
+  (func (export "wasi:cli/run@WASI#run") (result i32)
+    (local $out i32)
+    (local.set $out (call $get_stdout))
+    (call $write_flush (local.get $out) (i32.const 64) (i32.const 41) (i32.const 16))
+    (call $drop_stream (local.get $out))
+    ;; result discriminant written at 16: 0 = ok
+    (i32.load8_u (i32.const 16)))
+)
+"#;
+
+/// A valid core module that is not a component (for "wrap it first" errors).
+pub fn core_module() -> anyhow::Result<Vec<u8>> {
+    wat::parse_str(r#"(module (func (export "f") (result i32) (i32.const 1)))"#)
+        .context("parsing the core module")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn is_component(bytes: &[u8]) -> bool {
+        // Component preamble: magic, then version 0x0d with layer 1.
+        bytes.len() > 8 && &bytes[..4] == b"\0asm" && bytes[4..8] == [0x0d, 0x00, 0x01, 0x00]
+    }
+
+    #[test]
+    fn fixtures_encode_as_components() {
+        for (name, bytes) in [
+            ("demo", demo().unwrap()),
+            ("http_hello", http_hello().unwrap()),
+            ("cli_hello", cli_hello().unwrap()),
+            ("greeting", http_hello_with_greeting("v2").unwrap()),
+        ] {
+            assert!(is_component(&bytes), "{name} is not a component");
+        }
+        assert!(!is_component(&core_module().unwrap()));
+    }
+
+    #[test]
+    fn greeting_changes_the_bytes() {
+        assert_ne!(
+            http_hello_with_greeting("one").unwrap(),
+            http_hello_with_greeting("two").unwrap()
+        );
+    }
+}

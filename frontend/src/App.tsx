@@ -1,0 +1,88 @@
+import { useMemo, useState } from "react";
+import { ReactFlowProvider } from "@xyflow/react";
+import { GraphCanvas } from "./graph/GraphCanvas";
+import { graphFromHosts } from "./graph/model";
+import { Inspector } from "./inspector/Inspector";
+import { useLattice } from "./lattice/useLattice";
+import { Dock } from "./shell/Dock";
+import { Sidebar } from "./shell/Sidebar";
+import { TopBar } from "./shell/TopBar";
+import type { LatticeView } from "./lattice/useLattice";
+
+export function App() {
+  const lattice = useLattice();
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const localHostId = lattice.status?.local_host_id ?? null;
+  const model = useMemo(
+    () => graphFromHosts(lattice.hosts, lattice.hostsAt, localHostId),
+    [lattice.hosts, lattice.hostsAt, localHostId],
+  );
+  const selected = model.nodes.find((n) => n.id === selectedId) ?? null;
+
+  return (
+    <div className="app">
+      <TopBar
+        status={lattice.status}
+        hostCount={model.nodes.length}
+        refreshing={lattice.refreshing}
+        onRefresh={lattice.refresh}
+      />
+      <Sidebar status={lattice.status} />
+      <main className="canvas">
+        <ReactFlowProvider>
+          <GraphCanvas model={model} selectedId={selectedId} onSelect={setSelectedId} />
+        </ReactFlowProvider>
+        <CanvasNotice lattice={lattice} empty={model.nodes.length === 0} />
+      </main>
+      <Inspector node={selected} />
+      <Dock />
+    </div>
+  );
+}
+
+/** What the canvas says when it has nothing (or something wrong) to show. */
+function CanvasNotice({ lattice, empty }: { lattice: LatticeView; empty: boolean }) {
+  const status = lattice.status;
+  if (status?.state === "failed" && status.error) {
+    return (
+      <div className="notice notice--error" role="alert" data-testid="lattice-error">
+        <div className="notice__title">The local lattice could not start</div>
+        <div className="notice__body">{status.error.message}</div>
+        <div className="notice__code mono">{status.error.code}</div>
+      </div>
+    );
+  }
+  if (lattice.hostsError && empty) {
+    return (
+      <div className="notice notice--error" role="alert">
+        <div className="notice__title">Could not list hosts</div>
+        <div className="notice__body">{lattice.hostsError.message}</div>
+      </div>
+    );
+  }
+  if (!empty) return null;
+  if (!status || status.state === "starting") {
+    return (
+      <div className="notice">
+        <div className="spinner" aria-hidden />
+        <div className="notice__title">Starting the local lattice…</div>
+        <div className="notice__body muted">{status?.detail ?? "launching"}</div>
+      </div>
+    );
+  }
+  if (status.state === "connected") {
+    return (
+      <div className="notice">
+        <div className="spinner" aria-hidden />
+        <div className="notice__title">Looking for hosts…</div>
+        <div className="notice__body muted">pinging lattice {status.lattice}</div>
+      </div>
+    );
+  }
+  return (
+    <div className="notice">
+      <div className="notice__title">{status.state}</div>
+      <div className="notice__body muted">{status.detail ?? ""}</div>
+    </div>
+  );
+}

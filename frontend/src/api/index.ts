@@ -1,0 +1,82 @@
+// The only module that talks to the Rust side: typed wrappers over `invoke` and `listen`.
+import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import {
+  ErrorCode,
+  type CloudEvent,
+  type CommandErrorPayload,
+  type ErrorCodeValue,
+  type Host,
+  type LatticeStatus,
+  type LogRecord,
+} from "./types";
+
+export * from "./types";
+
+/** Event names the backend emits; keep in step with `src-tauri/src/forward.rs`. */
+export const EventName = {
+  Status: "trellis://status",
+  Log: "trellis://log",
+  LatticeEvent: "trellis://lattice-event",
+} as const;
+
+/** A command failed; `code` says how, `message` is fit to show to the user. */
+export class ApiError extends Error {
+  readonly code: ErrorCodeValue;
+
+  constructor(code: ErrorCodeValue, message: string) {
+    super(message);
+    this.name = "ApiError";
+    this.code = code;
+  }
+}
+
+/** Turns whatever `invoke` rejected with into an `ApiError`. */
+export function toApiError(raw: unknown): ApiError {
+  if (raw instanceof ApiError) return raw;
+  if (isErrorPayload(raw)) return new ApiError(raw.code, raw.message);
+  if (raw instanceof Error) return new ApiError(ErrorCode.Internal, raw.message);
+  return new ApiError(ErrorCode.Internal, String(raw));
+}
+
+function isErrorPayload(raw: unknown): raw is CommandErrorPayload {
+  return (
+    typeof raw === "object" &&
+    raw !== null &&
+    typeof (raw as CommandErrorPayload).code === "string" &&
+    typeof (raw as CommandErrorPayload).message === "string"
+  );
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (raw) {
+    throw toApiError(raw);
+  }
+}
+
+/** The state of the lattice connection (never fails). */
+export function latticeStatus(): Promise<LatticeStatus> {
+  return call<LatticeStatus>("lattice_status");
+}
+
+/** Hosts that answered `host.ping` on the current lattice. */
+export function listHosts(): Promise<Host[]> {
+  return call<Host[]>("list_hosts");
+}
+
+/** Calls `handler` for every status change. */
+export function onStatus(handler: (status: LatticeStatus) => void): Promise<UnlistenFn> {
+  return listen<LatticeStatus>(EventName.Status, (e) => handler(e.payload));
+}
+
+/** Calls `handler` for every log line from the lattice's hosts. */
+export function onLog(handler: (record: LogRecord) => void): Promise<UnlistenFn> {
+  return listen<LogRecord>(EventName.Log, (e) => handler(e.payload));
+}
+
+/** Calls `handler` for every lattice event (CloudEvents envelope). */
+export function onLatticeEvent(handler: (event: CloudEvent) => void): Promise<UnlistenFn> {
+  return listen<CloudEvent>(EventName.LatticeEvent, (e) => handler(e.payload));
+}

@@ -1,0 +1,39 @@
+import type { LatticeStatus } from "../api";
+
+interface Props {
+  status: LatticeStatus | null;
+}
+
+export function Sidebar({ status }: Props) {
+  return (
+    <nav className="sidebar panel">
+      <h2 className="panel__title">Contexts</h2>
+      <ul className="tree">
+        <li className="tree__item tree__item--active">
+          <span className={`conn__dot conn--${status?.state ?? "starting"}`} />
+          <span>{status?.context ?? "local"}</span>
+          <ul className="tree">
+            <li className="tree__item tree__item--child mono">{status?.lattice ?? "default"}</li>
+          </ul>
+        </li>
+      </ul>
+      <h2 className="panel__title">Palette</h2>
+      <ul className="palette">
+        <li className="palette__item palette__item--disabled" title="coming soon">
+          <span className="palette__icon">▣</span> Components
+        </li>
+        <li className="palette__item palette__item--disabled" title="coming soon">
+          <span className="palette__icon">⬡</span> Built-in providers
+        </li>
+        <li className="palette__item palette__item--disabled" title="coming soon">
+          <span className="palette__icon">＋</span> Open .wasm…
+        </li>
+      </ul>
+      {status?.nats_url && (
+        <div className="sidebar__footer muted mono" title="NATS server of this context">
+          {status.nats_url}
+        </div>
+      )}
+    </nav>
+  );
+}

@@ -1,0 +1,61 @@
+import type { LatticeStatus } from "../api";
+
+interface Props {
+  status: LatticeStatus | null;
+  hostCount: number;
+  refreshing: boolean;
+  onRefresh: () => void;
+}
+
+const STATE_LABEL: Record<string, string> = {
+  starting: "starting",
+  connected: "connected",
+  reconnecting: "reconnecting",
+  disconnected: "disconnected",
+  failed: "failed",
+};
+
+export function TopBar({ status, hostCount, refreshing, onRefresh }: Props) {
+  const state = status?.state ?? "starting";
+  return (
+    <header className="topbar">
+      <div className="brand">
+        <span className="brand__mark" aria-hidden>
+          ⌗
+        </span>
+        Trellis
+      </div>
+      <div className="topbar__group">
+        <span className="field">
+          <span className="field__label">context</span>
+          <span className="field__value" data-testid="context">
+            {status?.context ?? "local"}
+          </span>
+        </span>
+        <span className="field">
+          <span className="field__label">lattice</span>
+          <span className="field__value mono" data-testid="lattice">
+            {status?.lattice ?? "…"}
+          </span>
+        </span>
+        <span className={`conn conn--${state}`} data-testid="connection-state" title={status?.nats_url ?? ""}>
+          <span className="conn__dot" />
+          {STATE_LABEL[state] ?? state}
+        </span>
+        <span className="field">
+          <span className="field__label">hosts</span>
+          <span className="field__value">{hostCount}</span>
+        </span>
+      </div>
+      <button
+        type="button"
+        className="btn"
+        onClick={onRefresh}
+        disabled={state !== "connected" || refreshing}
+        title="Ping hosts now"
+      >
+        {refreshing ? "Pinging…" : "Refresh"}
+      </button>
+    </header>
+  );
+}

@@ -45,7 +45,9 @@ pub enum LocalNatsError {
     )]
     NotFound,
     /// The port that was asked for is taken.
-    #[error("port {port} on 127.0.0.1 is already in use: choose another port or stop what holds it")]
+    #[error(
+        "port {port} on 127.0.0.1 is already in use: choose another port or stop what holds it"
+    )]
     PortInUse {
         /// The requested port.
         port: u16,

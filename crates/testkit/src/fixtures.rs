@@ -30,9 +30,13 @@ pub fn component(wit: WitSource<'_>, world: &str, wat_source: &str) -> anyhow::R
             .push_str("fixture.wit", text)
             .context("parsing the fixture's WIT")?,
         WitSource::WithWasi(text) => {
-            resolve
-                .push_dir(wasi_wit_dir())
-                .context("loading the vendored WASI WIT")?;
+            // Each file is one WASI package; push them dependencies first.
+            for name in WASI_PACKAGES {
+                let path = wasi_wit_dir().join(format!("{name}.wit"));
+                resolve
+                    .push_file(&path)
+                    .with_context(|| format!("loading vendored WIT {}", path.display()))?;
+            }
             resolve
                 .push_str("fixture.wit", text)
                 .context("parsing the fixture's WIT")?
@@ -59,10 +63,21 @@ pub fn component(wit: WitSource<'_>, world: &str, wat_source: &str) -> anyhow::R
         .context("encoding the component")
 }
 
-/// The directory holding the vendored WASI 0.2.12 WIT (a `deps`-style folder).
+/// The directory holding the vendored WASI 0.2.12 WIT, one file per package.
 fn wasi_wit_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("wit")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("wit/deps")
 }
+
+/// The vendored WASI packages in dependency order.
+const WASI_PACKAGES: [&str; 7] = [
+    "io",
+    "clocks",
+    "random",
+    "filesystem",
+    "sockets",
+    "cli",
+    "http",
+];
 
 /// The WASI version the fixtures import.
 pub const WASI_VERSION: &str = "0.2.12";

@@ -10,10 +10,9 @@
 //! let nats = trellis_testkit::NatsServer::start()?;
 //! let client = nats.client().await?;
 //! client.publish("hello", "world".into()).await?;
-//! let component = trellis_testkit::fixtures::http_hello()?;
-//! assert!(wasmparser_is_component(&component));
+//! let component: Vec<u8> = trellis_testkit::fixtures::http_hello()?;
+//! std::fs::write("/tmp/hello.wasm", component)?;
 //! # Ok(()) }
-//! # fn wasmparser_is_component(_: &[u8]) -> bool { true }
 //! ```
 
 pub mod fixtures;

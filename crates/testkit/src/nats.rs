@@ -66,7 +66,9 @@ impl NatsServer {
 
     /// Stops and starts the server on the same port with the same store.
     pub fn restart(&mut self) -> anyhow::Result<()> {
-        self.server.restart().context("restarting the test nats-server")
+        self.server
+            .restart()
+            .context("restarting the test nats-server")
     }
 
     /// The launcher underneath, for tests of the launcher itself.
@@ -100,7 +102,10 @@ mod tests {
                 assert_eq!(&msg.payload[..], b"two");
                 break;
             }
-            assert!(std::time::Instant::now() < deadline, "no message after restart");
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no message after restart"
+            );
         }
     }
 

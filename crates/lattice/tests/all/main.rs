@@ -1,0 +1,3 @@
+//! Integration tests of trellis-lattice against a real nats-server.
+
+mod client;

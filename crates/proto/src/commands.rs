@@ -14,6 +14,10 @@ pub struct ScaleComponentCommand {
     /// Id to run it under.
     pub component_id: String,
     /// Maximum concurrent instances; 0 stops.
+    ///
+    /// Washboard and older clients send `max_instances` (or `max_concurrent`),
+    /// so both are accepted on input; `count` is always written.
+    #[serde(alias = "max_instances", alias = "max_concurrent")]
     pub count: u32,
     /// The addressed host.
     #[serde(default)]

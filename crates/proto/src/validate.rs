@@ -40,14 +40,20 @@ pub fn validate_lattice_name(name: &str) -> Result<(), ProtoError> {
 }
 
 /// Checks that `name` can be a config name: the last token of `config.put.<name>`
-/// and a KV key (letters, digits, `-`, `_`, `=`).
+/// and a KV key, so letters, digits, `-`, `_`, `=` and `/` (no `.`).
 pub fn validate_config_name(name: &str) -> Result<(), ProtoError> {
-    let reason = token_problem(name).or_else(|| {
-        (!name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '=')))
-        .then_some("may only contain ASCII letters, digits, '-', '_' and '='")
-    });
+    let reason = if name.is_empty() {
+        Some("must not be empty")
+    } else if name.contains('.') {
+        Some("must not contain '.'")
+    } else if !name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '=' | '/'))
+    {
+        Some("may only contain ASCII letters, digits, '-', '_', '=' and '/'")
+    } else {
+        None
+    };
     match reason {
         Some(reason) => Err(ProtoError::InvalidConfigName {
             name: name.to_owned(),

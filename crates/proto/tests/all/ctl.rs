@@ -174,6 +174,13 @@ fn requests_as_the_official_client_sends_them() {
         serde_json::from_str(r#"{"component_ref":"r","component_id":"c","count":2,"host_id":"N"}"#)
             .unwrap();
     assert!(min.config.is_empty() && !min.allow_update);
+    // Washboard sends `max_instances`; it is written back as `count`.
+    let wb: ScaleComponentCommand = serde_json::from_str(
+        r#"{"component_ref":"r","component_id":"c","max_instances":3,"host_id":"N","annotations":{},"config":[]}"#,
+    )
+    .unwrap();
+    assert_eq!(wb.count, 3);
+    assert_eq!(serde_json::to_value(&wb).unwrap()["count"], 3);
 
     let start: StartProviderCommand = round_trip(
         r#"{"provider_id":"http","provider_ref":"wasmcloud+builtin://http-server","host_id":"NABC","config":[]}"#,
@@ -215,7 +222,7 @@ fn link_defaults_when_fields_are_left_out() {
 fn malformed_requests_name_the_problem() {
     let err = decode_request::<ScaleComponentCommand>(
         "component.scale",
-        br#"{"component_ref":"r","component_id":"c","max_instances":1}"#,
+        br#"{"component_ref":"r","component_id":"c","host_id":"N"}"#,
     )
     .unwrap_err();
     let msg = err.to_string();

@@ -64,10 +64,14 @@ fn lattice_names() {
 fn config_names() {
     validate_config_name("web").unwrap();
     validate_config_name("SECRET_db-pass").unwrap();
+    validate_config_name("team/app=1").unwrap();
     assert!(validate_config_name("a.b").is_err());
     assert!(validate_config_name("").is_err());
     assert!(validate_config_name("a>").is_err());
     assert!(validate_config_name("a:b").is_err());
+    assert!(validate_config_name("a b").is_err());
+    let err = validate_config_name("a.b").unwrap_err().to_string();
+    assert_eq!(err, "invalid config name \"a.b\": must not contain '.'");
 }
 
 #[test]

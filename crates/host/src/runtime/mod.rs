@@ -1,1 +1,30 @@
-//! placeholder
+//! The component runtime: WASI 0.2 components on wasmtime.
+//!
+//! - [`Runtime`]: the components, built-in providers and links of one host, with
+//!   start / scale / update / stop, and the http-server listeners.
+//! - [`RuntimeConfig`]: deadline, memory cap, compile cache, NATS connection.
+//! - [`ComponentSource`]: a path, a `file://` URL or bytes.
+//! - [`LogBus`]: the host's structured log stream (guests and host tracing).
+//!
+//! Layout: `engine` (the shared wasmtime engine, epochs, compile cache), `linker`
+//! (what imports resolve to), `state` (per-invocation store data and limits),
+//! `component` (a compiled component and its grants), `http` (the http-server
+//! built-in), `core` (the runtime itself), `logs`, `source`.
+
+mod component;
+mod core;
+mod engine;
+mod http;
+mod linker;
+mod logs;
+mod source;
+mod state;
+
+pub use self::component::{GRANT_DIRS, GRANT_ENV, GRANT_NETWORK};
+pub use self::core::{builtin_name, Runtime, RuntimeConfig, BUILTIN_PROVIDERS};
+pub use self::http::DEFAULT_HTTP_ADDRESS;
+pub use self::logs::{LogBus, LogLayer};
+pub use self::source::ComponentSource;
+pub use self::state::HostState;
+
+pub(crate) use self::core::Inner;

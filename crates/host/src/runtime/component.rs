@@ -1,0 +1,227 @@
+//! A running component: its compiled, pre-instantiated version (swappable for
+//! update and hot reload), its instance limit and its grants.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+use tokio::sync::Semaphore;
+use trellis_proto::{ComponentDescription, ConfigMap};
+use wasmtime::component::types::ComponentItem;
+use wasmtime::component::{Component, InstancePre};
+use wasmtime::Engine;
+use wasmtime_wasi::{FsPerms, WasiCtxBuilder};
+use wasmtime_wasi_http::p2::bindings::ProxyPre;
+
+use super::state::HostState;
+use super::ComponentSource;
+use crate::HostError;
+
+/// Annotation granting environment variables: `true` (inherit all) or a comma list of
+/// `NAME` (inherited) / `NAME=VALUE`.
+pub const GRANT_ENV: &str = "trellis.dev/env";
+/// Annotation granting directories: comma list of `HOST_DIR[:GUEST_DIR[:ro]]`.
+pub const GRANT_DIRS: &str = "trellis.dev/dirs";
+/// Annotation granting network sockets and name lookup: `true`.
+pub const GRANT_NETWORK: &str = "trellis.dev/network";
+
+/// What a component may reach beyond the deny-by-default WASI context.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Grants {
+    inherit_env: bool,
+    env: Vec<(String, String)>,
+    dirs: Vec<(PathBuf, String, bool)>,
+    network: bool,
+}
+
+impl Grants {
+    /// Reads grants from a component's annotations, rejecting malformed ones.
+    pub(crate) fn from_annotations(
+        annotations: &BTreeMap<String, String>,
+    ) -> Result<Self, HostError> {
+        let mut grants = Grants::default();
+        if let Some(value) = annotations.get(GRANT_ENV) {
+            if value.trim() == "true" {
+                grants.inherit_env = true;
+            } else {
+                for item in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                    match item.split_once('=') {
+                        Some((k, v)) => grants.env.push((k.into(), v.into())),
+                        None => {
+                            if let Ok(v) = std::env::var(item) {
+                                grants.env.push((item.into(), v));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(value) = annotations.get(GRANT_DIRS) {
+            for item in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                let mut parts = item.splitn(3, ':');
+                let host = PathBuf::from(parts.next().unwrap_or_default());
+                let guest = parts.next().unwrap_or("/").to_owned();
+                let read_only = match parts.next() {
+                    None => false,
+                    Some("ro") => true,
+                    Some(other) => {
+                        return Err(HostError::InvalidConfig(format!(
+                            "{GRANT_DIRS}: unknown mode {other:?} in {item:?} (only `ro`)"
+                        )))
+                    }
+                };
+                if !host.is_dir() {
+                    return Err(HostError::InvalidConfig(format!(
+                        "{GRANT_DIRS}: {} is not a directory",
+                        host.display()
+                    )));
+                }
+                grants.dirs.push((host, guest, read_only));
+            }
+        }
+        grants.network = annotations.get(GRANT_NETWORK).map(|v| v.trim()) == Some("true");
+        Ok(grants)
+    }
+
+    /// Widens a WASI context by these grants.
+    pub(crate) fn apply(&self, builder: &mut WasiCtxBuilder) {
+        if self.inherit_env {
+            builder.inherit_env();
+        }
+        if !self.env.is_empty() {
+            builder.envs(&self.env);
+        }
+        for (host, guest, read_only) in &self.dirs {
+            let perms = if *read_only {
+                FsPerms::ReadOnly
+            } else {
+                FsPerms::ReadWrite
+            };
+            if let Err(err) = builder.preopened_dir(host, guest, perms) {
+                tracing::warn!("cannot open granted directory {}: {err:#}", host.display());
+            }
+        }
+        if self.network {
+            builder.inherit_network().allow_ip_name_lookup(true);
+        }
+    }
+}
+
+/// One compiled version of a component, ready to instantiate.
+pub(crate) struct Loaded {
+    pub(crate) bytes: Arc<[u8]>,
+    pub(crate) component: Component,
+    pub(crate) pre: InstancePre<HostState>,
+    /// Present when the component exports `wasi:http/incoming-handler`.
+    pub(crate) proxy: Option<ProxyPre<HostState>>,
+    /// Imported interface names (`ns:pkg/iface@version`).
+    pub(crate) imports: Vec<String>,
+    /// Exported interface and function names.
+    pub(crate) exports: Vec<String>,
+}
+
+impl Loaded {
+    /// The full exported name matching `iface`, ignoring a version mismatch.
+    pub(crate) fn export_named(&self, iface: &str) -> Option<&str> {
+        let wanted = strip_version(iface);
+        self.exports
+            .iter()
+            .find(|e| e.as_str() == iface)
+            .or_else(|| self.exports.iter().find(|e| strip_version(e) == wanted))
+            .map(String::as_str)
+    }
+
+    /// Whether the component exports `ns:pkg/iface` (any version).
+    pub(crate) fn exports_interface(&self, iface: &str) -> bool {
+        self.export_named(iface).is_some()
+    }
+
+    /// Whether the component imports `ns:pkg/iface` (any version).
+    pub(crate) fn imports_interface(&self, iface: &str) -> bool {
+        let wanted = strip_version(iface);
+        self.imports.iter().any(|i| strip_version(i) == wanted)
+    }
+}
+
+/// `ns:pkg/iface@1.2.3` → `ns:pkg/iface`.
+pub(crate) fn strip_version(name: &str) -> &str {
+    name.split_once('@').map_or(name, |(n, _)| n)
+}
+
+/// Splits `ns:pkg/iface@v` into (`ns`, `pkg`, `iface`).
+pub(crate) fn split_interface(name: &str) -> Option<(&str, &str, &str)> {
+    let name = strip_version(name);
+    let (ns, rest) = name.split_once(':')?;
+    let (pkg, iface) = rest.split_once('/')?;
+    Some((ns, pkg, iface))
+}
+
+/// Lists a component's imported and exported names.
+pub(crate) fn interface_names(
+    engine: &Engine,
+    component: &Component,
+) -> (Vec<String>, Vec<String>) {
+    let ty = component.component_type();
+    let imports = ty
+        .imports(engine)
+        .map(|(name, _)| name.to_owned())
+        .collect();
+    let exports = ty
+        .exports(engine)
+        .filter(|(_, item)| {
+            matches!(
+                item.ty,
+                ComponentItem::ComponentInstance(_) | ComponentItem::ComponentFunc(_)
+            )
+        })
+        .map(|(name, _)| name.to_owned())
+        .collect();
+    (imports, exports)
+}
+
+/// The mutable part of a running component.
+pub(crate) struct Active {
+    pub(crate) loaded: Arc<Loaded>,
+    /// Bounds concurrent instances; replaced (not resized) on scale.
+    pub(crate) permits: Arc<Semaphore>,
+    pub(crate) max_instances: u32,
+    pub(crate) revision: i32,
+    pub(crate) source: ComponentSource,
+}
+
+/// A component running on this host.
+pub(crate) struct ComponentEntry {
+    pub(crate) id: Arc<str>,
+    pub(crate) config: ConfigMap,
+    pub(crate) annotations: BTreeMap<String, String>,
+    pub(crate) grants: Grants,
+    pub(crate) active: RwLock<Active>,
+}
+
+impl ComponentEntry {
+    /// The current version and its instance permits (cheap clones).
+    pub(crate) fn current(&self) -> (Arc<Loaded>, Arc<Semaphore>) {
+        let active = self.active.read().unwrap_or_else(|p| p.into_inner());
+        (active.loaded.clone(), active.permits.clone())
+    }
+
+    /// The inventory entry.
+    pub(crate) fn describe(&self) -> ComponentDescription {
+        let active = self.active.read().unwrap_or_else(|p| p.into_inner());
+        ComponentDescription {
+            id: self.id.to_string(),
+            image_ref: active.source.image_ref(),
+            name: self.annotations.get("name").cloned().or_else(|| {
+                active
+                    .source
+                    .path()
+                    .and_then(|p| p.file_stem())
+                    .map(|s| s.to_string_lossy().into_owned())
+            }),
+            annotations: self.annotations.clone(),
+            revision: active.revision,
+            max_instances: active.max_instances,
+            limits: None,
+        }
+    }
+}

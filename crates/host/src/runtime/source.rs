@@ -1,0 +1,136 @@
+//! Where a component's bytes come from: a file (path or `file://` URL) or memory.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::HostError;
+
+/// The origin of a component.
+#[derive(Debug, Clone)]
+pub enum ComponentSource {
+    /// A `.wasm` file on this machine.
+    File(PathBuf),
+    /// Component bytes already in memory.
+    Bytes(Arc<[u8]>),
+}
+
+impl ComponentSource {
+    /// Parses an image reference: a plain path or a `file://` URL (what wasmCloud
+    /// tools send). OCI references are refused with a clear message.
+    pub fn from_reference(reference: &str) -> Result<Self, HostError> {
+        let trimmed = reference.trim();
+        if trimmed.is_empty() {
+            return Err(HostError::UnsupportedReference {
+                reference: reference.into(),
+                reason: "the reference is empty".into(),
+            });
+        }
+        if let Some(rest) = trimmed.strip_prefix("file://") {
+            // file:///abs/path and file://localhost/abs/path; relative file://x is
+            // accepted as a relative path, as wash does.
+            let path = rest.strip_prefix("localhost").unwrap_or(rest);
+            return Ok(ComponentSource::File(PathBuf::from(percent_decode(path))));
+        }
+        if let Some((scheme, _)) = trimmed.split_once("://") {
+            return Err(HostError::UnsupportedReference {
+                reference: reference.into(),
+                reason: format!(
+                    "`{scheme}://` images are not supported by this host; use a path or file:// URL"
+                ),
+            });
+        }
+        let looks_like_path = trimmed.starts_with('/')
+            || trimmed.starts_with('.')
+            || trimmed.ends_with(".wasm")
+            || Path::new(trimmed).exists();
+        if !looks_like_path {
+            return Err(HostError::UnsupportedReference {
+                reference: reference.into(),
+                reason: "OCI registry images are not supported by this host; \
+                         use a path or file:// URL"
+                    .into(),
+            });
+        }
+        Ok(ComponentSource::File(PathBuf::from(trimmed)))
+    }
+
+    /// The image reference shown in inventories.
+    pub fn image_ref(&self) -> String {
+        match self {
+            ComponentSource::File(path) => {
+                let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+                format!("file://{}", absolute.display())
+            }
+            ComponentSource::Bytes(bytes) => format!("bytes:{}", bytes.len()),
+        }
+    }
+
+    /// How errors name this source.
+    pub(crate) fn describe(&self) -> String {
+        match self {
+            ComponentSource::File(path) => path.display().to_string(),
+            ComponentSource::Bytes(bytes) => format!("the component bytes ({} bytes)", bytes.len()),
+        }
+    }
+
+    /// Reads the bytes (off the async threads for files).
+    pub(crate) async fn load(&self) -> Result<Arc<[u8]>, HostError> {
+        match self {
+            ComponentSource::Bytes(bytes) => Ok(bytes.clone()),
+            ComponentSource::File(path) => {
+                tokio::fs::read(path)
+                    .await
+                    .map(Arc::from)
+                    .map_err(|source| HostError::ReadFile {
+                        path: path.clone(),
+                        source,
+                    })
+            }
+        }
+    }
+
+    /// The file behind this source, if any (for hot reload).
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            ComponentSource::File(path) => Some(path),
+            ComponentSource::Bytes(_) => None,
+        }
+    }
+}
+
+/// Decodes `%XX` escapes in a `file://` URL path; malformed escapes stay as written.
+fn percent_decode(input: &str) -> String {
+    let bytes = input.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+            if let Some(value) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(value);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_parse() {
+        let file = ComponentSource::from_reference("file:///tmp/a%20b.wasm").unwrap();
+        assert_eq!(file.path(), Some(Path::new("/tmp/a b.wasm")));
+        let plain = ComponentSource::from_reference("./x.wasm").unwrap();
+        assert_eq!(plain.path(), Some(Path::new("./x.wasm")));
+        let err = ComponentSource::from_reference("ghcr.io/wasmcloud/http:0.1").unwrap_err();
+        assert!(err.to_string().contains("OCI"), "{err}");
+        let err = ComponentSource::from_reference("https://x/y.wasm").unwrap_err();
+        assert!(err.to_string().contains("https://"), "{err}");
+    }
+}

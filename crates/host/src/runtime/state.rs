@@ -1,0 +1,111 @@
+//! Per-invocation store state ([`HostState`]) and store construction with limits.
+//!
+//! Every invocation gets a fresh `Store<HostState>`: WASI context (deny by default,
+//! widened only by the component's grants), the wasi:http context, the memory
+//! limit and a wall-clock deadline enforced through epochs.
+
+use std::sync::{Arc, Weak};
+use std::time::{Duration, Instant};
+
+use wasmtime::component::ResourceTable;
+use wasmtime::{Engine, Store, StoreLimits, StoreLimitsBuilder, UpdateDeadline};
+use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
+
+use super::component::Grants;
+use super::Inner;
+
+/// The data of every store this host creates.
+pub struct HostState {
+    wasi: WasiCtx,
+    table: ResourceTable,
+    http: WasiHttpCtx,
+    limits: StoreLimits,
+    /// The component this store runs.
+    pub(crate) component_id: Arc<str>,
+    /// The runtime, for forwarding custom-interface calls to linked components.
+    pub(crate) runtime: Weak<Inner>,
+    /// When the invocation must be finished.
+    pub(crate) deadline: Instant,
+    /// The timeout the deadline was computed from (for messages).
+    pub(crate) timeout: Duration,
+}
+
+impl WasiView for HostState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+impl WasiHttpView for HostState {
+    fn http(&mut self) -> WasiHttpCtxView<'_> {
+        WasiHttpCtxView {
+            ctx: &mut self.http,
+            table: &mut self.table,
+            hooks: wasmtime_wasi_http::default_hooks(),
+        }
+    }
+}
+
+/// The trap raised when an invocation outlives its deadline.
+#[derive(Debug, thiserror::Error)]
+#[error("the invocation exceeded its deadline of {}", humantime::format_duration(*.0))]
+pub(crate) struct DeadlineExceeded(pub(crate) Duration);
+
+/// What a store needs to know about its invocation.
+pub(crate) struct StoreParams<'a> {
+    pub(crate) engine: &'a Engine,
+    pub(crate) runtime: Weak<Inner>,
+    pub(crate) component_id: Arc<str>,
+    pub(crate) grants: &'a Grants,
+    pub(crate) logs: &'a super::LogBus,
+    pub(crate) timeout: Duration,
+    pub(crate) max_memory_bytes: usize,
+}
+
+/// Builds a store for one invocation.
+pub(crate) fn new_store(params: StoreParams<'_>) -> Store<HostState> {
+    let mut wasi = WasiCtxBuilder::new();
+    wasi.stdout(params.logs.guest_output(&params.component_id, "stdout"))
+        .stderr(params.logs.guest_output(&params.component_id, "stderr"));
+    params.grants.apply(&mut wasi);
+    let limits = StoreLimitsBuilder::new()
+        .memory_size(params.max_memory_bytes)
+        // A memory overrun becomes a trap naming the limit instead of a -1 the
+        // guest may not check.
+        .trap_on_grow_failure(true)
+        .build();
+    let deadline = Instant::now() + params.timeout;
+    let state = HostState {
+        wasi: wasi.build(),
+        table: ResourceTable::new(),
+        http: WasiHttpCtx::new(),
+        limits,
+        component_id: params.component_id,
+        runtime: params.runtime,
+        deadline,
+        timeout: params.timeout,
+    };
+    let mut store = Store::new(params.engine, state);
+    store.limiter(|state| &mut state.limits);
+    store.set_epoch_deadline(1);
+    store.epoch_deadline_callback(|ctx| {
+        let state = ctx.data();
+        if Instant::now() >= state.deadline {
+            return Err(DeadlineExceeded(state.timeout).into());
+        }
+        // Yield at every tick so one busy guest cannot starve the executor.
+        Ok(UpdateDeadline::Yield(1))
+    });
+    store
+}
+
+impl HostState {
+    /// The runtime this store belongs to, if it is still running.
+    pub(crate) fn runtime(&self) -> Option<Arc<Inner>> {
+        self.runtime.upgrade()
+    }
+}

@@ -1,0 +1,195 @@
+//! `component.auction`, `component.scale` and `component.update`.
+//!
+//! Scale and update reply at once and do the work afterwards; the outcome is a
+//! `component_scaled` or `component_scale_failed` event, as on a wasmCloud 1.x host.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use trellis_proto::{
+    ComponentAuctionAck, ComponentAuctionRequest, ComponentScaleFailed, ComponentScaled,
+    LatticeEvent, ScaleComponentCommand, UpdateComponentCommand,
+};
+
+use super::{error, ok, success};
+use crate::lattice::core::HostCore;
+use crate::ComponentSource;
+
+/// Replies only when this host qualifies: labels satisfy every constraint and the id
+/// is not already running here.
+pub(super) fn auction(core: &HostCore, body: &[u8]) -> Option<Bytes> {
+    let request =
+        match trellis_proto::decode_request::<ComponentAuctionRequest>("component.auction", body) {
+            Ok(request) => request,
+            Err(err) => return error(err),
+        };
+    let running = core
+        .runtime
+        .components()
+        .iter()
+        .any(|c| c.id == request.component_id);
+    if running || !trellis_proto::labels_satisfy(&core.labels(), &request.constraints) {
+        return None;
+    }
+    // A 1.9.2 host echoes the ref as `component_id`; we send the id that was asked
+    // about, which is what protocol.md Part A describes and what callers can use.
+    ok(ComponentAuctionAck {
+        component_ref: request.component_ref,
+        component_id: request.component_id,
+        host_id: core.id.clone(),
+        constraints: request.constraints,
+    })
+}
+
+/// Acknowledges, then starts, rescales or stops (`count: 0`) the component.
+pub(super) fn scale(core: &Arc<HostCore>, body: &[u8]) -> Option<Bytes> {
+    let request =
+        match trellis_proto::decode_request::<ScaleComponentCommand>("component.scale", body) {
+            Ok(request) => request,
+            Err(err) => return error(err),
+        };
+    let task_core = Arc::clone(core);
+    core.spawn(async move {
+        let _order = task_core.component_lock.lock().await;
+        let annotations = request.annotations.clone().unwrap_or_default();
+        let (event_ref, outcome) = apply_scale(&task_core, &request).await;
+        let scaled = ComponentScaled {
+            annotations,
+            component_id: request.component_id.clone(),
+            host_id: task_core.id.clone(),
+            image_ref: event_ref,
+            max_instances: request.count,
+            public_key: None,
+            claims: None,
+        };
+        let event = match outcome {
+            Ok(()) => LatticeEvent::ComponentScaled(scaled),
+            Err(error) => {
+                tracing::warn!(component = %request.component_id, %error, "scale failed");
+                LatticeEvent::ComponentScaleFailed(ComponentScaleFailed {
+                    scale: scaled,
+                    error,
+                })
+            }
+        };
+        task_core.events.publish(event).await;
+    });
+    success("")
+}
+
+/// Does the scale; returns the image ref to report and the outcome.
+async fn apply_scale(
+    core: &HostCore,
+    request: &ScaleComponentCommand,
+) -> (String, Result<(), String>) {
+    let id = &request.component_id;
+    let running = core.runtime.components().into_iter().find(|c| &c.id == id);
+    match running {
+        // Scaling an absent component to zero is a no-op that still reports success.
+        None if request.count == 0 => (request.component_ref.clone(), Ok(())),
+        Some(_) if request.count == 0 => (
+            request.component_ref.clone(),
+            core.runtime
+                .stop_component(id)
+                .await
+                .map_err(|e| e.to_string()),
+        ),
+        None => {
+            let config = match core.state.resolve_config(&request.config).await {
+                Ok(config) => config,
+                Err(err) => return (request.component_ref.clone(), Err(err.to_string())),
+            };
+            let annotations = request.annotations.clone().unwrap_or_default();
+            let started = match ComponentSource::from_reference(&request.component_ref) {
+                Ok(source) => core
+                    .runtime
+                    .start_component(id, source, request.count, config, annotations)
+                    .await
+                    .map_err(|e| e.to_string()),
+                Err(err) => Err(err.to_string()),
+            };
+            if started.is_ok() {
+                record_url(core, id, &request.component_ref).await;
+            }
+            (request.component_ref.clone(), started)
+        }
+        Some(current) => {
+            if let Err(err) = core.runtime.scale_component(id, request.count).await {
+                return (current.image_ref, Err(err.to_string()));
+            }
+            // A different ref only replaces the image when the caller allows it.
+            if current.image_ref != request.component_ref && request.allow_update {
+                let updated = update_image(core, id, &request.component_ref).await;
+                if updated.is_ok() {
+                    record_url(core, id, &request.component_ref).await;
+                }
+                return (request.component_ref.clone(), updated);
+            }
+            (current.image_ref, Ok(()))
+        }
+    }
+}
+
+/// Acknowledges, then replaces the image of a running component.
+pub(super) fn update(core: &Arc<HostCore>, body: &[u8]) -> Option<Bytes> {
+    let request =
+        match trellis_proto::decode_request::<UpdateComponentCommand>("component.update", body) {
+            Ok(request) => request,
+            Err(err) => return error(err),
+        };
+    let Some(current) = core
+        .runtime
+        .components()
+        .into_iter()
+        .find(|c| c.id == request.component_id)
+    else {
+        return error(format!(
+            "component {} is not running on this host",
+            request.component_id
+        ));
+    };
+    let task_core = Arc::clone(core);
+    core.spawn(async move {
+        let _order = task_core.component_lock.lock().await;
+        let id = &request.component_id;
+        let outcome = update_image(&task_core, id, &request.new_component_ref).await;
+        if outcome.is_ok() {
+            record_url(&task_core, id, &request.new_component_ref).await;
+        }
+        let scaled = ComponentScaled {
+            annotations: request.annotations.clone().unwrap_or(current.annotations),
+            component_id: id.clone(),
+            host_id: task_core.id.clone(),
+            image_ref: request.new_component_ref.clone(),
+            max_instances: current.max_instances,
+            public_key: None,
+            claims: None,
+        };
+        let event = match outcome {
+            Ok(()) => LatticeEvent::ComponentScaled(scaled),
+            Err(error) => LatticeEvent::ComponentScaleFailed(ComponentScaleFailed {
+                scale: scaled,
+                error,
+            }),
+        };
+        task_core.events.publish(event).await;
+    });
+    success("")
+}
+
+/// Replaces the image of a running component.
+async fn update_image(core: &HostCore, id: &str, reference: &str) -> Result<(), String> {
+    let source = ComponentSource::from_reference(reference).map_err(|e| e.to_string())?;
+    core.runtime
+        .update_component(id, source)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// Stores the image under `COMPONENT_<id>` (links kept). A failure is only logged: the
+/// component runs either way and the next scale writes it again.
+async fn record_url(core: &HostCore, id: &str, url: &str) {
+    if let Err(err) = core.state.set_component_url(id, url).await {
+        tracing::warn!(component = %id, %err, "cannot record the component in LATTICEDATA");
+    }
+}

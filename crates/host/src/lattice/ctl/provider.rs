@@ -1,0 +1,155 @@
+//! `provider.auction`, `provider.start` and `provider.stop`.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use trellis_proto::{
+    LatticeEvent, ProviderAuctionAck, ProviderAuctionRequest, ProviderStartFailed, ProviderStarted,
+    ProviderStopped, StartProviderCommand, StopProviderCommand, DEFAULT_LINK_NAME,
+};
+
+use super::{error, ok, success};
+use crate::lattice::core::HostCore;
+
+const ALREADY_RUNNING: &str = "provider with that ID is already running";
+const NOT_RUNNING: &str = "provider with that ID is not running";
+
+/// Replies only when labels satisfy the constraints and the id is not running here.
+pub(super) fn auction(core: &HostCore, body: &[u8]) -> Option<Bytes> {
+    let request =
+        match trellis_proto::decode_request::<ProviderAuctionRequest>("provider.auction", body) {
+            Ok(request) => request,
+            Err(err) => return error(err),
+        };
+    if is_running(core, &request.provider_id)
+        || !trellis_proto::labels_satisfy(&core.labels(), &request.constraints)
+    {
+        return None;
+    }
+    ok(ProviderAuctionAck {
+        provider_ref: request.provider_ref,
+        provider_id: request.provider_id,
+        host_id: core.id.clone(),
+        constraints: request.constraints,
+    })
+}
+
+/// Refuses a running (or starting) id, otherwise acknowledges and starts in the
+/// background; the outcome is `provider_started` or `provider_start_failed`.
+pub(super) async fn start(core: &Arc<HostCore>, body: &[u8]) -> Option<Bytes> {
+    let request =
+        match trellis_proto::decode_request::<StartProviderCommand>("provider.start", body) {
+            Ok(request) => request,
+            Err(err) => return error(err),
+        };
+    if is_running(core, &request.provider_id) {
+        return error(ALREADY_RUNNING);
+    }
+    {
+        let mut starting = core
+            .starting_providers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if !starting.insert(request.provider_id.clone()) {
+            return error(ALREADY_RUNNING);
+        }
+    }
+    let task_core = Arc::clone(core);
+    core.spawn(async move {
+        let outcome = run_start(&task_core, &request).await;
+        task_core
+            .starting_providers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&request.provider_id);
+        let event = match outcome {
+            Ok(image_ref) => LatticeEvent::ProviderStarted(ProviderStarted {
+                annotations: request.annotations.unwrap_or_default(),
+                host_id: task_core.id.clone(),
+                image_ref,
+                provider_id: request.provider_id,
+                claims: None,
+                instance_id: None,
+                public_key: None,
+                link_name: None,
+            }),
+            Err(error) => LatticeEvent::ProviderStartFailed(ProviderStartFailed {
+                error,
+                host_id: task_core.id.clone(),
+                link_name: DEFAULT_LINK_NAME.to_owned(),
+                provider_id: request.provider_id,
+                provider_ref: request.provider_ref,
+            }),
+        };
+        task_core.events.publish(event).await;
+    });
+    success("successfully started provider")
+}
+
+/// Starts the provider; returns the image ref it reports (for builtins the bare name).
+async fn run_start(core: &HostCore, request: &StartProviderCommand) -> Result<String, String> {
+    let config = core
+        .state
+        .resolve_config(&request.config)
+        .await
+        .map_err(|e| e.to_string())?;
+    let annotations = request.annotations.clone().unwrap_or_default();
+    core.runtime
+        .start_provider(
+            &request.provider_id,
+            &request.provider_ref,
+            config,
+            annotations,
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    // A 1.9 host reports a builtin by its bare name (`http-server`).
+    let image_ref = crate::builtin_name(&request.provider_ref)
+        .map(str::to_owned)
+        .unwrap_or_else(|| request.provider_ref.clone());
+    if let Err(err) = core
+        .state
+        .set_component_url(&request.provider_id, &image_ref)
+        .await
+    {
+        tracing::warn!(provider = %request.provider_id, %err, "cannot record the provider in LATTICEDATA");
+    }
+    Ok(image_ref)
+}
+
+/// Stops a running provider and publishes `provider_stopped`.
+pub(super) async fn stop(core: &Arc<HostCore>, body: &[u8]) -> Option<Bytes> {
+    let request = match trellis_proto::decode_request::<StopProviderCommand>("provider.stop", body)
+    {
+        Ok(request) => request,
+        Err(err) => return error(err),
+    };
+    let Some(running) = core
+        .runtime
+        .providers()
+        .into_iter()
+        .find(|p| p.id == request.provider_id)
+    else {
+        return error(NOT_RUNNING);
+    };
+    if let Err(err) = core.runtime.stop_provider(&request.provider_id).await {
+        return error(err);
+    }
+    core.events
+        .publish(LatticeEvent::ProviderStopped(ProviderStopped {
+            annotations: running.annotations,
+            host_id: core.id.clone(),
+            // A 1.9 host fills both with the provider id for unsigned providers.
+            instance_id: request.provider_id.clone(),
+            link_name: DEFAULT_LINK_NAME.to_owned(),
+            provider_id: request.provider_id.clone(),
+            public_key: request.provider_id,
+            reason: "stop".to_owned(),
+        }))
+        .await;
+    success("successfully stopped provider")
+}
+
+fn is_running(core: &HostCore, id: &str) -> bool {
+    core.runtime.providers().iter().any(|p| p.id == id)
+}

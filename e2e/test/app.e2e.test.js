@@ -1,0 +1,155 @@
+// End-to-end test of the real Trellis app: tauri-driver starts WebKitWebDriver, which
+// starts the app binary; the app launches its local lattice (nats-server + embedded host)
+// and the window must show the host it found through the lattice client's host.ping.
+//
+// Run under a display (e2e/run.sh uses xvfb-run). The app binary comes from
+// TRELLIS_APP_BINARY, default $CARGO_TARGET_DIR/debug/trellis-app.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { remote } from "webdriverio";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, "../..");
+const targetDir = process.env.CARGO_TARGET_DIR || path.join(repo, "target");
+const appBinary = path.resolve(process.env.TRELLIS_APP_BINARY || path.join(targetDir, "debug/trellis-app"));
+const tauriDriver = process.env.TAURI_DRIVER || "tauri-driver";
+const screenshots = path.join(here, "../screenshots");
+
+// wasmCloud-style friendly names: lowercase words joined by dashes, maybe a number.
+const FRIENDLY_NAME = /^[a-z]+(-[a-z]+)+(-\d+)?$/;
+
+/** A free TCP port on loopback. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves once something accepts TCP connections on the port. */
+async function waitPort(port, timeoutMs = 15000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise((resolve) => {
+      const sock = net.connect(port, "127.0.0.1");
+      sock.once("connect", () => sock.end(() => resolve(true)));
+      sock.once("error", () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Pids of nats-server processes whose command line mentions `needle` (our data dir). */
+function natsServersUsing(needle) {
+  try {
+    return execFileSync("pgrep", ["-f", `nats-server.*${needle}`], { encoding: "utf8" })
+      .split("\n")
+      .filter(Boolean);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
+
+describe("Trellis desktop app", () => {
+  let driver;
+  let browser;
+  let dataDir;
+  let driverLog = "";
+
+  before(async () => {
+    assert.ok(existsSync(appBinary), `app binary not found at ${appBinary}: build it with e2e/run.sh`);
+    dataDir = mkdtempSync(path.join(os.tmpdir(), "trellis-e2e-"));
+    const port = await freePort();
+    const nativePort = await freePort();
+    driver = spawn(tauriDriver, ["--port", String(port), "--native-port", String(nativePort)], {
+      // The app inherits this environment through WebKitWebDriver.
+      env: { ...process.env, TRELLIS_DATA_DIR: dataDir, RUST_BACKTRACE: "0" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    driver.stdout.on("data", (d) => (driverLog += d));
+    driver.stderr.on("data", (d) => (driverLog += d));
+    driver.once("error", (err) => (driverLog += `cannot start ${tauriDriver}: ${err.message}\n`));
+    await waitPort(port);
+    browser = await remote({
+      hostname: "127.0.0.1",
+      port,
+      logLevel: "warn",
+      capabilities: {
+        "tauri:options": { application: appBinary },
+        // tauri-driver speaks classic WebDriver only (no BiDi webSocketUrl).
+        "wdio:enforceWebDriverClassic": true,
+      },
+    });
+  });
+
+  after(async () => {
+    try {
+      if (browser) await browser.deleteSession();
+    } finally {
+      if (driver && driver.exitCode === null) driver.kill();
+    }
+  });
+
+  it("shows the local host found through host.ping", async () => {
+    // React Flow keeps nodes hidden until measured, so wait for visible text, not presence.
+    let name = "";
+    await browser.waitUntil(
+      async () => {
+        const names = await browser.$$(".react-flow__node-host .host-node__name").map((n) => n.getText());
+        name = names.find((t) => t.trim() !== "") ?? "";
+        return name !== "";
+      },
+      {
+        timeout: 45000,
+        interval: 250,
+        timeoutMsg: "no host node appeared (tauri-driver log:\n" + driverLog.slice(-2000) + ")",
+      },
+    );
+    assert.match(name, FRIENDLY_NAME, `friendly name ${JSON.stringify(name)}`);
+
+    const shortId = await browser.$(".react-flow__node-host .host-node__id").getText();
+    assert.ok(shortId.startsWith("N"), `short id ${JSON.stringify(shortId)} should start with N`);
+    assert.ok(shortId.length <= 10, `short id ${JSON.stringify(shortId)} should be short`);
+
+    assert.equal(await browser.$('[data-testid="connection-state"]').getText(), "connected");
+    assert.equal(await browser.$('[data-testid="context"]').getText(), "local");
+    assert.equal(await browser.$('[data-testid="lattice"]').getText(), "default");
+
+    // Selecting the node shows its full nkey in the inspector.
+    await browser.$(".react-flow__node-host").click();
+    const inspector = browser.$('[data-testid="inspector"]');
+    await inspector.waitForDisplayed({ timeout: 5000 });
+    const text = await inspector.getText();
+    assert.ok(text.includes(name), "the inspector names the host");
+    assert.match(text, /\bN[A-Z2-7]{55}\b/, "the inspector shows the full host id");
+
+    // While the app runs, its nats-server runs from our data dir.
+    assert.ok(natsServersUsing(dataDir).length > 0, "a nats-server runs from the test's data dir");
+
+    mkdirSync(screenshots, { recursive: true });
+    await browser.saveScreenshot(path.join(screenshots, "app.png"));
+  });
+
+  it("stops its nats-server when the window closes", async () => {
+    await browser.deleteSession();
+    browser = undefined;
+    const deadline = Date.now() + 15000;
+    while (natsServersUsing(dataDir).length > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.deepEqual(natsServersUsing(dataDir), [], "no nats-server is left running");
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+});

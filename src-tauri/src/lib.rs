@@ -1,2 +1,168 @@
-//! placeholder
-pub fn run() {}
+//! trellis-app: the Trellis desktop workbench (Tauri 2).
+//!
+//! The app holds no domain logic: it starts the local lattice (a `nats-server` child, the
+//! embedded `trellis-host`, and a `trellis-lattice` client), exposes thin commands over
+//! that client, and forwards status, lattice events and host logs to the webview.
+//!
+//! Layout:
+//! - [`commands`]: the `#[tauri::command]`s, one module per area.
+//! - `error`: [`CommandError`], serialised as `{code, message}`.
+//! - `state`: [`AppState`], what the app holds while it runs.
+//! - `local`: starting and stopping the local lattice.
+//! - `forward`: tasks pushing status, events and logs to the webview.
+//!
+//! [`run`] starts the real app; [`build_app`] registers state and commands on any
+//! builder, so tests drive the same commands through Tauri's mock runtime.
+
+pub mod commands;
+mod error;
+mod forward;
+mod local;
+mod state;
+
+use std::path::PathBuf;
+
+use tauri::{AppHandle, Builder, Manager, RunEvent, Runtime};
+
+pub use error::{CommandError, ErrorCode};
+pub use forward::{LATTICE_EVENT, LOG_EVENT, STATUS_EVENT};
+pub use state::{AppState, ConnState, LatticeStatus};
+
+/// Name of the context for the embedded local lattice.
+pub const LOCAL_CONTEXT: &str = "local";
+
+/// Environment variable overriding the app's data directory (tests use a temporary one).
+pub const DATA_DIR_ENV: &str = "TRELLIS_DATA_DIR";
+
+/// Registers the app's state and commands on `builder`.
+pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
+    builder
+        .manage(AppState::new(LOCAL_CONTEXT, trellis_proto::DEFAULT_LATTICE))
+        .invoke_handler(tauri::generate_handler![
+            commands::lattice::lattice_status,
+            commands::lattice::list_hosts,
+        ])
+}
+
+/// Runs the desktop app until its window closes.
+pub fn run() {
+    init_tracing();
+    if let Err(message) = check_display() {
+        eprintln!("trellis: {message}");
+        std::process::exit(2);
+    }
+    let app = build_app(Builder::default())
+        .setup(|app| {
+            let handle = app.handle().clone();
+            forward::status(&handle);
+            // Off the UI thread: the window shows "starting" while this runs.
+            tauri::async_runtime::spawn(start_local_lattice(handle.clone()));
+            stop_on_sigterm(handle);
+            Ok(())
+        })
+        .build(tauri::generate_context!());
+    let app = match app {
+        Ok(app) => app,
+        Err(err) => {
+            eprintln!("trellis: cannot open the window: {err}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|handle, event| {
+        if let RunEvent::Exit = event {
+            shut_down(handle);
+        }
+    });
+}
+
+/// Starts the local lattice and installs its client, or records why it failed.
+async fn start_local_lattice<R: Runtime>(app: AppHandle<R>) {
+    let state = app.state::<AppState>();
+    let data_dir = match data_dir(&app) {
+        Ok(dir) => dir,
+        Err(err) => return state.fail(err),
+    };
+    let lattice = state.status().lattice;
+    let progress = |step: &str| state.update_status(|s| s.detail = Some(step.to_owned()));
+    match local::start(data_dir, &lattice, progress).await {
+        Ok(started) => {
+            let host_id = started.host_id.clone();
+            if let Err(local) = state.set_local(started.local) {
+                // The window closed while we were starting.
+                return local.shutdown().await;
+            }
+            state.set_client(Some(started.client.clone()));
+            state.update_status(|s| {
+                s.nats_url = Some(started.nats_url.clone());
+                s.local_host_id = Some(host_id.clone());
+                s.state = ConnState::Connected;
+                s.detail = None;
+            });
+            forward::client(&app, &started.client);
+            tracing::info!(host = %host_id, "local lattice ready");
+        }
+        Err(err) => state.fail(err),
+    }
+}
+
+/// Stops the embedded host (publishing `host_stopped`) and the local `nats-server`.
+fn shut_down<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(local) = app.state::<AppState>().begin_close() {
+        tauri::async_runtime::block_on(local.shutdown());
+    }
+}
+
+/// `$TRELLIS_DATA_DIR`, else the platform's app data directory.
+fn data_dir<R: Runtime>(app: &AppHandle<R>) -> Result<PathBuf, CommandError> {
+    if let Some(dir) = std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    app.path().app_data_dir().map_err(|e| {
+        CommandError::new(
+            ErrorCode::Internal,
+            format!("cannot find the app data directory ({e}); set {DATA_DIR_ENV}"),
+        )
+    })
+}
+
+/// A terminated app (e.g. by WebDriver at the end of a session) still stops its host and
+/// server cleanly: SIGTERM becomes a normal exit.
+fn stop_on_sigterm<R: Runtime>(app: AppHandle<R>) {
+    #[cfg(unix)]
+    tauri::async_runtime::spawn(async move {
+        use tokio::signal::unix::{signal, SignalKind};
+        let Ok(mut term) = signal(SignalKind::terminate()) else {
+            return;
+        };
+        if term.recv().await.is_some() {
+            tracing::info!("SIGTERM: exiting");
+            app.exit(0);
+        }
+    });
+    #[cfg(not(unix))]
+    let _ = app;
+}
+
+/// On Linux a window needs X11 or Wayland; say so instead of letting GTK panic.
+fn check_display() -> Result<(), String> {
+    #[cfg(target_os = "linux")]
+    {
+        let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+        if !set("DISPLAY") && !set("WAYLAND_DISPLAY") {
+            return Err("no display (neither DISPLAY nor WAYLAND_DISPLAY is set): \
+                 run `trellis up` for a headless host, or start the app under a desktop or xvfb-run"
+                .to_owned());
+        }
+    }
+    Ok(())
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,tao=warn,wry=warn,async_nats=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

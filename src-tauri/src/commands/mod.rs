@@ -1,0 +1,4 @@
+//! Tauri commands: thin adapters from the webview to the Trellis crates, one module per
+//! area. Each is listed in `build.rs` and granted in `capabilities/main.json`.
+
+pub mod lattice;

@@ -1,0 +1,128 @@
+//! The one error type commands return to the webview.
+//!
+//! It serialises as `{"code": "...", "message": "..."}`: `code` is a stable snake_case
+//! string the frontend branches on (mirrored in `frontend/src/api/types.ts`), `message`
+//! is one line fit to show as it is.
+
+use serde::Serialize;
+use trellis_host::HostError;
+use trellis_lattice::local::LocalNatsError;
+use trellis_lattice::LatticeError;
+
+/// What kind of failure a [`CommandError`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The lattice is still starting (or failed to start); try again later.
+    NotReady,
+    /// No `nats-server` binary was found for the local lattice.
+    NatsNotFound,
+    /// The local `nats-server` could not be started.
+    LocalNats,
+    /// The embedded host failed.
+    Host,
+    /// Talking to the lattice failed.
+    Lattice,
+    /// Anything else (a bug, an I/O error of the app itself).
+    Internal,
+}
+
+/// A failed command, as the webview sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{message}")]
+pub struct CommandError {
+    /// The kind of failure.
+    pub code: ErrorCode,
+    /// A one-line explanation for the user.
+    pub message: String,
+}
+
+impl CommandError {
+    /// An error with this code and message.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        CommandError {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<LocalNatsError> for CommandError {
+    fn from(err: LocalNatsError) -> Self {
+        let code = match err {
+            LocalNatsError::NotFound => ErrorCode::NatsNotFound,
+            _ => ErrorCode::LocalNats,
+        };
+        CommandError::new(code, err.to_string())
+    }
+}
+
+impl From<HostError> for CommandError {
+    fn from(err: HostError) -> Self {
+        CommandError::new(ErrorCode::Host, err.to_string())
+    }
+}
+
+impl From<LatticeError> for CommandError {
+    fn from(err: LatticeError) -> Self {
+        CommandError::new(ErrorCode::Lattice, err.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serialises_as_code_and_message() {
+        let err = CommandError::new(ErrorCode::NotReady, "the local lattice is still starting");
+        assert_eq!(
+            serde_json::to_value(&err).unwrap(),
+            serde_json::json!({"code": "not_ready", "message": "the local lattice is still starting"})
+        );
+    }
+
+    #[test]
+    fn every_code_has_its_wire_name() {
+        // These strings are mirrored by `ErrorCode` in frontend/src/api/types.ts.
+        let names: Vec<String> = [
+            ErrorCode::NotReady,
+            ErrorCode::NatsNotFound,
+            ErrorCode::LocalNats,
+            ErrorCode::Host,
+            ErrorCode::Lattice,
+            ErrorCode::Internal,
+        ]
+        .iter()
+        .map(|c| {
+            serde_json::to_value(c)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+        assert_eq!(
+            names,
+            [
+                "not_ready",
+                "nats_not_found",
+                "local_nats",
+                "host",
+                "lattice",
+                "internal"
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_nats_server_gets_its_own_code() {
+        let err = CommandError::from(LocalNatsError::NotFound);
+        assert_eq!(err.code, ErrorCode::NatsNotFound);
+        assert!(
+            err.message.starts_with("nats-server not found"),
+            "{}",
+            err.message
+        );
+    }
+}

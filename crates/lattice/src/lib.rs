@@ -34,6 +34,7 @@ mod connect;
 mod context;
 mod error;
 mod state;
+mod store;
 mod stream;
 
 pub mod local;
@@ -44,4 +45,5 @@ pub use context::{
 };
 pub use error::{LatticeError, Result};
 pub use state::ConnectionState;
+pub use store::{ContextStore, ImportFormat, CONFIG_DIR_ENV, CONTEXTS_FILE};
 pub use stream::{EventMessage, EventStream, LogStream};

@@ -32,7 +32,11 @@ pub struct ScaleComponentCommand {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annotations: Option<BTreeMap<String, String>>,
     /// Per-component limits.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::opt_string_map"
+    )]
     pub component_limits: Option<BTreeMap<String, String>>,
 }
 

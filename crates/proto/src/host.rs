@@ -89,7 +89,7 @@ pub struct ComponentDescription {
     #[serde(default)]
     pub max_instances: u32,
     /// Per-component limits; serialised as `null` when unset, as real hosts do.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt_string_map")]
     pub limits: Option<BTreeMap<String, String>>,
 }
 

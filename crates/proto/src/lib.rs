@@ -52,6 +52,7 @@ mod ctl;
 mod error;
 mod events;
 mod host;
+mod lenient;
 mod link;
 mod logs;
 mod v2;

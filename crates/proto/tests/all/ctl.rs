@@ -79,6 +79,30 @@ fn component_limits_and_name_round_trip() {
 }
 
 #[test]
+fn numeric_limits_are_accepted_as_text() {
+    let c: ComponentDescription = serde_json::from_str(
+        r#"{"id":"c","image_ref":"r","max_instances":1,"limits":{"max_linear_memory":1048576,"fuel":true}}"#,
+    )
+    .unwrap();
+    let limits = c.limits.unwrap();
+    assert_eq!(limits["max_linear_memory"], "1048576");
+    assert_eq!(limits["fuel"], "true");
+    let err =
+        serde_json::from_str::<ComponentDescription>(r#"{"id":"c","limits":{"nested":{"a":1}}}"#)
+            .unwrap_err()
+            .to_string();
+    assert!(
+        err.contains("value of \"nested\" should be a string"),
+        "{err}"
+    );
+    let scale: ScaleComponentCommand = serde_json::from_str(
+        r#"{"component_ref":"r","component_id":"c","count":1,"component_limits":{"max_linear_memory":64}}"#,
+    )
+    .unwrap();
+    assert_eq!(scale.component_limits.unwrap()["max_linear_memory"], "64");
+}
+
+#[test]
 fn link_get_replies() {
     let r: CtlResponse<Vec<Link>> = round_trip(
         r#"{"success":true,"message":"","response":[{"source_id":"http","target":"hello","name":"default","wit_namespace":"wasi","wit_package":"http","interfaces":["incoming-handler"],"source_config":["web"],"target_config":[]}]}"#,

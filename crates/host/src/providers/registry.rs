@@ -1,0 +1,430 @@
+//! [`BuiltinProviders`]: the built-in providers running on one host.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::sync::{Arc, RwLock};
+
+use trellis_proto::{ConfigMap, Link, ProviderDescription};
+
+use super::blobstore::BlobProvider;
+use super::keyvalue::KvProvider;
+use super::messaging::MessagingProvider;
+use super::BrokerMessage;
+use crate::HostError;
+
+/// The future returned by [`ComponentInvoker::handle_message`].
+pub type InvokeFuture = Pin<Box<dyn Future<Output = Result<(), String>> + Send>>;
+
+/// Calls into components on behalf of providers (implemented by the runtime).
+///
+/// Implementations should hold the runtime weakly: the registry keeps the invoker
+/// alive, and the runtime keeps the registry alive.
+pub trait ComponentInvoker: Send + Sync + 'static {
+    /// Delivers `msg` to the `wasmcloud:messaging/handler` export of `component_id`.
+    fn handle_message(&self, component_id: &str, msg: BrokerMessage) -> InvokeFuture;
+}
+
+/// A built-in provider kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BuiltinKind {
+    /// Serves `wasi:http/incoming-handler` of linked components (listeners: the runtime).
+    HttpServer,
+    /// `wasi:http/outgoing-handler`.
+    HttpClient,
+    /// `wasi:keyvalue` store, atomics, batch.
+    KeyValue,
+    /// `wasi:blobstore`, backed by a directory.
+    Blobstore,
+    /// `wasmcloud:messaging` over the lattice's NATS.
+    Messaging,
+}
+
+impl BuiltinKind {
+    /// Every kind, in the order the names are listed in messages.
+    pub const ALL: [BuiltinKind; 5] = [
+        BuiltinKind::HttpServer,
+        BuiltinKind::HttpClient,
+        BuiltinKind::KeyValue,
+        BuiltinKind::Blobstore,
+        BuiltinKind::Messaging,
+    ];
+
+    /// The builtin name, e.g. `keyvalue`.
+    pub fn name(self) -> &'static str {
+        match self {
+            BuiltinKind::HttpServer => "http-server",
+            BuiltinKind::HttpClient => "http-client",
+            BuiltinKind::KeyValue => "keyvalue",
+            BuiltinKind::Blobstore => "blobstore",
+            BuiltinKind::Messaging => "messaging",
+        }
+    }
+
+    /// The inventory image reference, `builtin://NAME`.
+    pub fn image_ref(self) -> String {
+        format!("builtin://{}", self.name())
+    }
+
+    /// Parses `builtin://NAME`, `wasmcloud+builtin://NAME` or a bare `NAME`.
+    pub fn parse(reference: &str) -> Result<Self, HostError> {
+        let reference = reference.trim();
+        let name = reference
+            .strip_prefix("wasmcloud+builtin://")
+            .or_else(|| reference.strip_prefix("builtin://"));
+        let name = match name {
+            Some(name) => name,
+            // Anything else with a scheme or a registry path is an image we cannot run.
+            None if reference.contains("://") || reference.contains('/') => {
+                return Err(HostError::UnknownProvider {
+                    reference: reference.to_owned(),
+                })
+            }
+            None => reference,
+        };
+        BuiltinKind::ALL
+            .into_iter()
+            .find(|kind| kind.name() == name)
+            .ok_or_else(|| HostError::UnknownBuiltin {
+                name: name.to_owned(),
+            })
+    }
+}
+
+/// Settings shared by every builtin provider of a host.
+#[derive(Debug, Clone, Default)]
+pub struct BuiltinProvidersConfig {
+    /// The lattice connection: enables JetStream keyvalue and messaging.
+    pub nats: Option<async_nats::Client>,
+    /// Where file-backed providers keep data by default (blobstore: `<dir>/blobstore/<id>`).
+    /// Default: the user's data dir for Trellis, else the temp dir.
+    pub data_dir: Option<PathBuf>,
+}
+
+/// The built-in providers of one host. Cheap to clone.
+#[derive(Clone)]
+pub struct BuiltinProviders {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    nats: Option<async_nats::Client>,
+    data_dir: PathBuf,
+    running: RwLock<BTreeMap<String, RunningProvider>>,
+    invoker: RwLock<Option<Arc<dyn ComponentInvoker>>>,
+}
+
+impl std::fmt::Debug for BuiltinProviders {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BuiltinProviders")
+            .field("nats", &self.inner.nats.is_some())
+            .field("data_dir", &self.inner.data_dir)
+            .field("running", &self.list())
+            .finish()
+    }
+}
+
+impl Default for BuiltinProviders {
+    fn default() -> Self {
+        Self::new(BuiltinProvidersConfig::default())
+    }
+}
+
+impl BuiltinProviders {
+    /// An empty registry.
+    pub fn new(config: BuiltinProvidersConfig) -> Self {
+        let data_dir = config.data_dir.unwrap_or_else(|| {
+            directories::ProjectDirs::from("", "", "trellis")
+                .map(|dirs| dirs.data_dir().to_owned())
+                .unwrap_or_else(|| std::env::temp_dir().join("trellis"))
+        });
+        BuiltinProviders {
+            inner: Arc::new(Inner {
+                nats: config.nats,
+                data_dir,
+                running: RwLock::default(),
+                invoker: RwLock::default(),
+            }),
+        }
+    }
+
+    /// Sets who messaging deliveries go to.
+    pub fn set_invoker(&self, invoker: Arc<dyn ComponentInvoker>) {
+        *self
+            .inner
+            .invoker
+            .write()
+            .unwrap_or_else(|p| p.into_inner()) = Some(invoker);
+    }
+
+    pub(crate) fn invoker(&self) -> Option<Arc<dyn ComponentInvoker>> {
+        self.inner
+            .invoker
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    pub(crate) fn nats(&self) -> Option<&async_nats::Client> {
+        self.inner.nats.as_ref()
+    }
+
+    /// Starts builtin `reference` (`builtin://NAME`, `wasmcloud+builtin://NAME` or `NAME`)
+    /// under `id` with provider `config`.
+    pub fn start(
+        &self,
+        id: &str,
+        reference: &str,
+        config: ConfigMap,
+    ) -> Result<ProviderDescription, HostError> {
+        self.start_with_annotations(id, reference, config, BTreeMap::new())
+    }
+
+    /// [`BuiltinProviders::start`] with inventory annotations.
+    pub fn start_with_annotations(
+        &self,
+        id: &str,
+        reference: &str,
+        config: ConfigMap,
+        annotations: BTreeMap<String, String>,
+    ) -> Result<ProviderDescription, HostError> {
+        let kind = BuiltinKind::parse(reference)?;
+        if id.trim().is_empty() {
+            return Err(HostError::InvalidConfig(
+                "a provider id must not be empty".into(),
+            ));
+        }
+        if self.get(id).is_some() {
+            return Err(HostError::ProviderExists(id.to_owned()));
+        }
+        let state = match kind {
+            BuiltinKind::KeyValue => {
+                ProviderState::KeyValue(KvProvider::new(id, &config, self.inner.nats.clone())?)
+            }
+            BuiltinKind::Blobstore => {
+                ProviderState::Blobstore(BlobProvider::new(id, &config, &self.inner.data_dir)?)
+            }
+            BuiltinKind::Messaging => ProviderState::Messaging(MessagingProvider::new(id)),
+            BuiltinKind::HttpServer | BuiltinKind::HttpClient => ProviderState::Plain,
+        };
+        let description = ProviderDescription {
+            id: id.to_owned(),
+            image_ref: Some(kind.image_ref()),
+            name: Some(kind.name().to_owned()),
+            annotations,
+            revision: 0,
+        };
+        let provider = RunningProvider {
+            inner: Arc::new(ProviderInner {
+                kind,
+                config,
+                description: description.clone(),
+                state,
+            }),
+        };
+        let mut running = self
+            .inner
+            .running
+            .write()
+            .unwrap_or_else(|p| p.into_inner());
+        if running.contains_key(id) {
+            return Err(HostError::ProviderExists(id.to_owned()));
+        }
+        running.insert(id.to_owned(), provider);
+        Ok(description)
+    }
+
+    /// Stops provider `id` (ending its messaging subscriptions) and returns its description.
+    pub fn stop(&self, id: &str) -> Result<ProviderDescription, HostError> {
+        let removed = self
+            .inner
+            .running
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(id);
+        let provider = removed.ok_or_else(|| HostError::ProviderNotFound(id.to_owned()))?;
+        if let ProviderState::Messaging(messaging) = &provider.inner.state {
+            messaging.unsubscribe_all();
+        }
+        Ok(provider.description())
+    }
+
+    /// The running provider `id`.
+    pub fn get(&self, id: &str) -> Option<RunningProvider> {
+        self.inner
+            .running
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(id)
+            .cloned()
+    }
+
+    /// Every running provider's inventory entry.
+    pub fn list(&self) -> Vec<ProviderDescription> {
+        self.inner
+            .running
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+            .map(RunningProvider::description)
+            .collect()
+    }
+
+    /// Applies a link whose source may be a builtin provider.
+    ///
+    /// Only messaging acts on it: a link from a messaging provider to a component with
+    /// (source or target) config `subscriptions` = comma-separated subjects subscribes to
+    /// them and delivers each message to the component. Optional `queue_group` config makes
+    /// the subscriptions queue subscriptions. Links from other sources are ignored.
+    pub async fn put_link(
+        &self,
+        link: &Link,
+        source_config: &ConfigMap,
+        target_config: &ConfigMap,
+    ) -> Result<(), HostError> {
+        let Some(provider) = self.get(&link.source_id) else {
+            return Ok(());
+        };
+        let ProviderState::Messaging(messaging) = &provider.inner.state else {
+            return Ok(());
+        };
+        if link.wit_namespace != "wasmcloud" || link.wit_package != "messaging" {
+            return Err(HostError::InvalidLink(format!(
+                "messaging provider {:?} can only link wasmcloud:messaging, not {}:{}",
+                link.source_id, link.wit_namespace, link.wit_package
+            )));
+        }
+        messaging
+            .subscribe(self.clone(), link, source_config, target_config)
+            .await
+    }
+
+    /// Removes the link with this key (ending its messaging subscriptions, if any).
+    pub fn delete_link(&self, source_id: &str, target: &str, name: &str) {
+        if let Some(provider) = self.get(source_id) {
+            if let ProviderState::Messaging(messaging) = &provider.inner.state {
+                messaging.unsubscribe(target, name);
+            }
+        }
+    }
+}
+
+/// A running builtin provider. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct RunningProvider {
+    inner: Arc<ProviderInner>,
+}
+
+#[derive(Debug)]
+struct ProviderInner {
+    kind: BuiltinKind,
+    config: ConfigMap,
+    description: ProviderDescription,
+    state: ProviderState,
+}
+
+#[derive(Debug)]
+enum ProviderState {
+    Plain,
+    KeyValue(KvProvider),
+    Blobstore(BlobProvider),
+    Messaging(MessagingProvider),
+}
+
+impl RunningProvider {
+    /// The provider id.
+    pub fn id(&self) -> &str {
+        &self.inner.description.id
+    }
+
+    /// Which builtin this is.
+    pub fn kind(&self) -> BuiltinKind {
+        self.inner.kind
+    }
+
+    /// The provider config it was started with.
+    pub fn config(&self) -> &ConfigMap {
+        &self.inner.config
+    }
+
+    /// Its inventory entry.
+    pub fn description(&self) -> ProviderDescription {
+        self.inner.description.clone()
+    }
+
+    pub(crate) fn keyvalue(&self) -> Option<&KvProvider> {
+        match &self.inner.state {
+            ProviderState::KeyValue(kv) => Some(kv),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn blobstore(&self) -> Option<&BlobProvider> {
+        match &self.inner.state {
+            ProviderState::Blobstore(blob) => Some(blob),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_parse_in_both_spellings_and_unknown_names_are_named() {
+        assert_eq!(
+            BuiltinKind::parse("builtin://keyvalue").unwrap(),
+            BuiltinKind::KeyValue
+        );
+        assert_eq!(
+            BuiltinKind::parse("wasmcloud+builtin://http-server").unwrap(),
+            BuiltinKind::HttpServer
+        );
+        assert_eq!(
+            BuiltinKind::parse("messaging").unwrap(),
+            BuiltinKind::Messaging
+        );
+        let err = BuiltinKind::parse("builtin://nope").unwrap_err();
+        assert!(
+            err.to_string().starts_with("unknown builtin name: nope"),
+            "{err}"
+        );
+        assert!(matches!(
+            BuiltinKind::parse("ghcr.io/wasmcloud/http-server:0.27").unwrap_err(),
+            HostError::UnknownProvider { .. }
+        ));
+    }
+
+    #[test]
+    fn start_list_stop() {
+        let registry = BuiltinProviders::new(BuiltinProvidersConfig {
+            nats: None,
+            data_dir: Some(std::env::temp_dir().join("trellis-registry-test")),
+        });
+        let desc = registry
+            .start("kv", "builtin://keyvalue", ConfigMap::new())
+            .unwrap();
+        assert_eq!(desc.image_ref.as_deref(), Some("builtin://keyvalue"));
+        assert!(matches!(
+            registry.start("kv", "builtin://blobstore", ConfigMap::new()),
+            Err(HostError::ProviderExists(_))
+        ));
+        registry
+            .start("http", "builtin://http-server", ConfigMap::new())
+            .unwrap();
+        assert_eq!(registry.list().len(), 2);
+        assert_eq!(
+            registry.get("http").unwrap().kind(),
+            BuiltinKind::HttpServer
+        );
+        registry.stop("kv").unwrap();
+        assert!(registry.get("kv").is_none());
+        assert!(matches!(
+            registry.stop("kv"),
+            Err(HostError::ProviderNotFound(_))
+        ));
+    }
+}

@@ -80,6 +80,14 @@ pub enum HostError {
         /// The reference as given.
         reference: String,
     },
+    /// A `builtin://NAME` reference names no built-in provider.
+    #[error(
+        "unknown builtin name: {name} (known: http-server, http-client, keyvalue, blobstore, messaging)"
+    )]
+    UnknownBuiltin {
+        /// The name after `builtin://`.
+        name: String,
+    },
     /// An http-server address could not be parsed.
     #[error("invalid http address {address:?}: {reason}")]
     InvalidAddress {

@@ -58,7 +58,9 @@ export function useLattice(): LatticeView {
   useEffect(() => {
     let alive = true;
     const unlisten = onStatus((s) => alive && setStatus(s));
-    latticeStatus()
+    // Ask only once the listener is in place, so no change falls between the two.
+    unlisten
+      .then(() => latticeStatus())
       .then((s) => alive && setStatus(s))
       .catch(() => undefined);
     return () => {

@@ -1,15 +1,128 @@
-//! Commands that drive a lattice through the control interface (not written yet).
+//! Commands that drive a lattice through the control interface: get, start, scale, stop,
+//! update, link, config, label, events, logs, and context management.
+//!
+//! The connection comes from `--context`, else the current context, else
+//! `nats://127.0.0.1:4222`; `--nats-url` and `--lattice` override it (a `--nats-url`
+//! without `--context` starts from a fresh context, so saved credentials never leak to
+//! another server).
+
+mod context;
+mod get;
+mod output;
+mod state;
+mod watch;
+mod workload;
 
 use std::process::ExitCode;
+
+use anyhow::Context as _;
+use trellis_lattice::{Client, Context, ContextStore};
 
 /// Lattice commands: get, start, scale, stop, update, link, config, label, events, logs, context.
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
     /// List hosts, inventories, links or config.
-    Get,
+    #[command(subcommand)]
+    Get(get::GetCommand),
+    /// Start a component or a provider.
+    #[command(subcommand)]
+    Start(workload::StartCommand),
+    /// Change the number of instances of a running component.
+    #[command(subcommand)]
+    Scale(workload::ScaleCommand),
+    /// Stop a component, a provider or a host.
+    #[command(subcommand)]
+    Stop(workload::StopCommand),
+    /// Replace a running component's code with a new reference.
+    #[command(subcommand)]
+    Update(workload::UpdateCommand),
+    /// Put or delete links.
+    #[command(subcommand)]
+    Link(state::LinkCommand),
+    /// Put, get or delete named config.
+    #[command(subcommand)]
+    Config(state::ConfigCommand),
+    /// Put or delete host labels.
+    #[command(subcommand)]
+    Label(state::LabelCommand),
+    /// Print lattice events.
+    Events(watch::EventsArgs),
+    /// Print host and component logs.
+    Logs(watch::LogsArgs),
+    /// Manage saved contexts (how to reach a lattice).
+    #[command(subcommand)]
+    Context(context::ContextCommand),
 }
 
 /// Runs a lattice command.
-pub async fn run(_command: Command, _global: &super::GlobalOpts) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not implemented yet")
+pub async fn run(command: Command, global: &super::GlobalOpts) -> anyhow::Result<ExitCode> {
+    if let Command::Context(cmd) = command {
+        return context::run(cmd, global);
+    }
+    let client = connect(global).await?;
+    match command {
+        Command::Get(cmd) => get::run(cmd, &client, global).await,
+        Command::Start(cmd) => workload::start(cmd, &client, global).await,
+        Command::Scale(cmd) => workload::scale(cmd, &client, global).await,
+        Command::Stop(cmd) => workload::stop(cmd, &client, global).await,
+        Command::Update(cmd) => workload::update(cmd, &client, global).await,
+        Command::Link(cmd) => state::link(cmd, &client, global).await,
+        Command::Config(cmd) => state::config(cmd, &client, global).await,
+        Command::Label(cmd) => state::label(cmd, &client, global).await,
+        Command::Events(args) => watch::events(args, &client, global).await,
+        Command::Logs(args) => watch::logs(args, &client, global).await,
+        Command::Context(_) => unreachable!("handled above"),
+    }
+}
+
+/// The context the global flags select.
+fn resolve_context(global: &super::GlobalOpts) -> anyhow::Result<Context> {
+    let mut ctx = match (&global.context, &global.nats_url) {
+        (Some(name), _) => {
+            let store = ContextStore::open_default()?;
+            store
+                .get(name)
+                .cloned()
+                .ok_or_else(|| trellis_lattice::LatticeError::UnknownContext(name.clone()))?
+        }
+        (None, Some(url)) => Context::new(url),
+        (None, None) => {
+            let store = ContextStore::open_default()?;
+            store
+                .current()
+                .map(|(_, ctx)| ctx.clone())
+                .unwrap_or_default()
+        }
+    };
+    if let Some(url) = &global.nats_url {
+        ctx.urls = Context::new(url).urls;
+    }
+    if let Some(lattice) = &global.lattice {
+        ctx.lattice = lattice.clone();
+    }
+    Ok(ctx)
+}
+
+async fn connect(global: &super::GlobalOpts) -> anyhow::Result<Client> {
+    let ctx = resolve_context(global)?;
+    // The error is already one clear line naming the URL.
+    Client::connect(&ctx).await.map_err(anyhow::Error::from)
+}
+
+/// Finds a host by full id, unique id prefix, or friendly name.
+async fn resolve_host(client: &Client, wanted: &str) -> anyhow::Result<trellis_proto::Host> {
+    let hosts = client.ping_hosts().await.context("discovering hosts")?;
+    if let Some(host) = hosts.iter().find(|h| h.id == wanted || h.friendly_name == wanted) {
+        return Ok(host.clone());
+    }
+    let matches: Vec<_> = hosts.iter().filter(|h| h.id.starts_with(wanted)).collect();
+    match matches.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => anyhow::bail!(
+            "no host {wanted:?} on lattice {:?} ({} host(s) answered the ping)",
+            client.lattice(),
+            hosts.len()
+        ),
+        _ => anyhow::bail!("host prefix {wanted:?} matches {} hosts; give more of the id", matches.len()),
+    }
 }

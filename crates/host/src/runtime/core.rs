@@ -176,7 +176,8 @@ impl Runtime {
             return Err(HostError::ComponentExists(id.into()));
         }
         let grants = Grants::from_annotations(&annotations)?;
-        let loaded = self.inner.load(id, &source).await?;
+        let bytes = source.load().await?;
+        let loaded = self.inner.load(id, &source, bytes).await?;
         let entry = Arc::new(ComponentEntry {
             id: id.into(),
             config,
@@ -231,13 +232,36 @@ impl Runtime {
         id: &str,
         source: ComponentSource,
     ) -> Result<(), HostError> {
+        self.update_with(id, source, None).await
+    }
+
+    /// [`Runtime::update_component`] with the bytes already read from `source`.
+    pub(crate) async fn update_component_bytes(
+        &self,
+        id: &str,
+        source: ComponentSource,
+        bytes: Arc<[u8]>,
+    ) -> Result<(), HostError> {
+        self.update_with(id, source, Some(bytes)).await
+    }
+
+    async fn update_with(
+        &self,
+        id: &str,
+        source: ComponentSource,
+        bytes: Option<Arc<[u8]>>,
+    ) -> Result<(), HostError> {
         let lock = self.inner.lifecycle_lock(id);
         let _guard = lock.lock().await;
         let entry = self
             .inner
             .component(id)
             .ok_or_else(|| HostError::ComponentNotFound(id.into()))?;
-        let loaded = self.inner.load(id, &source).await?;
+        let bytes = match bytes {
+            Some(bytes) => bytes,
+            None => source.load().await?,
+        };
+        let loaded = self.inner.load(id, &source, bytes).await?;
         self.inner.check_links_still_hold(id, &loaded)?;
         let mut active = entry.active.write().unwrap_or_else(|p| p.into_inner());
         active.loaded = Arc::new(loaded);
@@ -550,8 +574,8 @@ impl Inner {
         self: &Arc<Self>,
         id: &str,
         source: &ComponentSource,
+        bytes: Arc<[u8]>,
     ) -> Result<Loaded, HostError> {
-        let bytes = source.load().await?;
         let what = source.describe();
         let inner = self.clone();
         let id = id.to_owned();

@@ -9,7 +9,7 @@
 //! Layout: `engine` (the shared wasmtime engine, epochs, compile cache), `linker`
 //! (what imports resolve to), `state` (per-invocation store data and limits),
 //! `component` (a compiled component and its grants), `http` (the http-server
-//! built-in), `core` (the runtime itself), `logs`, `source`.
+//! built-in), `core` (the runtime itself), `watch` (hot reload), `logs`, `source`.
 
 mod component;
 mod core;
@@ -19,6 +19,7 @@ mod linker;
 mod logs;
 mod source;
 mod state;
+mod watch;
 
 pub use self::component::{GRANT_DIRS, GRANT_ENV, GRANT_NETWORK};
 pub use self::core::{builtin_name, Runtime, RuntimeConfig, BUILTIN_PROVIDERS};
@@ -26,5 +27,6 @@ pub use self::http::DEFAULT_HTTP_ADDRESS;
 pub use self::logs::{LogBus, LogLayer};
 pub use self::source::ComponentSource;
 pub use self::state::HostState;
+pub use self::watch::{ReloadEvent, ReloadWatcher, DEBOUNCE};
 
 pub(crate) use self::core::Inner;

@@ -45,5 +45,5 @@ pub use context::{
 };
 pub use error::{LatticeError, Result};
 pub use state::ConnectionState;
-pub use store::{ContextStore, ImportFormat, CONFIG_DIR_ENV, CONTEXTS_FILE};
+pub use store::{ContextStore, ImportFormat, ImportReport, CONFIG_DIR_ENV, CONTEXTS_FILE};
 pub use stream::{EventMessage, EventStream, LogStream};

@@ -34,6 +34,10 @@ pub struct ContextStore {
     file: ContextsFile,
 }
 
+/// What [`ContextStore::import_discovered`] did: imported `(name, format)` pairs, and
+/// skipped `(file, reason)` pairs.
+pub type ImportReport = (Vec<(String, ImportFormat)>, Vec<(PathBuf, String)>);
+
 /// Where an imported context came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportFormat {
@@ -172,7 +176,7 @@ impl ContextStore {
     /// Imports every context found in the `nats` CLI and wash context directories
     /// (`~/.config/nats/context`, `~/.wash/contexts`). Returns what was imported and, per
     /// skipped file, why. Nothing is saved.
-    pub fn import_discovered(&mut self) -> (Vec<(String, ImportFormat)>, Vec<(PathBuf, String)>) {
+    pub fn import_discovered(&mut self) -> ImportReport {
         let mut imported = Vec::new();
         let mut skipped = Vec::new();
         for dir in foreign_context_dirs() {

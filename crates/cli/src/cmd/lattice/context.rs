@@ -12,7 +12,7 @@ use crate::cmd::GlobalOpts;
 #[derive(Debug, clap::Subcommand)]
 pub enum ContextCommand {
     /// Save a context (replacing one of the same name).
-    Add(AddArgs),
+    Add(Box<AddArgs>),
     /// List saved contexts; the current one is marked with `*`.
     List,
     /// Make a saved context current.
@@ -98,7 +98,7 @@ pub fn run(cmd: ContextCommand, global: &GlobalOpts) -> anyhow::Result<ExitCode>
         ContextCommand::Add(args) => {
             let name = args.name.clone();
             let make_current = args.make_current;
-            let ctx = build(args, global);
+            let ctx = build(*args, global);
             ctx.validate()?;
             store.insert(&name, ctx)?;
             if make_current || store.current_name().is_none() {

@@ -24,7 +24,7 @@
 //! ```json
 //! { "world": "root", "package": "root:component", "wit": "package root:component; ...",
 //!   "imports": [
-//!     { "kind": "interface", "name": "wasi:keyvalue/store@0.2.0-draft",
+//!     { "item": "interface", "name": "wasi:keyvalue/store@0.2.0-draft",
 //!       "ref": {"namespace": "wasi", "package": "keyvalue", "interface": "store", "version": "0.2.0-draft"},
 //!       "functions": [{"name": "open", "kind": "freestanding",
 //!                      "params": [{"name": "identifier", "type": "string"}],
@@ -33,7 +33,7 @@
 //!                  "resource": "bucket", "params": [{"name": "key", "type": "string"}],
 //!                  "result": "result<option<list<u8>>, error>"}]},
 //!                 {"name": "error", "kind": "variant", "cases": [{"name": "no-such-store"}, {"name": "other", "type": "string"}]}] },
-//!     { "kind": "function", "name": "log", "params": [{"name": "msg", "type": "string"}] } ],
+//!     { "item": "function", "name": "log", "kind": "freestanding", "params": [{"name": "msg", "type": "string"}] } ],
 //!   "exports": [ ... ] }
 //! ```
 //! Type kinds: `record` (`fields`), `variant` / `enum` (`cases`), `flags` (`flags`),

@@ -46,9 +46,10 @@ impl ComponentWit {
     }
 }
 
-/// One import or export of a world.
+/// One import or export of a world; serialised with an `item` tag
+/// (`interface`, `function`, `type`) next to the entry's own fields.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+#[serde(tag = "item", rename_all = "kebab-case")]
 pub enum WorldEntry {
     /// An interface: `wasi:http/types@0.2.0`, or an inline one with a plain name.
     Interface(InterfaceDef),

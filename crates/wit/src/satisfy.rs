@@ -438,7 +438,7 @@ fn import_status(
     }
     let covering: Vec<&&LinkTarget> = candidates
         .iter()
-        .filter(|t| t.link.interfaces.iter().any(|i| *i == wanted.interface))
+        .filter(|t| t.link.interfaces.contains(&wanted.interface))
         .collect();
     let mut first_refusal = None;
     for t in &covering {

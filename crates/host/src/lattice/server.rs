@@ -70,12 +70,35 @@ pub(crate) async fn subscribe(core: &HostCore) -> Result<CtlSubscriptions, HostE
             .map_err(|e| HostError::lattice(format!("subscribing to {subject}"), e))?;
         all.push(sub);
     }
-    // A flush round-trips to the server, so the subscriptions are in place on return.
-    core.nats
-        .flush()
+    round_trip(&core.nats).await?;
+    Ok(all)
+}
+
+/// Waits until the server has processed everything this connection sent so far.
+///
+/// `Client::flush` only empties the write buffer; a message the server echoes back to
+/// our own fresh subscription proves that it has also registered the earlier
+/// subscriptions (the server handles one connection's protocol in order).
+async fn round_trip(nats: &async_nats::Client) -> Result<(), HostError> {
+    const TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+    let inbox = nats.new_inbox();
+    let mut probe = nats
+        .subscribe(inbox.clone())
         .await
         .map_err(|e| HostError::lattice("registering ctl subscriptions", e))?;
-    Ok(all)
+    nats.publish(inbox, bytes::Bytes::new())
+        .await
+        .map_err(|e| HostError::lattice("registering ctl subscriptions", e))?;
+    match tokio::time::timeout(TIMEOUT, probe.next()).await {
+        Ok(Some(_)) => Ok(()),
+        _ => Err(HostError::lattice(
+            "registering ctl subscriptions",
+            format!(
+                "the NATS server did not confirm within {} s",
+                TIMEOUT.as_secs()
+            ),
+        )),
+    }
 }
 
 /// Answers requests until shutdown. Requests are handled one at a time, in arrival

@@ -120,13 +120,15 @@ async fn set_link(core: &HostCore, link: &Link) {
 }
 
 /// Watches every key of `store` until shutdown, re-opening the watch when it ends.
+/// Each (re)start first delivers the latest value of every key (`watch_all` would only
+/// deliver new ones), so a restarted host or a reconnect catches up.
 async fn watch_forever<F, Fut>(core: &HostCore, store: &kv::Store, mut on_entry: F)
 where
     F: FnMut(kv::Entry) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
     while !core.shutdown.is_cancelled() {
-        match store.watch_all().await {
+        match store.watch_with_history(">").await {
             Ok(mut entries) => loop {
                 let next = tokio::select! {
                     _ = core.shutdown.cancelled() => return,

@@ -1,12 +1,310 @@
-//! `trellis inspect` (not written yet).
+//! `trellis inspect`: the WIT of a component file or of a running component.
+//!
+//! Output: a readable tree of imports and exports with function signatures
+//! (default), the model as JSON (`--json`, the shape documented in `trellis-wit`),
+//! or the world as WIT text (`--wit`). `--imports` / `--exports` narrow the output.
 
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+use anyhow::{bail, Context as _};
+use trellis_lattice::{Client, Context, ContextStore};
+use trellis_wit::{ComponentWit, FunctionDef, InterfaceDef, TypeDef, TypeKind, WorldEntry};
 
 /// Arguments of `trellis inspect`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Component file (`.wasm`, or a `file://` URL).
+    #[arg(required_unless_present = "component", conflicts_with = "component")]
+    pub file: Option<String>,
+    /// Inspect a running component instead: its image reference is looked up on the lattice.
+    #[arg(long, value_name = "ID")]
+    pub component: Option<String>,
+    /// Print the world as WIT text.
+    #[arg(long, conflicts_with = "json")]
+    pub wit: bool,
+    /// Show only the imports.
+    #[arg(long)]
+    pub imports: bool,
+    /// Show only the exports.
+    #[arg(long)]
+    pub exports: bool,
+}
 
 /// Runs `trellis inspect`.
-pub async fn run(_args: Args, _global: &super::GlobalOpts) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("trellis inspect is not implemented yet")
+pub async fn run(args: Args, global: &super::GlobalOpts) -> anyhow::Result<ExitCode> {
+    let path = match (&args.file, &args.component) {
+        (Some(file), _) => local_path(file)?,
+        (None, Some(id)) => running_component_path(id, global).await?,
+        (None, None) => bail!("give a component file or --component ID"),
+    };
+    // Decoding a large component takes a while: keep it off the async workers.
+    let decode_path = path.clone();
+    let wit = tokio::task::spawn_blocking(move || trellis_wit::decode_file(&decode_path))
+        .await
+        .context("the decoder task failed")?
+        .with_context(|| format!("inspecting {}", path.display()))?;
+
+    let (show_imports, show_exports) = match (args.imports, args.exports) {
+        (false, false) => (true, true),
+        selected => selected,
+    };
+    let out = if args.wit {
+        wit.to_wit_text().to_owned()
+    } else if global.json {
+        json(&wit, show_imports, show_exports)?
+    } else {
+        tree(&wit, show_imports, show_exports)
+    };
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(out.as_bytes())?;
+    if !out.ends_with('\n') {
+        stdout.write_all(b"\n")?;
+    }
+    stdout.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A path from a file argument or a `file://` reference.
+fn local_path(reference: &str) -> anyhow::Result<PathBuf> {
+    if let Some(path) = reference.strip_prefix("file://") {
+        return Ok(PathBuf::from(path));
+    }
+    if reference.contains("://") {
+        bail!(
+            "{reference} is not a local file; only paths and file:// references can be inspected"
+        );
+    }
+    Ok(PathBuf::from(reference))
+}
+
+/// Finds the component on the lattice and returns its file.
+async fn running_component_path(id: &str, global: &super::GlobalOpts) -> anyhow::Result<PathBuf> {
+    let client = Client::connect(&resolve_context(global)?).await?;
+    let hosts = client.ping_hosts().await.context("listing hosts")?;
+    if hosts.is_empty() {
+        bail!("no hosts answered on lattice {}", client_lattice(global));
+    }
+    for host in &hosts {
+        let inventory = client
+            .host_inventory(&host.id)
+            .await
+            .with_context(|| format!("reading the inventory of host {}", host.id))?;
+        if let Some(component) = inventory.components.iter().find(|c| c.id == id) {
+            let image = &component.image_ref;
+            if image.contains("://") && !image.starts_with("file://") {
+                bail!(
+                    "component {id} runs from {image}; only file:// references can be inspected, \
+                     inspect the .wasm file instead"
+                );
+            }
+            return local_path(image);
+        }
+    }
+    bail!(
+        "no component {id} on the {} host(s) of lattice {}",
+        hosts.len(),
+        client_lattice(global)
+    )
+}
+
+fn client_lattice(global: &super::GlobalOpts) -> String {
+    global
+        .lattice
+        .clone()
+        .unwrap_or_else(|| trellis_proto::DEFAULT_LATTICE.to_owned())
+}
+
+/// The context the global flags select (the same rules as the lattice commands).
+fn resolve_context(global: &super::GlobalOpts) -> anyhow::Result<Context> {
+    let mut ctx = match (&global.context, &global.nats_url) {
+        (Some(name), _) => ContextStore::open_default()?
+            .get(name)
+            .cloned()
+            .ok_or_else(|| trellis_lattice::LatticeError::UnknownContext(name.clone()))?,
+        (None, Some(url)) => Context::new(url),
+        (None, None) => ContextStore::open_default()?
+            .current()
+            .map(|(_, ctx)| ctx.clone())
+            .unwrap_or_default(),
+    };
+    if let Some(url) = &global.nats_url {
+        ctx.urls = Context::new(url).urls;
+    }
+    if let Some(lattice) = &global.lattice {
+        ctx.lattice = lattice.clone();
+    }
+    Ok(ctx)
+}
+
+/// The model as pretty JSON (field order as documented), without the side not asked for.
+fn json(wit: &ComponentWit, imports: bool, exports: bool) -> anyhow::Result<String> {
+    #[derive(serde::Serialize)]
+    struct View<'a> {
+        world: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        package: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        docs: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        imports: Option<&'a [WorldEntry]>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        exports: Option<&'a [WorldEntry]>,
+        wit: &'a str,
+    }
+    let view = View {
+        world: &wit.world,
+        package: wit.package.as_deref(),
+        docs: wit.docs.as_deref(),
+        imports: imports.then_some(wit.imports.as_slice()),
+        exports: exports.then_some(wit.exports.as_slice()),
+        wit: wit.to_wit_text(),
+    };
+    Ok(serde_json::to_string_pretty(&view)?)
+}
+
+/// A readable tree: one branch per import/export, functions with signatures,
+/// types on one line each, resource methods under their resource.
+fn tree(wit: &ComponentWit, imports: bool, exports: bool) -> String {
+    let mut out = String::new();
+    match &wit.package {
+        Some(package) => {
+            let _ = writeln!(out, "world {} ({package})", wit.world);
+        }
+        None => {
+            let _ = writeln!(out, "world {}", wit.world);
+        }
+    }
+    if imports {
+        section(&mut out, "imports", &wit.imports);
+    }
+    if exports {
+        section(&mut out, "exports", &wit.exports);
+    }
+    out
+}
+
+fn section(out: &mut String, title: &str, entries: &[WorldEntry]) {
+    let _ = writeln!(out, "{title} ({})", entries.len());
+    for (i, entry) in entries.iter().enumerate() {
+        let last = i + 1 == entries.len();
+        let (branch, indent) = if last {
+            ("└─ ", "   ")
+        } else {
+            ("├─ ", "│  ")
+        };
+        match entry {
+            WorldEntry::Interface(iface) => {
+                let _ = writeln!(out, "{branch}interface {}", iface.name);
+                interface(out, indent, iface);
+            }
+            WorldEntry::Function(f) => {
+                let _ = writeln!(out, "{branch}{}", function_line(f));
+            }
+            WorldEntry::Type(t) => {
+                let _ = writeln!(out, "{branch}{}", type_line(t));
+                methods(out, indent, t);
+            }
+        }
+    }
+}
+
+fn interface(out: &mut String, indent: &str, iface: &InterfaceDef) {
+    let count = iface.types.len() + iface.functions.len();
+    let mut n = 0;
+    let mut next = |out: &mut String, line: String| -> String {
+        n += 1;
+        let last = n == count;
+        let _ = writeln!(out, "{indent}{}{line}", if last { "└─ " } else { "├─ " });
+        format!("{indent}{}", if last { "   " } else { "│  " })
+    };
+    for t in &iface.types {
+        let child = next(out, type_line(t));
+        methods(out, &child, t);
+    }
+    for f in &iface.functions {
+        next(out, function_line(f));
+    }
+}
+
+fn methods(out: &mut String, indent: &str, t: &TypeDef) {
+    if let TypeKind::Resource { methods } = &t.def {
+        for (i, m) in methods.iter().enumerate() {
+            let branch = if i + 1 == methods.len() {
+                "└─ "
+            } else {
+                "├─ "
+            };
+            let _ = writeln!(out, "{indent}{branch}{}", function_line(m));
+        }
+    }
+}
+
+fn function_line(f: &FunctionDef) -> String {
+    format!("{}: {}", f.name, f.signature())
+}
+
+fn type_line(t: &TypeDef) -> String {
+    let list = |items: Vec<String>| items.join(", ");
+    match &t.def {
+        TypeKind::Record { fields } => format!(
+            "record {} {{ {} }}",
+            t.name,
+            list(
+                fields
+                    .iter()
+                    .map(|f| format!("{}: {}", f.name, f.ty))
+                    .collect()
+            )
+        ),
+        TypeKind::Variant { cases } => format!(
+            "variant {} {{ {} }}",
+            t.name,
+            list(
+                cases
+                    .iter()
+                    .map(|c| match &c.ty {
+                        Some(ty) => format!("{}({ty})", c.name),
+                        None => c.name.clone(),
+                    })
+                    .collect()
+            )
+        ),
+        TypeKind::Enum { cases } => format!(
+            "enum {} {{ {} }}",
+            t.name,
+            list(cases.iter().map(|c| c.name.clone()).collect())
+        ),
+        TypeKind::Flags { flags } => format!(
+            "flags {} {{ {} }}",
+            t.name,
+            list(flags.iter().map(|c| c.name.clone()).collect())
+        ),
+        TypeKind::Resource { .. } => format!("resource {}", t.name),
+        TypeKind::Alias { target } => format!("type {} = {target}", t.name),
+        TypeKind::Use { from, original } if *original == t.name => {
+            format!("use {from}.{{{original}}}")
+        }
+        TypeKind::Use { from, original } => format!("use {from}.{{{original} as {}}}", t.name),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    #[test]
+    fn file_references() {
+        assert_eq!(local_path("a/b.wasm").unwrap(), Path::new("a/b.wasm"));
+        assert_eq!(
+            local_path("file:///x/y.wasm").unwrap(),
+            Path::new("/x/y.wasm")
+        );
+        let err = local_path("ghcr.io://x").unwrap_err().to_string();
+        assert!(err.contains("not a local file"), "{err}");
+    }
 }

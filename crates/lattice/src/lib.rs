@@ -33,6 +33,7 @@ mod client;
 mod connect;
 mod context;
 mod error;
+mod model;
 mod state;
 mod store;
 mod stream;
@@ -44,6 +45,10 @@ pub use context::{
     Auth, Context, TlsOptions, DEFAULT_CONNECT_TIMEOUT, DEFAULT_SCATTER_WINDOW, DEFAULT_TIMEOUT,
 };
 pub use error::{LatticeError, Result};
+pub use model::{
+    Edge, HostInfo, HostSnapshot, LatticeModel, ModelChange, ModelOptions, ModelSnapshot, ModelWatcher, Node,
+    RemovalReason,
+};
 pub use state::ConnectionState;
 pub use store::{ContextStore, ImportFormat, ImportReport, CONFIG_DIR_ENV, CONTEXTS_FILE};
 pub use stream::{EventMessage, EventStream, LogStream};

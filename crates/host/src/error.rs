@@ -12,13 +12,14 @@ use std::path::PathBuf;
 #[non_exhaustive]
 pub enum HostError {
     /// A component file could not be read.
-    #[error("cannot read component file {path}: {source}")]
+    // The cause is part of the message (not a `#[source]`), so `{:#}` chains do not
+    // print it twice.
+    #[error("cannot read component file {path}: {error}")]
     ReadFile {
         /// The file.
         path: PathBuf,
         /// Why.
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// A component reference is neither a path nor a `file://` URL.
     #[error("unsupported component reference {reference:?}: {reason}")]
@@ -97,13 +98,12 @@ pub enum HostError {
         reason: String,
     },
     /// An http-server address could not be bound (typically: already in use).
-    #[error("cannot listen on {address}: {source}")]
+    #[error("cannot listen on {address}: {error}")]
     Listen {
         /// The address.
         address: String,
         /// The OS error.
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// An update or hot reload was refused because it would break a live link.
     #[error("refusing to replace component {component}: {reason}")]
@@ -142,13 +142,12 @@ pub enum HostError {
     #[error("not supported: {0}")]
     Unsupported(String),
     /// A lattice (NATS, JetStream, KV) operation failed.
-    #[error("{context}: {source}")]
+    #[error("{context}: {error}")]
     Lattice {
         /// What the host was doing.
         context: String,
         /// The underlying error.
-        #[source]
-        source: Box<dyn StdError + Send + Sync>,
+        error: Box<dyn StdError + Send + Sync>,
     },
 }
 
@@ -160,7 +159,7 @@ impl HostError {
     ) -> Self {
         HostError::Lattice {
             context: context.into(),
-            source: source.into(),
+            error: source.into(),
         }
     }
 }

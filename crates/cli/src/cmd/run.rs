@@ -1,12 +1,329 @@
-//! `trellis run` (not written yet).
+//! `trellis run`: one component in an in-process host, no NATS needed.
+//!
+//! Built-in providers are derived from the component's imports and exports and
+//! linked automatically: an exported `wasi:http/incoming-handler` is served by an
+//! http-server on `--http`; imports of keyvalue, blobstore, outgoing HTTP and
+//! messaging go to the matching built-in; `--config` becomes the component's config.
+//! Logs (guest stdout/stderr, `wasi:logging`, host events) stream to the terminal with
+//! the component id on each line. `--watch` hot-reloads the file. Ctrl-C stops.
 
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+use anyhow::{bail, Context as _};
+use trellis_host::{ComponentSource, ReloadEvent, Runtime, RuntimeConfig, DEFAULT_HTTP_ADDRESS};
+use trellis_proto::{ConfigMap, Link, LogLevel, LogRecord};
 
 /// Arguments of `trellis run`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The component to run (a .wasm file).
+    pub component: PathBuf,
+    /// Address that serves the component's wasi:http/incoming-handler.
+    #[arg(long, value_name = "HOST:PORT", default_value = DEFAULT_HTTP_ADDRESS)]
+    pub http: String,
+    /// Reload the component when the file changes.
+    #[arg(long)]
+    pub watch: bool,
+    /// Config for the component: KEY=VALUE, or a JSON object of strings (repeatable).
+    #[arg(long = "config", value_name = "KEY=VALUE")]
+    pub config: Vec<String>,
+    /// Component id (default: the file name without .wasm).
+    #[arg(long)]
+    pub id: Option<String>,
+    /// Most concurrent instances of the component.
+    #[arg(long, default_value_t = 64)]
+    pub max_instances: u32,
+    /// Per-invocation deadline in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 10_000)]
+    pub timeout_ms: u64,
+}
+
+/// Which built-in provider serves an imported package (or interface).
+const PROVIDER_FOR_IMPORT: &[(&str, &str)] = &[
+    ("wasi:keyvalue/", "keyvalue"),
+    ("wasi:blobstore/", "blobstore"),
+    ("wasi:http/outgoing-handler", "http-client"),
+    ("wasmcloud:messaging/", "messaging"),
+];
 
 /// Runs `trellis run`.
-pub async fn run(_args: Args, _global: &super::GlobalOpts) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("trellis run is not implemented yet")
+pub async fn run(args: Args, _global: &super::GlobalOpts) -> anyhow::Result<ExitCode> {
+    let config = parse_config(&args.config)?;
+    let id = match &args.id {
+        Some(id) => id.clone(),
+        None => default_id(&args.component)?,
+    };
+    let runtime = Runtime::new(RuntimeConfig {
+        host_id: "trellis-run".into(),
+        invocation_timeout: std::time::Duration::from_millis(args.timeout_ms),
+        ..RuntimeConfig::default()
+    })?;
+    let printer = tokio::spawn(print_logs(runtime.logs().subscribe()));
+
+    let source = ComponentSource::File(args.component.clone());
+    runtime
+        .start_component(&id, source, args.max_instances, config, BTreeMap::new())
+        .await
+        .with_context(|| format!("cannot start {}", args.component.display()))?;
+    let (imports, exports) = runtime
+        .component_interfaces(&id)
+        .context("the component vanished right after starting")?;
+
+    link_imports(&runtime, &id, &imports).await?;
+    let serves_http = exports
+        .iter()
+        .any(|e| e.starts_with("wasi:http/incoming-handler"));
+    if serves_http {
+        link_http(&runtime, &id, &args.http).await?;
+        let url = format!("http://{}/", args.http.trim_start_matches("http://"));
+        println!("{id}: serving on {url}");
+    } else if let Some(run_export) = exports.iter().find(|e| e.starts_with("wasi:cli/run@")) {
+        // A command: run it once and exit with its result.
+        let outcome = runtime
+            .call_function(&id, &format!("{run_export}#run"), vec![])
+            .await;
+        // Let the printer drain the guest's last lines.
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        printer.abort();
+        return match outcome {
+            Ok(values) if format!("{values:?}").contains("Err") => Ok(ExitCode::from(1)),
+            Ok(_) => Ok(ExitCode::SUCCESS),
+            Err(err) => Err(err.into()),
+        };
+    } else {
+        println!(
+            "{id}: running (exports {}); nothing to serve over HTTP",
+            if exports.is_empty() {
+                "nothing".into()
+            } else {
+                exports.join(", ")
+            }
+        );
+    }
+
+    let mut watcher = if args.watch {
+        let watcher = runtime.watch_component(&id)?;
+        println!("{id}: watching {} for changes", args.component.display());
+        Some(watcher)
+    } else {
+        None
+    };
+    loop {
+        tokio::select! {
+            signal = tokio::signal::ctrl_c() => {
+                signal.context("cannot listen for Ctrl-C")?;
+                break;
+            }
+            event = next_reload(&mut watcher) => match event {
+                Some(ReloadEvent::Reloaded { component, elapsed }) => {
+                    println!("{component}: reloaded in {} ms", elapsed.as_millis());
+                }
+                Some(ReloadEvent::Rejected { component, reason }) => {
+                    eprintln!("{component}: kept the running version: {reason}");
+                }
+                None => watcher = None,
+            }
+        }
+    }
+    drop(watcher);
+    runtime.shutdown().await;
+    printer.abort();
+    println!("{id}: stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn next_reload(watcher: &mut Option<trellis_host::ReloadWatcher>) -> Option<ReloadEvent> {
+    match watcher {
+        Some(w) => w.next().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// `--config` values: `KEY=VALUE` or a JSON object whose values are strings.
+fn parse_config(items: &[String]) -> anyhow::Result<ConfigMap> {
+    let mut config = ConfigMap::new();
+    for item in items {
+        let trimmed = item.trim();
+        if trimmed.starts_with('{') {
+            let value: serde_json::Value = serde_json::from_str(trimmed)
+                .with_context(|| format!("--config {item:?} is not valid JSON"))?;
+            let object = value
+                .as_object()
+                .with_context(|| format!("--config {item:?} is not a JSON object"))?;
+            for (key, value) in object {
+                let Some(text) = value.as_str() else {
+                    bail!("config value for {key:?} is not a string: {value} (quote it)");
+                };
+                config.insert(key.clone(), text.to_owned());
+            }
+            continue;
+        }
+        let Some((key, value)) = trimmed.split_once('=') else {
+            bail!("--config {item:?} is not KEY=VALUE");
+        };
+        if key.trim().is_empty() {
+            bail!("--config {item:?} has an empty key");
+        }
+        config.insert(key.trim().to_owned(), value.to_owned());
+    }
+    Ok(config)
+}
+
+fn default_id(path: &std::path::Path) -> anyhow::Result<String> {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .filter(|s| !s.is_empty())
+        .with_context(|| format!("{} has no file name; pass --id", path.display()))?;
+    Ok(stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect())
+}
+
+/// Starts and links the built-in provider for each provider-backed import.
+async fn link_imports(runtime: &Runtime, id: &str, imports: &[String]) -> anyhow::Result<()> {
+    // (namespace, package) → (provider, interfaces)
+    let mut wanted: BTreeMap<(String, String), (&str, Vec<String>)> = BTreeMap::new();
+    for import in imports {
+        let Some((_, provider)) = PROVIDER_FOR_IMPORT
+            .iter()
+            .find(|(prefix, _)| import.starts_with(prefix))
+        else {
+            continue;
+        };
+        let bare = import.split_once('@').map_or(import.as_str(), |(n, _)| n);
+        let Some((ns, rest)) = bare.split_once(':') else {
+            continue;
+        };
+        let Some((pkg, iface)) = rest.split_once('/') else {
+            continue;
+        };
+        let entry = wanted
+            .entry((ns.to_owned(), pkg.to_owned()))
+            .or_insert((provider, Vec::new()));
+        entry.1.push(iface.to_owned());
+    }
+    let mut started = Vec::new();
+    for ((ns, pkg), (provider, interfaces)) in wanted {
+        if !started.contains(&provider) {
+            runtime
+                .start_provider(
+                    provider,
+                    &format!("builtin://{provider}"),
+                    ConfigMap::new(),
+                    BTreeMap::new(),
+                )
+                .await
+                .with_context(|| format!("cannot start the {provider} provider"))?;
+            started.push(provider);
+        }
+        let link = Link {
+            source_id: id.into(),
+            target: provider.into(),
+            name: trellis_proto::DEFAULT_LINK_NAME.into(),
+            wit_namespace: ns.clone(),
+            wit_package: pkg.clone(),
+            interfaces,
+            source_config: vec![],
+            target_config: vec![],
+        };
+        runtime
+            .set_link(&link, ConfigMap::new(), ConfigMap::new())
+            .await
+            .with_context(|| format!("cannot link {ns}:{pkg} to {provider}"))?;
+        println!("{id}: {ns}:{pkg} → built-in {provider}");
+    }
+    Ok(())
+}
+
+async fn link_http(runtime: &Runtime, id: &str, address: &str) -> anyhow::Result<()> {
+    runtime
+        .start_provider(
+            "http-server",
+            "builtin://http-server",
+            ConfigMap::new(),
+            BTreeMap::new(),
+        )
+        .await?;
+    let link = Link {
+        source_id: "http-server".into(),
+        target: id.into(),
+        name: trellis_proto::DEFAULT_LINK_NAME.into(),
+        wit_namespace: "wasi".into(),
+        wit_package: "http".into(),
+        interfaces: vec!["incoming-handler".into()],
+        source_config: vec![],
+        target_config: vec![],
+    };
+    let source_config = ConfigMap::from([("address".to_string(), address.to_string())]);
+    runtime
+        .set_link(&link, source_config, ConfigMap::new())
+        .await?;
+    Ok(())
+}
+
+/// Prints log records as `time LEVEL [component] message`, errors to stderr.
+async fn print_logs(mut logs: tokio::sync::broadcast::Receiver<LogRecord>) {
+    use tokio::sync::broadcast::error::RecvError;
+    loop {
+        match logs.recv().await {
+            Ok(record) => {
+                let who = record.component.as_deref().unwrap_or("host");
+                let context = match record.context.as_deref() {
+                    Some(c) if !c.is_empty() => format!(" ({c})"),
+                    _ => String::new(),
+                };
+                let line = format!(
+                    "{} {:5} [{who}]{context} {}",
+                    record.time,
+                    format!("{:?}", record.level).to_uppercase(),
+                    record.message
+                );
+                if matches!(record.level, LogLevel::Error | LogLevel::Critical) {
+                    eprintln!("{line}");
+                } else {
+                    println!("{line}");
+                }
+            }
+            Err(RecvError::Lagged(n)) => eprintln!("… {n} log lines dropped"),
+            Err(RecvError::Closed) => return,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_parses_pairs_and_rejects_non_strings() {
+        let config = parse_config(&["a=1".into(), r#"{"b":"x"}"#.into()]).unwrap();
+        assert_eq!(config.get("a").map(String::as_str), Some("1"));
+        assert_eq!(config.get("b").map(String::as_str), Some("x"));
+        let err = parse_config(&[r#"{"n":5}"#.into()])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("\"n\"") && err.contains("not a string"),
+            "{err}"
+        );
+        assert!(parse_config(&["novalue".into()]).is_err());
+    }
+
+    #[test]
+    fn ids_come_from_file_names() {
+        assert_eq!(
+            default_id(std::path::Path::new("/x/my app.wasm")).unwrap(),
+            "my-app"
+        );
+    }
 }

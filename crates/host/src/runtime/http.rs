@@ -88,9 +88,9 @@ impl HttpServers {
         }
         let socket = TcpListener::bind(address)
             .await
-            .map_err(|source| HostError::Listen {
+            .map_err(|error| HostError::Listen {
                 address: address.to_string(),
-                source,
+                error,
             })?;
         let bound = socket.local_addr().unwrap_or(address);
         let routes = Arc::new(RwLock::new(vec![route]));

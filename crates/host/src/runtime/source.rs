@@ -81,7 +81,7 @@ impl ComponentSource {
                 tokio::fs::read(path)
                     .await
                     .map(Arc::from)
-                    .map_err(|source| HostError::ReadFile {
+                    .map_err(|error| HostError::ReadFile {
                         path: path.clone(),
                         source,
                     })

@@ -83,7 +83,7 @@ impl ComponentSource {
                     .map(Arc::from)
                     .map_err(|error| HostError::ReadFile {
                         path: path.clone(),
-                        source,
+                        error,
                     })
             }
         }

@@ -5,4 +5,5 @@ mod compat;
 mod decode;
 mod fixtures;
 mod link_cases;
+mod real_toolchain;
 mod satisfy;

@@ -14,6 +14,11 @@
 //!   marked as served by WASI, the host, a provider or a component through a link, or
 //!   unsatisfied with the reason.
 //!
+//! Doc comments appear in the model when the source has them (WIT parsed from text,
+//! such as the built-in providers' packages); encoded components carry none, just
+//! as `wasm-tools component wit` shows none. The WIT text equals
+//! `wasm-tools component wit` output (checked against componentize-py output).
+//!
 //! What it is not: no I/O beyond reading a file, no wasmtime. Decoding is synchronous
 //! and CPU-bound; callers with a UI run it on a blocking thread.
 //!

@@ -394,6 +394,9 @@ fn tie_to_parent(command: &mut Command) {
     #[cfg(target_os = "linux")]
     {
         use std::os::unix::process::CommandExt;
+        // Own process group: a terminal's Ctrl-C then reaches only Trellis, which can
+        // still publish host_stopped before it stops the server itself.
+        command.process_group(0);
         // SAFETY: prctl(PR_SET_PDEATHSIG) is async-signal-safe and touches no memory of ours.
         unsafe {
             command.pre_exec(|| {

@@ -13,9 +13,13 @@ use std::time::Duration;
 use anyhow::Context as _;
 use trellis_host::{HostConfig, LatticeHost};
 use trellis_lattice::local::{LocalNats, LocalNatsOptions};
+use trellis_lattice::{Context, ContextStore};
 
 /// Environment variable overriding the data directory of the local lattice.
 const DATA_DIR_ENV: &str = "TRELLIS_DATA_DIR";
+
+/// Name of the saved context of the embedded local lattice.
+const LOCAL_CONTEXT: &str = "local";
 
 /// How long connecting to a given `--nats-url` may take before we give up.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -51,7 +55,10 @@ pub async fn run(args: Args, global: &super::GlobalOpts) -> anyhow::Result<ExitC
             let credentials = local.user().zip(local.password());
             let url = local.url();
             match connect(&url, credentials).await {
-                Ok(client) => (client, url, Some(local)),
+                Ok(client) => {
+                    save_local_context(&local, &lattice);
+                    (client, url, Some(local))
+                }
                 Err(err) => {
                     stop_local_lattice(local).await;
                     return Err(err);
@@ -121,6 +128,25 @@ async fn start_local_lattice() -> anyhow::Result<LocalNats> {
         .await
         .context("starting the local lattice")?
         .map_err(anyhow::Error::from)
+}
+
+/// Saves the local lattice as context `local` (and makes it current when none is), so
+/// other `trellis` commands reach it. A failure only costs that convenience: warn.
+fn save_local_context(local: &LocalNats, lattice: &str) {
+    let mut context = Context::new(local.url()).with_lattice(lattice);
+    if let (Some(user), Some(password)) = (local.user(), local.password()) {
+        context = context.with_user_password(user, password);
+    }
+    let saved = ContextStore::open_default().and_then(|mut store| {
+        store.insert(LOCAL_CONTEXT, context)?;
+        if store.current_name().is_none() {
+            store.set_current(LOCAL_CONTEXT)?;
+        }
+        store.save()
+    });
+    if let Err(err) = saved {
+        eprintln!("warning: cannot save context {LOCAL_CONTEXT:?}: {err}");
+    }
 }
 
 /// Stops the local nats-server gracefully (JetStream flushes its store).

@@ -32,7 +32,12 @@ pub(crate) async fn connect(
             async move {
                 tracing::debug!(%event, "NATS connection event");
                 if let Some(next) = next_state(&event) {
-                    events.send_replace(next);
+                    // Only real transitions wake watchers (the first Connected repeats ours).
+                    events.send_if_modified(|state| {
+                        let changed = *state != next;
+                        *state = next;
+                        changed
+                    });
                 }
             }
         });
@@ -47,7 +52,11 @@ pub(crate) async fn connect(
         .collect::<Result<_>>()?;
     match options.connect(addrs).await {
         Ok(client) => {
-            state.send_replace(ConnectionState::Connected);
+            state.send_if_modified(|s| {
+                let changed = *s != ConnectionState::Connected;
+                *s = ConnectionState::Connected;
+                changed
+            });
             Ok(client)
         }
         Err(err) => {

@@ -1,3 +1,6 @@
 //! Integration tests of trellis-lattice against a real nats-server.
 
+mod auth;
 mod client;
+//mod hosts;
+mod transport;

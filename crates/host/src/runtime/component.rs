@@ -15,6 +15,7 @@ use wasmtime_wasi_http::p2::bindings::ProxyPre;
 
 use super::state::HostState;
 use super::ComponentSource;
+use crate::providers::LinkRoutes;
 use crate::HostError;
 
 /// Annotation granting environment variables: `true` (inherit all) or a comma list of
@@ -110,7 +111,6 @@ impl Grants {
 /// One compiled version of a component, ready to instantiate.
 pub(crate) struct Loaded {
     pub(crate) bytes: Arc<[u8]>,
-    pub(crate) component: Component,
     pub(crate) pre: InstancePre<HostState>,
     /// Present when the component exports `wasi:http/incoming-handler`.
     pub(crate) proxy: Option<ProxyPre<HostState>>,
@@ -196,6 +196,8 @@ pub(crate) struct ComponentEntry {
     pub(crate) annotations: BTreeMap<String, String>,
     pub(crate) grants: Grants,
     pub(crate) active: RwLock<Active>,
+    /// Where its provider imports go; rebuilt when its links change.
+    pub(crate) routes: RwLock<LinkRoutes>,
 }
 
 impl ComponentEntry {
@@ -203,6 +205,14 @@ impl ComponentEntry {
     pub(crate) fn current(&self) -> (Arc<Loaded>, Arc<Semaphore>) {
         let active = self.active.read().unwrap_or_else(|p| p.into_inner());
         (active.loaded.clone(), active.permits.clone())
+    }
+
+    /// Its current link routes (an `Arc` clone).
+    pub(crate) fn routes(&self) -> LinkRoutes {
+        self.routes
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// The inventory entry.

@@ -22,6 +22,10 @@ use super::http::{parse_address, HttpServers, DEFAULT_HTTP_ADDRESS};
 use super::linker::{base_linker, component_linker, has_resource};
 use super::state::{new_store, HostState, StoreParams};
 use super::{ComponentSource, LogBus};
+use crate::providers::{
+    call_handle_message, BrokerMessage, BuiltinKind, BuiltinProviders, BuiltinProvidersConfig,
+    ComponentInvoker, InvokeFuture, LinkRoutes, ProviderCtxInit,
+};
 use crate::HostError;
 
 /// Settings of a [`Runtime`].
@@ -71,15 +75,7 @@ pub const BUILTIN_PROVIDERS: &[&str] = &[
 pub(crate) struct LinkEntry {
     pub(crate) link: Link,
     pub(crate) source_config: ConfigMap,
-    #[allow(dead_code)] // handed to providers once they consume target config
     pub(crate) target_config: ConfigMap,
-}
-
-/// A running built-in provider.
-#[derive(Clone, Debug)]
-pub(crate) struct ProviderEntry {
-    pub(crate) builtin: String,
-    pub(crate) description: ProviderDescription,
 }
 
 /// The shared state behind [`Runtime`].
@@ -89,7 +85,8 @@ pub(crate) struct Inner {
     base_linker: Linker<HostState>,
     pub(crate) logs: LogBus,
     components: RwLock<HashMap<String, Arc<ComponentEntry>>>,
-    providers: RwLock<BTreeMap<String, ProviderEntry>>,
+    /// The built-in providers (keyvalue, blobstore, messaging state lives there).
+    pub(crate) registry: BuiltinProviders,
     links: RwLock<BTreeMap<LinkKey, LinkEntry>>,
     /// Held across binds, hence async.
     http: tokio::sync::Mutex<HttpServers>,
@@ -127,19 +124,26 @@ impl Runtime {
         let shared = engine::shared()?;
         let base_linker = base_linker(&shared.engine)?;
         let logs = LogBus::new(&config.host_id);
-        Ok(Runtime {
+        let registry = BuiltinProviders::new(BuiltinProvidersConfig {
+            nats: config.nats.clone(),
+            data_dir: None,
+        });
+        let runtime = Runtime {
             inner: Arc::new(Inner {
                 config,
                 shared,
                 base_linker,
                 logs,
                 components: RwLock::default(),
-                providers: RwLock::default(),
+                registry,
                 links: RwLock::default(),
                 http: tokio::sync::Mutex::default(),
                 lifecycle: Mutex::default(),
             }),
-        })
+        };
+        let invoker = Invoker(Arc::downgrade(&runtime.inner));
+        runtime.inner.registry.set_invoker(Arc::new(invoker));
+        Ok(runtime)
     }
 
     /// The runtime's settings.
@@ -183,6 +187,7 @@ impl Runtime {
             config,
             annotations,
             grants,
+            routes: RwLock::new(self.inner.routes_of(id)),
             active: RwLock::new(Active {
                 loaded: Arc::new(loaded),
                 permits: Arc::new(Semaphore::new(max_instances as usize)),
@@ -310,45 +315,15 @@ impl Runtime {
         config: ConfigMap,
         annotations: BTreeMap<String, String>,
     ) -> Result<(), HostError> {
-        let _ = config;
-        let builtin = builtin_name(reference).ok_or_else(|| HostError::UnknownProvider {
-            reference: reference.into(),
-        })?;
-        let mut providers = self
-            .inner
-            .providers
-            .write()
-            .unwrap_or_else(|p| p.into_inner());
-        if providers.contains_key(id) {
-            return Err(HostError::ProviderExists(id.into()));
-        }
-        providers.insert(
-            id.into(),
-            ProviderEntry {
-                builtin: builtin.into(),
-                description: ProviderDescription {
-                    id: id.into(),
-                    image_ref: Some(format!("builtin://{builtin}")),
-                    name: Some(builtin.into()),
-                    annotations,
-                    revision: 0,
-                },
-            },
-        );
+        self.inner
+            .registry
+            .start_with_annotations(id, reference, config, annotations)?;
         Ok(())
     }
 
     /// Stops a provider; an http-server closes its listeners.
     pub async fn stop_provider(&self, id: &str) -> Result<(), HostError> {
-        let removed = self
-            .inner
-            .providers
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(id);
-        if removed.is_none() {
-            return Err(HostError::ProviderNotFound(id.into()));
-        }
+        self.inner.registry.stop(id)?;
         let keys: Vec<LinkKey> = self
             .inner
             .links
@@ -377,9 +352,14 @@ impl Runtime {
     ) -> Result<(), HostError> {
         link.validate()
             .map_err(|e| HostError::InvalidLink(e.to_string()))?;
-        if self.inner.provider_builtin(&link.source_id).as_deref() == Some("http-server") {
+        let source_kind = self.inner.registry.get(&link.source_id).map(|p| p.kind());
+        if source_kind == Some(BuiltinKind::HttpServer) {
             self.bind_http_link(link, &source_config).await?;
         }
+        self.inner
+            .registry
+            .put_link(link, &source_config, &target_config)
+            .await?;
         self.inner
             .links
             .write()
@@ -392,6 +372,7 @@ impl Runtime {
                     target_config,
                 },
             );
+        self.inner.refresh_routes(&link.source_id);
         Ok(())
     }
 
@@ -444,12 +425,19 @@ impl Runtime {
             wit_package: wit_package.into(),
             name: name.into(),
         };
-        self.inner
+        let removed = self
+            .inner
             .links
             .write()
             .unwrap_or_else(|p| p.into_inner())
             .remove(&key);
+        if let Some(entry) = removed {
+            self.inner
+                .registry
+                .delete_link(source_id, &entry.link.target, name);
+        }
         self.inner.http.lock().await.remove_route(&key);
+        self.inner.refresh_routes(source_id);
         Ok(())
     }
 
@@ -473,12 +461,7 @@ impl Runtime {
 
     /// Providers running here.
     pub fn providers(&self) -> Vec<ProviderDescription> {
-        let providers = self
-            .inner
-            .providers
-            .read()
-            .unwrap_or_else(|p| p.into_inner());
-        providers.values().map(|p| p.description.clone()).collect()
+        self.inner.registry.list()
     }
 
     /// The bytes of a running component's current version.
@@ -534,9 +517,26 @@ impl Inner {
         components.get(id).cloned()
     }
 
-    fn provider_builtin(&self, id: &str) -> Option<String> {
-        let providers = self.providers.read().unwrap_or_else(|p| p.into_inner());
-        providers.get(id).map(|p| p.builtin.clone())
+    /// The link routes of component `id`, from the links whose source it is.
+    fn routes_of(&self, id: &str) -> LinkRoutes {
+        let links = self.links.read().unwrap_or_else(|p| p.into_inner());
+        let mut routes = LinkRoutes::new();
+        for entry in links.values().filter(|e| e.link.source_id == id) {
+            routes.add_link(
+                &entry.link,
+                entry.source_config.clone(),
+                entry.target_config.clone(),
+            );
+        }
+        routes
+    }
+
+    /// Rebuilds the cached routes of component `id` after its links changed.
+    fn refresh_routes(&self, id: &str) {
+        if let Some(entry) = self.component(id) {
+            let routes = self.routes_of(id);
+            *entry.routes.write().unwrap_or_else(|p| p.into_inner()) = routes;
+        }
     }
 
     fn lifecycle_lock(&self, id: &str) -> Arc<tokio::sync::Mutex<()>> {
@@ -556,6 +556,14 @@ impl Inner {
             logs: &self.logs,
             timeout: self.config.invocation_timeout,
             max_memory_bytes: self.config.max_memory_bytes,
+            providers: ProviderCtxInit {
+                component_id: entry.id.to_string(),
+                host_id: self.config.host_id.clone(),
+                config: entry.config.clone(),
+                routes: entry.routes(),
+                logs: self.logs.clone(),
+                registry: self.registry.clone(),
+            },
         }
     }
 
@@ -620,7 +628,6 @@ impl Inner {
         };
         Ok(Loaded {
             bytes,
-            component,
             pre,
             proxy,
             imports,
@@ -757,5 +764,58 @@ impl Inner {
             }
             Ok(results)
         })
+    }
+}
+
+/// Lets providers (messaging) call into components without keeping the runtime alive.
+struct Invoker(std::sync::Weak<Inner>);
+
+impl ComponentInvoker for Invoker {
+    fn handle_message(&self, component_id: &str, msg: BrokerMessage) -> InvokeFuture {
+        let inner = self.0.clone();
+        let id = component_id.to_owned();
+        Box::pin(async move {
+            let Some(inner) = inner.upgrade() else {
+                return Err("the host is shutting down".to_owned());
+            };
+            inner.deliver_message(&id, msg).await
+        })
+    }
+}
+
+impl Inner {
+    /// Runs `wasmcloud:messaging/handler.handle-message` of component `id` in a fresh
+    /// instance; a failure is logged with the component id and returned as text.
+    async fn deliver_message(self: &Arc<Self>, id: &str, msg: BrokerMessage) -> Result<(), String> {
+        let Some(entry) = self.component(id) else {
+            return Err(format!("component {id} is not running on this host"));
+        };
+        let (loaded, permits) = entry.current();
+        let timeout = self.config.invocation_timeout;
+        let _permit = match tokio::time::timeout(timeout, permits.acquire_owned()).await {
+            Ok(Ok(permit)) => permit,
+            Ok(Err(_)) => return Err(format!("component {id} is stopped")),
+            Err(_) => return Err(format!("component {id} is busy (all instances in use)")),
+        };
+        let mut store = new_store(self.store_params(&entry));
+        let run = async {
+            let instance = loaded.pre.instantiate_async(&mut store).await?;
+            call_handle_message(&mut store, &instance, &msg).await
+        };
+        let slack = Duration::from_millis(200);
+        let outcome = match tokio::time::timeout(timeout + slack, run).await {
+            Ok(Ok(guest)) => guest,
+            Ok(Err(err)) => Err(super::http::describe_failure(&err)),
+            Err(_) => Err(super::state::DeadlineExceeded(timeout).to_string()),
+        };
+        if let Err(reason) = &outcome {
+            self.logs.emit(
+                LogLevel::Error,
+                Some(id),
+                Some("messaging"),
+                format!("message on {} failed: {reason}", msg.subject),
+            );
+        }
+        outcome
     }
 }

@@ -46,6 +46,7 @@ pub(crate) fn base_linker(engine: &Engine) -> Result<Linker<HostState>, HostErro
     wasmtime_wasi::p2::add_to_linker_async(&mut linker)
         .and_then(|()| wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker))
         .map_err(|e| HostError::Engine(format!("linking WASI: {e:#}")))?;
+    crate::providers::add_to_linker(&mut linker)?;
     Ok(linker)
 }
 

@@ -14,6 +14,7 @@ use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
 use super::component::Grants;
 use super::Inner;
+use crate::providers::{ProviderCtx, ProviderCtxInit, ProvidersCtxView, ProvidersView};
 
 /// The data of every store this host creates.
 pub struct HostState {
@@ -21,6 +22,7 @@ pub struct HostState {
     table: ResourceTable,
     http: WasiHttpCtx,
     limits: StoreLimits,
+    providers: ProviderCtx,
     /// The component this store runs.
     pub(crate) component_id: Arc<str>,
     /// The runtime, for forwarding custom-interface calls to linked components.
@@ -35,6 +37,15 @@ impl WasiView for HostState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
         WasiCtxView {
             ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+impl ProvidersView for HostState {
+    fn providers(&mut self) -> ProvidersCtxView<'_> {
+        ProvidersCtxView {
+            ctx: &mut self.providers,
             table: &mut self.table,
         }
     }
@@ -64,6 +75,8 @@ pub(crate) struct StoreParams<'a> {
     pub(crate) logs: &'a super::LogBus,
     pub(crate) timeout: Duration,
     pub(crate) max_memory_bytes: usize,
+    /// Config, link routes and registry for the provider interfaces.
+    pub(crate) providers: ProviderCtxInit,
 }
 
 /// Builds a store for one invocation.
@@ -84,6 +97,7 @@ pub(crate) fn new_store(params: StoreParams<'_>) -> Store<HostState> {
         table: ResourceTable::new(),
         http: WasiHttpCtx::new(),
         limits,
+        providers: ProviderCtx::new(params.providers),
         component_id: params.component_id,
         runtime: params.runtime,
         deadline,

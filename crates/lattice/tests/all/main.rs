@@ -2,5 +2,5 @@
 
 mod auth;
 mod client;
-//mod hosts;
+mod hosts;
 mod transport;

@@ -131,9 +131,10 @@ describe("Trellis desktop app", () => {
     await browser.$(".react-flow__node-host").click();
     const inspector = browser.$('[data-testid="inspector"]');
     await inspector.waitForDisplayed({ timeout: 5000 });
-    const text = await inspector.getText();
-    assert.ok(text.includes(name), "the inspector names the host");
-    assert.match(text, /\bN[A-Z2-7]{55}\b/, "the inspector shows the full host id");
+    assert.ok((await inspector.getText()).includes(name), "the inspector names the host");
+    const fullId = await browser.$('[data-testid="inspector-host-id"]').getText();
+    assert.match(fullId, /^N[A-Z2-7]{55}$/, "the inspector shows the full host nkey");
+    assert.ok(fullId.startsWith(shortId.replace("…", "")), "the short id is a prefix of the full id");
 
     // While the app runs, its nats-server runs from our data dir.
     assert.ok(natsServersUsing(dataDir).length > 0, "a nats-server runs from the test's data dir");

@@ -11,6 +11,11 @@
 //! - `local`: starting and stopping the local lattice.
 //! - `forward`: tasks pushing status, events and logs to the webview.
 //!
+//! Security: `capabilities/main.json` grants the window only `lattice_status`, `list_hosts`
+//! and event listening; the CSP in `tauri.conf.json` is written per directive (no remote
+//! origins, IPC only). `freezePrototype` is off on purpose: with a frozen `Object.prototype`
+//! the bundled frontend (React 19 + elkjs) throws at start and the window stays blank.
+//!
 //! [`run`] starts the real app; [`build_app`] registers state and commands on any
 //! builder, so tests drive the same commands through Tauri's mock runtime.
 

@@ -90,7 +90,7 @@ export function GraphCanvas({ model, selectedId, onSelect }: Props) {
     >
       <Background variant={BackgroundVariant.Dots} gap={22} size={1.2} color="#2b3445" />
       <Controls showInteractive={false} />
-      <MiniMap pannable zoomable nodeColor="#3b82f6" maskColor="rgba(10,13,20,0.7)" />
+      <MiniMap pannable zoomable style={{ width: 160, height: 100 }} nodeColor="#3b82f6" maskColor="rgba(10,13,20,0.7)" />
     </ReactFlow>
   );
 }

@@ -26,7 +26,9 @@ export function Inspector({ node }: Props) {
       <div className="inspector__name">{d.friendlyName}</div>
       <dl className="kv">
         <dt>id</dt>
-        <dd className="mono selectable wrap">{d.hostId}</dd>
+        <dd className="mono selectable wrap" data-testid="inspector-host-id">
+          {d.hostId}
+        </dd>
         <dt>version</dt>
         <dd className="mono">{d.version}</dd>
         <dt>lattice</dt>
@@ -40,7 +42,7 @@ export function Inspector({ node }: Props) {
       {labels.length === 0 ? (
         <p className="muted">none</p>
       ) : (
-        <dl className="kv">
+        <dl className="kv kv--labels">
           {labels.map(([k, v]) => (
             <div key={k} className="kv__row">
               <dt className="mono">{k}</dt>

@@ -26,7 +26,7 @@ export function Sidebar({ status }: Props) {
           <span className="palette__icon">⬡</span> Built-in providers
         </li>
         <li className="palette__item palette__item--disabled" title="coming soon">
-          <span className="palette__icon">＋</span> Open .wasm…
+          <span className="palette__icon">+</span> Open .wasm…
         </li>
       </ul>
       {status?.nats_url && (

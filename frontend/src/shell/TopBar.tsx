@@ -20,9 +20,9 @@ export function TopBar({ status, hostCount, refreshing, onRefresh }: Props) {
   return (
     <header className="topbar">
       <div className="brand">
-        <span className="brand__mark" aria-hidden>
-          ⌗
-        </span>
+        <svg className="brand__mark" viewBox="0 0 24 24" aria-hidden>
+          <path d="M12 4 20 12 12 20 4 12Z M8 8 16 16 M16 8 8 16" />
+        </svg>
         Trellis
       </div>
       <div className="topbar__group">
@@ -52,9 +52,10 @@ export function TopBar({ status, hostCount, refreshing, onRefresh }: Props) {
         className="btn"
         onClick={onRefresh}
         disabled={state !== "connected" || refreshing}
+        aria-busy={refreshing}
         title="Ping hosts now"
       >
-        {refreshing ? "Pinging…" : "Refresh"}
+        Refresh
       </button>
     </header>
   );

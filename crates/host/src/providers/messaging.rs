@@ -110,6 +110,14 @@ impl MessagingProvider {
                 subscriber,
             )));
         }
+        // Make the subscriptions live on the server before the link counts as applied.
+        if let Err(e) = round_trip(&client).await {
+            tasks.iter().for_each(JoinHandle::abort);
+            return Err(HostError::InvalidLink(format!(
+                "messaging provider {:?} cannot subscribe: {e}",
+                self.id
+            )));
+        }
         self.subscriptions
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -132,6 +140,26 @@ impl MessagingProvider {
         let all =
             std::mem::take(&mut *self.subscriptions.lock().unwrap_or_else(|p| p.into_inner()));
         all.values().flatten().for_each(JoinHandle::abort);
+    }
+}
+
+/// Returns once the server has processed everything this connection sent before.
+///
+/// `flush` only empties the write buffer; a message to our own inbox comes back only
+/// after the server has handled the earlier SUBs, because it reads a connection in order.
+async fn round_trip(client: &async_nats::Client) -> Result<(), String> {
+    let inbox = client.new_inbox();
+    let mut echo = client
+        .subscribe(inbox.clone())
+        .await
+        .map_err(|e| e.to_string())?;
+    client
+        .publish(inbox, bytes::Bytes::new())
+        .await
+        .map_err(|e| e.to_string())?;
+    match tokio::time::timeout(Duration::from_secs(10), echo.next()).await {
+        Ok(Some(_)) => Ok(()),
+        _ => Err("the NATS server did not confirm the subscriptions".into()),
     }
 }
 

@@ -1,0 +1,95 @@
+//! The messaging builtin's handler direction over a real nats-server: a link with
+//! `subscriptions` delivers each message to the component through the invoker.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use trellis_host::{
+    BrokerMessage, BuiltinProviders, BuiltinProvidersConfig, ComponentInvoker, InvokeFuture,
+};
+use trellis_proto::{ConfigMap, Link};
+use trellis_testkit::NatsServer;
+
+/// Records deliveries instead of running a component (the runtime's side of the seam).
+struct Recorder(mpsc::UnboundedSender<(String, BrokerMessage)>);
+
+impl ComponentInvoker for Recorder {
+    fn handle_message(&self, component_id: &str, msg: BrokerMessage) -> InvokeFuture {
+        let _ = self.0.send((component_id.to_owned(), msg));
+        Box::pin(async { Ok(()) })
+    }
+}
+
+fn messaging_link(target: &str) -> Link {
+    Link {
+        source_id: "nats".into(),
+        target: target.into(),
+        name: "default".into(),
+        wit_namespace: "wasmcloud".into(),
+        wit_package: "messaging".into(),
+        interfaces: vec!["handler".into()],
+        source_config: vec![],
+        target_config: vec![],
+    }
+}
+
+#[tokio::test]
+async fn subscriptions_deliver_to_the_linked_component_until_unlinked() -> anyhow::Result<()> {
+    let nats = NatsServer::start()?;
+    let client = nats.client().await?;
+    let registry = BuiltinProviders::new(BuiltinProvidersConfig {
+        nats: Some(nats.client().await?),
+        data_dir: None,
+    });
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    registry.set_invoker(Arc::new(Recorder(tx)));
+    registry.start("nats", "builtin://messaging", ConfigMap::new())?;
+    let config = ConfigMap::from([("subscriptions".to_string(), "orders.*, audit".to_string())]);
+    registry
+        .put_link(&messaging_link("shop"), &config, &ConfigMap::new())
+        .await?;
+
+    client
+        .publish_with_reply("orders.new", "reply.1", "order-1".into())
+        .await?;
+    client.publish("audit", "seen".into()).await?;
+    client.flush().await?;
+    let mut got = Vec::new();
+    for _ in 0..2 {
+        got.push(
+            tokio::time::timeout(Duration::from_secs(5), rx.recv())
+                .await?
+                .unwrap(),
+        );
+    }
+    got.sort_by(|a, b| a.1.subject.cmp(&b.1.subject));
+    assert_eq!(got[0].0, "shop");
+    assert_eq!(got[0].1.subject, "audit");
+    assert_eq!(got[1].1.subject, "orders.new");
+    assert_eq!(got[1].1.body, b"order-1");
+    assert_eq!(got[1].1.reply_to.as_deref(), Some("reply.1"));
+
+    // After the link is deleted nothing more arrives.
+    registry.delete_link("nats", "shop", "default");
+    client.publish("audit", "late".into()).await?;
+    client.flush().await?;
+    assert!(tokio::time::timeout(Duration::from_millis(300), rx.recv())
+        .await
+        .is_err());
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_messaging_link_without_nats_is_refused_with_a_reason() -> anyhow::Result<()> {
+    let registry = BuiltinProviders::default();
+    registry.start("nats", "builtin://messaging", ConfigMap::new())?;
+    let config = ConfigMap::from([("subscriptions".to_string(), "a.b".to_string())]);
+    let err = registry
+        .put_link(&messaging_link("shop"), &config, &ConfigMap::new())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("no NATS connection"), "{err}");
+    Ok(())
+}

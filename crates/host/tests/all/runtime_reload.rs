@@ -68,3 +68,19 @@ async fn a_watched_file_is_swapped_and_bad_files_are_refused() -> anyhow::Result
     assert!(body.contains("second"), "{body}");
     Ok(())
 }
+
+/// Writes the benchmark's components (`bench/http/run.sh` calls this).
+#[test]
+#[ignore]
+fn write_bench_fixture() -> anyhow::Result<()> {
+    let Some(out) = std::env::var_os("TRELLIS_FIXTURE_OUT") else {
+        return Ok(());
+    };
+    let out = std::path::PathBuf::from(out);
+    std::fs::write(&out, fixtures::http_hello()?)?;
+    std::fs::write(
+        out.with_file_name("hello2.wasm"),
+        fixtures::http_hello_with_greeting("Second version")?,
+    )?;
+    Ok(())
+}

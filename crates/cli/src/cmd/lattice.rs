@@ -109,13 +109,16 @@ async fn connect(global: &super::GlobalOpts) -> anyhow::Result<Client> {
     Client::connect(&ctx).await.map_err(anyhow::Error::from)
 }
 
-/// Finds a host by full id, unique id prefix, or friendly name.
+/// Finds a host by full id or friendly name, else by a unique prefix of either.
 async fn resolve_host(client: &Client, wanted: &str) -> anyhow::Result<trellis_proto::Host> {
     let hosts = client.ping_hosts().await.context("discovering hosts")?;
     if let Some(host) = hosts.iter().find(|h| h.id == wanted || h.friendly_name == wanted) {
         return Ok(host.clone());
     }
-    let matches: Vec<_> = hosts.iter().filter(|h| h.id.starts_with(wanted)).collect();
+    let matches: Vec<_> = hosts
+        .iter()
+        .filter(|h| h.id.starts_with(wanted) || h.friendly_name.starts_with(wanted))
+        .collect();
     match matches.as_slice() {
         [one] => Ok((*one).clone()),
         [] => anyhow::bail!(

@@ -302,3 +302,29 @@ async fn claims_get_is_empty_and_registry_put_is_silent() {
     .await;
     assert!(replies.is_empty(), "{replies:?}");
 }
+
+#[tokio::test]
+async fn host_reannounces_itself_and_keeps_serving_after_a_nats_restart() {
+    let mut nats = NatsServer::start().unwrap();
+    let client = nats.client().await.unwrap();
+    // A long interval: a heartbeat within the test can only be the reconnect one.
+    let host = start_host_with(&nats, |c| c.heartbeat_interval = Duration::from_secs(3600)).await;
+    let link = json!({"source_id": "a", "target": "b", "wit_namespace": "x", "wit_package": "y", "interfaces": ["i"]});
+    request_json(&client, &format!("{CTL}.link.put"), link).await;
+
+    // Subscribed before the restart: the client restores it when it reconnects.
+    let mut events = events(&client).await;
+    nats.restart().unwrap();
+    let beat = next_event(&mut events, "host_heartbeat").await;
+    assert_eq!(beat["source"], host.id());
+
+    // Ctl, KV state and the KV watch all work again.
+    let ping = request(&client, &format!("{CTL}.host.ping"), "").await;
+    assert_eq!(ping["response"]["id"], host.id());
+    let links = request(&client, &format!("{CTL}.link.get"), "").await;
+    assert_eq!(links["response"][0]["source_id"], "a", "{links}");
+    let link = json!({"source_id": "c", "target": "d", "wit_namespace": "x", "wit_package": "y", "interfaces": ["i"]});
+    request_json(&client, &format!("{CTL}.link.put"), link).await;
+    let applied = || host.runtime().links().iter().any(|l| l.source_id == "c");
+    eventually("a link put after the restart reaches the runtime", applied).await;
+}

@@ -110,6 +110,11 @@ async fn provider_start_and_stop_follow_the_protocol() {
     assert_eq!(started["data"]["provider_id"], "http");
     assert_eq!(started["data"]["image_ref"], "http-server");
     assert_eq!(started["data"]["host_id"], id.as_str());
+    let healthy = next_event(&mut events, "health_check_passed").await;
+    assert_eq!(
+        healthy["data"],
+        json!({"host_id": id, "provider_id": "http"})
+    );
 
     let again = request_json(&client, &format!("{CTL}.provider.start.{id}"), start).await;
     assert_eq!(

@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use trellis_proto::{
-    LatticeEvent, ProviderAuctionAck, ProviderAuctionRequest, ProviderStartFailed, ProviderStarted,
-    ProviderStopped, StartProviderCommand, StopProviderCommand, DEFAULT_LINK_NAME,
+    HealthCheck, LatticeEvent, ProviderAuctionAck, ProviderAuctionRequest, ProviderStartFailed,
+    ProviderStarted, ProviderStopped, StartProviderCommand, StopProviderCommand, DEFAULT_LINK_NAME,
 };
 
 use super::{error, ok, success};
@@ -81,7 +81,20 @@ pub(super) async fn start(core: &Arc<HostCore>, body: &[u8]) -> Option<Bytes> {
                 provider_ref: request.provider_ref,
             }),
         };
+        let passed = match &event {
+            LatticeEvent::ProviderStarted(started) => Some(HealthCheck {
+                host_id: task_core.id.clone(),
+                provider_id: started.provider_id.clone(),
+            }),
+            _ => None,
+        };
         task_core.events.publish(event).await;
+        if let Some(check) = passed {
+            task_core
+                .events
+                .publish(LatticeEvent::HealthCheckPassed(check))
+                .await;
+        }
     });
     success("successfully started provider")
 }

@@ -57,7 +57,7 @@ if [[ -n $WASMTIME ]]; then P=$(free_port); run_host wasmtime "$P" "$WASMTIME" s
 if [[ -n $WASH ]]; then
   P=$(free_port); D=$WORK/wash-project; mkdir -p "$D/.wash"; cp "$HELLO" "$D/hello.wasm"
   printf 'build:\n  command: "true"\n  component_path: hello.wasm\ndev:\n  address: 127.0.0.1:%s\n' "$P" > "$D/.wash/config.yaml"
-  (cd "$D" && run_host wash "$P" "$WASH" dev)
+  pushd "$D" >/dev/null; run_host wash "$P" "$WASH" dev; popd >/dev/null
 fi
 
 printf '\n%-10s %12s %10s\n' host 'req/s' 'p99 (ms)'

@@ -38,11 +38,14 @@ pub async fn call_handle_message<T: Send + 'static>(
     guest.call_handle_message(&mut store, msg).await
 }
 
+/// Delivery tasks per (target component, link name).
+type Subscriptions = HashMap<(String, String), Vec<JoinHandle<()>>>;
+
 /// State of one messaging provider: its live subscriptions per (target, link name).
 #[derive(Debug, Default)]
 pub(crate) struct MessagingProvider {
     id: String,
-    subscriptions: Mutex<HashMap<(String, String), Vec<JoinHandle<()>>>>,
+    subscriptions: Mutex<Subscriptions>,
 }
 
 impl MessagingProvider {

@@ -200,9 +200,11 @@ impl BuiltinProviders {
             return Err(HostError::ProviderExists(id.to_owned()));
         }
         let state = match kind {
-            BuiltinKind::KeyValue => {
-                ProviderState::KeyValue(KvProvider::new(id, &config, self.inner.nats.clone())?)
-            }
+            BuiltinKind::KeyValue => ProviderState::KeyValue(Box::new(KvProvider::new(
+                id,
+                &config,
+                self.inner.nats.clone(),
+            )?)),
             BuiltinKind::Blobstore => {
                 ProviderState::Blobstore(BlobProvider::new(id, &config, &self.inner.data_dir)?)
             }
@@ -328,7 +330,8 @@ struct ProviderInner {
 #[derive(Debug)]
 enum ProviderState {
     Plain,
-    KeyValue(KvProvider),
+    // Boxed: the JetStream state is much larger than the other variants.
+    KeyValue(Box<KvProvider>),
     Blobstore(BlobProvider),
     Messaging(MessagingProvider),
 }

@@ -257,3 +257,116 @@ impl consumer::Host for ProvidersCtxView<'_> {
         Ok(sent.map_err(|e| format!("publish to {subject:?} failed: {e}")))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The consumer direction, called on the host traits against a real nats-server.
+
+    use super::*;
+    use crate::providers::{
+        BuiltinProvidersConfig, LinkRoutes, LinkTarget, ProviderCtx, ProviderCtxInit,
+    };
+    use consumer::Host as _;
+    use wasmtime::component::ResourceTable;
+
+    fn linked_ctx(registry: &BuiltinProviders) -> ProviderCtx {
+        let mut routes = LinkRoutes::new();
+        let target = LinkTarget {
+            target: "nats".into(),
+            ..Default::default()
+        };
+        routes.insert(CONSUMER, "default", target);
+        ProviderCtx::new(ProviderCtxInit {
+            component_id: "comp".into(),
+            host_id: "host".into(),
+            config: ConfigMap::new(),
+            routes,
+            logs: crate::LogBus::new("host"),
+            registry: registry.clone(),
+        })
+    }
+
+    #[tokio::test]
+    async fn consumer_requests_and_publishes_over_nats() -> anyhow::Result<()> {
+        let nats = trellis_testkit::NatsServer::start()?;
+        let peer = nats.client().await?;
+        let mut service = peer.subscribe("svc.echo").await?;
+        let mut events = peer.subscribe("events").await?;
+        peer.flush().await?;
+        tokio::spawn({
+            let peer = peer.clone();
+            async move {
+                while let Some(m) = service.next().await {
+                    let mut body = b"echo:".to_vec();
+                    body.extend_from_slice(&m.payload);
+                    let _ = peer.publish(m.reply.unwrap(), body.into()).await;
+                }
+            }
+        });
+        let registry = BuiltinProviders::new(BuiltinProvidersConfig {
+            nats: Some(nats.client().await?),
+            data_dir: None,
+        });
+        registry.start("nats", "builtin://messaging", ConfigMap::new())?;
+        let mut ctx = linked_ctx(&registry);
+        let mut table = ResourceTable::new();
+        let mut view = ProvidersCtxView {
+            ctx: &mut ctx,
+            table: &mut table,
+        };
+
+        let reply = view
+            .request("svc.echo".into(), b"hi".to_vec(), 5_000)
+            .await?
+            .map_err(anyhow::Error::msg)?;
+        assert_eq!(reply.body, b"echo:hi");
+        let err = view
+            .request("svc.nobody".into(), vec![], 200)
+            .await?
+            .unwrap_err();
+        assert!(err.contains("svc.nobody"), "{err}");
+
+        let msg = BrokerMessage {
+            subject: "events".into(),
+            body: b"e1".to_vec(),
+            reply_to: None,
+        };
+        view.publish(msg).await?.map_err(anyhow::Error::msg)?;
+        let got = tokio::time::timeout(Duration::from_secs(5), events.next()).await?;
+        assert_eq!(got.unwrap().payload.as_ref(), b"e1");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn consumer_without_a_link_or_nats_says_why() -> anyhow::Result<()> {
+        let registry = BuiltinProviders::default();
+        let mut ctx = ProviderCtx::new(ProviderCtxInit {
+            component_id: "comp".into(),
+            host_id: "host".into(),
+            config: ConfigMap::new(),
+            routes: LinkRoutes::new(),
+            logs: crate::LogBus::new("host"),
+            registry: registry.clone(),
+        });
+        let mut table = ResourceTable::new();
+        let mut view = ProvidersCtxView {
+            ctx: &mut ctx,
+            table: &mut table,
+        };
+        let err = view.request("a".into(), vec![], 10).await?.unwrap_err();
+        assert!(
+            err.contains("wasmcloud:messaging/consumer") && err.contains("no link"),
+            "{err}"
+        );
+
+        registry.start("nats", "builtin://messaging", ConfigMap::new())?;
+        let mut ctx = linked_ctx(&registry);
+        let mut view = ProvidersCtxView {
+            ctx: &mut ctx,
+            table: &mut table,
+        };
+        let err = view.request("a".into(), vec![], 10).await?.unwrap_err();
+        assert!(err.contains("no lattice connection"), "{err}");
+        Ok(())
+    }
+}

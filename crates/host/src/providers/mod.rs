@@ -96,6 +96,16 @@ impl ProviderCtx {
         self.link_name = name.into();
     }
 
+    /// Checks that this component's link for `interface` (`ns:pkg/iface`) targets a
+    /// running builtin of `kind`; the error is a message naming the import and the link.
+    ///
+    /// For interfaces the runtime serves itself, e.g. an outgoing-HTTP hook can require
+    /// `("wasi:http/outgoing-handler", BuiltinKind::HttpClient)`.
+    pub fn require_link(&self, interface: &str, kind: BuiltinKind) -> Result<LinkTarget, String> {
+        self.linked_provider(interface, kind)
+            .map(|(target, _)| target)
+    }
+
     /// The builtin provider that the link for `interface` (`ns:pkg/iface`) targets.
     ///
     /// The error is the guest-facing message: it names the import and the link.

@@ -127,6 +127,7 @@ pub struct LocalNats {
     port: u16,
     credentials: Option<Credentials>,
     child: Option<Child>,
+    keeper: Option<Keeper>,
 }
 
 impl std::fmt::Debug for LocalNats {
@@ -178,6 +179,7 @@ impl LocalNats {
             port: 0,
             credentials,
             child: None,
+            keeper: None,
         };
         nats.launch()?;
         Ok(nats)
@@ -248,9 +250,10 @@ impl LocalNats {
                 (port, _) => port,
             };
             match self.spawn_on(port) {
-                Ok(child) => {
+                Ok((child, keeper)) => {
                     self.port = port;
                     self.child = Some(child);
+                    self.keeper = Some(keeper);
                     return Ok(());
                 }
                 // Someone took the free port between our probe and the server's bind.
@@ -265,7 +268,7 @@ impl LocalNats {
         Err(last_error.expect("at least one attempt was made"))
     }
 
-    fn spawn_on(&self, port: u16) -> Result<Child, LocalNatsError> {
+    fn spawn_on(&self, port: u16) -> Result<(Child, Keeper), LocalNatsError> {
         let dir = &self.options.data_dir;
         let config_path = dir.join("nats.conf");
         write_file(&config_path, &self.config_text(port))?;
@@ -294,7 +297,7 @@ impl LocalNats {
             .stdout(log)
             .stderr(log_err);
         tie_to_parent(&mut command);
-        let mut child = command.spawn().map_err(|source| LocalNatsError::Io {
+        let (mut child, keeper) = Keeper::spawn(command).map_err(|source| LocalNatsError::Io {
             action: "cannot start",
             path: self.binary.clone(),
             source,
@@ -310,7 +313,7 @@ impl LocalNats {
                 });
             }
             if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
-                return Ok(child);
+                return Ok((child, keeper));
             }
             if Instant::now() > deadline {
                 let _ = child.kill();
@@ -359,6 +362,8 @@ impl LocalNats {
     }
 
     fn stop_child(&mut self) {
+        // The keeper thread may only end once the child is gone (see `Keeper`).
+        let _keeper = self.keeper.take();
         let Some(mut child) = self.child.take() else {
             return;
         };
@@ -385,6 +390,54 @@ impl LocalNats {
 impl Drop for LocalNats {
     fn drop(&mut self) {
         self.stop_child();
+    }
+}
+
+/// The thread that spawned the server, parked until the server has stopped.
+///
+/// Linux delivers the parent-death signal when the *thread* that forked the child exits,
+/// not the process. Spawning from whatever thread calls [`LocalNats::start`] (a tokio
+/// blocking-pool thread, say, which retires after idling) would kill the server early,
+/// so a dedicated thread forks it and stays parked until this handle is dropped.
+struct Keeper {
+    release: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Keeper {
+    fn spawn(mut command: Command) -> io::Result<(Child, Keeper)> {
+        let (child_tx, child_rx) = std::sync::mpsc::channel();
+        let (release, parked) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("nats-server-keeper".into())
+            .spawn(move || {
+                let spawned = command.spawn();
+                let started = spawned.is_ok();
+                let _ = child_tx.send(spawned);
+                if started {
+                    // Returns when the sender is dropped.
+                    let _ = parked.recv();
+                }
+            })?;
+        let child = child_rx
+            .recv()
+            .map_err(|_| io::Error::other("the nats-server keeper thread ended early"))??;
+        Ok((
+            child,
+            Keeper {
+                release: Some(release),
+                thread: Some(thread),
+            },
+        ))
+    }
+}
+
+impl Drop for Keeper {
+    fn drop(&mut self) {
+        drop(self.release.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
     }
 }
 
@@ -514,6 +567,7 @@ mod tests {
                 password: "p\"w".into(),
             }),
             child: None,
+            keeper: None,
         };
         let text = nats.config_text(4333);
         assert!(text.contains("listen: \"127.0.0.1:4333\""));
@@ -534,7 +588,35 @@ mod tests {
                 password: "sekrit".into(),
             }),
             child: None,
+            keeper: None,
         };
         assert!(!format!("{nats:?}").contains("sekrit"));
+    }
+
+    #[test]
+    fn server_outlives_the_thread_that_started_it() {
+        if find_nats_server().is_err() {
+            eprintln!("skipped: nats-server is not installed");
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let options = LocalNatsOptions::new(dir.path());
+        // Start from a thread that then ends, as a tokio blocking-pool thread would.
+        let nats = std::thread::spawn(move || LocalNats::start(options).unwrap())
+            .join()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+        let addr = SocketAddr::from(([127, 0, 0, 1], nats.port()));
+        assert!(
+            TcpStream::connect_timeout(&addr, Duration::from_secs(1)).is_ok(),
+            "nats-server died with the thread that started it"
+        );
+        let pid = nats.pid().unwrap();
+        drop(nats);
+        let status = fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        assert!(
+            status.is_empty() || status.contains("State:\tZ"),
+            "still running: {status}"
+        );
     }
 }

@@ -12,6 +12,7 @@ mod providers_host_internal;
 mod providers_keyvalue;
 mod providers_messaging;
 mod providers_support;
+mod runtime_examples;
 mod runtime_http;
 mod runtime_lifecycle;
 mod runtime_links;

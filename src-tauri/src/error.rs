@@ -23,6 +23,10 @@ pub enum ErrorCode {
     Host,
     /// Talking to the lattice failed.
     Lattice,
+    /// The request itself is wrong (an empty id, a path that is not a file).
+    InvalidInput,
+    /// The component (or other item) named is not in the lattice.
+    NotFound,
     /// Anything else (a bug, an I/O error of the app itself).
     Internal,
 }
@@ -91,6 +95,8 @@ mod tests {
             ErrorCode::LocalNats,
             ErrorCode::Host,
             ErrorCode::Lattice,
+            ErrorCode::InvalidInput,
+            ErrorCode::NotFound,
             ErrorCode::Internal,
         ]
         .iter()
@@ -110,6 +116,8 @@ mod tests {
                 "local_nats",
                 "host",
                 "lattice",
+                "invalid_input",
+                "not_found",
                 "internal"
             ]
         );

@@ -1,8 +1,12 @@
 //! Background tasks that push lattice state to the webview as Tauri events.
 
+use std::sync::Arc;
+use std::time::Duration;
+
 use futures::StreamExt as _;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
-use trellis_lattice::{Client, ConnectionState};
+use tokio::sync::broadcast::error::RecvError;
+use trellis_lattice::{Client, ConnectionState, ModelOptions, ModelWatcher};
 
 use crate::state::{AppState, ConnState};
 
@@ -12,6 +16,14 @@ pub const STATUS_EVENT: &str = "trellis://status";
 pub const LOG_EVENT: &str = "trellis://log";
 /// Lattice events (CloudEvents envelopes).
 pub const LATTICE_EVENT: &str = "trellis://lattice-event";
+
+/// Lattice model changes (`ModelChange`, tagged by `change`), plus `{"change": "resync"}`
+/// when the webview should re-read `lattice_snapshot` (the model loaded, or changes were
+/// missed).
+pub const MODEL_EVENT: &str = "trellis://model";
+
+/// How long to wait before trying to load the model again after a failure.
+const MODEL_RETRY: Duration = Duration::from_secs(2);
 
 /// Emits every status change until the app exits.
 pub fn status<R: Runtime>(app: &AppHandle<R>) {
@@ -82,6 +94,40 @@ pub fn client<R: Runtime>(app: &AppHandle<R>, client: &Client) {
                     let _ = handle.emit(LOG_EVENT, &record);
                 }
                 Err(err) => tracing::debug!(%err, "skipping an undecodable log record"),
+            }
+        }
+    });
+}
+
+/// Loads the lattice model (retrying until it works), installs it in the state and emits
+/// its changes until the app exits.
+pub fn model<R: Runtime>(app: &AppHandle<R>, client: &Client) {
+    let client = client.clone();
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let watcher = loop {
+            match ModelWatcher::start(&client, ModelOptions::default()).await {
+                Ok(watcher) => break Arc::new(watcher),
+                Err(err) => {
+                    tracing::warn!(%err, "cannot load the lattice model; retrying");
+                    tokio::time::sleep(MODEL_RETRY).await;
+                }
+            }
+        };
+        let mut changes = watcher.subscribe();
+        app.state::<crate::AppState>().set_model(Some(watcher));
+        let resync = serde_json::json!({ "change": "resync" });
+        let _ = app.emit(MODEL_EVENT, &resync);
+        loop {
+            match changes.recv().await {
+                Ok(change) => {
+                    let _ = app.emit(MODEL_EVENT, &change);
+                }
+                Err(RecvError::Lagged(missed)) => {
+                    tracing::debug!(missed, "model changes missed; asking for a resync");
+                    let _ = app.emit(MODEL_EVENT, &resync);
+                }
+                Err(RecvError::Closed) => break,
             }
         }
     });

@@ -9,10 +9,12 @@
 //! - `error`: [`CommandError`], serialised as `{code, message}`.
 //! - `state`: [`AppState`], what the app holds while it runs.
 //! - `local`: starting and stopping the local lattice.
-//! - `forward`: tasks pushing status, events and logs to the webview.
+//! - `forward`: tasks pushing status, events, logs and model changes to the webview.
+//! - `wit_cache`: decoded WIT of component files, reused while a file is unchanged.
 //!
-//! Security: `capabilities/main.json` grants the window only `lattice_status`, `list_hosts`
-//! and event listening; the CSP in `tauri.conf.json` is written per directive (no remote
+//! Security: `capabilities/main.json` grants the window only the app's own commands
+//! (`lattice_status`, `list_hosts`, `lattice_snapshot`, `inspect_component`,
+//! `start_component`) and event listening; no plugins (the `.wasm` path is typed in); the CSP in `tauri.conf.json` is written per directive (no remote
 //! origins, IPC only). `freezePrototype` is off on purpose: with a frozen `Object.prototype`
 //! the bundled frontend (React 19 + elkjs) throws at start and the window stays blank.
 //!
@@ -24,13 +26,14 @@ mod error;
 mod forward;
 mod local;
 mod state;
+mod wit_cache;
 
 use std::path::PathBuf;
 
 use tauri::{AppHandle, Builder, Manager, RunEvent, Runtime};
 
 pub use error::{CommandError, ErrorCode};
-pub use forward::{LATTICE_EVENT, LOG_EVENT, STATUS_EVENT};
+pub use forward::{LATTICE_EVENT, LOG_EVENT, MODEL_EVENT, STATUS_EVENT};
 pub use state::{AppState, ConnState, LatticeStatus};
 
 /// Name of the context for the embedded local lattice.
@@ -46,6 +49,9 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         .invoke_handler(tauri::generate_handler![
             commands::lattice::lattice_status,
             commands::lattice::list_hosts,
+            commands::lattice::lattice_snapshot,
+            commands::components::inspect_component,
+            commands::components::start_component,
         ])
 }
 
@@ -104,6 +110,7 @@ async fn start_local_lattice<R: Runtime>(app: AppHandle<R>) {
                 s.detail = None;
             });
             forward::client(&app, &started.client);
+            forward::model(&app, &started.client);
             tracing::info!(host = %host_id, "local lattice ready");
         }
         Err(err) => state.fail(err),

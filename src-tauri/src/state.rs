@@ -2,14 +2,15 @@
 //! client commands use, and the local lattice (embedded host + nats-server) to stop on exit.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use serde::Serialize;
 use tokio::sync::watch;
-use trellis_lattice::Client;
+use trellis_lattice::{Client, ModelWatcher};
 
 use crate::error::{CommandError, ErrorCode};
 use crate::local::LocalLattice;
+use crate::wit_cache::WitCache;
 
 /// Where the window's lattice connection stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -67,6 +68,8 @@ impl LatticeStatus {
 pub struct AppState {
     status: watch::Sender<LatticeStatus>,
     client: RwLock<Option<Client>>,
+    model: RwLock<Option<Arc<ModelWatcher>>>,
+    wit: Arc<WitCache>,
     local: Mutex<Option<LocalLattice>>,
     /// Set once the app is exiting, so a lattice that finishes starting late is stopped.
     closing: AtomicBool,
@@ -78,6 +81,8 @@ impl AppState {
         AppState {
             status: watch::Sender::new(LatticeStatus::starting(context, lattice)),
             client: RwLock::new(None),
+            model: RwLock::new(None),
+            wit: Arc::default(),
             local: Mutex::new(None),
             closing: AtomicBool::new(false),
         }
@@ -136,6 +141,25 @@ impl AppState {
         *self.client.write().unwrap_or_else(|p| p.into_inner()) = client;
     }
 
+    /// The lattice model (hosts, components, providers, links), or `not_ready` until the
+    /// watcher has taken its first snapshot.
+    pub fn model(&self) -> Result<Arc<ModelWatcher>, CommandError> {
+        let model = self.model.read().unwrap_or_else(|p| p.into_inner()).clone();
+        model.ok_or_else(|| {
+            CommandError::new(ErrorCode::NotReady, "the lattice model is still loading")
+        })
+    }
+
+    /// Installs (or drops) the lattice model watcher.
+    pub fn set_model(&self, model: Option<Arc<ModelWatcher>>) {
+        *self.model.write().unwrap_or_else(|p| p.into_inner()) = model;
+    }
+
+    /// Decoded WIT of component files, shared by the inspector commands.
+    pub fn wit_cache(&self) -> Arc<WitCache> {
+        self.wit.clone()
+    }
+
     /// Keeps the started local lattice so it can be stopped on exit; hands it back when
     /// the app is already exiting.
     pub fn set_local(&self, local: LocalLattice) -> Result<(), LocalLattice> {
@@ -152,6 +176,7 @@ impl AppState {
         let mut slot = self.local.lock().unwrap_or_else(|p| p.into_inner());
         self.closing.store(true, Ordering::SeqCst);
         self.set_client(None);
+        self.set_model(None);
         slot.take()
     }
 }

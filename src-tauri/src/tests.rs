@@ -28,6 +28,14 @@ fn mock_window() -> (
 }
 
 fn invoke(window: &WebviewWindow<tauri::test::MockRuntime>, cmd: &str) -> Result<Value, Value> {
+    invoke_with(window, cmd, json!({}))
+}
+
+fn invoke_with(
+    window: &WebviewWindow<tauri::test::MockRuntime>,
+    cmd: &str,
+    args: Value,
+) -> Result<Value, Value> {
     get_ipc_response(
         window,
         InvokeRequest {
@@ -36,7 +44,7 @@ fn invoke(window: &WebviewWindow<tauri::test::MockRuntime>, cmd: &str) -> Result
             error: tauri::ipc::CallbackFn(1),
             // On Linux the app's own origin is tauri://localhost (see tauri-setup.md).
             url: "tauri://localhost".parse().unwrap(),
-            body: tauri::ipc::InvokeBody::default(),
+            body: tauri::ipc::InvokeBody::Json(args),
             headers: Default::default(),
             invoke_key: INVOKE_KEY.to_string(),
         },
@@ -135,4 +143,153 @@ fn local_lattice_serves_its_host_through_host_ping_and_stops_cleanly() {
         std::net::TcpStream::connect(addr).is_err(),
         "nats-server still accepts connections on {addr}"
     );
+}
+
+#[test]
+fn model_commands_are_not_ready_before_the_model_loads() {
+    let (_app, window) = mock_window();
+    let err = invoke(&window, "lattice_snapshot").expect_err("no model yet");
+    assert_eq!(err["code"], "not_ready");
+    let err = invoke_with(&window, "inspect_component", json!({"componentId": "x"}))
+        .expect_err("no model yet");
+    assert_eq!(err["code"], "not_ready");
+    let err = invoke_with(
+        &window,
+        "start_component",
+        json!({"path": "/no/such.wasm", "id": "x"}),
+    )
+    .expect_err("a missing file");
+    assert_eq!(err["code"], "invalid_input", "{err}");
+}
+
+/// Polls `f` until it returns `Some`, for up to `secs` seconds.
+fn eventually<T>(secs: u64, mut f: impl FnMut() -> Option<T>) -> Option<T> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(secs);
+    loop {
+        if let Some(found) = f() {
+            return Some(found);
+        }
+        if std::time::Instant::now() > deadline {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn a_started_component_shows_in_the_snapshot_and_the_inspector_with_its_wit() {
+    let data = tempfile::tempdir().unwrap();
+    let started = block_on(local::start(data.path().to_owned(), "default", |_| ()))
+        .expect("the local lattice starts (is nats-server installed?)");
+    let (app, window) = mock_window();
+    let state = app.state::<AppState>();
+    state.set_client(Some(started.client.clone()));
+    let host_id = started.host_id.clone();
+    state.update_status(|s| {
+        s.state = ConnState::Connected;
+        s.local_host_id = Some(host_id.clone());
+    });
+    let watcher = block_on(trellis_lattice::ModelWatcher::start(
+        &started.client,
+        Default::default(),
+    ))
+    .expect("the model loads");
+    state.set_model(Some(std::sync::Arc::new(watcher)));
+
+    let snapshot = invoke(&window, "lattice_snapshot").expect("a snapshot");
+    assert_eq!(snapshot["hosts"][0]["host"]["id"], host_id.as_str());
+    assert_eq!(snapshot["hosts"][0]["components"], json!([]));
+
+    // A component that imports an interface nothing serves, and exports wasi:http.
+    let wasm = data.path().join("hello.wasm");
+    std::fs::write(&wasm, trellis_testkit::fixtures::http_hello().unwrap()).unwrap();
+    let reply = invoke_with(
+        &window,
+        "start_component",
+        json!({"path": wasm.to_str().unwrap(), "id": "hello"}),
+    )
+    .expect("the component starts");
+    assert!(
+        reply.as_str().is_some_and(|r| r.contains("hello")),
+        "{reply}"
+    );
+
+    let component = eventually(10, || {
+        let snap = invoke(&window, "lattice_snapshot").ok()?;
+        snap["hosts"][0]["components"]
+            .as_array()?
+            .iter()
+            .find(|c| c["id"] == "hello")
+            .cloned()
+    })
+    .expect("the model shows the started component");
+    assert_eq!(component["max_instances"], 1);
+    assert!(component["image_ref"]
+        .as_str()
+        .is_some_and(|r| r.starts_with("file:///") && r.ends_with("hello.wasm")));
+
+    let inspection = invoke_with(
+        &window,
+        "inspect_component",
+        json!({"componentId": "hello"}),
+    )
+    .expect("inspect works");
+    assert_eq!(inspection["host_ids"], json!([host_id]));
+    assert_eq!(inspection["wit_error"], Value::Null);
+    let exports: Vec<&str> = inspection["wit"]["exports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["name"].as_str())
+        .collect();
+    assert!(
+        exports
+            .iter()
+            .any(|e| e.starts_with("wasi:http/incoming-handler")),
+        "{exports:?}"
+    );
+    assert!(inspection["wit"]["wit"]
+        .as_str()
+        .is_some_and(|t| t.contains("world")));
+    // It imports only WASI (wasi:http/types, wasi:io, ...), which the host serves itself.
+    let imports = inspection["imports"].as_array().unwrap();
+    assert!(
+        imports
+            .iter()
+            .any(|i| i["import"].as_str().unwrap().starts_with("wasi:http/types")),
+        "{imports:?}"
+    );
+    for status in imports {
+        assert_eq!(status["satisfied_by"]["kind"], "wasi", "{status}");
+    }
+
+    let missing = invoke_with(&window, "inspect_component", json!({"componentId": "nope"}))
+        .expect_err("unknown id");
+    assert_eq!(missing["code"], "not_found");
+    let bad = invoke_with(
+        &window,
+        "start_component",
+        json!({"path": wasm.to_str().unwrap(), "id": "has space"}),
+    )
+    .expect_err("a bad id");
+    assert_eq!(bad["code"], "invalid_input");
+
+    state.set_local(started.local).ok().expect("not closing");
+    let local = state.begin_close().expect("stored");
+    block_on(local.shutdown());
+}
+
+/// Writes `examples/wat-hello/hello.wasm`, the small fixture the e2e suite starts through
+/// the window. Run it when the fixture changes:
+/// `cargo test -p trellis-app -- --ignored write_wat_hello_example`.
+#[test]
+#[ignore]
+fn write_wat_hello_example() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/wat-hello");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("hello.wasm"),
+        trellis_testkit::fixtures::http_hello().unwrap(),
+    )
+    .unwrap();
 }

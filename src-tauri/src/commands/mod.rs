@@ -1,4 +1,5 @@
 //! Tauri commands: thin adapters from the webview to the Trellis crates, one module per
 //! area. Each is listed in `build.rs` and granted in `capabilities/main.json`.
 
+pub mod components;
 pub mod lattice;

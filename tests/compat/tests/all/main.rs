@@ -1,0 +1,7 @@
+//! wasmCloud 1.x compatibility: the official control client against Trellis hosts.
+//!
+//! One integration binary (STYLE.md): `support` starts a real nats-server and real
+//! Trellis hosts; `control_interface` drives them with `wasmcloud-control-interface`.
+
+mod control_interface;
+mod support;

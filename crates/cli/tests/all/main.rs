@@ -1,0 +1,7 @@
+//! Integration tests of the real `trellis` binary (one test binary, STYLE.md).
+//!
+//! `support` runs the binary in private config/data directories; `lattice` drives
+//! `trellis up` and the lattice commands against a real nats-server.
+
+mod lattice;
+mod support;

@@ -1,0 +1,269 @@
+//! Running the real `trellis` binary: one-shot commands and `trellis up` in the
+//! background, each in its own config and data directories so a developer's saved
+//! contexts are never read or written.
+
+use std::path::{Path, PathBuf};
+use std::process::{Output, Stdio};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use tokio::io::{AsyncBufReadExt as _, BufReader};
+use tokio::process::{Child, ChildStdout, Command};
+
+/// How long a test waits for a command, a line or an event before failing.
+pub const WAIT: Duration = Duration::from_secs(30);
+
+/// Private `TRELLIS_CONFIG_DIR` and `TRELLIS_DATA_DIR` for one test.
+pub struct Dirs {
+    root: tempfile::TempDir,
+}
+
+impl Dirs {
+    /// Fresh, empty directories.
+    pub fn new() -> Dirs {
+        let root = tempfile::Builder::new()
+            .prefix("trellis-cli-test-")
+            .tempdir()
+            .expect("creating a temporary directory");
+        Dirs { root }
+    }
+
+    /// The config directory (contexts file).
+    pub fn config(&self) -> PathBuf {
+        self.root.path().join("config")
+    }
+
+    /// The data directory (the local lattice's nats-server store).
+    pub fn data(&self) -> PathBuf {
+        self.root.path().join("data")
+    }
+
+    /// A `trellis` command with these directories and no inherited Trellis settings.
+    pub fn trellis<I, S>(&self, args: I) -> Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_trellis"));
+        command
+            .args(args)
+            .env("TRELLIS_CONFIG_DIR", self.config())
+            .env("TRELLIS_DATA_DIR", self.data())
+            .env_remove("TRELLIS_CONTEXT")
+            .env_remove("TRELLIS_NATS_URL")
+            .env_remove("TRELLIS_LATTICE")
+            .env_remove("RUST_LOG")
+            .stdin(Stdio::null())
+            .kill_on_drop(true);
+        command
+    }
+
+    /// Runs `trellis args…` to completion.
+    pub async fn run<I, S>(&self, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        let mut command = self.trellis(args);
+        let shown = format!("{:?}", command.as_std());
+        let output = tokio::time::timeout(WAIT, command.output())
+            .await
+            .unwrap_or_else(|_| panic!("{shown} did not finish within {WAIT:?}"))
+            .unwrap_or_else(|e| panic!("cannot run {shown}: {e}"));
+        Run { shown, output }
+    }
+}
+
+/// A finished `trellis` run.
+pub struct Run {
+    shown: String,
+    output: Output,
+}
+
+impl Run {
+    /// The exit code (`None` when killed by a signal).
+    pub fn code(&self) -> Option<i32> {
+        self.output.status.code()
+    }
+
+    /// Standard output as text.
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+
+    /// Standard error as text.
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+
+    /// Asserts exit code 0 and returns stdout.
+    pub fn success(&self) -> String {
+        assert_eq!(
+            self.code(),
+            Some(0),
+            "{} failed\nstdout: {}\nstderr: {}",
+            self.shown,
+            self.stdout(),
+            self.stderr()
+        );
+        self.stdout()
+    }
+
+    /// Asserts success and parses stdout as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        let stdout = self.success();
+        serde_json::from_str(&stdout)
+            .unwrap_or_else(|e| panic!("{} printed no JSON ({e}): {stdout}", self.shown))
+    }
+}
+
+/// A `trellis up` running in the background; killed when dropped.
+pub struct Up {
+    /// The child process.
+    pub child: Child,
+    /// The host id it announced.
+    pub host_id: String,
+    /// The NATS URL it announced.
+    pub url: String,
+    /// Held so the child's stdout stays open (a closed pipe would fail its writes).
+    _stdout: BufReader<ChildStdout>,
+}
+
+impl Up {
+    /// Starts `trellis up args…` and waits for its "host … is up" line.
+    pub async fn start(dirs: &Dirs, args: &[&str]) -> anyhow::Result<Up> {
+        let mut command = dirs.trellis(["up"].iter().chain(args));
+        command.stdout(Stdio::piped()).stderr(Stdio::inherit());
+        let mut child = command.spawn().context("spawning trellis up")?;
+        let mut stdout = BufReader::new(child.stdout.take().context("no stdout pipe")?);
+        let mut line = String::new();
+        tokio::time::timeout(WAIT, stdout.read_line(&mut line))
+            .await
+            .context("trellis up printed nothing")??;
+        // "host <ID> (<name>) is up on lattice <lattice> at <url>"
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let (Some(&"host"), Some(id), Some(url)) = (words.first(), words.get(1), words.last())
+        else {
+            anyhow::bail!("unexpected first line from trellis up: {line:?}");
+        };
+        anyhow::ensure!(
+            line.contains(" is up on lattice "),
+            "unexpected first line from trellis up: {line:?}"
+        );
+        Ok(Up {
+            host_id: id.to_string(),
+            url: url.to_string(),
+            child,
+            _stdout: stdout,
+        })
+    }
+
+    /// Sends SIGINT (what Ctrl-C in a terminal sends) to the process.
+    pub async fn interrupt(&self) {
+        let pid = self.child.id().expect("trellis up is still running");
+        let status = Command::new("kill")
+            .args(["-INT", &pid.to_string()])
+            .status()
+            .await
+            .expect("running kill");
+        assert!(status.success(), "kill -INT {pid} failed");
+    }
+
+    /// Waits for the process to exit and returns its exit code.
+    pub async fn wait(&mut self) -> Option<i32> {
+        tokio::time::timeout(WAIT, self.child.wait())
+            .await
+            .expect("trellis up did not exit in time")
+            .expect("waiting for trellis up")
+            .code()
+    }
+}
+
+/// Ids of running processes whose command line mentions `needle` (zombies excluded).
+pub fn processes_mentioning(needle: &Path) -> Vec<u32> {
+    let needle = needle.to_string_lossy().into_owned();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            let zombie = std::fs::read_to_string(format!("/proc/{pid}/status"))
+                .map(|s| s.contains("State:\tZ"))
+                .unwrap_or(true);
+            !zombie && String::from_utf8_lossy(&cmdline).contains(&needle)
+        })
+        .collect()
+}
+
+/// A loopback port that was free a moment ago.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .expect("binding a free loopback port")
+}
+
+/// `GET path` on 127.0.0.1:`port` over HTTP/1.1: the status and the (de-chunked) body.
+pub async fn http_get(port: u16, path: &str) -> anyhow::Result<(u16, String)> {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
+    let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await?;
+    let mut raw = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut raw)).await??;
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text
+        .split_once("\r\n\r\n")
+        .with_context(|| format!("no end of headers in {text:?}"))?;
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .with_context(|| format!("no status in {head:?}"))?;
+    let chunked = head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked");
+    let body = if chunked {
+        dechunk(body)?
+    } else {
+        body.to_owned()
+    };
+    Ok((status, body))
+}
+
+/// Decodes a chunked HTTP/1.1 body (no trailers).
+fn dechunk(mut rest: &str) -> anyhow::Result<String> {
+    let mut body = String::new();
+    loop {
+        let (size, after) = rest.split_once("\r\n").context("truncated chunk size")?;
+        let size = usize::from_str_radix(size.trim(), 16)
+            .with_context(|| format!("bad chunk size {size:?}"))?;
+        if size == 0 {
+            return Ok(body);
+        }
+        let chunk = after.get(..size).context("truncated chunk")?;
+        body.push_str(chunk);
+        rest = after[size..].trim_start_matches("\r\n");
+    }
+}
+
+/// Polls `check` every 100 ms until it returns `Some` or [`WAIT`] passes.
+pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out after {WAIT:?} waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

@@ -1,8 +1,9 @@
 import { useMemo, useState } from "react";
 import { ReactFlowProvider } from "@xyflow/react";
 import { GraphCanvas } from "./graph/GraphCanvas";
-import { graphFromHosts } from "./graph/model";
+import { componentNodeId, graphFromHosts } from "./graph/model";
 import { Inspector } from "./inspector/Inspector";
+import { useInspections } from "./lattice/useInspections";
 import { useLattice } from "./lattice/useLattice";
 import { Dock } from "./shell/Dock";
 import { Sidebar } from "./shell/Sidebar";
@@ -13,9 +14,10 @@ export function App() {
   const lattice = useLattice();
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const localHostId = lattice.status?.local_host_id ?? null;
+  const { inspections, errors } = useInspections(lattice.snapshot);
   const model = useMemo(
-    () => graphFromHosts(lattice.hosts, lattice.hostsAt, localHostId),
-    [lattice.hosts, lattice.hostsAt, localHostId],
+    () => graphFromHosts(lattice.hosts, lattice.hostsAt, localHostId, lattice.snapshot, inspections),
+    [lattice.hosts, lattice.hostsAt, localHostId, lattice.snapshot, inspections],
   );
   const selected = model.nodes.find((n) => n.id === selectedId) ?? null;
 
@@ -23,18 +25,18 @@ export function App() {
     <div className="app">
       <TopBar
         status={lattice.status}
-        hostCount={model.nodes.length}
+        hostCount={model.nodes.filter((n) => n.kind === "host").length}
         refreshing={lattice.refreshing}
         onRefresh={lattice.refresh}
       />
-      <Sidebar status={lattice.status} />
+      <Sidebar status={lattice.status} onStarted={(id) => setSelectedId(componentNodeId(localHostId ?? "", id))} />
       <main className="canvas">
         <ReactFlowProvider>
           <GraphCanvas model={model} selectedId={selectedId} onSelect={setSelectedId} />
         </ReactFlowProvider>
         <CanvasNotice lattice={lattice} empty={model.nodes.length === 0} />
       </main>
-      <Inspector node={selected} />
+      <Inspector node={selected} inspections={inspections} inspectionErrors={errors} />
       <Dock />
     </div>
   );

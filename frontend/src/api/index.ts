@@ -5,10 +5,13 @@ import {
   ErrorCode,
   type CloudEvent,
   type CommandErrorPayload,
+  type ComponentInspection,
   type ErrorCodeValue,
   type Host,
   type LatticeStatus,
   type LogRecord,
+  type ModelChange,
+  type ModelSnapshot,
 } from "./types";
 
 export * from "./types";
@@ -18,6 +21,7 @@ export const EventName = {
   Status: "trellis://status",
   Log: "trellis://log",
   LatticeEvent: "trellis://lattice-event",
+  Model: "trellis://model",
 } as const;
 
 /** A command failed; `code` says how, `message` is fit to show to the user. */
@@ -79,4 +83,24 @@ export function onLog(handler: (record: LogRecord) => void): Promise<UnlistenFn>
 /** Calls `handler` for every lattice event (CloudEvents envelope). */
 export function onLatticeEvent(handler: (event: CloudEvent) => void): Promise<UnlistenFn> {
   return listen<CloudEvent>(EventName.LatticeEvent, (e) => handler(e.payload));
+}
+
+/** The lattice model: hosts with their components and providers, links, config names. */
+export function latticeSnapshot(): Promise<ModelSnapshot> {
+  return call<ModelSnapshot>("lattice_snapshot");
+}
+
+/** A component's description, links, config, WIT and which imports are served. */
+export function inspectComponent(componentId: string): Promise<ComponentInspection> {
+  return call<ComponentInspection>("inspect_component", { componentId });
+}
+
+/** Starts the `.wasm` file at `path` on the local host as `id`; resolves with a sentence once it runs. */
+export function startComponent(path: string, id: string): Promise<string> {
+  return call<string>("start_component", { path, id });
+}
+
+/** Calls `handler` for every change of the lattice model. */
+export function onModelChange(handler: (change: ModelChange) => void): Promise<UnlistenFn> {
+  return listen<ModelChange>(EventName.Model, (e) => handler(e.payload));
 }

@@ -7,12 +7,16 @@ import {
   Controls,
   MiniMap,
   ReactFlow,
+  MarkerType,
   useReactFlow,
+  type Edge,
   type NodeChange,
 } from "@xyflow/react";
 import { layoutGraph, type Positions } from "./layout";
 import { structureKey, type GraphModel } from "./model";
-import { nodeTypes, type HostFlowNode } from "./nodes";
+import { nodeTypes, type ComponentFlowNode, type HostFlowNode, type ProviderFlowNode } from "./nodes";
+
+type FlowNode = HostFlowNode | ComponentFlowNode | ProviderFlowNode;
 
 interface Props {
   model: GraphModel;
@@ -42,35 +46,56 @@ export function GraphCanvas({ model, selectedId, onSelect }: Props) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key, fitView]);
 
-  const nodes = useMemo<HostFlowNode[]>(
+  const nodes = useMemo<FlowNode[]>(
     () =>
-      model.nodes.flatMap((n) => {
+      model.nodes.flatMap((n): FlowNode[] => {
         const position = positions.get(n.id);
         if (!position) return [];
-        return [
-          {
-            id: n.id,
-            type: n.kind,
-            position,
-            data: n.data,
-            width: n.width,
-            height: n.height,
-            selected: n.id === selectedId,
-            draggable: true,
-            connectable: false,
-          },
-        ];
+        // Host frames take the size the layout gave them (it depends on their contents).
+        const width = n.kind === "host" ? (position.width ?? n.width) : n.width;
+        const height = n.kind === "host" ? (position.height ?? n.height) : n.height;
+        const common = {
+          id: n.id,
+          position: { x: position.x, y: position.y },
+          width,
+          height,
+          selected: n.id === selectedId,
+          draggable: true,
+          connectable: false,
+        };
+        if (n.kind === "host") return [{ ...common, type: "host" as const, data: n.data, zIndex: 0 }];
+        const child = { ...common, parentId: n.parentId, extent: "parent" as const, zIndex: 1 };
+        if (n.kind === "component") return [{ ...child, type: "component" as const, data: n.data }];
+        return [{ ...child, type: "provider" as const, data: n.data }];
       }),
     [model, positions, selectedId],
   );
 
+  const edges = useMemo<Edge[]>(
+    () =>
+      model.edges.map((e) => ({
+        id: e.id,
+        source: e.source,
+        target: e.target,
+        sourceHandle: e.sourceHandle,
+        targetHandle: e.targetHandle,
+        label: e.label,
+        className: e.broken ? "link-edge link-edge--broken" : "link-edge",
+        labelBgPadding: [6, 3] as [number, number],
+        labelBgBorderRadius: 4,
+        markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
+        zIndex: 2,
+      })),
+    [model],
+  );
+
   // Keep dragged nodes where the user put them (until the next re-layout).
-  const onNodesChange = (changes: NodeChange<HostFlowNode>[]) => {
+  const onNodesChange = (changes: NodeChange<FlowNode>[]) => {
     const moves = changes.flatMap((c) => (c.type === "position" && c.position ? [[c.id, c.position] as const] : []));
     if (moves.length === 0) return;
     setPositions((prev) => {
       const next = new Map(prev);
-      for (const [id, position] of moves) next.set(id, position);
+      for (const [id, position] of moves) next.set(id, { ...next.get(id), ...position });
       return next;
     });
   };
@@ -79,7 +104,7 @@ export function GraphCanvas({ model, selectedId, onSelect }: Props) {
     <ReactFlow
       onNodesChange={onNodesChange}
       nodes={nodes}
-      edges={[]}
+      edges={edges}
       nodeTypes={nodeTypes}
       colorMode="dark"
       minZoom={0.2}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { graphFromHosts, HOST_NODE_SIZE } from "./model";
+import { graphFromHosts, HOST_HEADER_HEIGHT, HOST_NODE_SIZE } from "./model";
 import { layoutGraph } from "./layout";
-import type { Host } from "../api/types";
+import type { Host, ModelSnapshot } from "../api/types";
 
 const host = (id: string): Host => ({
   id,
@@ -35,5 +35,52 @@ describe("layoutGraph", () => {
 
   it("handles an empty graph", async () => {
     expect((await layoutGraph({ nodes: [], edges: [] })).size).toBe(0);
+  });
+});
+
+describe("layoutGraph with host frames", () => {
+  it("grows a frame around its contents and keeps children inside it", async () => {
+    const snapshot: ModelSnapshot = {
+      hosts: [
+        {
+          host: { id: "NA", friendly_name: "a", labels: {}, version: "1", uptime_seconds: 1 },
+          components: [
+            { id: "one", image_ref: "", annotations: {}, revision: 0, max_instances: 1 },
+            { id: "two", image_ref: "", annotations: {}, revision: 0, max_instances: 1 },
+          ],
+          providers: [{ id: "kv", image_ref: "builtin://keyvalue", annotations: {}, revision: 0 }],
+        },
+        { host: { id: "NB", friendly_name: "b", labels: {}, version: "1", uptime_seconds: 1 }, components: [], providers: [] },
+      ],
+      links: [
+        {
+          source_id: "one",
+          target: "kv",
+          name: "default",
+          wit_namespace: "wasi",
+          wit_package: "keyvalue",
+          interfaces: ["store"],
+          source_config: [],
+          target_config: [],
+        },
+      ],
+      configs: [],
+    };
+    const model = graphFromHosts([], 0, null, snapshot);
+    const pos = await layoutGraph(model);
+    const frame = pos.get("host:NA");
+    if (!frame?.width || !frame.height) throw new Error("the frame has no size");
+    expect(frame.width).toBeGreaterThan(HOST_NODE_SIZE.width);
+    const empty = pos.get("host:NB");
+    expect([empty?.width, empty?.height]).toEqual([HOST_NODE_SIZE.width, HOST_NODE_SIZE.height]);
+    for (const n of model.nodes.filter((m) => m.parentId === "host:NA")) {
+      const p = pos.get(n.id);
+      if (!p) throw new Error(`no position for ${n.id}`);
+      expect(p.y).toBeGreaterThanOrEqual(HOST_HEADER_HEIGHT);
+      expect(p.x + n.width).toBeLessThanOrEqual(frame.width);
+      expect(p.y + n.height).toBeLessThanOrEqual(frame.height);
+    }
+    // The provider serves the component, so it sits to its left.
+    expect(pos.get("provider:NA:kv")?.x).toBeLessThan(pos.get("component:NA:one")?.x ?? 0);
   });
 });

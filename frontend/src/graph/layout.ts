@@ -1,12 +1,14 @@
 // Automatic layout with ELK. The only module that imports elkjs; it maps our model to ELK's
 // graph and back to positions, so the canvas never sees ELK types.
-import ELK, { type ElkNode } from "elkjs/lib/elk.bundled.js";
-import type { GraphModel } from "./model";
+import ELK, { type ElkExtendedEdge, type ElkNode } from "elkjs/lib/elk.bundled.js";
+import { HOST_HEADER_HEIGHT, HOST_NODE_SIZE, type GraphModel } from "./model";
 
-/** Top-left position of a node, in graph coordinates. */
+/** Position of a node (relative to its host frame for children), and the size the layout gave it. */
 export interface Position {
   x: number;
   y: number;
+  width?: number;
+  height?: number;
 }
 
 /** Positions by node id. */
@@ -22,23 +24,63 @@ const LAYOUT_OPTIONS: Record<string, string> = {
   "elk.spacing.nodeNode": "48",
   "elk.layered.spacing.nodeNodeBetweenLayers": "96",
   "elk.padding": "[top=24,left=24,bottom=24,right=24]",
+  // Links cross host frames: lay frames and their contents out together.
+  "elk.hierarchyHandling": "INCLUDE_CHILDREN",
   // Unconnected hosts would otherwise stack in one column; lay them out in a row.
   "elk.separateConnectedComponents": "true",
   "elk.spacing.componentComponent": "48",
 };
 
-/** Lays the graph out and returns a position for every node. */
+/** A host frame: its header above the contents, never smaller than an empty host. */
+const HOST_OPTIONS: Record<string, string> = {
+  "elk.padding": `[top=${HOST_HEADER_HEIGHT},left=20,bottom=20,right=20]`,
+  "elk.nodeSize.constraints": "MINIMUM_SIZE",
+  "elk.nodeSize.minimum": `(${HOST_NODE_SIZE.width}, ${HOST_NODE_SIZE.height})`,
+  "elk.spacing.nodeNode": "28",
+  "elk.layered.spacing.nodeNodeBetweenLayers": "72",
+};
+
+/** Lays the graph out and returns a position (and the laid-out size) for every node. */
 export async function layoutGraph(model: GraphModel): Promise<Positions> {
-  const graph: ElkNode = {
-    id: "root",
-    layoutOptions: LAYOUT_OPTIONS,
-    children: model.nodes.map((n) => ({ id: n.id, width: n.width, height: n.height })),
-    edges: model.edges.map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] })),
-  };
-  const laidOut = await elk.layout(graph);
-  const positions: Positions = new Map();
-  for (const child of laidOut.children ?? []) {
-    positions.set(child.id, { x: child.x ?? 0, y: child.y ?? 0 });
+  const elkNodes = new Map<string, ElkNode>();
+  const roots: ElkNode[] = [];
+  for (const n of model.nodes) {
+    const node: ElkNode =
+      n.kind === "host"
+        ? { id: n.id, layoutOptions: HOST_OPTIONS, children: [], edges: [] }
+        : { id: n.id, width: n.width, height: n.height };
+    elkNodes.set(n.id, node);
+    const parent = n.parentId ? elkNodes.get(n.parentId) : undefined;
+    if (parent) parent.children?.push(node);
+    else roots.push(node);
   }
+  // Host frames with nothing inside get the fixed size (ELK would size them to padding).
+  for (const n of model.nodes) {
+    const node = elkNodes.get(n.id);
+    if (n.kind === "host" && node && (node.children?.length ?? 0) === 0) {
+      node.width = n.width;
+      node.height = n.height;
+    }
+  }
+  // An edge belongs to the frame holding both ends, or to the root.
+  const parentOf = new Map(model.nodes.map((n) => [n.id, n.parentId ?? null]));
+  const rootEdges: ElkExtendedEdge[] = [];
+  for (const e of model.edges) {
+    const edge: ElkExtendedEdge = { id: e.id, sources: [e.source], targets: [e.target] };
+    const shared = parentOf.get(e.source);
+    const owner = shared && shared === parentOf.get(e.target) ? elkNodes.get(shared) : undefined;
+    if (owner) owner.edges?.push(edge);
+    else rootEdges.push(edge);
+  }
+
+  const laidOut = await elk.layout({ id: "root", layoutOptions: LAYOUT_OPTIONS, children: roots, edges: rootEdges });
+  const positions: Positions = new Map();
+  const visit = (nodes: ElkNode[] | undefined) => {
+    for (const child of nodes ?? []) {
+      positions.set(child.id, { x: child.x ?? 0, y: child.y ?? 0, width: child.width, height: child.height });
+      visit(child.children);
+    }
+  };
+  visit(laidOut.children);
   return positions;
 }

@@ -1,6 +1,24 @@
 import { describe, expect, it } from "vitest";
 import type { Host } from "../api/types";
-import { currentUptime, graphFromHosts, hostNodeId, structureKey } from "./model";
+import type { ComponentInspection, Link, ModelSnapshot } from "../api/types";
+import {
+  componentHeight,
+  componentNodeId,
+  currentUptime,
+  graphFromHosts,
+  hostNodeId,
+  interfaceKey,
+  providerNodeId,
+  structureKey,
+  type GraphNode,
+  type HostNodeData,
+} from "./model";
+
+/** The data of a host node (fails the test for any other kind). */
+function hostData(node: GraphNode | undefined): HostNodeData | undefined {
+  if (node && node.kind !== "host") throw new Error(`expected a host node, got ${node.kind}`);
+  return node?.data;
+}
 
 function host(id: string, friendly_name: string, uptime_seconds = 10): Host {
   return {
@@ -37,25 +55,25 @@ describe("graphFromHosts", () => {
   it("puts the local host first, then sorts by name", () => {
     const g = graphFromHosts([host("NB", "zebra"), host("NC", "alpha"), host("NL", "middle")], 0, "NL");
     expect(g.nodes.map((n) => n.data.hostId)).toEqual(["NL", "NC", "NB"]);
-    expect(g.nodes[0]?.data.isLocal).toBe(true);
+    expect(hostData(g.nodes[0])?.isLocal).toBe(true);
   });
 
   it("merges duplicate answers and drops hosts without id", () => {
     const g = graphFromHosts([host("NA", "a", 5), host("NA", "a", 9), host("", "ghost")], 0, null);
     expect(g.nodes).toHaveLength(1);
-    expect(g.nodes[0]?.data.uptimeSeconds).toBe(9);
+    expect(hostData(g.nodes[0])?.uptimeSeconds).toBe(9);
   });
 
   it("falls back to the id when a host has no friendly name", () => {
     const g = graphFromHosts([host("NA", "")], 0, null);
-    expect(g.nodes[0]?.data.friendlyName).toBe("NA");
+    expect(hostData(g.nodes[0])?.friendlyName).toBe("NA");
   });
 
   it("does not share label objects with the input", () => {
     const input = host("NA", "a");
     const g = graphFromHosts([input], 0, null);
     input.labels["x"] = "y";
-    expect(g.nodes[0]?.data.labels).not.toHaveProperty("x");
+    expect(hostData(g.nodes[0])?.labels).not.toHaveProperty("x");
   });
 });
 
@@ -73,5 +91,127 @@ describe("currentUptime", () => {
   it("adds the time since the ping", () => {
     expect(currentUptime({ uptimeSeconds: 10, observedAt: 1_000 }, 4_000)).toBe(13);
     expect(currentUptime({ uptimeSeconds: 10, observedAt: 4_000 }, 1_000)).toBe(10);
+  });
+});
+
+describe("graphFromHosts with the lattice model", () => {
+  const inspection = (id: string, unsatisfiedKv: boolean): ComponentInspection => ({
+    component: { id, image_ref: `file:///${id}.wasm`, annotations: {}, revision: 0, max_instances: 2 },
+    host_ids: ["NA"],
+    links: [],
+    config: {},
+    wit_error: null,
+    wit: {
+      world: "root",
+      wit: "world root {}",
+      imports: [
+        { item: "interface", name: "wasi:io/streams@0.2.12", functions: [], types: [] },
+        { item: "interface", name: "wasi:keyvalue/store@0.2.0-draft", functions: [], types: [] },
+      ],
+      exports: [{ item: "interface", name: "wasi:http/incoming-handler@0.2.12", functions: [], types: [] }],
+    },
+    imports: [
+      { import: "wasi:io/streams@0.2.12", satisfied_by: { kind: "wasi" } },
+      {
+        import: "wasi:keyvalue/store@0.2.0-draft",
+        satisfied_by: unsatisfiedKv
+          ? { kind: "unsatisfied", reason: "no link for wasi:keyvalue" }
+          : { kind: "provider", link: "default", target: "kv" },
+      },
+    ],
+  });
+  const snapshot = (links: Link[]): ModelSnapshot => ({
+    hosts: [
+      {
+        host: { id: "NA", friendly_name: "a", labels: {}, version: "1", uptime_seconds: 1 },
+        components: [{ id: "app", image_ref: "file:///app.wasm", annotations: {}, revision: 0, max_instances: 2 }],
+        providers: [{ id: "kv", image_ref: "builtin://keyvalue", annotations: {}, revision: 0 }],
+      },
+    ],
+    links,
+    configs: [],
+  });
+  const kvLink: Link = {
+    source_id: "app",
+    target: "kv",
+    name: "default",
+    wit_namespace: "wasi",
+    wit_package: "keyvalue",
+    interfaces: ["store"],
+    source_config: [],
+    target_config: [],
+  };
+
+  it("puts components and providers inside their host frame, after it", () => {
+    const g = graphFromHosts([host("NA", "a")], 0, "NA", snapshot([]));
+    expect(g.nodes.map((n) => [n.kind, n.id, n.parentId])).toEqual([
+      ["host", hostNodeId("NA"), undefined],
+      ["provider", providerNodeId("NA", "kv"), hostNodeId("NA")],
+      ["component", componentNodeId("NA", "app"), hostNodeId("NA")],
+    ]);
+    const hostNode = hostData(g.nodes[0]);
+    expect(hostNode?.componentCount).toBe(1);
+    expect(hostNode?.providerCount).toBe(1);
+  });
+
+  it("draws pins from the WIT, hides host-served imports and marks unsatisfied ones", () => {
+    const g = graphFromHosts([], 0, null, snapshot([]), new Map([["app", inspection("app", true)]]));
+    const node = g.nodes.find((n) => n.kind === "component");
+    if (node?.kind !== "component") throw new Error("no component node");
+    expect(node.data.maxInstances).toBe(2);
+    expect(node.data.hostServed).toBe(1);
+    expect(node.data.imports).toEqual([
+      {
+        handle: "in:wasi:keyvalue/store",
+        key: "wasi:keyvalue/store",
+        name: "wasi:keyvalue/store@0.2.0-draft",
+        unsatisfied: true,
+        reason: "no link for wasi:keyvalue",
+      },
+    ]);
+    expect(node.data.exports.map((p) => p.handle)).toEqual(["out:wasi:http/incoming-handler"]);
+    expect(node.height).toBe(componentHeight(1, 1, true));
+  });
+
+  it("turns a link into an edge from the provider's export side to the component's import pin", () => {
+    const g = graphFromHosts([], 0, null, snapshot([kvLink]), new Map([["app", inspection("app", false)]]));
+    expect(g.edges).toEqual([
+      {
+        id: `link:${componentNodeId("NA", "app")}>${providerNodeId("NA", "kv")}:wasi:keyvalue/store:default`,
+        source: providerNodeId("NA", "kv"),
+        target: componentNodeId("NA", "app"),
+        sourceHandle: "out",
+        targetHandle: "in:wasi:keyvalue/store",
+        label: "wasi:keyvalue/store · default",
+        broken: false,
+      },
+    ]);
+  });
+
+  it("adds pins for linked interfaces before the WIT is known, and skips links to nothing", () => {
+    const toNowhere = { ...kvLink, target: "ghost", wit_package: "blobstore", interfaces: ["container"] };
+    const g = graphFromHosts([], 0, null, snapshot([kvLink, toNowhere]));
+    const node = g.nodes.find((n) => n.kind === "component");
+    if (node?.kind !== "component") throw new Error("no component node");
+    expect(node.data.witKnown).toBe(false);
+    expect(node.data.imports.map((p) => p.key)).toEqual(["wasi:keyvalue/store", "wasi:blobstore/container"]);
+    expect(g.edges).toHaveLength(1);
+  });
+
+  it("marks the edge of a link that does not satisfy its import as broken", () => {
+    const g = graphFromHosts([], 0, null, snapshot([kvLink]), new Map([["app", inspection("app", true)]]));
+    expect(g.edges[0]?.broken).toBe(true);
+  });
+
+  it("keeps hosts the model knows that did not answer the ping", () => {
+    const g = graphFromHosts([], 0, null, snapshot([]));
+    expect(hostData(g.nodes[0])?.friendlyName).toBe("a");
+  });
+});
+
+describe("interfaceKey", () => {
+  it("drops the version", () => {
+    expect(interfaceKey("wasi:http/types@0.2.12")).toBe("wasi:http/types");
+    expect(interfaceKey("log")).toBe("log");
   });
 });

@@ -1,15 +1,19 @@
 // Details of the selected node.
-import type { GraphNode } from "../graph/model";
+import type { ApiError, ComponentInspection } from "../api";
+import type { GraphNode, HostNodeData, ProviderNodeData } from "../graph/model";
 import { currentUptime } from "../graph/model";
 import { formatUptime } from "../graph/format";
 import { useNow } from "../lattice/useNow";
+import { ComponentInspector } from "./ComponentInspector";
 
 interface Props {
   node: GraphNode | null;
+  /** Inspections by component id. */
+  inspections: ReadonlyMap<string, ComponentInspection>;
+  inspectionErrors: ReadonlyMap<string, ApiError>;
 }
 
-export function Inspector({ node }: Props) {
-  const now = useNow(1000);
+export function Inspector({ node, inspections, inspectionErrors }: Props) {
   if (!node) {
     return (
       <aside className="inspector panel">
@@ -18,7 +22,39 @@ export function Inspector({ node }: Props) {
       </aside>
     );
   }
-  const d = node.data;
+  if (node.kind === "component") {
+    const id = node.data.componentId;
+    return (
+      <ComponentInspector
+        data={node.data}
+        inspection={inspections.get(id) ?? null}
+        error={inspectionErrors.get(id) ?? null}
+      />
+    );
+  }
+  if (node.kind === "provider") return <ProviderInspector data={node.data} />;
+  return <HostInspector data={node.data} />;
+}
+
+function ProviderInspector({ data }: { data: ProviderNodeData }) {
+  return (
+    <aside className="inspector panel" data-testid="inspector">
+      <h2 className="panel__title">Provider</h2>
+      <div className="inspector__name">{data.providerId}</div>
+      <dl className="kv">
+        <dt>image</dt>
+        <dd className="mono selectable wrap">{data.imageRef || "—"}</dd>
+        <dt>name</dt>
+        <dd>{data.name ?? "—"}</dd>
+        <dt>host</dt>
+        <dd className="mono selectable wrap">{data.hostId}</dd>
+      </dl>
+    </aside>
+  );
+}
+
+function HostInspector({ data: d }: { data: HostNodeData }) {
+  const now = useNow(1000);
   const labels = Object.entries(d.labels).sort(([a], [b]) => a.localeCompare(b));
   return (
     <aside className="inspector panel" data-testid="inspector">

@@ -1,17 +1,25 @@
 // Keeps the window's view of the lattice current: the connection status (pushed by the
-// backend) and the hosts (pulled with `list_hosts`, every few seconds and after events that
-// change the set of hosts).
+// backend), the hosts (pulled with `list_hosts`, every few seconds and after events that
+// change the set of hosts) and the lattice model (a `lattice_snapshot`, then the
+// `trellis://model` changes applied to it).
 import { useCallback, useEffect, useRef, useState } from "react";
 import {
   ApiError,
+  latticeSnapshot,
   latticeStatus,
   listHosts,
   onLatticeEvent,
+  onModelChange,
   onStatus,
   type Host,
   type LatticeStatus,
+  type ModelSnapshot,
 } from "../api";
 import { changesHosts } from "../events/describe";
+import { applyModelChange, EMPTY_SNAPSHOT } from "./snapshot";
+
+/** How long to wait before asking again for a snapshot that was not ready. */
+const SNAPSHOT_RETRY_MS = 1000;
 
 /** How often hosts are pinged while connected. */
 const REFRESH_MS = 4000;
@@ -26,6 +34,8 @@ export interface LatticeView {
   hostsError: ApiError | null;
   refreshing: boolean;
   refresh: () => void;
+  /** The lattice model: what runs on each host, and the links. */
+  snapshot: ModelSnapshot;
 }
 
 export function useLattice(): LatticeView {
@@ -37,6 +47,7 @@ export function useLattice(): LatticeView {
   // A ping takes a scatter-gather window; never run two at once.
   const inFlight = useRef(false);
   const connected = status?.state === "connected";
+  const snapshot = useModelSnapshot(connected);
 
   const refresh = useCallback(() => {
     if (inFlight.current) return;
@@ -82,5 +93,38 @@ export function useLattice(): LatticeView {
     };
   }, [connected, refresh]);
 
-  return { status, hosts, hostsAt, hostsError, refreshing, refresh };
+  return { status, hosts, hostsAt, hostsError, refreshing, refresh, snapshot };
+}
+
+/** The lattice model while connected: a snapshot, kept current by change events. */
+function useModelSnapshot(connected: boolean): ModelSnapshot {
+  const [snapshot, setSnapshot] = useState<ModelSnapshot>(EMPTY_SNAPSHOT);
+  useEffect(() => {
+    if (!connected) return;
+    let alive = true;
+    let retry: number | undefined;
+    const load = () => {
+      window.clearTimeout(retry);
+      latticeSnapshot()
+        .then((s) => alive && setSnapshot(s))
+        // Not ready while the model loads: the backend also sends a resync once it is.
+        .catch(() => {
+          if (alive) retry = window.setTimeout(load, SNAPSHOT_RETRY_MS);
+        });
+    };
+    const unlisten = onModelChange((change) => {
+      if (!alive) return;
+      // Whether a change asks for a resync does not depend on the snapshot.
+      if (applyModelChange(EMPTY_SNAPSHOT, change) === null) load();
+      else setSnapshot((current) => applyModelChange(current, change) ?? current);
+    });
+    // Listen first, then read, so no change falls between the two.
+    void unlisten.then(load);
+    return () => {
+      alive = false;
+      window.clearTimeout(retry);
+      void unlisten.then((f) => f());
+    };
+  }, [connected]);
+  return snapshot;
 }

@@ -1,10 +1,13 @@
 import type { LatticeStatus } from "../api";
+import { OpenWasm } from "./OpenWasm";
 
 interface Props {
   status: LatticeStatus | null;
+  /** A component was started from the palette (its id). */
+  onStarted: (componentId: string) => void;
 }
 
-export function Sidebar({ status }: Props) {
+export function Sidebar({ status, onStarted }: Props) {
   return (
     <nav className="sidebar panel">
       <h2 className="panel__title">Contexts</h2>
@@ -25,10 +28,8 @@ export function Sidebar({ status }: Props) {
         <li className="palette__item palette__item--disabled" title="coming soon">
           <span className="palette__icon">⬡</span> Built-in providers
         </li>
-        <li className="palette__item palette__item--disabled" title="coming soon">
-          <span className="palette__icon">+</span> Open .wasm…
-        </li>
       </ul>
+      <OpenWasm connected={status?.state === "connected"} onStarted={onStarted} />
       {status?.nats_url && (
         <div className="sidebar__footer muted mono" title="NATS server of this context">
           {status.nats_url}

@@ -26,10 +26,10 @@ function HostNodeView({ data, selected }: NodeProps<HostFlowNode>) {
         <dt>uptime</dt>
         <dd className="host-node__uptime mono">{formatUptime(currentUptime(data, now))}</dd>
       </dl>
-      <div className="host-node__empty">no components yet</div>
+      {data.componentCount + data.providerCount === 0 && <div className="host-node__empty">no components yet</div>}
     </div>
   );
 }
 
-/** A host: friendly name, short id, version and a ticking uptime. */
+/** A host frame: friendly name, short id, version and a ticking uptime; what it runs sits inside. */
 export const HostNode = memo(HostNodeView);

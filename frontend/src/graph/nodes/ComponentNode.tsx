@@ -1,0 +1,76 @@
+import { memo } from "react";
+import { Handle, Position, type Node, type NodeProps } from "@xyflow/react";
+import type { ComponentNodeData, Pin } from "../model";
+
+/** React Flow's view of a component node. */
+export type ComponentFlowNode = Node<ComponentNodeData, "component">;
+
+function PinRow({ pin, side }: { pin: Pin; side: "in" | "out" }) {
+  const title = pin.unsatisfied ? `${pin.name}: unsatisfied — ${pin.reason ?? "nothing serves it"}` : pin.name;
+  return (
+    <div
+      className={`pin pin--${side}${pin.unsatisfied ? " pin--unsatisfied" : ""}`}
+      title={title}
+      data-testid={`pin-${side}`}
+    >
+      <Handle
+        id={pin.handle}
+        type={side === "in" ? "target" : "source"}
+        position={side === "in" ? Position.Left : Position.Right}
+        className="pin__handle"
+        isConnectable={false}
+      />
+      <span className="pin__label mono">{pin.key}</span>
+    </div>
+  );
+}
+
+function ComponentNodeView({ data, selected }: NodeProps<ComponentFlowNode>) {
+  const unsatisfied = data.imports.filter((p) => p.unsatisfied).length;
+  return (
+    <div
+      className={`component-node${selected ? " component-node--selected" : ""}${unsatisfied ? " component-node--broken" : ""}`}
+      title={data.imageRef}
+      data-component-id={data.componentId}
+    >
+      <div className="component-node__header">
+        <span className="component-node__icon" aria-hidden>
+          ▣
+        </span>
+        <span className="component-node__name">{data.componentId}</span>
+        <span className="badge badge--instances" title="max instances">
+          ×{data.maxInstances}
+        </span>
+      </div>
+      <div className="component-node__sub mono muted">
+        {data.witError ? "WIT unavailable" : data.witKnown ? imageName(data.imageRef) : "reading WIT…"}
+      </div>
+      <div className="component-node__pins">
+        <div className="component-node__side">
+          {data.imports.map((pin) => (
+            <PinRow key={pin.handle} pin={pin} side="in" />
+          ))}
+        </div>
+        <div className="component-node__side component-node__side--out">
+          {data.exports.map((pin) => (
+            <PinRow key={pin.handle} pin={pin} side="out" />
+          ))}
+        </div>
+      </div>
+      {data.hostServed > 0 && (
+        <div className="component-node__footer muted">
+          + {data.hostServed} import{data.hostServed === 1 ? "" : "s"} served by the host
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** The last path segment of an image reference. */
+function imageName(ref: string): string {
+  const cut = ref.lastIndexOf("/");
+  return cut < 0 ? ref : ref.slice(cut + 1);
+}
+
+/** A component: id, instances badge, imports as pins on the left, exports on the right. */
+export const ComponentNode = memo(ComponentNodeView);

@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import type { ComponentDescription, Link, ModelChange, ModelSnapshot } from "../api/types";
+import { applyModelChange, EMPTY_SNAPSHOT } from "./snapshot";
+
+const comp = (id: string, max_instances = 1): ComponentDescription => ({
+  id,
+  image_ref: `file:///${id}.wasm`,
+  annotations: {},
+  revision: 0,
+  max_instances,
+});
+
+const link = (source_id: string, target: string, name = "default"): Link => ({
+  source_id,
+  target,
+  name,
+  wit_namespace: "wasi",
+  wit_package: "keyvalue",
+  interfaces: ["store"],
+  source_config: [],
+  target_config: [],
+});
+
+function apply(snapshot: ModelSnapshot, ...changes: ModelChange[]): ModelSnapshot {
+  return changes.reduce((s, c) => {
+    const next = applyModelChange(s, c);
+    if (!next) throw new Error(`unexpected resync for ${c.change}`);
+    return next;
+  }, snapshot);
+}
+
+describe("applyModelChange", () => {
+  it("adds, updates and removes components on their host", () => {
+    const host = { id: "NA", friendly_name: "a", labels: {}, version: "1", uptime_seconds: 0 };
+    let s = apply(EMPTY_SNAPSHOT, { change: "host_added", host });
+    s = apply(s, { change: "component_changed", host_id: "NA", component: comp("hello") });
+    s = apply(s, { change: "component_changed", host_id: "NA", component: comp("hello", 4) });
+    expect(s.hosts[0]?.components).toEqual([comp("hello", 4)]);
+    s = apply(s, { change: "component_removed", host_id: "NA", component_id: "hello" });
+    expect(s.hosts[0]?.components).toEqual([]);
+  });
+
+  it("creates a host entry for a component of a host it has not seen", () => {
+    const s = apply(EMPTY_SNAPSHOT, { change: "component_changed", host_id: "NX", component: comp("c") });
+    expect(s.hosts.map((h) => h.host.id)).toEqual(["NX"]);
+  });
+
+  it("replaces a link with the same key and deletes by key", () => {
+    let s = apply(EMPTY_SNAPSHOT, { change: "link_set", link: link("c", "kv1") });
+    s = apply(s, { change: "link_set", link: link("c", "kv2") });
+    s = apply(s, { change: "link_set", link: link("c", "kv3", "other") });
+    expect(s.links.map((l) => l.target)).toEqual(["kv2", "kv3"]);
+    s = apply(s, {
+      change: "link_deleted",
+      key: { source_id: "c", wit_namespace: "wasi", wit_package: "keyvalue", name: "default" },
+    });
+    expect(s.links.map((l) => l.target)).toEqual(["kv3"]);
+  });
+
+  it("drops a removed host with everything on it", () => {
+    const host = { id: "NA", friendly_name: "a", labels: {}, version: "1", uptime_seconds: 0 };
+    let s = apply(EMPTY_SNAPSHOT, { change: "host_added", host });
+    s = apply(s, { change: "host_removed", host_id: "NA", reason: "stopped" });
+    expect(s.hosts).toEqual([]);
+  });
+
+  it("keeps config names unique and sorted", () => {
+    const s = apply(
+      EMPTY_SNAPSHOT,
+      { change: "config_set", name: "b" },
+      { change: "config_set", name: "a" },
+      { change: "config_set", name: "b" },
+      { change: "config_deleted", name: "b" },
+    );
+    expect(s.configs).toEqual(["a"]);
+  });
+
+  it("asks for a resync on resync and on unknown changes, and never mutates", () => {
+    expect(applyModelChange(EMPTY_SNAPSHOT, { change: "resync" })).toBeNull();
+    expect(applyModelChange(EMPTY_SNAPSHOT, { change: "something_new" } as unknown as ModelChange)).toBeNull();
+    const before = JSON.stringify(EMPTY_SNAPSHOT);
+    apply(EMPTY_SNAPSHOT, { change: "component_changed", host_id: "N", component: comp("c") });
+    expect(JSON.stringify(EMPTY_SNAPSHOT)).toBe(before);
+  });
+});

@@ -4,7 +4,7 @@
 //! is built on it) would see; the reference behaviour is protocol.md Part C, observed on
 //! a real wasmCloud 1.9.2 host.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use wasmcloud_control_interface::Link;
 
@@ -435,4 +435,99 @@ async fn stop_host_is_acknowledged_and_the_host_says_goodbye() {
         lattice.ctl.get_hosts().await.unwrap().is_empty(),
         "a stopped host no longer answers pings"
     );
+}
+
+#[tokio::test]
+async fn auctions_answer_only_from_qualifying_hosts_and_claims_are_empty() {
+    let lattice = Lattice::start(2).await.unwrap();
+    let ctl = &lattice.ctl;
+    let (_dir, reference) = http_hello_file().unwrap();
+    let labelled = lattice.hosts[1].id().to_owned();
+    assert!(ctl
+        .put_label(&labelled, "zone", "east")
+        .await
+        .unwrap()
+        .succeeded());
+
+    let open = ctl
+        .perform_component_auction(&reference, "hello", BTreeMap::new())
+        .await
+        .unwrap();
+    assert_eq!(open.len(), 2, "every host qualifies without constraints");
+    assert!(open
+        .iter()
+        .all(|ack| ack.succeeded() && ack.data().unwrap().component_ref() == reference));
+
+    let zone = BTreeMap::from([("zone".to_owned(), "east".to_owned())]);
+    let constrained = ctl
+        .perform_component_auction(&reference, "hello", zone.clone())
+        .await
+        .unwrap();
+    let winners: Vec<&str> = constrained
+        .iter()
+        .filter_map(|ack| ack.data().map(|a| a.host_id()))
+        .collect();
+    assert_eq!(winners, [labelled.as_str()], "only the labelled host bids");
+
+    let providers = ctl
+        .perform_provider_auction("wasmcloud+builtin://http-server", "http", zone)
+        .await
+        .unwrap();
+    let [ack] = providers.as_slice() else {
+        panic!("one provider bid expected: {providers:?}");
+    };
+    let ack = ack.data().unwrap();
+    assert_eq!(ack.host_id(), labelled);
+    assert_eq!(ack.provider_id(), "http");
+
+    // Nothing signed runs, so there are no claims (wasmCloud answers `[]`).
+    let claims = ctl.get_claims().await.unwrap();
+    assert!(claims.succeeded());
+    assert_eq!(claims.data(), Some(&vec![]));
+}
+
+#[tokio::test]
+async fn update_component_swaps_the_code_under_the_same_id() {
+    let lattice = Lattice::start(1).await.unwrap();
+    let ctl = &lattice.ctl;
+    let host_id = lattice.host_id();
+    let (_dir, first) = http_hello_file().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let second_path = dir.path().join("http-hello-v2.wasm");
+    std::fs::write(
+        &second_path,
+        trellis_testkit::fixtures::http_hello_with_greeting("Version two").unwrap(),
+    )
+    .unwrap();
+    let second = format!("file://{}", second_path.display());
+    let mut events = lattice.events(&["component_scaled"]).await.unwrap();
+
+    assert!(ctl
+        .scale_component(&host_id, &first, "hello", 1, None, vec![], false)
+        .await
+        .unwrap()
+        .succeeded());
+    events
+        .next("component_scaled", |d| d["image_ref"] == first.as_str())
+        .await;
+    let ack = ctl
+        .update_component(&host_id, "hello", &second, None)
+        .await
+        .unwrap();
+    assert!(ack.succeeded(), "{}", ack.message());
+    events
+        .next("component_scaled", |d| d["image_ref"] == second.as_str())
+        .await;
+    let inventory = ctl.get_host_inventory(&host_id).await.unwrap();
+    let components = inventory.data().unwrap().components();
+    assert_eq!(components.len(), 1, "{components:?}");
+    assert_eq!(components[0].id(), "hello");
+    assert_eq!(components[0].image_ref(), second);
+
+    // Updating a component that does not run is refused.
+    let missing = ctl
+        .update_component(&host_id, "nobody", &second, None)
+        .await
+        .unwrap();
+    assert!(!missing.succeeded());
 }

@@ -143,6 +143,68 @@ describe("Trellis desktop app", () => {
     await browser.saveScreenshot(path.join(screenshots, "app.png"));
   });
 
+  it("starts a component from a typed-in path and inspects its WIT", async () => {
+    const wasm = path.join(repo, "examples/wat-hello/hello.wasm");
+    assert.ok(existsSync(wasm), `fixture ${wasm} is missing`);
+
+    // A wrong path gets a clear error and starts nothing.
+    await browser.$('[data-testid="open-wasm"]').click();
+    await browser.$('[data-testid="open-wasm-path"]').setValue("/no/such/component.wasm");
+    await browser.$('[data-testid="open-wasm-id"]').setValue("ghost");
+    await browser.$('[data-testid="open-wasm-start"]').click();
+    const result = browser.$('[data-testid="open-wasm-result"]');
+    await result.waitForDisplayed({ timeout: 10000 });
+    assert.match(await result.getText(), /\/no\/such\/component\.wasm/);
+
+    await browser.$('[data-testid="open-wasm-path"]').setValue(wasm);
+    await browser.$('[data-testid="open-wasm-id"]').setValue("hello");
+    await browser.$('[data-testid="open-wasm-start"]').click();
+    await browser.waitUntil(async () => /running/.test(await result.getText()), {
+      timeout: 30000,
+      interval: 250,
+      timeoutMsg: "the component did not report running",
+    });
+
+    // Its node appears inside the host frame, with its export as a pin.
+    const node = browser.$('.react-flow__node-component [data-component-id="hello"]');
+    await browser.waitUntil(async () => (await node.isDisplayed()) && /hello/.test(await node.getText()), {
+      timeout: 15000,
+      interval: 250,
+      timeoutMsg: "no component node for hello",
+    });
+    mkdirSync(screenshots, { recursive: true });
+    await browser.saveScreenshot(path.join(screenshots, "graph.png"));
+    // Pin labels may be cut with an ellipsis (hidden to getText): read their titles.
+    const exportPins = () => node.$$('[data-testid="pin-out"]').map((p) => p.getAttribute("title"));
+    await browser.waitUntil(async () => (await exportPins()).some((t) => t.startsWith("wasi:http/incoming-handler")), {
+      timeout: 15000,
+      interval: 250,
+      timeoutMsg: "the node has no wasi:http/incoming-handler pin",
+    });
+    assert.match(await node.getText(), /×1/, "the instances badge");
+
+    await node.click();
+    const inspector = browser.$('[data-testid="inspector"]');
+    await browser.waitUntil(
+      async () => (await browser.$('[data-testid="inspector-component-id"]').getText()) === "hello",
+      { timeout: 5000, timeoutMsg: "the inspector does not show the component" },
+    );
+    const tree = browser.$('[data-testid="wit-tree"]');
+    await tree.waitForDisplayed({ timeout: 15000 });
+    assert.ok((await tree.getText()).includes("wasi:http/incoming-handler"), "the WIT tree lists the export");
+    assert.ok(
+      (await browser.$('[data-testid="inspector-image-ref"]').getText()).endsWith("hello.wasm"),
+      "the inspector shows the image ref",
+    );
+    await browser.saveScreenshot(path.join(screenshots, "component.png"));
+
+    await browser.$('[data-testid="wit-text-tab"]').click();
+    const text = await browser.$('[data-testid="wit-text"]').getText();
+    assert.match(text, /export wasi:http\/incoming-handler@/, "the WIT text has the export");
+    assert.ok((await inspector.getText()).includes("world root"), "the WIT text names the world");
+    await browser.saveScreenshot(path.join(screenshots, "wit-text.png"));
+  });
+
   it("stops its nats-server when the window closes", async () => {
     await browser.deleteSession();
     browser = undefined;

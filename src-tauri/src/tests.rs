@@ -10,6 +10,7 @@ use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INV
 use tauri::webview::InvokeRequest;
 use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
 use trellis_proto::LatticeEvent;
+use trellis_testkit::fixtures::{self, WitSource};
 
 use crate::state::ConnState;
 use crate::{build_app, local, AppState};
@@ -202,7 +203,7 @@ fn a_started_component_shows_in_the_snapshot_and_the_inspector_with_its_wit() {
 
     // A component that imports an interface nothing serves, and exports wasi:http.
     let wasm = data.path().join("hello.wasm");
-    std::fs::write(&wasm, trellis_testkit::fixtures::http_hello().unwrap()).unwrap();
+    std::fs::write(&wasm, fixtures::http_hello().unwrap()).unwrap();
     let reply = invoke_with(
         &window,
         "start_component",
@@ -279,17 +280,123 @@ fn a_started_component_shows_in_the_snapshot_and_the_inspector_with_its_wit() {
     block_on(local.shutdown());
 }
 
-/// Writes `examples/wat-hello/hello.wasm`, the small fixture the e2e suite starts through
-/// the window. Run it when the fixture changes:
-/// `cargo test -p trellis-app -- --ignored write_wat_hello_example`.
+/// The `example:greet/greeter` interface shared by [`greet_caller`] and [`greet_server`].
+const GREETER_WIT: &str =
+    "package example:greet@0.1.0 { interface greeter { hello: func() -> u32; } }";
+
+/// A component importing `example:greet/greeter@0.1.0` (nothing serves it until linked).
+fn greet_caller() -> Vec<u8> {
+    let wit = format!(
+        "package trellis:caller;\nworld caller {{ import example:greet/greeter@0.1.0; export run: func() -> u32; }}\n{GREETER_WIT}"
+    );
+    let wat = r#"(module
+      (import "example:greet/greeter@0.1.0" "hello" (func $hello (result i32)))
+      (func (export "run") (result i32) (call $hello)))"#;
+    fixtures::component(WitSource::Text(&wit), "caller", wat).expect("the caller fixture builds")
+}
+
+/// A component exporting `example:greet/greeter@0.1.0`.
+fn greet_server() -> Vec<u8> {
+    let wit = format!(
+        "package trellis:server;\nworld server {{ export example:greet/greeter@0.1.0; }}\n{GREETER_WIT}"
+    );
+    let wat = r#"(module
+      (func (export "example:greet/greeter@0.1.0#hello") (result i32) (i32.const 42)))"#;
+    fixtures::component(WitSource::Text(&wit), "server", wat).expect("the server fixture builds")
+}
+
+#[test]
+fn an_unlinked_import_is_unsatisfied_until_a_link_serves_it_and_the_link_config_shows() {
+    let data = tempfile::tempdir().unwrap();
+    let started = block_on(local::start(data.path().to_owned(), "default", |_| ()))
+        .expect("the local lattice starts (is nats-server installed?)");
+    let (app, window) = mock_window();
+    let state = app.state::<AppState>();
+    let client = started.client.clone();
+    state.set_client(Some(client.clone()));
+    let host_id = started.host_id.clone();
+    state.update_status(|s| s.local_host_id = Some(host_id.clone()));
+    let watcher = block_on(trellis_lattice::ModelWatcher::start(
+        &client,
+        Default::default(),
+    ))
+    .expect("the model loads");
+    state.set_model(Some(std::sync::Arc::new(watcher)));
+
+    for (id, bytes) in [("caller", greet_caller()), ("server", greet_server())] {
+        let path = data.path().join(format!("{id}.wasm"));
+        std::fs::write(&path, bytes).unwrap();
+        invoke_with(
+            &window,
+            "start_component",
+            json!({"path": path.to_str().unwrap(), "id": id}),
+        )
+        .unwrap_or_else(|e| panic!("{id} starts: {e}"));
+    }
+    let inspect = |id: &str| invoke_with(&window, "inspect_component", json!({"componentId": id}));
+    let served_by = |inspection: &Value| inspection["imports"][0]["satisfied_by"].clone();
+
+    let caller = eventually(10, || inspect("caller").ok()).expect("the caller is in the model");
+    assert_eq!(
+        caller["imports"][0]["import"],
+        "example:greet/greeter@0.1.0"
+    );
+    let by = served_by(&caller);
+    assert_eq!(by["kind"], "unsatisfied", "{by}");
+    assert!(
+        by["reason"]
+            .as_str()
+            .unwrap()
+            .contains("example:greet/greeter"),
+        "{by}"
+    );
+
+    block_on(client.config_put(
+        "greeting",
+        &[("lang".to_owned(), "en".to_owned())].into_iter().collect(),
+    ))
+    .expect("config put");
+    block_on(client.link_put(&trellis_proto::Link {
+        source_id: "caller".into(),
+        target: "server".into(),
+        name: "default".into(),
+        wit_namespace: "example".into(),
+        wit_package: "greet".into(),
+        interfaces: vec!["greeter".into()],
+        source_config: vec!["greeting".into()],
+        target_config: vec![],
+    }))
+    .expect("link put");
+
+    let caller = eventually(10, || {
+        let found = inspect("caller").ok()?;
+        (served_by(&found)["kind"] != "unsatisfied").then_some(found)
+    })
+    .expect("the link satisfies the import");
+    assert_eq!(
+        served_by(&caller),
+        json!({"kind": "component", "link": "default", "target": "server"})
+    );
+    assert_eq!(caller["links"][0]["target"], "server");
+    assert_eq!(caller["config"], json!({"greeting": {"lang": "en"}}));
+    // The target sees the link too, and has no imports of its own to satisfy.
+    let server = inspect("server").unwrap();
+    assert_eq!(server["links"][0]["source_id"], "caller");
+    assert_eq!(server["imports"], json!([]));
+
+    state.set_local(started.local).ok().expect("not closing");
+    let local = state.begin_close().expect("stored");
+    block_on(local.shutdown());
+}
+
+/// Writes the fixtures the e2e suite starts through the window into `examples/wat-hello`
+/// (`hello.wasm`: a wasi:http handler; `caller.wasm`: an import nothing serves). Run it
+/// when the fixtures change: `cargo test -p trellis-app -- --ignored write_wat_hello_example`.
 #[test]
 #[ignore]
 fn write_wat_hello_example() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/wat-hello");
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("hello.wasm"),
-        trellis_testkit::fixtures::http_hello().unwrap(),
-    )
-    .unwrap();
+    std::fs::write(dir.join("hello.wasm"), fixtures::http_hello().unwrap()).unwrap();
+    std::fs::write(dir.join("caller.wasm"), greet_caller()).unwrap();
 }

@@ -33,6 +33,13 @@ pub struct Args {
     /// Friendly name of the host (default: a random adjective-noun-NNNN).
     #[arg(long)]
     friendly_name: Option<String>,
+    /// Client port of the embedded local lattice's nats-server (default: a free port).
+    #[arg(long, value_name = "PORT")]
+    nats_port: Option<u16>,
+    /// Also serve NATS over websocket on this loopback port (for browser tools such as
+    /// Washboard), embedded local lattice only.
+    #[arg(long, value_name = "PORT")]
+    nats_websocket_port: Option<u16>,
     /// Seconds between host heartbeats.
     #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
     heartbeat_interval: u64,
@@ -47,11 +54,19 @@ pub async fn run(args: Args, global: &super::GlobalOpts) -> anyhow::Result<ExitC
         .unwrap_or_else(|| trellis_proto::DEFAULT_LATTICE.to_owned());
     trellis_proto::validate_lattice_name(&lattice)?;
 
+    if global.nats_url.is_some() && (args.nats_port.is_some() || args.nats_websocket_port.is_some())
+    {
+        anyhow::bail!(
+            "--nats-port and --nats-websocket-port configure the embedded local lattice; \
+             they cannot be combined with --nats-url"
+        );
+    }
+
     // Start (or reach) NATS first: nothing else runs yet if this fails.
     let (nats, url, local) = match &global.nats_url {
         Some(url) => (connect(url, None).await?, url.clone(), None),
         None => {
-            let local = start_local_lattice().await?;
+            let local = start_local_lattice(args.nats_port, args.nats_websocket_port).await?;
             let credentials = local.user().zip(local.password());
             let url = local.url();
             match connect(&url, credentials).await {
@@ -122,9 +137,14 @@ async fn connect(
 }
 
 /// Starts the local nats-server (a blocking wait for it to accept connections).
-async fn start_local_lattice() -> anyhow::Result<LocalNats> {
-    let dir = data_dir()?.join("nats");
-    tokio::task::spawn_blocking(move || LocalNats::start(LocalNatsOptions::new(dir)))
+async fn start_local_lattice(
+    port: Option<u16>,
+    websocket_port: Option<u16>,
+) -> anyhow::Result<LocalNats> {
+    let mut options = LocalNatsOptions::new(data_dir()?.join("nats"));
+    options.port = port;
+    options.websocket_port = websocket_port;
+    tokio::task::spawn_blocking(move || LocalNats::start(options))
         .await
         .context("starting the local lattice")?
         .map_err(anyhow::Error::from)

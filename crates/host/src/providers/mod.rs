@@ -6,6 +6,8 @@
 //!   `wasi:config/runtime@0.2.0-draft` (the component's merged named config);
 //! - keyvalue: `wasi:keyvalue/{store,atomics,batch}@0.2.0-draft`, in memory or JetStream KV;
 //! - blobstore: `wasi:blobstore/*@0.2.0-draft`, a directory per provider;
+//! - http-client: [`wasmtime_wasi_http::WasiHttpHooks`] on [`ProviderCtx`], so
+//!   `wasi:http/outgoing-handler` sends only along a link to an http-client;
 //! - messaging: `wasmcloud:messaging/consumer@0.2.0` over the lattice's NATS, and the
 //!   handler direction (subscriptions delivered through a [`ComponentInvoker`]).
 //!
@@ -27,6 +29,7 @@
 mod bindings;
 pub(crate) mod blobstore;
 mod config;
+mod http_client;
 pub(crate) mod keyvalue;
 mod logging;
 mod messaging;

@@ -18,10 +18,12 @@ pub struct LinkTarget {
 
 /// Routes of one component: interface `ns:pkg/iface` + link name → [`LinkTarget`].
 ///
-/// Cheap to clone: the map is shared and copied only when changed.
+/// Cheap to clone: the map is shared and copied only when changed. Keyed by
+/// interface, then link name, so a lookup on the request path borrows its keys
+/// instead of allocating them.
 #[derive(Debug, Clone, Default)]
 pub struct LinkRoutes {
-    routes: Arc<BTreeMap<(String, String), LinkTarget>>,
+    routes: Arc<BTreeMap<String, BTreeMap<String, LinkTarget>>>,
 }
 
 impl LinkRoutes {
@@ -32,7 +34,10 @@ impl LinkRoutes {
 
     /// Routes `interface` (`ns:pkg/iface`, no version) under link `name` to `target`.
     pub fn insert(&mut self, interface: &str, name: &str, target: LinkTarget) {
-        Arc::make_mut(&mut self.routes).insert((interface.to_owned(), name.to_owned()), target);
+        Arc::make_mut(&mut self.routes)
+            .entry(interface.to_owned())
+            .or_default()
+            .insert(name.to_owned(), target);
     }
 
     /// Routes every interface of `link` (whose source is this component).
@@ -50,14 +55,16 @@ impl LinkRoutes {
 
     /// The target for `interface` under link `name`.
     pub fn get(&self, interface: &str, name: &str) -> Option<&LinkTarget> {
-        self.routes.get(&(interface.to_owned(), name.to_owned()))
+        self.routes.get(interface)?.get(name)
     }
 
     /// Every route as (interface, link name, target).
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str, &LinkTarget)> {
-        self.routes
-            .iter()
-            .map(|((iface, name), target)| (iface.as_str(), name.as_str(), target))
+        self.routes.iter().flat_map(|(iface, names)| {
+            names
+                .iter()
+                .map(move |(name, target)| (iface.as_str(), name.as_str(), target))
+        })
     }
 }
 

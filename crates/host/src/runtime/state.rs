@@ -56,7 +56,8 @@ impl WasiHttpView for HostState {
         WasiHttpCtxView {
             ctx: &mut self.http,
             table: &mut self.table,
-            hooks: wasmtime_wasi_http::default_hooks(),
+            // Outgoing requests need an http-client link (see providers::http_client).
+            hooks: &mut self.providers,
         }
     }
 }

@@ -205,6 +205,37 @@ describe("Trellis desktop app", () => {
     await browser.saveScreenshot(path.join(screenshots, "wit-text.png"));
   });
 
+  it("draws an import nothing serves in red", async () => {
+    const wasm = path.join(repo, "examples/wat-hello/caller.wasm");
+    await browser.$('[data-testid="open-wasm-path"]').setValue(wasm);
+    await browser.$('[data-testid="open-wasm-id"]').setValue("caller");
+    await browser.$('[data-testid="open-wasm-start"]').click();
+    const result = browser.$('[data-testid="open-wasm-result"]');
+    await browser.waitUntil(async () => /component caller running/.test(await result.getText()), {
+      timeout: 30000,
+      interval: 250,
+      timeoutMsg: "caller did not report running",
+    });
+    const node = browser.$('.react-flow__node-component [data-component-id="caller"]');
+    const redPins = () =>
+      node.$$('[data-testid="pin-in"].pin--unsatisfied').map((p) => p.getAttribute("title"));
+    await browser.waitUntil(async () => (await redPins()).some((t) => t.startsWith("example:greet/greeter")), {
+      timeout: 15000,
+      interval: 250,
+      timeoutMsg: "the unlinked import is not drawn as unsatisfied",
+    });
+    await node.click();
+    await browser.waitUntil(
+      async () => (await browser.$('[data-testid="inspector-component-id"]').getText()) === "caller",
+      { timeout: 5000, timeoutMsg: "the inspector does not show caller" },
+    );
+    const entry = browser.$('[data-testid="wit-tree"] .wit-tree__item--unsatisfied');
+    await entry.waitForDisplayed({ timeout: 15000 });
+    assert.match(await entry.getText(), /example:greet\/greeter@0\.1\.0/);
+    assert.match(await entry.getText(), /unsatisfied/);
+    await browser.saveScreenshot(path.join(screenshots, "unsatisfied.png"));
+  });
+
   it("stops its nats-server when the window closes", async () => {
     await browser.deleteSession();
     browser = undefined;

@@ -115,7 +115,14 @@ export function GraphCanvas({ model, selectedId, onSelect }: Props) {
     >
       <Background variant={BackgroundVariant.Dots} gap={22} size={1.2} color="#2b3445" />
       <Controls showInteractive={false} />
-      <MiniMap pannable zoomable style={{ width: 160, height: 100 }} nodeColor="#3b82f6" maskColor="rgba(10,13,20,0.7)" />
+      <MiniMap pannable zoomable style={{ width: 160, height: 100 }} nodeColor={minimapColor} maskColor="rgba(10,13,20,0.7)" />
     </ReactFlow>
   );
+}
+
+/** Minimap colours by node type: frames dim, components violet, providers amber. */
+function minimapColor(node: { type?: string }): string {
+  if (node.type === "component") return "#8b5cf6";
+  if (node.type === "provider") return "#f59e0b";
+  return "#1e3a66";
 }

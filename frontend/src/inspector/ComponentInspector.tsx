@@ -164,6 +164,8 @@ function WitSection({ title, entries, statuses }: SectionProps) {
             key={entry.name}
             className={`wit-tree__item${unsatisfied ? " wit-tree__item--unsatisfied" : ""}`}
             data-testid="wit-entry"
+            // Unsatisfied imports start open, so their reason shows.
+            open={unsatisfied || undefined}
           >
             <summary className="mono" title={by ? describeServer(by) : entry.name}>
               {entry.name}

@@ -26,6 +26,7 @@ export function Inspector({ node, inspections, inspectionErrors }: Props) {
     const id = node.data.componentId;
     return (
       <ComponentInspector
+        key={id}
         data={node.data}
         inspection={inspections.get(id) ?? null}
         error={inspectionErrors.get(id) ?? null}

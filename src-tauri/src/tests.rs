@@ -400,3 +400,53 @@ fn write_wat_hello_example() {
     std::fs::write(dir.join("hello.wasm"), fixtures::http_hello().unwrap()).unwrap();
     std::fs::write(dir.join("caller.wasm"), greet_caller()).unwrap();
 }
+
+#[test]
+fn model_changes_reach_the_webview_as_events_after_a_resync() {
+    use tauri::Listener as _;
+
+    let data = tempfile::tempdir().unwrap();
+    let started = block_on(local::start(data.path().to_owned(), "default", |_| ()))
+        .expect("the local lattice starts (is nats-server installed?)");
+    let (app, window) = mock_window();
+    let state = app.state::<AppState>();
+    state.set_client(Some(started.client.clone()));
+    let host_id = started.host_id.clone();
+    state.update_status(|s| s.local_host_id = Some(host_id.clone()));
+
+    let (tx, rx) = std::sync::mpsc::channel::<Value>();
+    app.listen_any(crate::MODEL_EVENT, move |event| {
+        let _ = tx.send(serde_json::from_str(event.payload()).unwrap_or(Value::Null));
+    });
+    crate::forward::model(app.handle(), &started.client);
+    let next = |what: &str| {
+        rx.recv_timeout(Duration::from_secs(10))
+            .unwrap_or_else(|_| panic!("no {what} event"))
+    };
+    assert_eq!(next("resync"), json!({"change": "resync"}));
+    assert!(
+        state.model().is_ok(),
+        "the model is installed before the resync"
+    );
+
+    let wasm = data.path().join("hello.wasm");
+    std::fs::write(&wasm, fixtures::http_hello().unwrap()).unwrap();
+    invoke_with(
+        &window,
+        "start_component",
+        json!({"path": wasm.to_str().unwrap(), "id": "hello"}),
+    )
+    .expect("the component starts");
+    let changed = loop {
+        let event = next("component_changed");
+        if event["change"] == "component_changed" {
+            break event;
+        }
+    };
+    assert_eq!(changed["host_id"], host_id.as_str());
+    assert_eq!(changed["component"]["id"], "hello");
+
+    state.set_local(started.local).ok().expect("not closing");
+    let local = state.begin_close().expect("stored");
+    block_on(local.shutdown());
+}

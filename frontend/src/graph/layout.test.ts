@@ -84,3 +84,38 @@ describe("layoutGraph with host frames", () => {
     expect(pos.get("provider:NA:kv")?.x).toBeLessThan(pos.get("component:NA:one")?.x ?? 0);
   });
 });
+
+describe("layoutGraph across hosts", () => {
+  it("lays out a link from a component on one host to a provider on another", async () => {
+    const info = (id: string) => ({ id, friendly_name: id, labels: {}, version: "1", uptime_seconds: 1 });
+    const snapshot: ModelSnapshot = {
+      hosts: [
+        {
+          host: info("NA"),
+          components: [{ id: "app", image_ref: "", annotations: {}, revision: 0, max_instances: 1 }],
+          providers: [],
+        },
+        { host: info("NB"), components: [], providers: [{ id: "kv", annotations: {}, revision: 0 }] },
+      ],
+      links: [
+        {
+          source_id: "app",
+          target: "kv",
+          name: "default",
+          wit_namespace: "wasi",
+          wit_package: "keyvalue",
+          interfaces: ["store"],
+          source_config: [],
+          target_config: [],
+        },
+      ],
+      configs: [],
+    };
+    const model = graphFromHosts([], 0, null, snapshot);
+    expect(model.edges).toHaveLength(1);
+    const pos = await layoutGraph(model);
+    expect([...pos.keys()].sort()).toEqual(model.nodes.map((n) => n.id).sort());
+    // The serving host's frame comes first (left), the calling host's after it.
+    expect(pos.get("host:NB")?.x).toBeLessThan(pos.get("host:NA")?.x ?? 0);
+  });
+});

@@ -8,6 +8,8 @@
 //! - blobstore: `wasi:blobstore/*@0.2.0-draft`, a directory per provider;
 //! - http-client: [`wasmtime_wasi_http::WasiHttpHooks`] on [`ProviderCtx`], so
 //!   `wasi:http/outgoing-handler` sends only along a link to an http-client;
+//! - `wasmcloud:bus/lattice@1.0.0`: `set-link-name` picks the link name imports
+//!   resolve under (per store);
 //! - messaging: `wasmcloud:messaging/consumer@0.2.0` over the lattice's NATS, and the
 //!   handler direction (subscriptions delivered through a [`ComponentInvoker`]).
 //!
@@ -28,6 +30,7 @@
 
 mod bindings;
 pub(crate) mod blobstore;
+mod bus;
 mod config;
 mod http_client;
 pub(crate) mod keyvalue;
@@ -39,6 +42,7 @@ mod routes;
 use wasmtime::component::{HasData, Linker, ResourceTable};
 
 pub use self::bindings::wasmcloud::messaging::types::BrokerMessage;
+pub use self::bus::CallTargetInterface;
 pub use self::messaging::call_handle_message;
 pub use self::registry::{
     BuiltinKind, BuiltinProviders, BuiltinProvidersConfig, ComponentInvoker, InvokeFuture,
@@ -78,6 +82,9 @@ pub struct ProviderCtx {
     pub(crate) registry: BuiltinProviders,
     /// The link name imports resolve under; wasmCloud's default is `default`.
     pub(crate) link_name: String,
+    /// Per-interface link names set by `wasmcloud:bus/lattice.set-link-name`
+    /// (`ns:pkg/iface`, name); usually empty, so a scan beats a map.
+    pub(crate) link_names: Vec<(String, String)>,
 }
 
 impl ProviderCtx {
@@ -91,11 +98,21 @@ impl ProviderCtx {
             logs: init.logs,
             registry: init.registry,
             link_name: trellis_proto::DEFAULT_LINK_NAME.to_string(),
+            link_names: Vec::new(),
         }
     }
 
-    /// Resolves imports under link `name` instead of `default`.
+    /// The link name that `interface` (`ns:pkg/iface`, no version) resolves under.
+    pub fn link_name_for(&self, interface: &str) -> &str {
+        self.link_names
+            .iter()
+            .find(|(i, _)| i == interface)
+            .map_or(self.link_name.as_str(), |(_, name)| name.as_str())
+    }
+
+    /// Resolves every import under link `name` instead of `default`.
     pub fn set_link_name(&mut self, name: impl Into<String>) {
+        self.link_names.clear();
         self.link_name = name.into();
     }
 
@@ -117,10 +134,11 @@ impl ProviderCtx {
         interface: &str,
         kind: BuiltinKind,
     ) -> Result<(LinkTarget, RunningProvider), String> {
-        let Some(target) = self.routes.get(interface, &self.link_name) else {
+        let link_name = self.link_name_for(interface);
+        let Some(target) = self.routes.get(interface, link_name) else {
             return Err(format!(
                 "import {interface} of component {}: no link satisfies it (link name {:?})",
-                self.component_id, self.link_name
+                self.component_id, link_name
             ));
         };
         let Some(provider) = self.registry.get(&target.target) else {
@@ -207,5 +225,6 @@ pub fn add_to_linker<T: ProvidersView + 'static>(linker: &mut Linker<T>) -> Resu
     ))?;
     link(m::types::add_to_linker::<T, Providers>(linker, getter))?;
     link(m::consumer::add_to_linker::<T, Providers>(linker, getter))?;
+    link(bus::lattice::add_to_linker::<T, Providers>(linker, getter))?;
     Ok(())
 }

@@ -10,7 +10,6 @@ use futures::future::BoxFuture;
 use tokio::sync::Semaphore;
 use trellis_proto::{
     ComponentDescription, ConfigMap, Link, LinkKey, LogLevel, ProviderDescription,
-    DEFAULT_LINK_NAME,
 };
 use wasmtime::component::{Linker, Val};
 
@@ -706,15 +705,15 @@ impl Inner {
         Ok(())
     }
 
-    /// The target of the link that satisfies `source`'s import `iface`.
-    fn link_target(&self, source: &str, iface: &str) -> Option<String> {
+    /// The target of the link named `link_name` that satisfies `source`'s import `iface`.
+    pub(crate) fn link_target(&self, source: &str, iface: &str, link_name: &str) -> Option<String> {
         let (ns, pkg, name) = split_interface(iface)?;
         let links = self.links.read().unwrap_or_else(|p| p.into_inner());
         let key = LinkKey {
             source_id: source.into(),
             wit_namespace: ns.into(),
             wit_package: pkg.into(),
-            name: DEFAULT_LINK_NAME.into(),
+            name: link_name.into(),
         };
         let entry = links.get(&key)?;
         let covers =
@@ -722,16 +721,18 @@ impl Inner {
         covers.then(|| entry.link.target.clone())
     }
 
-    /// Forwards a custom-interface call of `source` along its link.
+    /// Forwards a custom-interface call of `source` to `target`, the component its
+    /// link for `iface` names (`None`: no link).
     pub(crate) fn forward_call<'a>(
         self: &'a Arc<Self>,
         source: &'a str,
+        target: Option<String>,
         iface: &'a str,
         func: &'a str,
         params: Vec<Val>,
     ) -> BoxFuture<'a, wasmtime::Result<Vec<Val>>> {
         Box::pin(async move {
-            let Some(target) = self.link_target(source, iface) else {
+            let Some(target) = target else {
                 wasmtime::bail!(
                     "component {source} called `{iface}#{func}`, but no link satisfies this \
                      import (link {source} to a component exporting {})",

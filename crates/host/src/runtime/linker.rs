@@ -81,8 +81,23 @@ pub(crate) fn component_linker(
                                     let Some(runtime) = data.runtime() else {
                                         wasmtime::bail!("the host is shutting down");
                                     };
+                                    let target = match data.link_target(&iface) {
+                                        Some(target) => Some(target.to_owned()),
+                                        // Links that name no interfaces cover the package.
+                                        None => runtime.link_target(
+                                            &source,
+                                            &iface,
+                                            data.link_name(&iface),
+                                        ),
+                                    };
                                     let out = runtime
-                                        .forward_call(&source, &iface, &func, params.to_vec())
+                                        .forward_call(
+                                            &source,
+                                            target,
+                                            &iface,
+                                            &func,
+                                            params.to_vec(),
+                                        )
                                         .await?;
                                     copy_results(&iface, &func, out, results)
                                 })

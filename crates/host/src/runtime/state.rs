@@ -119,6 +119,23 @@ pub(crate) fn new_store(params: StoreParams<'_>) -> Store<HostState> {
 }
 
 impl HostState {
+    /// The target of this component's link for `iface` (`ns:pkg/iface`, any version)
+    /// under the store's link name (`default` unless the guest chose another).
+    pub(crate) fn link_target(&self, iface: &str) -> Option<&str> {
+        let bare = super::component::strip_version(iface);
+        let name = self.providers.link_name_for(bare);
+        self.providers
+            .routes
+            .get(bare, name)
+            .map(|t| t.target.as_str())
+    }
+
+    /// The link name this store resolves `iface` under.
+    pub(crate) fn link_name(&self, iface: &str) -> &str {
+        let bare = super::component::strip_version(iface);
+        self.providers.link_name_for(bare)
+    }
+
     /// The runtime this store belongs to, if it is still running.
     pub(crate) fn runtime(&self) -> Option<Arc<Inner>> {
         self.runtime.upgrade()

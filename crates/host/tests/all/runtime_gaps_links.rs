@@ -193,3 +193,113 @@ async fn an_update_that_changes_a_linked_signature_is_refused() -> anyhow::Resul
     assert_eq!(run(&rt, "consumer").await?, "two");
     Ok(())
 }
+
+const NAMED_WIT: &str = r#"
+package trellis:gaps;
+
+interface greeter {
+  greet: func(name: string) -> string;
+}
+
+world provider {
+  export greeter;
+}
+
+world named-consumer {
+  import wasmcloud:bus/lattice@1.0.0;
+  import greeter;
+  export run: func(name: string) -> string;
+  export run-named: func(link: string, name: string) -> string;
+}
+
+package wasmcloud:bus@1.0.0 {
+  interface lattice {
+    resource call-target-interface {
+      constructor(namespace: string, %package: string, %interface: string);
+    }
+    set-link-name: func(name: string, interfaces: list<call-target-interface>);
+  }
+}
+"#;
+
+/// `run(name)` greets along the default link; `run-named(link, name)` first calls
+/// `set-link-name(link, [trellis:gaps/greeter])`.
+fn named_consumer() -> anyhow::Result<Vec<u8>> {
+    let wat = format!(
+        r#"(module
+  (import "trellis:gaps/greeter" "greet" (func $greet (param i32 i32 i32)))
+  (import "wasmcloud:bus/lattice@1.0.0" "[constructor]call-target-interface"
+    (func $target (param i32 i32 i32 i32 i32 i32) (result i32)))
+  (import "wasmcloud:bus/lattice@1.0.0" "set-link-name"
+    (func $set_link_name (param i32 i32 i32 i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 600) "trellisgapsgreeter")
+  {ALLOC}
+  (func (export "run") (param i32 i32) (result i32)
+    (call $greet (local.get 0) (local.get 1) (i32.const 8))
+    (i32.const 8))
+  (func (export "run-named") (param i32 i32 i32 i32) (result i32)
+    (i32.store (i32.const 512)
+      (call $target (i32.const 600) (i32.const 7) (i32.const 607) (i32.const 4)
+                    (i32.const 611) (i32.const 7)))
+    (call $set_link_name (local.get 0) (local.get 1) (i32.const 512) (i32.const 1))
+    (call $greet (local.get 2) (local.get 3) (i32.const 8))
+    (i32.const 8))
+  (func (export "cabi_post_run") (param i32))
+  (func (export "cabi_post_run-named") (param i32))
+)"#
+    );
+    fixtures::component(WitSource::Text(NAMED_WIT), "named-consumer", &wat)
+}
+
+async fn run_named(rt: &Runtime, link: &str) -> anyhow::Result<String> {
+    let out = rt
+        .call_function(
+            "consumer",
+            "run-named",
+            vec![Val::String(link.into()), Val::String("Ada".into())],
+        )
+        .await?;
+    match out.as_slice() {
+        [Val::String(s)] => Ok(s.clone()),
+        other => anyhow::bail!("unexpected result {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn links_with_different_names_reach_different_targets() -> anyhow::Result<()> {
+    let rt = runtime(Duration::from_secs(5));
+    start(&rt, "consumer", named_consumer()?).await?;
+    start(&rt, "one", provider(WIT_V1, "one")?).await?;
+    start(&rt, "two", provider(WIT_V1, "two")?).await?;
+    rt.set_link(
+        &link("consumer", "one", "default"),
+        BTreeMap::new(),
+        BTreeMap::new(),
+    )
+    .await?;
+    rt.set_link(
+        &link("consumer", "two", "other"),
+        BTreeMap::new(),
+        BTreeMap::new(),
+    )
+    .await?;
+    assert_eq!(rt.links().len(), 2, "neither link replaced the other");
+
+    assert_eq!(run(&rt, "consumer").await?, "one");
+    assert_eq!(run_named(&rt, "other").await?, "two");
+    // The name lasts one invocation: the next one starts at `default` again.
+    assert_eq!(run(&rt, "consumer").await?, "one");
+    assert_eq!(run_named(&rt, "default").await?, "one");
+
+    // Removing the named link leaves the default one alone.
+    rt.remove_link("consumer", "trellis", "gaps", "other")
+        .await?;
+    let err = run_named(&rt, "other").await.unwrap_err().to_string();
+    assert!(
+        err.contains("trellis:gaps/greeter") && err.contains("no link"),
+        "{err}"
+    );
+    assert_eq!(run(&rt, "consumer").await?, "one");
+    Ok(())
+}

@@ -99,13 +99,23 @@ pub async fn run(args: Args, global: &super::GlobalOpts) -> anyhow::Result<ExitC
             return Err(err).context("cannot start the host");
         }
     };
-    println!(
-        "host {} ({}) is up on lattice {lattice} at {url}",
-        host.id(),
-        host.friendly_name()
-    );
-
-    let reason = wait_for_stop(&host).await;
+    // Poll once before announcing readiness: that installs the signal handlers, so a
+    // Ctrl-C sent right after the "is up" line stops the host cleanly instead of
+    // killing the process without host_stopped.
+    let reason = {
+        let stop = wait_for_stop(&host);
+        tokio::pin!(stop);
+        let early = futures::poll!(stop.as_mut());
+        println!(
+            "host {} ({}) is up on lattice {lattice} at {url}",
+            host.id(),
+            host.friendly_name()
+        );
+        match early {
+            std::task::Poll::Ready(reason) => reason,
+            std::task::Poll::Pending => stop.await,
+        }
+    };
     tracing::info!(%reason, "stopping");
     host.shutdown().await;
     drop(nats);

@@ -251,11 +251,11 @@ async fn ctrl_c_on_up_publishes_host_stopped_and_exits_0() {
     client.flush().await.unwrap();
 
     up.interrupt().await;
-    let message = tokio::time::timeout(WAIT, stopped.next())
-        .await
-        .expect("no host_stopped after SIGINT")
-        .unwrap();
-    let event: Value = serde_json::from_slice(&message.payload).unwrap();
+    let Ok(message) = tokio::time::timeout(WAIT, stopped.next()).await else {
+        let status = up.child.try_wait();
+        panic!("no host_stopped within {WAIT:?} after SIGINT; trellis up: {status:?}");
+    };
+    let event: Value = serde_json::from_slice(&message.unwrap().payload).unwrap();
     assert_eq!(event["source"], up.host_id.as_str());
     assert_eq!(event["type"], "com.wasmcloud.lattice.host_stopped");
     assert_eq!(up.wait().await, Some(0), "a Ctrl-C stop is a clean exit");

@@ -6,13 +6,21 @@
 //! messaging go to the matching built-in; `--config` becomes the component's config.
 //! Logs (guest stdout/stderr, `wasi:logging`, host events) stream to the terminal with
 //! the component id on each line. `--watch` hot-reloads the file. Ctrl-C stops.
+//!
+//! Nothing outside the component is reachable unless granted: `--dir HOST[:GUEST]`
+//! preopens a directory, `--env K=V` (or `--env K` to pass the current value) sets an
+//! environment variable, `--allow-network` opens sockets and name lookup. They become
+//! the host's grant annotations (`trellis.dev/dirs`, `/env`, `/network`).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context as _};
-use trellis_host::{ComponentSource, ReloadEvent, Runtime, RuntimeConfig, DEFAULT_HTTP_ADDRESS};
+use trellis_host::{
+    ComponentSource, ReloadEvent, Runtime, RuntimeConfig, DEFAULT_HTTP_ADDRESS, GRANT_DIRS,
+    GRANT_ENV, GRANT_NETWORK,
+};
 use trellis_proto::{ConfigMap, Link, LogLevel, LogRecord};
 
 /// Arguments of `trellis run`.
@@ -38,6 +46,16 @@ pub struct Args {
     /// Per-invocation deadline in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 10_000)]
     pub timeout_ms: u64,
+    /// Preopen a host directory for the component, at GUEST (default /) (repeatable).
+    #[arg(long = "dir", value_name = "HOST[:GUEST]")]
+    pub dirs: Vec<String>,
+    /// Environment variable for the component: K=V, or K to pass this shell's value
+    /// (repeatable).
+    #[arg(long = "env", value_name = "K=V")]
+    pub env: Vec<String>,
+    /// Let the component open sockets and look up names.
+    #[arg(long)]
+    pub allow_network: bool,
 }
 
 /// Which built-in provider serves an imported package (or interface).
@@ -51,6 +69,7 @@ const PROVIDER_FOR_IMPORT: &[(&str, &str)] = &[
 /// Runs `trellis run`.
 pub async fn run(args: Args, _global: &super::GlobalOpts) -> anyhow::Result<ExitCode> {
     let config = parse_config(&args.config)?;
+    let grants = grant_annotations(&args.dirs, &args.env, args.allow_network)?;
     let id = match &args.id {
         Some(id) => id.clone(),
         None => default_id(&args.component)?,
@@ -64,7 +83,7 @@ pub async fn run(args: Args, _global: &super::GlobalOpts) -> anyhow::Result<Exit
 
     let source = ComponentSource::File(args.component.clone());
     runtime
-        .start_component(&id, source, args.max_instances, config, BTreeMap::new())
+        .start_component(&id, source, args.max_instances, config, grants)
         .await
         .with_context(|| format!("cannot start {}", args.component.display()))?;
     let (imports, exports) = runtime
@@ -169,6 +188,57 @@ fn parse_config(items: &[String]) -> anyhow::Result<ConfigMap> {
         config.insert(key.trim().to_owned(), value.to_owned());
     }
     Ok(config)
+}
+
+/// `--dir`, `--env` and `--allow-network` as the host's grant annotations.
+///
+/// The annotations are comma lists, so a comma in a value cannot be passed.
+fn grant_annotations(
+    dirs: &[String],
+    env: &[String],
+    allow_network: bool,
+) -> anyhow::Result<BTreeMap<String, String>> {
+    let mut annotations = BTreeMap::new();
+    let mut dir_items = Vec::new();
+    for item in dirs {
+        if item.contains(',') {
+            bail!("--dir {item:?}: commas are not supported in directory paths");
+        }
+        let (host, guest) = match item.split_once(':') {
+            Some((host, guest)) if !guest.is_empty() => (host, guest),
+            Some((host, _)) => (host, "/"),
+            None => (item.as_str(), "/"),
+        };
+        let host = std::path::Path::new(host);
+        if !host.is_dir() {
+            bail!("--dir {item:?}: {} is not a directory", host.display());
+        }
+        let host = host
+            .canonicalize()
+            .with_context(|| format!("--dir {item:?}: cannot resolve {}", host.display()))?;
+        dir_items.push(format!("{}:{guest}", host.display()));
+    }
+    if !dir_items.is_empty() {
+        annotations.insert(GRANT_DIRS.to_owned(), dir_items.join(","));
+    }
+    let mut env_items = Vec::new();
+    for item in env {
+        let key = item.split_once('=').map_or(item.as_str(), |(k, _)| k);
+        if key.trim().is_empty() {
+            bail!("--env {item:?} has an empty name (use K=V)");
+        }
+        if item.contains(',') {
+            bail!("--env {item:?}: commas are not supported in values");
+        }
+        env_items.push(item.clone());
+    }
+    if !env_items.is_empty() {
+        annotations.insert(GRANT_ENV.to_owned(), env_items.join(","));
+    }
+    if allow_network {
+        annotations.insert(GRANT_NETWORK.to_owned(), "true".to_owned());
+    }
+    Ok(annotations)
 }
 
 fn default_id(path: &std::path::Path) -> anyhow::Result<String> {
@@ -317,6 +387,23 @@ mod tests {
             "{err}"
         );
         assert!(parse_config(&["novalue".into()]).is_err());
+    }
+
+    #[test]
+    fn grant_flags_become_annotations() {
+        let dir = tempfile::tempdir().unwrap();
+        let host = dir.path().canonicalize().unwrap();
+        let item = format!("{}:/data", dir.path().display());
+        let grants = grant_annotations(&[item], &["A=1".into(), "HOME".into()], true).unwrap();
+        assert_eq!(grants[GRANT_DIRS], format!("{}:/data", host.display()));
+        assert_eq!(grants[GRANT_ENV], "A=1,HOME");
+        assert_eq!(grants[GRANT_NETWORK], "true");
+        assert!(grant_annotations(&[], &[], false).unwrap().is_empty());
+        let err = grant_annotations(&["/definitely/not/here".into()], &[], false)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("/definitely/not/here"), "{err}");
+        assert!(grant_annotations(&[], &["=x".into()], false).is_err());
     }
 
     #[test]

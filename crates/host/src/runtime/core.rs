@@ -605,13 +605,9 @@ impl Inner {
             .shared
             .compile(what, &bytes, self.cache_dir().as_deref())?;
         let linker = component_linker(&self.base_linker, engine, &component)?;
-        let pre =
-            linker
-                .instantiate_pre(&component)
-                .map_err(|err| HostError::UnsatisfiedImport {
-                    component: id.into(),
-                    reason: format!("{err:#}"),
-                })?;
+        let pre = linker
+            .instantiate_pre(&component)
+            .map_err(|err| unsatisfied_import(id, engine, &component, &err))?;
         let (imports, exports) = interface_names(engine, &component);
         let exports_http = exports
             .iter()
@@ -803,6 +799,33 @@ impl Inner {
             }
             Ok(results)
         })
+    }
+}
+
+/// Names the import that `instantiate_pre` could not satisfy, and says why no link helps.
+fn unsatisfied_import(
+    id: &str,
+    engine: &wasmtime::Engine,
+    component: &wasmtime::component::Component,
+    err: &wasmtime::Error,
+) -> HostError {
+    let detail = format!("{err:#}");
+    let ty = component.component_type();
+    let culprit = ty
+        .imports(engine)
+        .map(|(name, _)| name)
+        .find(|name| detail.contains(&format!("`{name}`")));
+    let reason = match culprit {
+        Some(name) => format!(
+            "its import {name} is not provided by this host, and no link can satisfy it \
+             (links reach packaged interfaces of other components, with matching types): \
+             {detail}"
+        ),
+        None => detail,
+    };
+    HostError::UnsatisfiedImport {
+        component: id.into(),
+        reason,
     }
 }
 

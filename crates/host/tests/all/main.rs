@@ -13,6 +13,7 @@ mod providers_keyvalue;
 mod providers_messaging;
 mod providers_support;
 mod runtime_examples;
+mod runtime_gaps_errors;
 mod runtime_gaps_grants;
 mod runtime_gaps_http;
 mod runtime_gaps_links;

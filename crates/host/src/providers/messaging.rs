@@ -279,7 +279,7 @@ mod tests {
         ProviderCtx::new(ProviderCtxInit {
             component_id: "comp".into(),
             host_id: "host".into(),
-            config: ConfigMap::new(),
+            config: ConfigMap::new().into(),
             routes,
             logs: crate::LogBus::new("host"),
             registry: registry.clone(),
@@ -343,7 +343,7 @@ mod tests {
         let mut ctx = ProviderCtx::new(ProviderCtxInit {
             component_id: "comp".into(),
             host_id: "host".into(),
-            config: ConfigMap::new(),
+            config: ConfigMap::new().into(),
             routes: LinkRoutes::new(),
             logs: crate::LogBus::new("host"),
             registry: registry.clone(),

@@ -39,6 +39,8 @@ mod messaging;
 mod registry;
 mod routes;
 
+use std::sync::Arc;
+
 use wasmtime::component::{HasData, Linker, ResourceTable};
 
 pub use self::bindings::wasmcloud::messaging::types::BrokerMessage;
@@ -54,14 +56,16 @@ use crate::{HostError, LogBus};
 use trellis_proto::ConfigMap;
 
 /// Everything a [`ProviderCtx`] is built from.
+///
+/// Built once per invocation, so its fields are shared (`Arc`) rather than copied.
 #[derive(Debug, Clone)]
 pub struct ProviderCtxInit {
     /// The component the store runs.
-    pub component_id: String,
+    pub component_id: Arc<str>,
     /// This host's id (stamped on log records).
-    pub host_id: String,
+    pub host_id: Arc<str>,
     /// The component's merged named config, served by `wasi:config`.
-    pub config: ConfigMap,
+    pub config: Arc<ConfigMap>,
     /// Where the component's provider imports go.
     pub routes: LinkRoutes,
     /// Where `wasi:logging` records go.
@@ -73,10 +77,10 @@ pub struct ProviderCtxInit {
 /// Per-store state of every provider and host-internal interface.
 #[derive(Debug)]
 pub struct ProviderCtx {
-    pub(crate) component_id: String,
+    pub(crate) component_id: Arc<str>,
     #[allow(dead_code)] // kept for records built outside the bus helpers
-    pub(crate) host_id: String,
-    pub(crate) config: ConfigMap,
+    pub(crate) host_id: Arc<str>,
+    pub(crate) config: Arc<ConfigMap>,
     pub(crate) routes: LinkRoutes,
     pub(crate) logs: LogBus,
     pub(crate) registry: BuiltinProviders,

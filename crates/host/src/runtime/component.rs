@@ -221,7 +221,7 @@ pub(crate) struct Active {
 /// A component running on this host.
 pub(crate) struct ComponentEntry {
     pub(crate) id: Arc<str>,
-    pub(crate) config: ConfigMap,
+    pub(crate) config: Arc<ConfigMap>,
     pub(crate) annotations: BTreeMap<String, String>,
     pub(crate) grants: Grants,
     pub(crate) active: RwLock<Active>,

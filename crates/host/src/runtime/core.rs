@@ -80,6 +80,8 @@ pub(crate) struct LinkEntry {
 /// The shared state behind [`Runtime`].
 pub(crate) struct Inner {
     pub(crate) config: RuntimeConfig,
+    /// `config.host_id`, shared with every store.
+    host_id: Arc<str>,
     pub(crate) shared: Arc<SharedEngine>,
     base_linker: Linker<HostState>,
     pub(crate) logs: LogBus,
@@ -129,6 +131,7 @@ impl Runtime {
         });
         let runtime = Runtime {
             inner: Arc::new(Inner {
+                host_id: config.host_id.as_str().into(),
                 config,
                 shared,
                 base_linker,
@@ -183,7 +186,7 @@ impl Runtime {
         let loaded = self.inner.load(id, &source, bytes).await?;
         let entry = Arc::new(ComponentEntry {
             id: id.into(),
-            config,
+            config: Arc::new(config),
             annotations,
             grants,
             routes: RwLock::new(self.inner.routes_of(id)),
@@ -559,8 +562,8 @@ impl Inner {
             timeout: self.config.invocation_timeout,
             max_memory_bytes: self.config.max_memory_bytes,
             providers: ProviderCtxInit {
-                component_id: entry.id.to_string(),
-                host_id: self.config.host_id.clone(),
+                component_id: entry.id.clone(),
+                host_id: self.host_id.clone(),
                 config: entry.config.clone(),
                 routes: entry.routes(),
                 logs: self.logs.clone(),

@@ -78,10 +78,14 @@ impl LogBus {
     }
 
     /// A writer for a guest's stdout or stderr: every complete line becomes a record.
-    pub(crate) fn guest_output(&self, component: &str, stream: &'static str) -> GuestOutput {
+    pub(crate) fn guest_output(
+        &self,
+        component: &std::sync::Arc<str>,
+        stream: &'static str,
+    ) -> GuestOutput {
         GuestOutput {
             bus: self.clone(),
-            component: component.into(),
+            component: component.clone(),
             stream,
         }
     }
@@ -267,7 +271,7 @@ mod tests {
     async fn guest_output_becomes_one_record_per_line() {
         let bus = LogBus::new("host-1");
         let mut rx = bus.subscribe();
-        let out = bus.guest_output("comp-a", "stdout");
+        let out = bus.guest_output(&"comp-a".into(), "stdout");
         let mut writer = Box::into_pin(out.async_stream());
         writer.write_all(b"first line\nsecond ").await.unwrap();
         writer.write_all(b"line\r\ntail").await.unwrap();

@@ -170,7 +170,7 @@ pub async fn instantiate(
         providers: ProviderCtx::new(ProviderCtxInit {
             component_id: component_id.into(),
             host_id: "test-host".into(),
-            config,
+            config: config.into(),
             routes,
             logs: logs.clone(),
             registry: registry.clone(),

@@ -399,7 +399,7 @@ mod tests {
         ProviderCtx::new(ProviderCtxInit {
             component_id: "comp".into(),
             host_id: "host".into(),
-            config: ConfigMap::new(),
+            config: ConfigMap::new().into(),
             routes,
             logs: crate::LogBus::new("host"),
             registry: registry.clone(),

@@ -11,6 +11,7 @@
 
 use std::sync::Arc;
 
+use trellis_proto::DEFAULT_LINK_NAME;
 use wasmtime::component::types::ComponentItem;
 use wasmtime::component::{Component, Linker, ResourceType, Val};
 use wasmtime::Engine;
@@ -90,6 +91,14 @@ pub(crate) fn component_linker(
                                             data.link_name(&iface),
                                         ),
                                     };
+                                    let name = data.link_name(&iface);
+                                    if target.is_none() && name != DEFAULT_LINK_NAME {
+                                        wasmtime::bail!(
+                                            "component {source} called `{iface}#{func}` under \
+                                             link name {name:?}, but no link with that name \
+                                             satisfies this import"
+                                        );
+                                    }
                                     let out = runtime
                                         .forward_call(
                                             &source,

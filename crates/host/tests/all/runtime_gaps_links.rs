@@ -296,6 +296,7 @@ async fn links_with_different_names_reach_different_targets() -> anyhow::Result<
     rt.remove_link("consumer", "trellis", "gaps", "other")
         .await?;
     let err = run_named(&rt, "other").await.unwrap_err().to_string();
+    assert!(err.contains("link name \"other\""), "{err}");
     assert!(
         err.contains("trellis:gaps/greeter") && err.contains("no link"),
         "{err}"

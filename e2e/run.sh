@@ -16,6 +16,10 @@ command -v tauri-driver >/dev/null || {
 # beforeBuildCommand builds the frontend (tsc -b && vite build) first.
 (cd "$repo/frontend" && TAURI_APP_PATH=../src-tauri npx tauri build --debug --no-bundle)
 
+# The suite puts links with the CLI (the window has no link editor yet).
+cargo build --quiet -p trellis-cli --manifest-path "$repo/Cargo.toml"
+
 export TRELLIS_APP_BINARY="${TRELLIS_APP_BINARY:-$CARGO_TARGET_DIR/debug/trellis-app}"
+export TRELLIS_CLI_BINARY="${TRELLIS_CLI_BINARY:-$CARGO_TARGET_DIR/debug/trellis}"
 cd "$here"
 xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 test/

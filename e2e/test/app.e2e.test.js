@@ -7,7 +7,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -19,6 +19,7 @@ const repo = path.resolve(here, "../..");
 const targetDir = process.env.CARGO_TARGET_DIR || path.join(repo, "target");
 const appBinary = path.resolve(process.env.TRELLIS_APP_BINARY || path.join(targetDir, "debug/trellis-app"));
 const tauriDriver = process.env.TAURI_DRIVER || "tauri-driver";
+const cliBinary = path.resolve(process.env.TRELLIS_CLI_BINARY || path.join(targetDir, "debug/trellis"));
 const screenshots = path.join(here, "../screenshots");
 
 // wasmCloud-style friendly names: lowercase words joined by dashes, maybe a number.
@@ -234,6 +235,64 @@ describe("Trellis desktop app", () => {
     assert.match(await entry.getText(), /example:greet\/greeter@0\.1\.0/);
     assert.match(await entry.getText(), /unsatisfied/);
     await browser.saveScreenshot(path.join(screenshots, "unsatisfied.png"));
+  });
+
+  it("draws links put through the lattice as edges between pins", async () => {
+    assert.ok(existsSync(cliBinary), `trellis CLI not found at ${cliBinary}: build it with e2e/run.sh`);
+    // Reach the app's lattice with its own generated credentials, from a private CLI config.
+    const creds = JSON.parse(readFileSync(path.join(dataDir, "nats", "credentials.json"), "utf8"));
+    // The footer clips its text (hidden to getText): read the DOM text instead.
+    const natsUrl = String(await browser.$(".sidebar__footer").getProperty("textContent")).trim();
+    assert.match(natsUrl, /^nats:\/\/127\.0\.0\.1:\d+$/);
+    const env = { ...process.env, TRELLIS_CONFIG_DIR: path.join(dataDir, "cli") };
+    const trellis = (...args) => execFileSync(cliBinary, args, { env, encoding: "utf8", timeout: 60000 });
+    await browser.execute(() => {
+      window.__logs = [];
+      for (const level of ["warn", "error"]) {
+        const orig = console[level];
+        console[level] = (...a) => {
+          window.__logs.push(a.map(String).join(" "));
+          orig(...a);
+        };
+      }
+    });
+    trellis("context", "add", "e2e", "--url", natsUrl, "--user", creds.user, "--password", creds.password, "--use");
+    trellis("start", "provider", "builtin://http-server", "--id", "http");
+    trellis("link", "put", "http", "hello", "wasi:http", "--interface", "incoming-handler");
+    // hello does not export the greeter: a link that serves nothing.
+    trellis("link", "put", "caller", "hello", "example:greet", "--interface", "greeter");
+
+    await browser.waitUntil(async () => (await browser.$$(".react-flow__node-provider").length) === 1, {
+      timeout: 15000,
+      interval: 250,
+      timeoutMsg: "the provider did not appear",
+    });
+    const edges = () => browser.$$(".react-flow__edge.link-edge");
+    let drawn = 0;
+    await browser
+      .waitUntil(async () => (drawn = await edges().length) === 2, { timeout: 15000, interval: 250 })
+      .catch(async () => {
+        await browser.saveScreenshot(path.join(screenshots, "links-failed.png"));
+        const dom = await browser.execute(() => ({
+          edges: [...document.querySelectorAll(".react-flow__edge")].map((e) => `${e.getAttribute("data-testid")} ${e.getAttribute("class")}`),
+          handles: [...document.querySelectorAll(".react-flow__handle")].map(
+            (h) => `${h.getAttribute("data-nodeid")}/${h.getAttribute("data-handleid")}`,
+          ),
+        }));
+        console.log(JSON.stringify(dom, null, 1));
+        console.log(JSON.stringify(await browser.execute(() => window.__logs), null, 1));
+        assert.fail(`the two links are not drawn: ${drawn} edge(s) (see links-failed.png)`);
+      });
+    const labels = await browser.$$(".react-flow__edge-text").map((t) => t.getText());
+    assert.ok(labels.includes("wasi:http/incoming-handler · default"), JSON.stringify(labels));
+    await browser.waitUntil(async () => (await browser.$$(".react-flow__edge.link-edge--broken").length) === 1, {
+      timeout: 15000,
+      interval: 250,
+      timeoutMsg: "the link to a target without the interface is not drawn as broken",
+    });
+    await browser.$(".react-flow__controls-fitview").click();
+    await new Promise((r) => setTimeout(r, 400));
+    await browser.saveScreenshot(path.join(screenshots, "links.png"));
   });
 
   it("stops its nats-server when the window closes", async () => {

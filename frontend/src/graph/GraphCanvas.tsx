@@ -83,6 +83,7 @@ export function GraphCanvas({ model, selectedId, onSelect }: Props) {
         className: e.broken ? "link-edge link-edge--broken" : "link-edge",
         labelBgPadding: [6, 3] as [number, number],
         labelBgBorderRadius: 4,
+        // Edges run from the serving export pin to the caller's import pin.
         markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
         zIndex: 2,
       })),
@@ -102,6 +103,10 @@ export function GraphCanvas({ model, selectedId, onSelect }: Props) {
 
   return (
     <ReactFlow
+      // Pins (handles) come and go with links and WIT, and React Flow keeps the handle
+      // positions it measured first: remount when the shape changes so every edge finds
+      // its handles.
+      key={key}
       onNodesChange={onNodesChange}
       nodes={nodes}
       edges={edges}

@@ -22,7 +22,7 @@ const LAYOUT_OPTIONS: Record<string, string> = {
   "elk.algorithm": "layered",
   "elk.direction": "RIGHT",
   "elk.spacing.nodeNode": "48",
-  "elk.layered.spacing.nodeNodeBetweenLayers": "96",
+  "elk.layered.spacing.nodeNodeBetweenLayers": "200",
   "elk.padding": "[top=24,left=24,bottom=24,right=24]",
   // Links cross host frames: lay frames and their contents out together.
   "elk.hierarchyHandling": "INCLUDE_CHILDREN",
@@ -37,7 +37,8 @@ const HOST_OPTIONS: Record<string, string> = {
   "elk.nodeSize.constraints": "MINIMUM_SIZE",
   "elk.nodeSize.minimum": `(${HOST_NODE_SIZE.width}, ${HOST_NODE_SIZE.height})`,
   "elk.spacing.nodeNode": "28",
-  "elk.layered.spacing.nodeNodeBetweenLayers": "72",
+  // Room between columns for edge labels such as "wasi:http/incoming-handler · default".
+  "elk.layered.spacing.nodeNodeBetweenLayers": "200",
 };
 
 /** Lays the graph out and returns a position (and the laid-out size) for every node. */

@@ -1,5 +1,5 @@
-import { memo } from "react";
-import { Handle, Position, type Node, type NodeProps } from "@xyflow/react";
+import { memo, useEffect } from "react";
+import { Handle, Position, useUpdateNodeInternals, type Node, type NodeProps } from "@xyflow/react";
 import type { ComponentNodeData, Pin } from "../model";
 
 /** React Flow's view of a component node. */
@@ -25,8 +25,13 @@ function PinRow({ pin, side }: { pin: Pin; side: "in" | "out" }) {
   );
 }
 
-function ComponentNodeView({ data, selected }: NodeProps<ComponentFlowNode>) {
+function ComponentNodeView({ id, data, selected }: NodeProps<ComponentFlowNode>) {
   const unsatisfied = data.imports.filter((p) => p.unsatisfied).length;
+  // Pins come and go with links and WIT; React Flow must re-measure the handles, or edges
+  // to a new pin are never drawn.
+  const updateNodeInternals = useUpdateNodeInternals();
+  const pins = [...data.imports, ...data.exports].map((p) => p.handle).join("|");
+  useEffect(() => updateNodeInternals(id), [id, pins, updateNodeInternals]);
   return (
     <div
       className={`component-node${selected ? " component-node--selected" : ""}${unsatisfied ? " component-node--broken" : ""}`}

@@ -250,13 +250,9 @@ impl ComponentEntry {
         ComponentDescription {
             id: self.id.to_string(),
             image_ref: active.source.image_ref(),
-            name: self.annotations.get("name").cloned().or_else(|| {
-                active
-                    .source
-                    .path()
-                    .and_then(|p| p.file_stem())
-                    .map(|s| s.to_string_lossy().into_owned())
-            }),
+            // wasmCloud fills `name` from signed claims only; like a 1.9 host with an
+            // unsigned artifact, Trellis leaves the key out.
+            name: None,
             annotations: self.annotations.clone(),
             revision: active.revision,
             max_instances: active.max_instances,

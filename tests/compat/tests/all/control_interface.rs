@@ -105,13 +105,8 @@ async fn scale_component_from_a_file_shows_in_the_inventory_and_scales_to_zero()
     assert_eq!(component.id(), "hello");
     assert_eq!(component.image_ref(), reference);
     assert_eq!(component.max_instances(), 2);
-    // wasmCloud 1.9 leaves `name` out for unsigned artifacts; Trellis fills in the file
-    // stem (a deliberate runtime choice). The client accepts both.
-    assert!(
-        matches!(component.name(), None | Some("http-hello")),
-        "name {:?}",
-        component.name()
-    );
+    // Like wasmCloud 1.9, no `name` for an unsigned artifact.
+    assert_eq!(component.name(), None);
 
     // Scaling to zero is how wasmCloud stops a component.
     let ack = lattice

@@ -14,7 +14,7 @@ use clap::{Parser, Subcommand};
 
 /// Trellis: a workbench for WebAssembly component lattices.
 #[derive(Debug, Parser)]
-#[command(name = "trellis", version, about, propagate_version = true)]
+#[command(name = "trellis", version, propagate_version = true)]
 struct Cli {
     #[command(flatten)]
     global: cmd::GlobalOpts,
@@ -37,7 +37,10 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(err) => {
             eprintln!("error: cannot start the async runtime: {err}");

@@ -46,8 +46,8 @@ pub use context::{
 };
 pub use error::{LatticeError, Result};
 pub use model::{
-    Edge, HostInfo, HostSnapshot, LatticeModel, ModelChange, ModelOptions, ModelSnapshot, ModelWatcher, Node,
-    RemovalReason,
+    Edge, HostInfo, HostSnapshot, LatticeModel, ModelChange, ModelOptions, ModelSnapshot,
+    ModelWatcher, Node, RemovalReason,
 };
 pub use state::ConnectionState;
 pub use store::{ContextStore, ImportFormat, ImportReport, CONFIG_DIR_ENV, CONTEXTS_FILE};

@@ -112,7 +112,10 @@ async fn connect(global: &super::GlobalOpts) -> anyhow::Result<Client> {
 /// Finds a host by full id or friendly name, else by a unique prefix of either.
 async fn resolve_host(client: &Client, wanted: &str) -> anyhow::Result<trellis_proto::Host> {
     let hosts = client.ping_hosts().await.context("discovering hosts")?;
-    if let Some(host) = hosts.iter().find(|h| h.id == wanted || h.friendly_name == wanted) {
+    if let Some(host) = hosts
+        .iter()
+        .find(|h| h.id == wanted || h.friendly_name == wanted)
+    {
         return Ok(host.clone());
     }
     let matches: Vec<_> = hosts
@@ -126,6 +129,9 @@ async fn resolve_host(client: &Client, wanted: &str) -> anyhow::Result<trellis_p
             client.lattice(),
             hosts.len()
         ),
-        _ => anyhow::bail!("host prefix {wanted:?} matches {} hosts; give more of the id", matches.len()),
+        _ => anyhow::bail!(
+            "host prefix {wanted:?} matches {} hosts; give more of the id",
+            matches.len()
+        ),
     }
 }

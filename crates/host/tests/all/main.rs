@@ -70,7 +70,12 @@ pub async fn serve(runtime: &Runtime, id: &str, bytes: Vec<u8>) -> anyhow::Resul
 pub async fn link_http(runtime: &Runtime, id: &str, port: u16) -> anyhow::Result<()> {
     let provider = format!("http-server-{id}");
     runtime
-        .start_provider(&provider, "builtin://http-server", BTreeMap::new(), BTreeMap::new())
+        .start_provider(
+            &provider,
+            "builtin://http-server",
+            BTreeMap::new(),
+            BTreeMap::new(),
+        )
         .await?;
     let link = Link {
         source_id: provider,
@@ -104,7 +109,11 @@ pub async fn get(port: u16, path: &str) -> anyhow::Result<(u16, String)> {
     let chunked = head
         .to_ascii_lowercase()
         .contains("transfer-encoding: chunked");
-    let body = if chunked { dechunk(body)? } else { body.to_owned() };
+    let body = if chunked {
+        dechunk(body)?
+    } else {
+        body.to_owned()
+    };
     Ok((status, body))
 }
 
@@ -119,7 +128,11 @@ fn dechunk(mut rest: &str) -> anyhow::Result<String> {
         if size == 0 {
             return Ok(body);
         }
-        body.push_str(after.get(..size).ok_or_else(|| anyhow::anyhow!("short chunk"))?);
+        body.push_str(
+            after
+                .get(..size)
+                .ok_or_else(|| anyhow::anyhow!("short chunk"))?,
+        );
         rest = after[size..].trim_start_matches("\r\n");
     }
 }

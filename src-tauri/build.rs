@@ -7,6 +7,8 @@ fn main() {
         "lattice_snapshot",
         "inspect_component",
         "start_component",
+        "put_link",
+        "delete_link",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed");

@@ -52,6 +52,8 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::lattice::lattice_snapshot,
             commands::components::inspect_component,
             commands::components::start_component,
+            commands::links::put_link,
+            commands::links::delete_link,
         ])
 }
 

@@ -9,6 +9,8 @@ import {
   type ErrorCodeValue,
   type Host,
   type LatticeStatus,
+  type Link,
+  type LinkKey,
   type LogRecord,
   type ModelChange,
   type ModelSnapshot,
@@ -103,4 +105,14 @@ export function startComponent(path: string, id: string): Promise<string> {
 /** Calls `handler` for every change of the lattice model. */
 export function onModelChange(handler: (change: ModelChange) => void): Promise<UnlistenFn> {
   return listen<ModelChange>(EventName.Model, (e) => handler(e.payload));
+}
+
+/** Puts a link; the host validates it and a refusal rejects with the host's message. */
+export function putLink(link: Link): Promise<string> {
+  return call<string>("put_link", { link });
+}
+
+/** Deletes the link(s) with this key; answers with the host's message. */
+export function deleteLink(request: LinkKey): Promise<string> {
+  return call<string>("delete_link", { request });
 }

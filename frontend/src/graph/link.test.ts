@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import table from "../../../crates/wit/tests/link_cases.json";
-import { canLink, type WitInterface } from "./link";
+import { canLink, planLink, type WitInterface } from "./link";
 
 interface Case {
   name: string;
@@ -19,4 +19,41 @@ describe("canLink runs the table shared with trellis-wit", () => {
       if (!verdict.ok) expect(verdict.reason.length).toBeGreaterThan(0);
     });
   }
+});
+
+describe("planLink", () => {
+  const comp = (id: string, name: string) => ({ kind: "component" as const, id, pin: { key: name.split("@")[0]!, name } });
+  const prov = (id: string, imageRef: string) => ({ kind: "provider" as const, id, imageRef });
+
+  it("the importing component is the link source", () => {
+    const plan = planLink(comp("store", "acme:counter/store@1.2.0"), comp("app", "acme:counter/store@1.0.0"));
+    expect(plan).toEqual({
+      ok: true,
+      draft: { source_id: "app", target: "store", wit_namespace: "acme", wit_package: "counter", interfaces: ["store"] },
+    });
+  });
+
+  it("refuses another semver track with the reason", () => {
+    const plan = planLink(comp("store", "acme:counter/store@2.0.0"), comp("app", "acme:counter/store@1.0.0"));
+    expect(plan).toEqual({ ok: false, reason: "target exports acme:counter/store@2.0.0, the import needs 1.0.0" });
+  });
+
+  it("a keyvalue import links to the keyvalue provider, not to blobstore", () => {
+    const kv = planLink(prov("kv", "builtin://keyvalue"), comp("app", "wasi:keyvalue/store@0.2.0-draft"));
+    expect(kv.ok && kv.draft.source_id === "app" && kv.draft.target === "kv").toBe(true);
+    const blob = planLink(prov("blob", "builtin://blobstore"), comp("app", "wasi:keyvalue/store@0.2.0-draft"));
+    expect(blob).toEqual({ ok: false, reason: "provider blobstore: target does not export wasi:keyvalue/store" });
+  });
+
+  it("http-server is the source of a link to a component's incoming-handler", () => {
+    const plan = planLink(comp("app", "wasi:http/incoming-handler@0.2.12"), prov("http", "builtin://http-server"));
+    expect(plan.ok && plan.draft).toMatchObject({ source_id: "http", target: "app", interfaces: ["incoming-handler"] });
+    const other = planLink(comp("app", "acme:counter/store@1.0.0"), prov("http", "builtin://http-server"));
+    expect(other.ok).toBe(false);
+  });
+
+  it("refuses provider to provider and a node to itself", () => {
+    expect(planLink(prov("a", "builtin://keyvalue"), prov("b", "builtin://http-server")).ok).toBe(false);
+    expect(planLink(comp("a", "acme:x/y@1.0.0"), comp("a", "acme:x/y@1.0.0")).ok).toBe(false);
+  });
 });

@@ -241,3 +241,97 @@ export function canLink(imp: WitInterface, targetExports: WitInterface[]): LinkC
   }
   return first ?? { ok: false, kind: "not-exported", reason: `target does not export ${ir.path}` };
 }
+
+/** What a built-in provider exports, by name (`builtin://NAME`); mirrors trellis-wit. */
+export const PROVIDER_EXPORTS: Record<string, string[]> = {
+  "http-server": [],
+  "http-client": ["wasi:http/outgoing-handler@0.2.12"],
+  keyvalue: ["wasi:keyvalue/store@0.2.0-draft", "wasi:keyvalue/atomics@0.2.0-draft", "wasi:keyvalue/batch@0.2.0-draft"],
+  blobstore: [
+    "wasi:blobstore/blobstore@0.2.0-draft",
+    "wasi:blobstore/container@0.2.0-draft",
+    "wasi:blobstore/types@0.2.0-draft",
+  ],
+  messaging: ["wasmcloud:messaging/consumer@0.2.0", "wasmcloud:messaging/types@0.2.0"],
+};
+
+/** The interface a provider calls on a component (only http-server calls components). */
+const PROVIDER_CALLS: Record<string, string> = { "http-server": "wasi:http/incoming-handler" };
+
+/** A built-in provider's name from its image reference or id; `null` for other providers. */
+export function builtinProviderName(imageRef: string, providerId: string): string | null {
+  const name = imageRef.startsWith("builtin://") ? imageRef.slice("builtin://".length) : providerId;
+  return name in PROVIDER_EXPORTS ? name : null;
+}
+
+/** One end of a drag: a component pin or a provider. */
+export type LinkEnd =
+  | { kind: "component"; id: string; pin: { key: string; name: string; def?: { name: string } } }
+  | { kind: "provider"; id: string; imageRef: string };
+
+/** A link the user may put, before the dialog adds its name and config names. */
+export interface LinkDraft {
+  /** The caller: the component that imports, or the provider that calls an export. */
+  source_id: string;
+  /** The node serving the call. */
+  target: string;
+  wit_namespace: string;
+  wit_package: string;
+  interfaces: string[];
+}
+
+/** The verdict on a drop: a draft link, or why not. */
+export type LinkPlan = { ok: true; draft: LinkDraft } | { ok: false; reason: string };
+
+function draft(caller: string, server: string, key: string): LinkPlan {
+  const ref = parseRef(key);
+  if (!ref) return { ok: false, reason: `${key} is not a packaged interface (ns:pkg/iface), so no link can carry it` };
+  const [ns, rest] = ref.path.split(":") as [string, string];
+  const [pkg, iface] = rest.split("/") as [string, string];
+  return {
+    ok: true,
+    draft: { source_id: caller, target: server, wit_namespace: ns, wit_package: pkg, interfaces: [iface] },
+  };
+}
+
+/**
+ * Plans a link for a drag from a serving end (`server`: an export pin or a provider's
+ * right side) to a calling end (`caller`: an import pin or a provider's left side).
+ * Link direction follows wasmCloud: the link's source is the caller.
+ */
+export function planLink(server: LinkEnd, caller: LinkEnd): LinkPlan {
+  if (server.id === caller.id) return { ok: false, reason: "a link joins two different components or providers" };
+  if (server.kind === "provider" && caller.kind === "provider") {
+    return { ok: false, reason: "providers do not link to each other: link a component between them" };
+  }
+  if (caller.kind === "component" && server.kind === "component") {
+    const wanted = caller.pin.def ?? { name: caller.pin.name };
+    const offered = server.pin.def ?? { name: server.pin.name };
+    const verdict = canLink(wanted, [offered]);
+    return verdict.ok ? draft(caller.id, server.id, caller.pin.name) : { ok: false, reason: verdict.reason };
+  }
+  if (caller.kind === "component" && server.kind === "provider") {
+    const builtin = builtinProviderName(server.imageRef, server.id);
+    if (builtin !== null) {
+      const exports = (PROVIDER_EXPORTS[builtin] ?? []).map((name) => ({ name }));
+      const verdict = canLink({ name: caller.pin.name }, exports);
+      if (!verdict.ok) return { ok: false, reason: `provider ${builtin}: ${verdict.reason}` };
+    }
+    return draft(caller.id, server.id, caller.pin.name);
+  }
+  if (server.kind === "component" && caller.kind === "provider") {
+    const builtin = builtinProviderName(caller.imageRef, caller.id);
+    const calls = builtin === null ? undefined : PROVIDER_CALLS[builtin];
+    const offered = parseRef(server.pin.name)?.path;
+    if (builtin !== null && calls !== offered) {
+      return {
+        ok: false,
+        reason: calls
+          ? `provider ${builtin} calls ${calls}, not ${server.pin.key}`
+          : `provider ${builtin} calls no component export`,
+      };
+    }
+    return draft(caller.id, server.id, server.pin.name);
+  }
+  return { ok: false, reason: "nothing to link" };
+}

@@ -9,6 +9,7 @@ import type {
   Link,
   ModelSnapshot,
   ProviderDescription,
+  WitInterface,
   WitWorldEntry,
 } from "../api/types";
 
@@ -44,6 +45,8 @@ export type Pin = {
   unsatisfied: boolean;
   /** Why, when unsatisfied. */
   reason: string | null;
+  /** The interface's WIT (functions and types) when read from the component. */
+  def?: WitInterface;
 };
 
 /** Data a component node shows. */
@@ -232,7 +235,8 @@ function worldPins(entries: readonly WitWorldEntry[], side: "in" | "out"): Pin[]
     .filter((e) => e.item !== "type")
     .map((e) => {
       const key = interfaceKey(e.name);
-      return { handle: `${side}:${key}`, key, name: e.name, unsatisfied: false, reason: null };
+      const def = e.item === "function" ? undefined : (e as WitInterface);
+      return { handle: `${side}:${key}`, key, name: e.name, unsatisfied: false, reason: null, def };
     });
 }
 

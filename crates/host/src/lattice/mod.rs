@@ -11,7 +11,8 @@
 //! Layout: `identity` (id, name, labels), `core` (state shared by every task),
 //! `server` (subscriptions and the request loop), `ctl/` (one module per operation
 //! family and the `Command` that dispatches on the subject), `events`, `heartbeat`,
-//! `state` (KV buckets), `watch` (KV → runtime), `logs` (log bus → NATS).
+//! `state` (KV buckets), `watch` (KV → runtime), `logs` (log bus → NATS), `rpc` (provider
+//! RPC messages: `linkdefs.put`/`.del`, `default.shutdown`).
 
 mod core;
 mod ctl;
@@ -19,6 +20,7 @@ mod events;
 mod heartbeat;
 mod identity;
 mod logs;
+mod rpc;
 mod server;
 mod state;
 mod watch;
@@ -171,6 +173,7 @@ impl LatticeHost {
         core.spawn(heartbeat::run(Arc::clone(&core), config.heartbeat_interval));
         watch::spawn(&core);
         core.spawn(logs::forward(Arc::clone(&core)));
+        core.spawn(rpc::answer_shutdowns(Arc::clone(&core)));
 
         core.events
             .publish(LatticeEvent::HostStarted(HostStarted {

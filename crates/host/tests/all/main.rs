@@ -6,6 +6,7 @@
 mod ctl_config;
 mod ctl_host;
 mod ctl_links;
+mod ctl_rpc;
 mod ctl_support;
 mod ctl_workloads;
 mod providers_host_internal;

@@ -21,6 +21,7 @@ pub(super) async fn put(core: &Arc<HostCore>, body: &[u8]) -> Option<Bytes> {
     };
     match store(core, &link).await {
         Ok(()) => {
+            crate::lattice::rpc::linkdefs_put(core, &link).await;
             core.events.publish(LatticeEvent::LinkdefSet(link)).await;
             success("successfully set link")
         }
@@ -100,6 +101,9 @@ pub(super) async fn del(core: &Arc<HostCore>, body: &[u8]) -> Option<Bytes> {
         Ok(removed) => removed,
         Err(err) => return error(err),
     };
+    if let Some(link) = &removed {
+        crate::lattice::rpc::linkdefs_del(core, link).await;
+    }
     core.events
         .publish(LatticeEvent::LinkdefDeleted(LinkdefDeleted {
             source_id: request.source_id,

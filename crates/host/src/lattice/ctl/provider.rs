@@ -145,6 +145,7 @@ pub(super) async fn stop(core: &Arc<HostCore>, body: &[u8]) -> Option<Bytes> {
     else {
         return error(NOT_RUNNING);
     };
+    crate::lattice::rpc::request_shutdown(core, &request.provider_id).await;
     if let Err(err) = core.runtime.stop_provider(&request.provider_id).await {
         return error(err);
     }

@@ -22,7 +22,7 @@ describe("canLink runs the table shared with trellis-wit", () => {
 });
 
 describe("planLink", () => {
-  const comp = (id: string, name: string) => ({ kind: "component" as const, id, pin: { key: name.split("@")[0]!, name } });
+  const comp = (id: string, name: string) => ({ kind: "component" as const, id, pin: { key: name.split("@")[0] ?? name, name } });
   const prov = (id: string, imageRef: string) => ({ kind: "provider" as const, id, imageRef });
 
   it("the importing component is the link source", () => {

@@ -167,6 +167,8 @@ describe("graphFromHosts with the lattice model", () => {
         name: "wasi:keyvalue/store@0.2.0-draft",
         unsatisfied: true,
         reason: "no link for wasi:keyvalue",
+        // The pin carries the interface's WIT so a drag can check it.
+        def: expect.objectContaining({ name: "wasi:keyvalue/store@0.2.0-draft" }),
       },
     ]);
     expect(node.data.exports.map((p) => p.handle)).toEqual(["out:wasi:http/incoming-handler"]);

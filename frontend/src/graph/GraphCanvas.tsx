@@ -9,11 +9,16 @@ import {
   ReactFlow,
   MarkerType,
   useReactFlow,
+  type Connection,
   type Edge,
+  type FinalConnectionState,
   type NodeChange,
 } from "@xyflow/react";
+import { deleteLink, toApiError, type LinkKey } from "../api";
+import { planLink, type LinkDraft, type LinkEnd, type LinkPlan } from "./link";
+import { LinkDialog } from "./LinkDialog";
 import { layoutGraph, type Positions } from "./layout";
-import { structureKey, type GraphModel } from "./model";
+import { structureKey, type GraphModel, type GraphNode } from "./model";
 import { nodeTypes, type ComponentFlowNode, type HostFlowNode, type ProviderFlowNode } from "./nodes";
 
 type FlowNode = HostFlowNode | ComponentFlowNode | ProviderFlowNode;
@@ -26,6 +31,8 @@ interface Props {
 
 export function GraphCanvas({ model, selectedId, onSelect }: Props) {
   const [positions, setPositions] = useState<Positions>(new Map());
+  const [draft, setDraft] = useState<LinkDraft | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const { fitView } = useReactFlow();
   const key = structureKey(model);
 
@@ -61,7 +68,7 @@ export function GraphCanvas({ model, selectedId, onSelect }: Props) {
           height,
           selected: n.id === selectedId,
           draggable: true,
-          connectable: false,
+          connectable: n.kind !== "host",
         };
         if (n.kind === "host") return [{ ...common, type: "host" as const, data: n.data, zIndex: 0 }];
         const child = { ...common, parentId: n.parentId, extent: "parent" as const, zIndex: 1 };
@@ -86,6 +93,7 @@ export function GraphCanvas({ model, selectedId, onSelect }: Props) {
         // Edges run from the serving export pin to the caller's import pin.
         markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
         zIndex: 2,
+        data: { linkKey: e.linkKey },
       })),
     [model],
   );
@@ -101,7 +109,36 @@ export function GraphCanvas({ model, selectedId, onSelect }: Props) {
     });
   };
 
+  const plan = (c: Connection | Edge): LinkPlan =>
+    planFor(model, c.source, c.sourceHandle ?? null, c.target, c.targetHandle ?? null);
+
+  // A drop the check refused: say why (React Flow only tells that it was refused).
+  const onConnectEnd = (_: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+    if (state.isValid || !state.toHandle || !state.fromHandle) return;
+    const [from, to] = [state.fromHandle, state.toHandle];
+    const verdict =
+      from.type === "source"
+        ? planFor(model, from.nodeId, from.id ?? null, to.nodeId, to.id ?? null)
+        : planFor(model, to.nodeId, to.id ?? null, from.nodeId, from.id ?? null);
+    if (!verdict.ok) setNotice(`Cannot link: ${verdict.reason}`);
+  };
+
+  const onConnect = (c: Connection) => {
+    const verdict = plan(c);
+    if (verdict.ok) setDraft(verdict.draft);
+    else setNotice(`Cannot link: ${verdict.reason}`);
+  };
+
+  const onEdgesDelete = (deleted: Edge[]) => {
+    for (const edge of deleted) {
+      const key = (edge.data as { linkKey?: LinkKey } | undefined)?.linkKey;
+      if (!key) continue;
+      deleteLink(key).catch((err: unknown) => setNotice(`Delete failed: ${toApiError(err).message}`));
+    }
+  };
+
   return (
+    <>
     <ReactFlow
       // Pins (handles) come and go with links and WIT, and React Flow keeps the handle
       // positions it measured first: remount when the shape changes so every edge finds
@@ -117,12 +154,49 @@ export function GraphCanvas({ model, selectedId, onSelect }: Props) {
       proOptions={{ hideAttribution: true }}
       onNodeClick={(_, node) => onSelect(node.id)}
       onPaneClick={() => onSelect(null)}
+      isValidConnection={(c) => plan(c).ok}
+      onConnect={onConnect}
+      onConnectStart={() => setNotice(null)}
+      onConnectEnd={onConnectEnd}
+      onEdgesDelete={onEdgesDelete}
+      deleteKeyCode={["Delete", "Backspace"]}
     >
       <Background variant={BackgroundVariant.Dots} gap={22} size={1.2} color="#2b3445" />
       <Controls showInteractive={false} />
       <MiniMap pannable zoomable style={{ width: 160, height: 100 }} nodeColor={minimapColor} maskColor="rgba(10,13,20,0.7)" />
     </ReactFlow>
+    {notice && (
+      <div className="link-notice" role="alert" data-testid="link-notice" onClick={() => setNotice(null)}>
+        {notice}
+      </div>
+    )}
+    {draft && <LinkDialog draft={draft} onClose={() => setDraft(null)} />}
+    </>
   );
+}
+
+/** One end of a drag in lattice terms: a component's pin or a provider. */
+function endOf(nodes: readonly GraphNode[], nodeId: string, handle: string | null, side: "in" | "out"): LinkEnd | null {
+  const node = nodes.find((n) => n.id === nodeId);
+  if (node?.kind === "provider") return { kind: "provider", id: node.data.providerId, imageRef: node.data.imageRef };
+  if (node?.kind !== "component") return null;
+  const pins = side === "in" ? node.data.imports : node.data.exports;
+  const pin = pins.find((p) => p.handle === handle);
+  return pin ? { kind: "component", id: node.data.componentId, pin } : null;
+}
+
+/** Plans the link for a drag from a source handle (serving side) to a target handle (calling side). */
+function planFor(
+  model: GraphModel,
+  source: string,
+  sourceHandle: string | null,
+  target: string,
+  targetHandle: string | null,
+): LinkPlan {
+  const server = endOf(model.nodes, source, sourceHandle, "out");
+  const caller = endOf(model.nodes, target, targetHandle, "in");
+  if (!server || !caller) return { ok: false, reason: "drop on a pin of a component or provider" };
+  return planLink(server, caller);
 }
 
 /** Minimap colours by node type: frames dim, components violet, providers amber. */

@@ -186,6 +186,7 @@ describe("graphFromHosts with the lattice model", () => {
         targetHandle: "in:wasi:keyvalue/store",
         label: "wasi:keyvalue/store · default",
         broken: false,
+        linkKey: { source_id: "app", wit_namespace: "wasi", wit_package: "keyvalue", name: "default" },
       },
     ]);
   });

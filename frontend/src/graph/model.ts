@@ -7,6 +7,7 @@ import type {
   Host,
   HostInfo,
   Link,
+  LinkKey,
   ModelSnapshot,
   ProviderDescription,
   WitInterface,
@@ -88,6 +89,8 @@ export interface GraphEdge {
   label?: string;
   /** The link exists but does not serve the import (incompatible target). */
   broken?: boolean;
+  /** What deletes the link this edge draws. */
+  linkKey?: LinkKey;
 }
 
 /** The whole graph handed to the layout and the canvas. */
@@ -344,6 +347,12 @@ function linkEdges(nodes: readonly GraphNode[], links: readonly Link[]): GraphEd
           targetHandle: caller.kind === "component" ? `in:${key}` : PROVIDER_IN,
           label: `${key} · ${link.name}`,
           broken: pin?.unsatisfied ?? false,
+          linkKey: {
+            source_id: link.source_id,
+            wit_namespace: link.wit_namespace,
+            wit_package: link.wit_package,
+            name: link.name,
+          },
         });
       }
     }

@@ -18,7 +18,7 @@ function PinRow({ pin, side }: { pin: Pin; side: "in" | "out" }) {
         type={side === "in" ? "target" : "source"}
         position={side === "in" ? Position.Left : Position.Right}
         className="pin__handle"
-        isConnectable={false}
+        isConnectable
       />
       <span className="pin__label mono">{pin.key}</span>
     </div>

@@ -9,7 +9,7 @@ function ProviderNodeView({ data, selected }: NodeProps<ProviderFlowNode>) {
   return (
     <div className={`provider-node${selected ? " provider-node--selected" : ""}`} title={data.imageRef}>
       {/* Links where the provider calls a component end here; links it serves start on the right. */}
-      <Handle id={PROVIDER_IN} type="target" position={Position.Left} isConnectable={false} />
+      <Handle id={PROVIDER_IN} type="target" position={Position.Left} isConnectable />
       <div className="provider-node__header">
         <span className="provider-node__icon" aria-hidden>
           ⬡
@@ -17,7 +17,7 @@ function ProviderNodeView({ data, selected }: NodeProps<ProviderFlowNode>) {
         <span className="provider-node__name">{data.providerId}</span>
       </div>
       <div className="provider-node__ref mono muted">{data.imageRef || "provider"}</div>
-      <Handle id={PROVIDER_OUT} type="source" position={Position.Right} isConnectable={false} />
+      <Handle id={PROVIDER_OUT} type="source" position={Position.Right} isConnectable />
     </div>
   );
 }

@@ -379,6 +379,53 @@ impl LatticeModel {
             .collect()
     }
 
+    /// Replaces the config names with `names` (the whole `CONFIGDATA_<lattice>` key set).
+    pub fn replace_config_names(
+        &mut self,
+        names: impl IntoIterator<Item = String>,
+    ) -> Vec<ModelChange> {
+        let new: BTreeSet<String> = names.into_iter().collect();
+        let mut changes: Vec<ModelChange> = self
+            .configs
+            .iter()
+            .filter(|name| !new.contains(*name))
+            .map(|name| ModelChange::ConfigDeleted { name: name.clone() })
+            .collect();
+        changes.extend(
+            new.iter()
+                .filter(|name| !self.configs.contains(*name))
+                .map(|name| ModelChange::ConfigSet { name: name.clone() }),
+        );
+        self.configs = new.into_iter().collect();
+        changes
+    }
+
+    /// Applies a fresh read of the lattice (after a reconnect, when events may have been
+    /// missed): inventories replace what each answering host runs, `links` (when
+    /// `link.get` answered) and `config_names` (when the bucket was readable) replace the
+    /// link set and the config names.
+    /// Hosts that did not answer stay until their heartbeats are overdue, since they may
+    /// simply not have reconnected yet.
+    pub fn resync(
+        &mut self,
+        inventories: &[HostInventory],
+        links: Option<&[Link]>,
+        config_names: Option<Vec<String>>,
+        now: Instant,
+    ) -> Vec<ModelChange> {
+        let mut changes = Vec::new();
+        for inv in inventories {
+            changes.extend(self.apply_inventory(inv, now));
+        }
+        if let Some(links) = links {
+            changes.extend(self.apply_links(links));
+        }
+        if let Some(names) = config_names {
+            changes.extend(self.replace_config_names(names));
+        }
+        changes
+    }
+
     /// Applies one lattice event received at `now`.
     pub fn apply_event(&mut self, message: &EventMessage, now: Instant) -> Vec<ModelChange> {
         let source = message.source();
@@ -679,22 +726,16 @@ pub struct ModelWatcher {
 
 impl ModelWatcher {
     /// Subscribes to events, builds the model from ping, inventories, `link.get` and the
-    /// config bucket's keys, then follows events and expires silent hosts.
+    /// config bucket's keys, then follows events and expires silent hosts. After each
+    /// reconnect it reads all of that again ([`LatticeModel::resync`]).
     pub async fn start(client: &Client, options: ModelOptions) -> Result<ModelWatcher> {
         // Subscribe first so nothing that happens during the snapshot is lost.
         let mut events = client.events().await?;
         let mut model = LatticeModel::new(options);
-        let now = Instant::now();
-        for inv in client.host_inventories().await? {
-            model.apply_inventory(&inv, now);
-        }
-        match client.links().await {
-            Ok(links) => {
-                model.apply_links(&links);
-            }
-            Err(err) => tracing::debug!(%err, "no links in the initial snapshot"),
-        }
-        model.apply_config_names(config_names(client).await);
+        let (inventories, links, configs) = read_lattice(client).await?;
+        model.resync(&inventories, links.as_deref(), configs, Instant::now());
+        let mut state = client.connection_state();
+        let client = client.clone();
 
         let model = Arc::new(Mutex::new(model));
         let (changes, _) = broadcast::channel(1024);
@@ -717,6 +758,28 @@ impl ModelWatcher {
                             None => break,
                         },
                         _ = timer.tick() => lock(&model).expire(Instant::now()),
+                        changed = state.changed() => {
+                            if changed.is_err() {
+                                break;
+                            }
+                            // Events sent while we were away are lost: re-read the lattice.
+                            let reconnected = state.borrow_and_update().is_connected();
+                            if !reconnected {
+                                continue;
+                            }
+                            match read_lattice(&client).await {
+                                Ok((inventories, links, configs)) => lock(&model).resync(
+                                    &inventories,
+                                    links.as_deref(),
+                                    configs,
+                                    Instant::now(),
+                                ),
+                                Err(err) => {
+                                    tracing::warn!(%err, "cannot re-read the lattice after a reconnect");
+                                    continue;
+                                }
+                            }
+                        }
                     };
                     for change in found {
                         // No receivers is fine: the model itself is still current.
@@ -763,8 +826,24 @@ fn lock(model: &Mutex<LatticeModel>) -> std::sync::MutexGuard<'_, LatticeModel> 
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Keys of `CONFIGDATA_<lattice>`, when JetStream is reachable; empty otherwise.
-async fn config_names(client: &Client) -> Vec<String> {
+/// Inventories of every host, the links (`None` when `link.get` failed) and config
+/// names (`None` when JetStream did not answer).
+async fn read_lattice(
+    client: &Client,
+) -> Result<(Vec<HostInventory>, Option<Vec<Link>>, Option<Vec<String>>)> {
+    let inventories = client.host_inventories().await?;
+    let links = match client.links().await {
+        Ok(links) => Some(links),
+        Err(err) => {
+            tracing::debug!(%err, "no links in the lattice snapshot");
+            None
+        }
+    };
+    Ok((inventories, links, config_names(client).await))
+}
+
+/// Keys of `CONFIGDATA_<lattice>`, when JetStream is reachable.
+async fn config_names(client: &Client) -> Option<Vec<String>> {
     let nats = client.nats().clone();
     let js = match &client.context().js_domain {
         Some(domain) => async_nats::jetstream::with_domain(nats, domain),
@@ -784,7 +863,6 @@ async fn config_names(client: &Client) -> Vec<String> {
         .await
         .ok()
         .flatten()
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -3,4 +3,5 @@
 mod auth;
 mod client;
 mod hosts;
+mod reconnect_model;
 mod transport;

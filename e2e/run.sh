@@ -16,7 +16,7 @@ command -v tauri-driver >/dev/null || {
 # beforeBuildCommand builds the frontend (tsc -b && vite build) first.
 (cd "$repo/frontend" && TAURI_APP_PATH=../src-tauri npx tauri build --debug --no-bundle)
 
-# The suite puts links with the CLI (the window has no link editor yet).
+# The suite also puts links and starts providers with the CLI.
 cargo build --quiet -p trellis-cli --manifest-path "$repo/Cargo.toml"
 
 export TRELLIS_APP_BINARY="${TRELLIS_APP_BINARY:-$CARGO_TARGET_DIR/debug/trellis-app}"

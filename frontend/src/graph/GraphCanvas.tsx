@@ -123,6 +123,20 @@ export function GraphCanvas({ model, selectedId, onSelect }: Props) {
     if (!verdict.ok) setNotice(`Cannot link: ${verdict.reason}`);
   };
 
+  // Click a pin, then another (React Flow's click-to-connect): the same check as a drag.
+  const [clickStart, setClickStart] = useState<{ nodeId: string; handleId: string | null; source: boolean } | null>(null);
+  const onClickConnectEnd = (event: MouseEvent | TouchEvent) => {
+    const start = clickStart;
+    setClickStart(null);
+    const el = (event.target as Element | null)?.closest(".react-flow__handle");
+    if (!start || !(el instanceof HTMLElement) || !el.dataset.nodeid) return;
+    const end = { nodeId: el.dataset.nodeid, handleId: el.dataset.handleid ?? null };
+    const verdict = start.source
+      ? planFor(model, start.nodeId, start.handleId, end.nodeId, end.handleId)
+      : planFor(model, end.nodeId, end.handleId, start.nodeId, start.handleId);
+    if (!verdict.ok) setNotice(`Cannot link: ${verdict.reason}`);
+  };
+
   const onConnect = (c: Connection) => {
     const verdict = plan(c);
     if (verdict.ok) setDraft(verdict.draft);
@@ -158,6 +172,11 @@ export function GraphCanvas({ model, selectedId, onSelect }: Props) {
       onConnect={onConnect}
       onConnectStart={() => setNotice(null)}
       onConnectEnd={onConnectEnd}
+      onClickConnectStart={(_, p) => {
+        setNotice(null);
+        if (p.nodeId) setClickStart({ nodeId: p.nodeId, handleId: p.handleId, source: p.handleType === "source" });
+      }}
+      onClickConnectEnd={onClickConnectEnd}
       onEdgesDelete={onEdgesDelete}
       deleteKeyCode={["Delete", "Backspace"]}
     >

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Builds the frontend and the app (assets embedded) and runs the end-to-end suite under Xvfb.
-# Usage: e2e/run.sh            (from anywhere; uses $CARGO_TARGET_DIR when set)
+# Usage: e2e/run.sh            (from anywhere; target directory: scripts/target-dir.sh)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$repo/target}"
+ROOT="$repo" . "$repo/scripts/target-dir.sh"
 
 [ -d "$repo/frontend/node_modules" ] || npm ci --prefix "$repo/frontend" --no-audit --no-fund
 [ -d "$here/node_modules" ] || npm ci --prefix "$here" --no-audit --no-fund

@@ -7,7 +7,7 @@ set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/trellis/target}"
+. "$ROOT/scripts/target-dir.sh"
 export CARGO_TERM_COLOR=never NO_COLOR=1
 # Two cores: keep cargo and the test harness from oversubscribing them.
 export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-2}"

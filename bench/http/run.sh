@@ -9,7 +9,7 @@ unset RUST_BACKTRACE   # with it set, hosts capture a backtrace per error (wash 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=${WORK:-$HOME/.cache/trellis/bench}
 DURATION=${DURATION:-10s}; CONNS=${CONNS:-16}; THREADS=${THREADS:-2}
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/trellis/target}
+. "$ROOT/scripts/target-dir.sh"
 mkdir -p "$WORK"
 
 profile=release; [[ "${1:-}" == "--debug" ]] && profile=debug

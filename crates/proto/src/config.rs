@@ -14,26 +14,44 @@ pub const SECRET_CONFIG_PREFIX: &str = "SECRET_";
 
 /// Turns a JSON value into a [`ConfigMap`], refusing anything but an object of strings.
 ///
-/// The error's message is the one a wasmCloud host replies with:
-/// "config data should be a map of string -> string".
+/// The error's message starts as a wasmCloud host's does ("config data should be
+/// a map of string -> string") and names the first key whose value is not a string.
 pub fn config_map_from_value(value: serde_json::Value) -> Result<ConfigMap, ProtoError> {
     let serde_json::Value::Object(map) = value else {
-        return Err(ProtoError::InvalidConfig);
+        return Err(ProtoError::InvalidConfig(format!(
+            "got {}, not an object",
+            json_kind(&value)
+        )));
     };
     map.into_iter()
         .map(|(k, v)| match v {
             serde_json::Value::String(s) => Ok((k, s)),
-            _ => Err(ProtoError::InvalidConfig),
+            other => Err(ProtoError::InvalidConfig(format!(
+                "the value of {k:?} is {}, not a string",
+                json_kind(&other)
+            ))),
         })
         .collect()
+}
+
+/// How a JSON value is described in an error: "a number", "null", …
+fn json_kind(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
 }
 
 /// Parses a `config.put` body (or a `CONFIGDATA` value) into a [`ConfigMap`].
 ///
 /// Malformed JSON and non-string values both give [`ProtoError::InvalidConfig`].
 pub fn parse_config_map(bytes: &[u8]) -> Result<ConfigMap, ProtoError> {
-    let value: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|_| ProtoError::InvalidConfig)?;
+    let value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| ProtoError::InvalidConfig(format!("not valid JSON ({e})")))?;
     config_map_from_value(value)
 }
 

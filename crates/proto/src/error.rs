@@ -23,9 +23,10 @@ pub enum ProtoError {
     Json(#[from] serde_json::Error),
     /// A config body was not a flat object of string values.
     ///
-    /// The message is the exact text a wasmCloud 1.x host replies with.
-    #[error("config data should be a map of string -> string")]
-    InvalidConfig,
+    /// The message starts with the exact text a wasmCloud 1.x host replies with,
+    /// then names what was wrong (the key whose value is not a string, say).
+    #[error("config data should be a map of string -> string: {0}")]
+    InvalidConfig(String),
     /// A lattice name that cannot be used as one NATS subject token.
     #[error("invalid lattice name {name:?}: {reason}")]
     InvalidLatticeName {

@@ -39,12 +39,22 @@ async fn config_put_get_del_follow_the_protocol() {
         json!({"success": true, "message": "Configuration not found"})
     );
 
-    for bad in [r#"{"a": 1}"#, "[]", "not json", ""] {
+    for (bad, detail) in [
+        (
+            r#"{"a": 1}"#,
+            r#"the value of "a" is a number, not a string"#,
+        ),
+        ("[]", "got an array, not an object"),
+        ("not json", "not valid JSON"),
+        ("", "not valid JSON"),
+    ] {
         let reply = request(&client, &format!("{CTL}.config.put.bad"), bad).await;
-        assert_eq!(
-            reply,
-            json!({"success": false, "message": "config data should be a map of string -> string"}),
-            "{bad:?}"
+        assert_eq!(reply["success"], false, "{bad:?}");
+        let message = reply["message"].as_str().unwrap_or_default();
+        assert!(
+            message.starts_with("config data should be a map of string -> string: ")
+                && message.contains(detail),
+            "{bad:?}: {message}"
         );
     }
 

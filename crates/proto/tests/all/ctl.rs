@@ -163,19 +163,29 @@ fn config_map_validation() {
     let ok = parse_config_map(br#"{"address":"127.0.0.1:18088"}"#).unwrap();
     assert_eq!(ok["address"], "127.0.0.1:18088");
     assert!(parse_config_map(b"{}").unwrap().is_empty());
-    for bad in [
-        &br#"{"a": 1}"#[..],
-        br#"{"a":{"b":"c"}}"#,
-        b"[]",
-        br#""x""#,
-        b"{not json",
-        b"",
+    for (bad, detail) in [
+        (
+            &br#"{"a": 1}"#[..],
+            r#"the value of "a" is a number, not a string"#,
+        ),
+        (
+            br#"{"a":{"b":"c"}}"#,
+            r#"the value of "a" is an object, not a string"#,
+        ),
+        (
+            br#"{"ok":"1","port":true}"#,
+            r#"the value of "port" is a boolean, not a string"#,
+        ),
+        (b"[]", "got an array, not an object"),
+        (br#""x""#, "got a string, not an object"),
+        (b"{not json", "not valid JSON"),
+        (b"", "not valid JSON"),
     ] {
-        let err = parse_config_map(bad).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "config data should be a map of string -> string",
-            "{}",
+        let err = parse_config_map(bad).unwrap_err().to_string();
+        assert!(
+            err.starts_with("config data should be a map of string -> string: ")
+                && err.contains(detail),
+            "{}: {err}",
             String::from_utf8_lossy(bad)
         );
     }

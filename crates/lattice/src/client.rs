@@ -10,11 +10,12 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tokio::sync::watch;
 use trellis_proto::{
-    subject, ComponentAuctionAck, ComponentAuctionRequest, ConfigMap, CtlResponse,
-    DeleteLinkRequest, Host, HostInventory, HostLabel, HostLabelKey, Link, ProviderAuctionAck,
-    ProviderAuctionRequest, RegistryCredential, ScaleComponentCommand, StartProviderCommand,
-    StopHostCommand, StopProviderCommand, UpdateComponentCommand,
+    subject, ComponentAuctionAck, ComponentAuctionRequest, ComponentWitRequest, ConfigMap,
+    CtlResponse, DeleteLinkRequest, Host, HostInventory, HostLabel, HostLabelKey, Link,
+    ProviderAuctionAck, ProviderAuctionRequest, RegistryCredential, ScaleComponentCommand,
+    StartProviderCommand, StopHostCommand, StopProviderCommand, UpdateComponentCommand,
 };
+use trellis_wit::ComponentWit;
 
 use crate::connect;
 use crate::context::Context;
@@ -113,6 +114,35 @@ impl Client {
                 subject.clone(),
                 Bytes::new(),
                 self.host_hint(host_id),
+            )
+            .await?;
+        reply
+            .response
+            .ok_or(LatticeError::MissingResponse { subject })
+    }
+
+    /// The WIT of component `component_id` running on host `host_id`, decoded by that
+    /// host from the bytes it runs (`trellis.wit.<lattice>.<host_id>`, a Trellis
+    /// extension: a wasmCloud host has no such subject and gives "no responders").
+    pub async fn component_wit(&self, host_id: &str, component_id: &str) -> Result<ComponentWit> {
+        // Decoding a large component (tens of MB) takes seconds on a small machine.
+        const WIT_TIMEOUT: Duration = Duration::from_secs(30);
+        check_token("host id", host_id)?;
+        let subject = subject::component_wit(self.lattice(), host_id);
+        let body = to_body(&ComponentWitRequest {
+            component_id: component_id.to_owned(),
+        })?;
+        let reply: CtlResponse<ComponentWit> = self
+            .request_within(
+                "component WIT",
+                subject.clone(),
+                body,
+                format!(
+                    "host {host_id} does not serve component WIT (not a Trellis host, or not \
+                     on lattice {:?})",
+                    self.lattice()
+                ),
+                WIT_TIMEOUT.max(self.inner.ctx.timeout()),
             )
             .await?;
         reply
@@ -405,8 +435,21 @@ impl Client {
         body: Bytes,
         hint: String,
     ) -> Result<CtlResponse<T>> {
-        self.ensure_connected()?;
         let timeout = self.inner.ctx.timeout();
+        self.request_within(operation, subject, body, hint, timeout)
+            .await
+    }
+
+    /// [`Self::request`] with its own timeout, for work that takes longer than a ctl call.
+    async fn request_within<T: DeserializeOwned>(
+        &self,
+        operation: &str,
+        subject: String,
+        body: Bytes,
+        hint: String,
+        timeout: Duration,
+    ) -> Result<CtlResponse<T>> {
+        self.ensure_connected()?;
         let request = async_nats::Request::new()
             .payload(body)
             .timeout(Some(timeout));

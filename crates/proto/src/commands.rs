@@ -130,3 +130,12 @@ impl std::fmt::Debug for RegistryCredential {
 
 /// A whole `registry.put` body: registry host -> credentials.
 pub type RegistryCredentials = BTreeMap<String, RegistryCredential>;
+
+/// `trellis.wit.<lattice>.<host_id>` body (a Trellis extension): which running
+/// component's WIT to send. The reply is a ctl envelope whose `response` is the
+/// component's decoded WIT (the `trellis-wit` crate's `ComponentWit`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComponentWitRequest {
+    /// The running component.
+    pub component_id: String,
+}

@@ -66,8 +66,8 @@ pub use auction::{
     ProviderAuctionRequest,
 };
 pub use commands::{
-    RegistryCredential, RegistryCredentials, ScaleComponentCommand, StartProviderCommand,
-    StopHostCommand, StopProviderCommand, UpdateComponentCommand,
+    ComponentWitRequest, RegistryCredential, RegistryCredentials, ScaleComponentCommand,
+    StartProviderCommand, StopHostCommand, StopProviderCommand, UpdateComponentCommand,
 };
 pub use config::{
     config_map_from_value, parse_config_map, ComponentSpec, ConfigMap, SECRET_CONFIG_PREFIX,

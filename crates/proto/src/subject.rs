@@ -1,4 +1,5 @@
-//! NATS subject builders for ctl v1, events, provider RPC and Trellis logs.
+//! NATS subject builders for ctl v1, events, provider RPC and the Trellis extensions
+//! (host logs, component WIT).
 //!
 //! Ctl subjects are `<prefix>.v1.<lattice>.<noun>.<verb>[.<arg>]`. Builders
 //! take the prefix and lattice as given; validate them with
@@ -16,6 +17,8 @@ pub const EVENT_PREFIX: &str = "wasmbus.evt";
 pub const RPC_PREFIX: &str = "wasmbus.rpc";
 /// The prefix of Trellis host log subjects.
 pub const LOGS_PREFIX: &str = "trellis.logs";
+/// The prefix of the Trellis subjects that answer with a running component's WIT.
+pub const WIT_PREFIX: &str = "trellis.wit";
 
 /// `<prefix>.v1.<lattice>`, the root of every ctl subject.
 pub fn ctl_root(prefix: &str, lattice: &str) -> String {
@@ -138,6 +141,11 @@ pub fn logs(lattice: &str, host_id: &str) -> String {
 /// `trellis.logs.<lattice>.*`: logs of every host in a lattice.
 pub fn logs_all(lattice: &str) -> String {
     format!("{LOGS_PREFIX}.{lattice}.*")
+}
+
+/// `trellis.wit.<lattice>.<host_id>`: the WIT of a component running on that host.
+pub fn component_wit(lattice: &str, host_id: &str) -> String {
+    format!("{WIT_PREFIX}.{lattice}.{host_id}")
 }
 
 /// `wasmbus.rpc.<lattice>.<target>.linkdefs.put` (`target` = provider id, provider xkey or component id).

@@ -61,11 +61,19 @@ pub async fn inspect_component(
         .collect();
     let config = link_config(&state, &component_id, &links).await;
 
+    // A component whose file is not on this machine (a remote host's): its host sends
+    // the WIT over the lattice.
+    let image_ref = component.image_ref.clone();
+    let from_hosts = match file_path(&image_ref) {
+        Some(path) if path.exists() => None,
+        _ => Some(wit_from_hosts(&state, &component_id, &host_ids).await),
+    };
+
     // Decoding reads and parses files: keep it off the async threads.
     let cache = state.wit_cache();
-    let image_ref = component.image_ref.clone();
-    let (wit, wit_error, imports) =
-        tauri::async_runtime::spawn_blocking(move || match decode_ref(&cache, &image_ref) {
+    let (wit, wit_error, imports) = tauri::async_runtime::spawn_blocking(move || {
+        let wit = from_hosts.unwrap_or_else(|| decode_ref(&cache, &image_ref));
+        match wit {
             Ok(wit) => {
                 let targets = link_targets(&cache, &snapshot, &component_id);
                 let imports =
@@ -73,9 +81,10 @@ pub async fn inspect_component(
                 (Some(wit), None, imports)
             }
             Err(err) => (None, Some(err), Vec::new()),
-        })
-        .await
-        .map_err(|e| CommandError::new(ErrorCode::Internal, format!("the WIT task failed: {e}")))?;
+        }
+    })
+    .await
+    .map_err(|e| CommandError::new(ErrorCode::Internal, format!("the WIT task failed: {e}")))?;
 
     Ok(ComponentInspection {
         component,
@@ -199,6 +208,27 @@ fn find_component(
         }
     }
     found.map(|c| (c, hosts))
+}
+
+/// The WIT of a running component as one of its hosts decodes it (Trellis hosts answer
+/// this; wasmCloud hosts do not, and the error says so).
+async fn wit_from_hosts(
+    state: &AppState,
+    component_id: &str,
+    host_ids: &[String],
+) -> Result<ComponentWit, String> {
+    let client = state.client().map_err(|e| e.to_string())?;
+    let mut reasons = Vec::new();
+    for host_id in host_ids {
+        match client.component_wit(host_id, component_id).await {
+            Ok(wit) => return Ok(wit),
+            Err(err) => reasons.push(err.to_string()),
+        }
+    }
+    Err(format!(
+        "the WIT of {component_id} is not available: its file is not on this machine ({})",
+        reasons.join("; ")
+    ))
 }
 
 /// The WIT behind an image reference (only `file://` images can be read locally).

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context as _};
-use trellis_lattice::{Client, Context, ContextStore};
+use trellis_lattice::Client;
 use trellis_wit::{ComponentWit, FunctionDef, InterfaceDef, TypeDef, TypeKind, WorldEntry};
 
 /// Arguments of `trellis inspect`.
@@ -19,7 +19,8 @@ pub struct Args {
     /// Component file (`.wasm`, or a `file://` URL).
     #[arg(required_unless_present = "component", conflicts_with = "component")]
     pub file: Option<String>,
-    /// Inspect a running component instead: its image reference is looked up on the lattice.
+    /// Inspect a running component instead: the host running it sends its WIT over the
+    /// lattice (for a wasmCloud host, its `file://` image is read here).
     #[arg(long, value_name = "ID")]
     pub component: Option<String>,
     /// Print the world as WIT text.
@@ -35,17 +36,11 @@ pub struct Args {
 
 /// Runs `trellis inspect`.
 pub async fn run(args: Args, global: &super::GlobalOpts) -> anyhow::Result<ExitCode> {
-    let path = match (&args.file, &args.component) {
-        (Some(file), _) => local_path(file)?,
-        (None, Some(id)) => running_component_path(id, global).await?,
+    let wit = match (&args.file, &args.component) {
+        (Some(file), _) => decode_file(local_path(file)?).await?,
+        (None, Some(id)) => running_component_wit(id, global).await?,
         (None, None) => bail!("give a component file or --component ID"),
     };
-    // Decoding a large component takes a while: keep it off the async workers.
-    let decode_path = path.clone();
-    let wit = tokio::task::spawn_blocking(move || trellis_wit::decode_file(&decode_path))
-        .await
-        .context("the decoder task failed")?
-        .with_context(|| format!("inspecting {}", path.display()))?;
 
     let (show_imports, show_exports) = match (args.imports, args.exports) {
         (false, false) => (true, true),
@@ -80,63 +75,57 @@ fn local_path(reference: &str) -> anyhow::Result<PathBuf> {
     Ok(PathBuf::from(reference))
 }
 
-/// Finds the component on the lattice and returns its file.
-async fn running_component_path(id: &str, global: &super::GlobalOpts) -> anyhow::Result<PathBuf> {
-    let client = Client::connect(&resolve_context(global)?).await?;
+/// Decodes a component file off the async workers (a large one takes a while).
+async fn decode_file(path: PathBuf) -> anyhow::Result<ComponentWit> {
+    let decode_path = path.clone();
+    tokio::task::spawn_blocking(move || trellis_wit::decode_file(&decode_path))
+        .await
+        .context("the decoder task failed")?
+        .with_context(|| format!("inspecting {}", path.display()))
+}
+
+/// Finds the component on the lattice and asks its host for the WIT; a host that does
+/// not answer that (a wasmCloud host) leaves the component's `file://` image to read here.
+async fn running_component_wit(
+    id: &str,
+    global: &super::GlobalOpts,
+) -> anyhow::Result<ComponentWit> {
+    let client = Client::connect(&super::lattice::resolve_context(global)?).await?;
     let hosts = client.ping_hosts().await.context("listing hosts")?;
     if hosts.is_empty() {
-        bail!("no hosts answered on lattice {}", client_lattice(global));
+        bail!("no hosts answered on lattice {}", client.lattice());
     }
     for host in &hosts {
         let inventory = client
             .host_inventory(&host.id)
             .await
             .with_context(|| format!("reading the inventory of host {}", host.id))?;
-        if let Some(component) = inventory.components.iter().find(|c| c.id == id) {
-            let image = &component.image_ref;
-            if image.contains("://") && !image.starts_with("file://") {
-                bail!(
-                    "component {id} runs from {image}; only file:// references can be inspected, \
-                     inspect the .wasm file instead"
-                );
-            }
-            return local_path(image);
+        let Some(component) = inventory.components.iter().find(|c| c.id == id) else {
+            continue;
+        };
+        let host_error = match client.component_wit(&host.id, id).await {
+            Ok(wit) => return Ok(wit),
+            Err(err) => err,
+        };
+        let image = &component.image_ref;
+        if image.contains("://") && !image.starts_with("file://") {
+            bail!("cannot inspect component {id} (image {image}): {host_error}");
         }
+        let path = local_path(image)?;
+        if !path.exists() {
+            bail!(
+                "cannot inspect component {id}: {host_error}, and its file {} is not on \
+                 this machine",
+                path.display()
+            );
+        }
+        return decode_file(path).await;
     }
     bail!(
         "no component {id} on the {} host(s) of lattice {}",
         hosts.len(),
-        client_lattice(global)
+        client.lattice()
     )
-}
-
-fn client_lattice(global: &super::GlobalOpts) -> String {
-    global
-        .lattice
-        .clone()
-        .unwrap_or_else(|| trellis_proto::DEFAULT_LATTICE.to_owned())
-}
-
-/// The context the global flags select (the same rules as the lattice commands).
-fn resolve_context(global: &super::GlobalOpts) -> anyhow::Result<Context> {
-    let mut ctx = match (&global.context, &global.nats_url) {
-        (Some(name), _) => ContextStore::open_default()?
-            .get(name)
-            .cloned()
-            .ok_or_else(|| trellis_lattice::LatticeError::UnknownContext(name.clone()))?,
-        (None, Some(url)) => Context::new(url),
-        (None, None) => ContextStore::open_default()?
-            .current()
-            .map(|(_, ctx)| ctx.clone())
-            .unwrap_or_default(),
-    };
-    if let Some(url) = &global.nats_url {
-        ctx.urls = Context::new(url).urls;
-    }
-    if let Some(lattice) = &global.lattice {
-        ctx.lattice = lattice.clone();
-    }
-    Ok(ctx)
 }
 
 /// The model as pretty JSON (field order as documented), without the side not asked for.

@@ -75,8 +75,9 @@ pub async fn run(command: Command, global: &super::GlobalOpts) -> anyhow::Result
     }
 }
 
-/// The context the global flags select.
-fn resolve_context(global: &super::GlobalOpts) -> anyhow::Result<Context> {
+/// The context the global flags select: `--context`, else `--nats-url`, else the
+/// current saved context; `--nats-url` and `--lattice` override what it holds.
+pub(super) fn resolve_context(global: &super::GlobalOpts) -> anyhow::Result<Context> {
     let mut ctx = match (&global.context, &global.nats_url) {
         (Some(name), _) => {
             let store = ContextStore::open_default()?;

@@ -189,6 +189,59 @@ async fn provider_component_and_link_serve_http_and_get_links_shows_the_link() {
 }
 
 #[tokio::test]
+async fn inspect_component_gets_the_wit_from_its_host_when_the_file_is_gone() {
+    let nats = NatsServer::start().unwrap();
+    let dirs = Dirs::new();
+    let url = nats.url();
+    let _host = Up::start(&dirs, &["--nats-url", &url]).await.unwrap();
+    let bytes = trellis_testkit::fixtures::http_hello().unwrap();
+    let kept = dirs.data().with_file_name("kept.wasm");
+    let started = dirs.data().with_file_name("started.wasm");
+    std::fs::write(&kept, &bytes).unwrap();
+    std::fs::write(&started, &bytes).unwrap();
+    let g = ["--nats-url", url.as_str()];
+    dirs.run(g.iter().chain(&[
+        "start",
+        "component",
+        started.to_str().unwrap(),
+        "--id",
+        "hello",
+    ]))
+    .await
+    .success();
+    std::fs::remove_file(&started).unwrap();
+
+    let from_host = dirs
+        .run(
+            g.iter()
+                .chain(&["--json", "inspect", "--component", "hello"]),
+        )
+        .await
+        .json();
+    let from_file = dirs
+        .run(["--json", "inspect", kept.to_str().unwrap()])
+        .await
+        .json();
+    assert_eq!(from_host, from_file);
+    assert!(
+        from_host
+            .to_string()
+            .contains("wasi:http/incoming-handler@0.2.12"),
+        "{from_host:#}"
+    );
+
+    let missing = dirs
+        .run(g.iter().chain(&["inspect", "--component", "nope"]))
+        .await;
+    assert_eq!(missing.code(), Some(1));
+    assert!(
+        missing.stderr().contains("no component nope"),
+        "{}",
+        missing.stderr()
+    );
+}
+
+#[tokio::test]
 async fn an_unreachable_nats_url_is_one_clear_line_and_exit_1() {
     let dirs = Dirs::new();
     // Nothing listens on a port that was just free.

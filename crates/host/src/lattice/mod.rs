@@ -12,7 +12,8 @@
 //! `server` (subscriptions and the request loop), `ctl/` (one module per operation
 //! family and the `Command` that dispatches on the subject), `events`, `heartbeat`,
 //! `state` (KV buckets), `watch` (KV → runtime), `logs` (log bus → NATS), `rpc` (provider
-//! RPC messages: `linkdefs.put`/`.del`, `default.shutdown`).
+//! RPC messages: `linkdefs.put`/`.del`, `default.shutdown`), `wit` (a running component's
+//! WIT on `trellis.wit.<lattice>.<host_id>`).
 
 mod core;
 mod ctl;
@@ -24,6 +25,7 @@ mod rpc;
 mod server;
 mod state;
 mod watch;
+mod wit;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
@@ -168,8 +170,11 @@ impl LatticeHost {
             stop_timeout: RwLock::new(None),
         });
 
+        // Before the ctl subscriptions: their round trip also confirms this one.
+        let wit_requests = wit::subscribe(&core).await?;
         let subscriptions = server::subscribe(&core).await?;
         core.spawn(server::serve(Arc::clone(&core), subscriptions));
+        core.spawn(wit::serve(Arc::clone(&core), wit_requests));
         core.spawn(heartbeat::run(Arc::clone(&core), config.heartbeat_interval));
         watch::spawn(&core);
         core.spawn(logs::forward(Arc::clone(&core)));

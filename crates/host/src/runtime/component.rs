@@ -125,6 +125,11 @@ pub(crate) struct Loaded {
 impl Loaded {
     /// The component's WIT, decoded once (CPU-bound: call off the async threads).
     pub(crate) fn wit(&self) -> Result<&trellis_wit::ComponentWit, &str> {
+        self.shared_wit().map(|w| &**w).map_err(String::as_str)
+    }
+
+    /// The component's WIT as a shared value (decoded once, CPU-bound like [`Self::wit`]).
+    pub(crate) fn shared_wit(&self) -> Result<&Arc<trellis_wit::ComponentWit>, &String> {
         self.wit
             .get_or_init(|| {
                 trellis_wit::decode_component(&self.bytes)
@@ -132,8 +137,6 @@ impl Loaded {
                     .map_err(|e| e.to_string())
             })
             .as_ref()
-            .map(|w| &**w)
-            .map_err(String::as_str)
     }
 
     /// The imported interface `ns:pkg/iface` (any version) with its functions and types.

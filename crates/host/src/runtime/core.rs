@@ -476,6 +476,25 @@ impl Runtime {
             .map(|c| c.current().0.bytes.clone())
     }
 
+    /// The WIT of a running component's current version, decoded once per version on a
+    /// blocking thread (a large component takes a noticeable time).
+    pub async fn component_wit(
+        &self,
+        id: &str,
+    ) -> Result<Arc<trellis_wit::ComponentWit>, HostError> {
+        let loaded = self
+            .inner
+            .component(id)
+            .ok_or_else(|| HostError::ComponentNotFound(id.to_owned()))?
+            .current()
+            .0;
+        let what = format!("component {id}");
+        tokio::task::spawn_blocking(move || loaded.shared_wit().cloned().map_err(String::clone))
+            .await
+            .map_err(|e| HostError::Unsupported(format!("decoding the WIT of {what}: {e}")))?
+            .map_err(|reason| HostError::InvalidComponent { what, reason })
+    }
+
     /// The file a running component was loaded from, if any.
     pub fn component_path(&self, id: &str) -> Option<PathBuf> {
         let entry = self.inner.component(id)?;

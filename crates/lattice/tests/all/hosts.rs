@@ -138,3 +138,49 @@ async fn two_hosts_events_and_a_model_that_drops_silent_hosts() {
     );
     assert!(watcher.snapshot().hosts.is_empty());
 }
+
+#[tokio::test]
+async fn a_host_sends_the_wit_of_a_running_component_whose_file_is_gone() {
+    let nats = NatsServer::start().unwrap();
+    let a = host(&nats, "host-a").await;
+    let bytes = trellis_testkit::fixtures::http_hello().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("hello.wasm");
+    std::fs::write(&file, &bytes).unwrap();
+    a.runtime()
+        .start_component(
+            "hello",
+            trellis_host::ComponentSource::File(file.clone()),
+            1,
+            ConfigMap::new(),
+            Default::default(),
+        )
+        .await
+        .unwrap();
+    // What an inspector on another machine faces: the file is not there.
+    std::fs::remove_file(&file).unwrap();
+
+    let client = Client::connect(&Context::new(nats.url())).await.unwrap();
+    let wit = client.component_wit(a.id(), "hello").await.unwrap();
+    assert_eq!(wit, trellis_wit::decode_component(&bytes).unwrap());
+    assert!(
+        wit.exported_interfaces()
+            .any(|i| i.name == "wasi:http/incoming-handler@0.2.12"),
+        "{:?}",
+        wit.exports
+    );
+
+    let err = client.component_wit(a.id(), "nope").await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "component WIT failed: component \"nope\" is not running on this host"
+    );
+    // A host that is not there (or a wasmCloud host, which has no such subject).
+    let absent = "NCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC";
+    let err = client.component_wit(absent, "hello").await.unwrap_err();
+    assert!(
+        err.to_string().contains("does not serve component WIT"),
+        "{err}"
+    );
+    a.shutdown().await;
+}

@@ -133,7 +133,7 @@ impl Command {
 
 /// Encodes a reply envelope. Encoding our own types cannot fail in practice; if it
 /// ever did, the client gets a `success:false` instead of silence.
-fn encode<T: Serialize>(reply: &CtlResponse<T>) -> Option<Bytes> {
+pub(super) fn encode<T: Serialize>(reply: &CtlResponse<T>) -> Option<Bytes> {
     match serde_json::to_vec(reply) {
         Ok(bytes) => Some(bytes.into()),
         Err(err) => Some(
@@ -145,7 +145,7 @@ fn encode<T: Serialize>(reply: &CtlResponse<T>) -> Option<Bytes> {
 }
 
 /// `{"success":true,"message":"","response":…}`.
-fn ok<T: Serialize>(response: T) -> Option<Bytes> {
+pub(super) fn ok<T: Serialize>(response: T) -> Option<Bytes> {
     encode(&CtlResponse::ok(response))
 }
 
@@ -155,7 +155,7 @@ fn success(message: &str) -> Option<Bytes> {
 }
 
 /// `{"success":false,"message":<message>}`.
-fn error(message: impl std::fmt::Display) -> Option<Bytes> {
+pub(super) fn error(message: impl std::fmt::Display) -> Option<Bytes> {
     encode(&CtlResponse::<()>::error(message.to_string()))
 }
 

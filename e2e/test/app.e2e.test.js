@@ -63,6 +63,19 @@ function natsServersUsing(needle) {
   }
 }
 
+/** The flow's edges and handles as the DOM has them, printed when an edge is missing. */
+function flowDom(browser) {
+  return browser.execute(() => ({
+    edges: [...document.querySelectorAll(".react-flow__edge")].map((e) => `${e.getAttribute("data-testid")} ${e.getAttribute("class")}`),
+    handles: [...document.querySelectorAll(".react-flow__handle")].map(
+      (h) => `${h.getAttribute("data-nodeid")}/${h.getAttribute("data-handleid")}`,
+    ),
+    nodes: [...document.querySelectorAll(".react-flow__node")].map(
+      (n) => `${n.getAttribute("data-id")} ${n.getAttribute("style")}`,
+    ),
+  }));
+}
+
 describe("Trellis desktop app", () => {
   let driver;
   let browser;
@@ -273,13 +286,7 @@ describe("Trellis desktop app", () => {
       .waitUntil(async () => (drawn = await edges().length) === 2, { timeout: 15000, interval: 250 })
       .catch(async () => {
         await browser.saveScreenshot(path.join(screenshots, "links-failed.png"));
-        const dom = await browser.execute(() => ({
-          edges: [...document.querySelectorAll(".react-flow__edge")].map((e) => `${e.getAttribute("data-testid")} ${e.getAttribute("class")}`),
-          handles: [...document.querySelectorAll(".react-flow__handle")].map(
-            (h) => `${h.getAttribute("data-nodeid")}/${h.getAttribute("data-handleid")}`,
-          ),
-        }));
-        console.log(JSON.stringify(dom, null, 1));
+        console.log(JSON.stringify(await flowDom(browser), null, 1));
         console.log(JSON.stringify(await browser.execute(() => window.__logs), null, 1));
         assert.fail(`the two links are not drawn: ${drawn} edge(s) (see links-failed.png)`);
       });
@@ -302,12 +309,18 @@ describe("Trellis desktop app", () => {
     execFileSync(cliBinary, ["start", "provider", "builtin://http-server", "--id", "http2"], { env, encoding: "utf8", timeout: 60000 });
     const target = browser.$('.react-flow__handle[data-nodeid$=":http2"][data-handleid="in"]');
     await target.waitForExist({ timeout: 15000, timeoutMsg: "the second provider did not appear" });
-    // The flow remounts when a node comes: wait until the earlier two edges are back.
-    await browser.waitUntil(async () => (await browser.$$(".react-flow__edge.link-edge").length) === 2, {
-      timeout: 15000,
-      interval: 250,
-      timeoutMsg: "the earlier links are not drawn after a provider was added",
-    });
+    // A node came and the layout changed: the earlier two edges are still drawn.
+    await browser
+      .waitUntil(async () => (await browser.$$(".react-flow__edge.link-edge").length) === 2, {
+        timeout: 15000,
+        interval: 250,
+      })
+      .catch(async () => {
+        await browser.saveScreenshot(path.join(screenshots, "links-after-provider-failed.png"));
+        console.log(JSON.stringify(await flowDom(browser), null, 1));
+        console.log(JSON.stringify(await browser.execute(() => window.__logs), null, 1));
+        assert.fail("the earlier links are not drawn after a provider was added (see links-after-provider-failed.png)");
+      });
     await browser.$(".react-flow__controls-fitview").click();
     await new Promise((r) => setTimeout(r, 400));
     const from = browser.$('.react-flow__handle[data-handleid="out:wasi:http/incoming-handler"]');
@@ -343,8 +356,21 @@ describe("Trellis desktop app", () => {
     await browser.$('[data-testid="link-submit"]').click();
     // The dialog closes only when the host accepted the link (a refusal stays, shown).
     await dialog.waitForExist({ reverse: true, timeout: 15000, timeoutMsg: "put_link did not succeed" });
-    // The new edge is not asserted: after the flow remounts for a new link its edges are
-    // sometimes not drawn under WebKitWebDriver (a known race, see the report).
+    // The new link is drawn from the export pin to the provider, named as typed.
+    await browser
+      .waitUntil(
+        async () => {
+          const labels = await browser.$$(".react-flow__edge-text").map((t) => t.getText());
+          return labels.includes("wasi:http/incoming-handler · second");
+        },
+        { timeout: 15000, interval: 250 },
+      )
+      .catch(async () => {
+        await browser.saveScreenshot(path.join(screenshots, "link-dragged-failed.png"));
+        console.log(JSON.stringify(await flowDom(browser), null, 1));
+        assert.fail("the new link is not drawn (see link-dragged-failed.png)");
+      });
+    assert.equal(await browser.$$(".react-flow__edge.link-edge").length, 3);
     await browser.saveScreenshot(path.join(screenshots, "link-dragged.png"));
   });
 

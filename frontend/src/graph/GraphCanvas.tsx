@@ -9,6 +9,7 @@ import {
   ReactFlow,
   MarkerType,
   useReactFlow,
+  useUpdateNodeInternals,
   type Connection,
   type Edge,
   type FinalConnectionState,
@@ -34,6 +35,7 @@ export function GraphCanvas({ model, selectedId, onSelect }: Props) {
   const [draft, setDraft] = useState<LinkDraft | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const { fitView } = useReactFlow();
+  const updateNodeInternals = useUpdateNodeInternals();
   const key = structureKey(model);
 
   useEffect(() => {
@@ -42,8 +44,13 @@ export function GraphCanvas({ model, selectedId, onSelect }: Props) {
       .then((laid) => {
         if (!current) return;
         setPositions(laid);
-        // Wait a frame so React Flow has the new nodes before fitting.
-        requestAnimationFrame(() => void fitView({ padding: 0.3, maxZoom: 1.1, duration: 200 }));
+        // Wait a frame so React Flow has the new nodes before fitting. Pins come and go
+        // with links and WIT, and frames change size: re-measure every node's handles so
+        // each edge finds the pins it joins.
+        requestAnimationFrame(() => {
+          updateNodeInternals([...laid.keys()]);
+          void fitView({ padding: 0.3, maxZoom: 1.1, duration: 200 });
+        });
       })
       .catch((err: unknown) => console.error("layout failed", err));
     return () => {
@@ -51,7 +58,7 @@ export function GraphCanvas({ model, selectedId, onSelect }: Props) {
     };
     // Re-layout only when the structure changes, not on every uptime tick.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key, fitView]);
+  }, [key, fitView, updateNodeInternals]);
 
   const nodes = useMemo<FlowNode[]>(
     () =>
@@ -154,10 +161,6 @@ export function GraphCanvas({ model, selectedId, onSelect }: Props) {
   return (
     <>
     <ReactFlow
-      // Pins (handles) come and go with links and WIT, and React Flow keeps the handle
-      // positions it measured first: remount when the shape changes so every edge finds
-      // its handles.
-      key={key}
       onNodesChange={onNodesChange}
       nodes={nodes}
       edges={edges}

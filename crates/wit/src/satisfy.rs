@@ -33,6 +33,10 @@ pub struct BuiltinProvider {
     pub reference: String,
     /// Interfaces components can import from it, with their functions and types.
     pub exports: Vec<InterfaceDef>,
+    /// Component exports it calls through a link whose source it is (`ns:pkg/iface`),
+    /// e.g. `wasi:http/incoming-handler` for `http-server`.
+    #[serde(default)]
+    pub calls: Vec<String>,
 }
 
 /// The WASI 0.2 version wasmtime 48 implements.
@@ -160,34 +164,25 @@ const PROVIDER_WIT: &[(&str, &[(&str, &str)])] = &[
     ),
 ];
 
-/// Which provider exports which interfaces (`ns:pkg/iface@version`).
-const PROVIDER_EXPORTS: &[(&str, &[&str])] = &[
-    ("http-server", &[]),
-    ("http-client", &["wasi:http/outgoing-handler@0.2.12"]),
-    (
-        "keyvalue",
-        &[
-            "wasi:keyvalue/store@0.2.0-draft",
-            "wasi:keyvalue/atomics@0.2.0-draft",
-            "wasi:keyvalue/batch@0.2.0-draft",
-        ],
-    ),
-    (
-        "blobstore",
-        &[
-            "wasi:blobstore/blobstore@0.2.0-draft",
-            "wasi:blobstore/container@0.2.0-draft",
-            "wasi:blobstore/types@0.2.0-draft",
-        ],
-    ),
-    (
-        "messaging",
-        &[
-            "wasmcloud:messaging/consumer@0.2.0",
-            "wasmcloud:messaging/types@0.2.0",
-        ],
-    ),
-];
+/// What each built-in provider exports (`ns:pkg/iface@version`) and which component
+/// exports it calls. The file is shared with the frontend's link check, so both refuse
+/// the same links.
+const BUILTIN_PROVIDERS_JSON: &str = include_str!("../builtin_providers.json");
+
+/// One entry of [`BUILTIN_PROVIDERS_JSON`].
+#[derive(Deserialize)]
+struct BuiltinProviderEntry {
+    name: String,
+    exports: Vec<String>,
+    calls: Vec<String>,
+}
+
+/// The built-in providers as listed in [`BUILTIN_PROVIDERS_JSON`], parsed once.
+fn builtin_provider_entries() -> &'static [BuiltinProviderEntry] {
+    static PARSED: OnceLock<Vec<BuiltinProviderEntry>> = OnceLock::new();
+    // Compile-time text: a malformed file is caught by this crate's tests.
+    PARSED.get_or_init(|| serde_json::from_str(BUILTIN_PROVIDERS_JSON).unwrap_or_default())
+}
 
 /// The vendored provider packages parsed once into the model.
 fn provider_interfaces() -> &'static [InterfaceDef] {
@@ -231,12 +226,14 @@ impl HostCapabilities {
             .filter_map(|name| InterfaceRef::parse(name).ok())
             .collect();
         let parsed = provider_interfaces();
-        let providers = PROVIDER_EXPORTS
+        let providers = builtin_provider_entries()
             .iter()
-            .map(|(name, exports)| BuiltinProvider {
-                name: (*name).to_owned(),
-                reference: format!("builtin://{name}"),
-                exports: exports
+            .map(|entry| BuiltinProvider {
+                name: entry.name.clone(),
+                reference: format!("builtin://{}", entry.name),
+                calls: entry.calls.clone(),
+                exports: entry
+                    .exports
                     .iter()
                     .filter_map(|e| InterfaceRef::parse(e).ok())
                     .map(|r| {

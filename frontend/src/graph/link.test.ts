@@ -52,6 +52,20 @@ describe("planLink", () => {
     expect(other.ok).toBe(false);
   });
 
+  it("messaging is the source of a link to a component's message handler", () => {
+    const plan = planLink(comp("app", "wasmcloud:messaging/handler@0.2.0"), prov("nats", "builtin://messaging"));
+    expect(plan.ok && plan.draft).toMatchObject({ source_id: "nats", target: "app", interfaces: ["handler"] });
+    const http = planLink(comp("app", "wasmcloud:messaging/handler@0.2.0"), prov("http", "builtin://http-server"));
+    expect(http).toEqual({
+      ok: false,
+      reason: "provider http-server calls wasi:http/incoming-handler, not wasmcloud:messaging/handler",
+    });
+    expect(planLink(comp("app", "wasmcloud:messaging/handler@0.2.0"), prov("kv", "builtin://keyvalue"))).toEqual({
+      ok: false,
+      reason: "provider keyvalue calls no component export",
+    });
+  });
+
   it("refuses provider to provider and a node to itself", () => {
     expect(planLink(prov("a", "builtin://keyvalue"), prov("b", "builtin://http-server")).ok).toBe(false);
     expect(planLink(comp("a", "acme:x/y@1.0.0"), comp("a", "acme:x/y@1.0.0")).ok).toBe(false);

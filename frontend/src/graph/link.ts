@@ -2,7 +2,11 @@
  * Can an import be served by what a link target exports? A pure mirror of the Rust
  * check in `crates/wit` (`check_link` / `check_compatibility`): both run the shared
  * table `crates/wit/tests/link_cases.json`, so the UI refuses exactly what the host would.
+ * What the built-in providers export and call comes from `crates/wit/builtin_providers.json`,
+ * the file trellis-wit reads.
  */
+
+import builtinProviders from "../../../crates/wit/builtin_providers.json";
 
 /** A function parameter, as in trellis-wit's JSON. */
 export interface WitParam {
@@ -242,21 +246,21 @@ export function canLink(imp: WitInterface, targetExports: WitInterface[]): LinkC
   return first ?? { ok: false, kind: "not-exported", reason: `target does not export ${ir.path}` };
 }
 
-/** What a built-in provider exports, by name (`builtin://NAME`); mirrors trellis-wit. */
-export const PROVIDER_EXPORTS: Record<string, string[]> = {
-  "http-server": [],
-  "http-client": ["wasi:http/outgoing-handler@0.2.12"],
-  keyvalue: ["wasi:keyvalue/store@0.2.0-draft", "wasi:keyvalue/atomics@0.2.0-draft", "wasi:keyvalue/batch@0.2.0-draft"],
-  blobstore: [
-    "wasi:blobstore/blobstore@0.2.0-draft",
-    "wasi:blobstore/container@0.2.0-draft",
-    "wasi:blobstore/types@0.2.0-draft",
-  ],
-  messaging: ["wasmcloud:messaging/consumer@0.2.0", "wasmcloud:messaging/types@0.2.0"],
-};
+/** What a built-in provider exports and which component exports it calls, by name (`builtin://NAME`). */
+interface BuiltinProviderEntry {
+  name: string;
+  exports: string[];
+  calls: string[];
+}
 
-/** The interface a provider calls on a component (only http-server calls components). */
-const PROVIDER_CALLS: Record<string, string> = { "http-server": "wasi:http/incoming-handler" };
+// One list for the host and the UI: trellis-wit reads the same file.
+const BUILTINS = builtinProviders as BuiltinProviderEntry[];
+
+/** What a built-in provider exports, by name (`builtin://NAME`). */
+export const PROVIDER_EXPORTS: Record<string, string[]> = Object.fromEntries(BUILTINS.map((p) => [p.name, p.exports]));
+
+/** The interfaces (`ns:pkg/iface`) a provider calls on the components it links to. */
+const PROVIDER_CALLS: Record<string, string[]> = Object.fromEntries(BUILTINS.map((p) => [p.name, p.calls]));
 
 /** A built-in provider's name from its image reference or id; `null` for other providers. */
 export function builtinProviderName(imageRef: string, providerId: string): string | null {
@@ -321,14 +325,15 @@ export function planLink(server: LinkEnd, caller: LinkEnd): LinkPlan {
   }
   if (server.kind === "component" && caller.kind === "provider") {
     const builtin = builtinProviderName(caller.imageRef, caller.id);
-    const calls = builtin === null ? undefined : PROVIDER_CALLS[builtin];
+    const calls = builtin === null ? [] : (PROVIDER_CALLS[builtin] ?? []);
     const offered = parseRef(server.pin.name)?.path;
-    if (builtin !== null && calls !== offered) {
+    if (builtin !== null && !calls.some((c) => c === offered)) {
       return {
         ok: false,
-        reason: calls
-          ? `provider ${builtin} calls ${calls}, not ${server.pin.key}`
-          : `provider ${builtin} calls no component export`,
+        reason:
+          calls.length > 0
+            ? `provider ${builtin} calls ${calls.join(" or ")}, not ${server.pin.key}`
+            : `provider ${builtin} calls no component export`,
       };
     }
     return draft(caller.id, server.id, server.pin.name);

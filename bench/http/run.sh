@@ -38,7 +38,7 @@ if [[ ! -f $HELLO ]]; then
 fi
 
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-wait_up() { for _ in $(seq 1 400); do curl -fs "http://127.0.0.1:$1/" >/dev/null 2>&1 && return 0; sleep 0.05; done; return 1; }
+wait_up() { for _ in $(seq 1 4000); do curl -fs "http://127.0.0.1:$1/" >/dev/null 2>&1 && return 0; sleep 0.005; done; return 1; }
 bench() { # name port -> "rps p99ms"
   wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "http://127.0.0.1:$2/" > "$WORK/$1.wrk"
   local rps p99

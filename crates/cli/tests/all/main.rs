@@ -1,7 +1,9 @@
 //! Integration tests of the real `trellis` binary (one test binary, STYLE.md).
 //!
 //! `support` runs the binary in private config/data directories; `lattice` drives
-//! `trellis up` and the lattice commands against a real nats-server.
+//! `trellis up` and the lattice commands against a real nats-server; `run` drives the
+//! single-component dev loop.
 
 mod lattice;
+mod run;
 mod support;

@@ -1,6 +1,6 @@
-//! Components from real toolchains: the committed examples (componentize-py, jco, WAT)
-//! and every `*.wasm` in `$TRELLIS_REAL_COMPONENTS` when set (e.g. zig + adapter builds
-//! made with the project's components notes). Each is decoded, and when `wasm-tools` is
+//! Components from real toolchains: the committed examples (componentize-py, jco,
+//! zig cc + the preview-1 adapter, WAT) and every `*.wasm` in `$TRELLIS_REAL_COMPONENTS`
+//! when set. Each is decoded, and when `wasm-tools` is
 //! on PATH (scripts/install.sh installs it) our WIT text must equal
 //! `wasm-tools component wit`'s.
 
@@ -39,7 +39,12 @@ fn real_components_match_wasm_tools() {
         .iter()
         .filter_map(|p| p.file_name()?.to_str().map(str::to_owned))
         .collect();
-    for expected in ["py-counter.wasm", "js-counter.wasm", "hello.wasm"] {
+    for expected in [
+        "py-counter.wasm",
+        "js-counter.wasm",
+        "zig-hello.wasm",
+        "hello.wasm",
+    ] {
         assert!(
             names.iter().any(|n| n == expected),
             "{expected} missing: {names:?}"
@@ -81,5 +86,5 @@ fn real_components_match_wasm_tools() {
             );
         }
     }
-    assert!(seen >= 3, "only {seen} components decoded of {names:?}");
+    assert!(seen >= 4, "only {seen} components decoded of {names:?}");
 }

@@ -287,6 +287,68 @@ const CLI_HELLO_WAT: &str = r#"
 )
 "#;
 
+/// World of [`messaging_echo`], with wasmCloud's messaging package (0.2.0) inline.
+pub const MESSAGING_ECHO_WIT: &str = r#"
+package trellis:messaging-fixture;
+
+package wasmcloud:messaging@0.2.0 {
+  interface types {
+    record broker-message {
+      subject: string,
+      body: list<u8>,
+      reply-to: option<string>,
+    }
+  }
+  interface handler {
+    use types.{broker-message};
+    handle-message: func(msg: broker-message) -> result<_, string>;
+  }
+  interface consumer {
+    use types.{broker-message};
+    request: func(subject: string, body: list<u8>, timeout-ms: u32) -> result<broker-message, string>;
+    publish: func(msg: broker-message) -> result<_, string>;
+  }
+}
+
+world messaging-echo {
+  import wasmcloud:messaging/consumer@0.2.0;
+  export wasmcloud:messaging/handler@0.2.0;
+}
+"#;
+
+/// A `wasmcloud:messaging/handler` component that answers each message carrying a
+/// reply-to subject by publishing the same body there (through its `consumer` import),
+/// so a NATS request to a subscribed subject gets its own payload back.
+pub fn messaging_echo() -> anyhow::Result<Vec<u8>> {
+    let wat = MESSAGING_ECHO_WAT.replace("BUMP_ALLOCATOR", BUMP_ALLOCATOR);
+    component(WitSource::Text(MESSAGING_ECHO_WIT), "messaging-echo", &wat)
+}
+
+const MESSAGING_ECHO_WAT: &str = r#"
+(module
+  ;; publish(msg) flattened: subject (ptr, len), body (ptr, len), reply-to (some?, ptr,
+  ;; len), then where to write result<_, string>.
+  (import "wasmcloud:messaging/consumer@0.2.0" "publish"
+    (func $publish (param i32 i32 i32 i32 i32 i32 i32 i32)))
+  (memory (export "memory") 1)
+  (global $heap (mut i32) (i32.const 1024))
+  BUMP_ALLOCATOR
+  ;; Returns a pointer to result<_, string>: discriminant @32, message ptr @36, len @40.
+  (func (export "wasmcloud:messaging/handler@0.2.0#handle-message")
+    (param $subject i32) (param $subject_len i32) (param $body i32) (param $body_len i32)
+    (param $has_reply i32) (param $reply i32) (param $reply_len i32) (result i32)
+    (if (local.get $has_reply)
+      (then
+        ;; publish's own result (ok, or the host's error) becomes ours.
+        (call $publish (local.get $reply) (local.get $reply_len)
+          (local.get $body) (local.get $body_len)
+          (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 32))
+        (return (i32.const 32))))
+    (i32.store8 (i32.const 32) (i32.const 0))
+    (i32.const 32))
+)
+"#;
+
 /// A valid core module that is not a component (for "wrap it first" errors).
 pub fn core_module() -> anyhow::Result<Vec<u8>> {
     wat::parse_str(r#"(module (func (export "f") (result i32) (i32.const 1)))"#)
@@ -309,6 +371,7 @@ mod tests {
             ("http_hello", http_hello().unwrap()),
             ("cli_hello", cli_hello().unwrap()),
             ("greeting", http_hello_with_greeting("v2").unwrap()),
+            ("messaging_echo", messaging_echo().unwrap()),
         ] {
             assert!(is_component(&bytes), "{name} is not a component");
         }

@@ -46,6 +46,62 @@ pub fn decode_component(bytes: &[u8]) -> Result<ComponentWit, WitError> {
     })?
 }
 
+/// The names a component imports and exports at its top level (`ns:pkg/iface@version`
+/// or a bare function name), in declaration order.
+///
+/// Much cheaper than [`decode_component`]: it reads only the outer component's import
+/// and export sections and skips nested modules and components without looking inside,
+/// so a tool can decide what a component needs before compiling it.
+pub fn top_level_names(bytes: &[u8]) -> Result<(Vec<String>, Vec<String>), WitError> {
+    use wasmparser::{Chunk, Parser, Payload};
+
+    check_header(bytes)?;
+    let invalid = |e: wasmparser::BinaryReaderError| WitError::Invalid {
+        message: e.to_string(),
+    };
+    let (mut imports, mut exports) = (Vec::new(), Vec::new());
+    let mut parser = Parser::new(0);
+    let mut offset = 0usize;
+    loop {
+        let rest = bytes.get(offset..).unwrap_or_default();
+        let (payload, consumed) = match parser.parse(rest, true).map_err(invalid)? {
+            Chunk::Parsed { payload, consumed } => (payload, consumed),
+            Chunk::NeedMoreData(_) => {
+                return Err(WitError::Invalid {
+                    message: "the component ends in the middle of a section".to_owned(),
+                })
+            }
+        };
+        offset += consumed;
+        match payload {
+            Payload::ComponentImportSection(reader) => {
+                for import in reader {
+                    imports.push(import.map_err(invalid)?.name.full_name().into_owned());
+                }
+            }
+            Payload::ComponentExportSection(reader) => {
+                for export in reader {
+                    exports.push(export.map_err(invalid)?.name.full_name().into_owned());
+                }
+            }
+            // The nested bytes follow the header: step over them, staying in the outer parser.
+            Payload::ModuleSection {
+                unchecked_range, ..
+            }
+            | Payload::ComponentSection {
+                unchecked_range, ..
+            } => {
+                let len = usize::try_from(unchecked_range.end - unchecked_range.start)
+                    .unwrap_or(usize::MAX);
+                offset = offset.saturating_add(len);
+            }
+            Payload::End(_) => break,
+            _ => {}
+        }
+    }
+    Ok((imports, exports))
+}
+
 /// Reads a file and decodes it (see [`decode_component`]).
 pub fn decode_file(path: impl AsRef<Path>) -> Result<ComponentWit, WitError> {
     let path = path.as_ref();

@@ -74,7 +74,7 @@ mod reference;
 mod satisfy;
 
 pub use compat::{check_compatibility, check_link, Compatibility, IncompatibilityReason};
-pub use decode::{decode_component, decode_file};
+pub use decode::{decode_component, decode_file, top_level_names};
 pub use error::WitError;
 pub use model::{
     Case, ComponentWit, Field, FunctionDef, FunctionKind, InterfaceDef, Param, TypeDef, TypeKind,

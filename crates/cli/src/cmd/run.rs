@@ -1,9 +1,12 @@
-//! `trellis run`: one component in an in-process host, no NATS needed.
+//! `trellis run`: one component in an in-process host, no NATS needed (except for
+//! messaging: `--nats-url`, or a private nats-server started for the run).
 //!
 //! Built-in providers are derived from the component's imports and exports and
 //! linked automatically: an exported `wasi:http/incoming-handler` is served by an
 //! http-server on `--http`; imports of keyvalue, blobstore, outgoing HTTP and
-//! messaging go to the matching built-in; `--config` becomes the component's config.
+//! messaging go to the matching built-in; an exported `wasmcloud:messaging/handler`
+//! receives what `--subscribe SUBJECT` subscribes; `--config` becomes the component's
+//! config.
 //! Logs (guest stdout/stderr, `wasi:logging`, host events) stream to the terminal with
 //! the component id on each line. `--watch` hot-reloads the file. Ctrl-C stops.
 //!
@@ -21,6 +24,7 @@ use trellis_host::{
     ComponentSource, ReloadEvent, Runtime, RuntimeConfig, DEFAULT_HTTP_ADDRESS, GRANT_DIRS,
     GRANT_ENV, GRANT_NETWORK,
 };
+use trellis_lattice::local::{LocalNats, LocalNatsOptions};
 use trellis_proto::{ConfigMap, Link, LogLevel, LogRecord};
 
 /// Arguments of `trellis run`.
@@ -56,7 +60,15 @@ pub struct Args {
     /// Let the component open sockets and look up names.
     #[arg(long)]
     pub allow_network: bool,
+    /// NATS subject whose messages go to the component's wasmcloud:messaging/handler
+    /// (repeatable; wildcards allowed). Messaging uses the server of `--nats-url`, or a
+    /// private nats-server started for this run.
+    #[arg(long = "subscribe", value_name = "SUBJECT")]
+    pub subscribe: Vec<String>,
 }
+
+/// The messaging package; a component that imports or exports it needs NATS.
+const MESSAGING_PREFIX: &str = "wasmcloud:messaging/";
 
 /// Which built-in provider serves an imported package (or interface).
 const PROVIDER_FOR_IMPORT: &[(&str, &str)] = &[
@@ -67,16 +79,31 @@ const PROVIDER_FOR_IMPORT: &[(&str, &str)] = &[
 ];
 
 /// Runs `trellis run`.
-pub async fn run(args: Args, _global: &super::GlobalOpts) -> anyhow::Result<ExitCode> {
+pub async fn run(args: Args, global: &super::GlobalOpts) -> anyhow::Result<ExitCode> {
     let config = parse_config(&args.config)?;
     let grants = grant_annotations(&args.dirs, &args.env, args.allow_network)?;
     let id = match &args.id {
         Some(id) => id.clone(),
         None => default_id(&args.component)?,
     };
+    // Only messaging needs NATS: look at the component's top-level imports and exports
+    // (cheap, no compiling) before deciding to connect or start a server.
+    let messaging = uses_messaging(&args.component);
+    if !args.subscribe.is_empty() && !messaging {
+        anyhow::bail!(
+            "--subscribe needs a component that exports {MESSAGING_PREFIX}handler; {} does not",
+            args.component.display()
+        );
+    }
+    let nats = if messaging {
+        Some(MessagingNats::open(global).await?)
+    } else {
+        None
+    };
     let runtime = Runtime::new(RuntimeConfig {
         host_id: "trellis-run".into(),
         invocation_timeout: std::time::Duration::from_millis(args.timeout_ms),
+        nats: nats.as_ref().map(|n| n.client.clone()),
         ..RuntimeConfig::default()
     })?;
     let printer = tokio::spawn(print_logs(runtime.logs().subscribe()));
@@ -91,6 +118,16 @@ pub async fn run(args: Args, _global: &super::GlobalOpts) -> anyhow::Result<Exit
         .context("the component vanished right after starting")?;
 
     link_imports(&runtime, &id, &imports).await?;
+    let handles_messages = exports
+        .iter()
+        .any(|e| e.starts_with("wasmcloud:messaging/handler"));
+    if handles_messages {
+        link_subscriptions(&runtime, &id, &args.subscribe).await?;
+    } else if !args.subscribe.is_empty() {
+        anyhow::bail!(
+            "--subscribe needs a component that exports {MESSAGING_PREFIX}handler; {id} does not"
+        );
+    }
     let serves_http = exports
         .iter()
         .any(|e| e.starts_with("wasi:http/incoming-handler"));
@@ -111,6 +148,8 @@ pub async fn run(args: Args, _global: &super::GlobalOpts) -> anyhow::Result<Exit
             Ok(_) => Ok(ExitCode::SUCCESS),
             Err(err) => Err(err.into()),
         };
+    } else if handles_messages {
+        // Messages arrive through the subscriptions linked above.
     } else {
         println!(
             "{id}: running (exports {}); nothing to serve over HTTP",
@@ -144,6 +183,9 @@ pub async fn run(args: Args, _global: &super::GlobalOpts) -> anyhow::Result<Exit
     }
     drop(watcher);
     runtime.shutdown().await;
+    if let Some(nats) = nats {
+        nats.close().await;
+    }
     printer.abort();
     println!("{id}: stopped");
     Ok(ExitCode::SUCCESS)
@@ -281,11 +323,17 @@ async fn link_imports(runtime: &Runtime, id: &str, imports: &[String]) -> anyhow
     let mut started = Vec::new();
     for ((ns, pkg), (provider, interfaces)) in wanted {
         if !started.contains(&provider) {
+            // Counts live as long as the run, even when messaging brought a NATS server.
+            let config = if provider == "keyvalue" {
+                ConfigMap::from([("backend".to_string(), "memory".to_string())])
+            } else {
+                ConfigMap::new()
+            };
             runtime
                 .start_provider(
                     provider,
                     &format!("builtin://{provider}"),
-                    ConfigMap::new(),
+                    config,
                     BTreeMap::new(),
                 )
                 .await
@@ -308,6 +356,110 @@ async fn link_imports(runtime: &Runtime, id: &str, imports: &[String]) -> anyhow
             .with_context(|| format!("cannot link {ns}:{pkg} to {provider}"))?;
         println!("{id}: {ns}:{pkg} → built-in {provider}");
     }
+    Ok(())
+}
+
+/// Whether the component imports or exports the messaging package. A file that cannot
+/// be read or parsed says no: starting it reports the real problem.
+fn uses_messaging(path: &std::path::Path) -> bool {
+    let Ok(bytes) = std::fs::read(path) else {
+        return false;
+    };
+    trellis_wit::top_level_names(&bytes).is_ok_and(|(imports, exports)| {
+        imports
+            .iter()
+            .chain(&exports)
+            .any(|n| n.starts_with(MESSAGING_PREFIX))
+    })
+}
+
+/// The NATS connection messaging uses: the `--nats-url` server, or a private
+/// nats-server on 127.0.0.1 that lives as long as this run.
+struct MessagingNats {
+    client: async_nats::Client,
+    /// The private server and its temporary store (`None` with `--nats-url`).
+    private: Option<(LocalNats, tempfile::TempDir)>,
+}
+
+impl MessagingNats {
+    async fn open(global: &super::GlobalOpts) -> anyhow::Result<MessagingNats> {
+        if let Some(url) = &global.nats_url {
+            let client = super::up::connect(url, None).await?;
+            println!("messaging: over NATS at {url}");
+            return Ok(MessagingNats {
+                client,
+                private: None,
+            });
+        }
+        let store = tempfile::Builder::new()
+            .prefix("trellis-run-nats-")
+            .tempdir()
+            .context("creating a store for the private nats-server")?;
+        let options = LocalNatsOptions::new(store.path());
+        let local = tokio::task::spawn_blocking(move || LocalNats::start(options))
+            .await
+            .context("starting a private nats-server for messaging")??;
+        let credentials = local.user().zip(local.password());
+        let client = super::up::connect(&local.url(), credentials).await?;
+        println!(
+            "messaging: over a private nats-server at {} (pass --nats-url to use another)",
+            local.url()
+        );
+        Ok(MessagingNats {
+            client,
+            private: Some((local, store)),
+        })
+    }
+
+    async fn close(self) {
+        drop(self.client);
+        if let Some((local, store)) = self.private {
+            let _ = tokio::task::spawn_blocking(move || local.stop()).await;
+            drop(store);
+        }
+    }
+}
+
+/// Starts the messaging provider if needed and links it to the component's handler
+/// with `subjects` as its subscriptions.
+async fn link_subscriptions(
+    runtime: &Runtime,
+    id: &str,
+    subjects: &[String],
+) -> anyhow::Result<()> {
+    if subjects.is_empty() {
+        println!(
+            "{id}: exports {MESSAGING_PREFIX}handler; pass --subscribe SUBJECT to deliver messages to it"
+        );
+        return Ok(());
+    }
+    if !runtime.providers().iter().any(|p| p.id == "messaging") {
+        runtime
+            .start_provider(
+                "messaging",
+                "builtin://messaging",
+                ConfigMap::new(),
+                BTreeMap::new(),
+            )
+            .await
+            .context("cannot start the messaging provider")?;
+    }
+    let link = Link {
+        source_id: "messaging".into(),
+        target: id.into(),
+        name: trellis_proto::DEFAULT_LINK_NAME.into(),
+        wit_namespace: "wasmcloud".into(),
+        wit_package: "messaging".into(),
+        interfaces: vec!["handler".into()],
+        source_config: vec![],
+        target_config: vec![],
+    };
+    let subscriptions = ConfigMap::from([("subscriptions".to_string(), subjects.join(","))]);
+    runtime
+        .set_link(&link, subscriptions, ConfigMap::new())
+        .await
+        .context("cannot subscribe the component")?;
+    println!("{id}: handling messages on {}", subjects.join(", "));
     Ok(())
 }
 

@@ -126,7 +126,7 @@ pub async fn run(args: Args, global: &super::GlobalOpts) -> anyhow::Result<ExitC
 }
 
 /// Connects with a bounded timeout and no retries, so a wrong URL fails at once.
-async fn connect(
+pub(super) async fn connect(
     url: &str,
     credentials: Option<(&str, &str)>,
 ) -> anyhow::Result<async_nats::Client> {

@@ -97,6 +97,98 @@ async fn watch_swaps_a_new_version_and_keeps_serving_through_a_broken_one() {
     child.kill().await.unwrap();
 }
 
+#[tokio::test]
+async fn a_messaging_handler_answers_requests_on_its_subscribed_subject() {
+    let nats = trellis_testkit::NatsServer::start().unwrap();
+    let dirs = Dirs::new();
+    let wasm = dirs.data().with_file_name("echo.wasm");
+    std::fs::write(&wasm, trellis_testkit::fixtures::messaging_echo().unwrap()).unwrap();
+    let url = nats.url();
+    let mut child = dirs
+        .trellis([
+            "--nats-url",
+            url.as_str(),
+            "run",
+            wasm.to_str().unwrap(),
+            "--subscribe",
+            "echo.in",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = output_lines(&mut child);
+    wait_for_line(&mut lines, "handling messages on echo.in").await;
+
+    let client = nats.client().await.unwrap();
+    let reply = tokio::time::timeout(
+        Duration::from_secs(10),
+        client.request("echo.in", "marco".into()),
+    )
+    .await
+    .expect("no reply within 10 s")
+    .unwrap();
+    assert_eq!(&reply.payload[..], b"marco");
+    child.kill().await.unwrap();
+}
+
+#[tokio::test]
+async fn messaging_without_a_server_gets_a_private_one_that_stops_with_the_run() {
+    let dirs = Dirs::new();
+    let scratch = dirs.data();
+    std::fs::create_dir_all(&scratch).unwrap();
+    let wasm = scratch.join("echo.wasm");
+    std::fs::write(&wasm, trellis_testkit::fixtures::messaging_echo().unwrap()).unwrap();
+    let mut command = dirs.trellis(["run", wasm.to_str().unwrap(), "--subscribe", "echo.>"]);
+    // The private server's store is a temporary directory: put it where we can look.
+    let mut child = command
+        .env("TMPDIR", &scratch)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = output_lines(&mut child);
+    let line = wait_for_line(&mut lines, "private nats-server at nats://127.0.0.1:").await;
+    wait_for_line(&mut lines, "handling messages on echo.>").await;
+    assert!(
+        !crate::support::processes_mentioning(&scratch).is_empty(),
+        "no nats-server runs from {}: {line}",
+        scratch.display()
+    );
+
+    let pid = child.id().unwrap().to_string();
+    let status = tokio::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .await
+        .unwrap();
+    assert!(status.success());
+    let exit = tokio::time::timeout(Duration::from_secs(20), child.wait())
+        .await
+        .expect("trellis run did not stop on Ctrl-C")
+        .unwrap();
+    assert_eq!(exit.code(), Some(0));
+    let left = crate::support::processes_mentioning(&scratch);
+    assert!(left.is_empty(), "nats-server still running: {left:?}");
+}
+
+#[tokio::test]
+async fn subscribe_without_a_message_handler_is_refused() {
+    let dirs = Dirs::new();
+    let wasm = dirs.data().with_file_name("web.wasm");
+    std::fs::write(&wasm, trellis_testkit::fixtures::http_hello().unwrap()).unwrap();
+    let run = dirs
+        .run(["run", wasm.to_str().unwrap(), "--subscribe", "x"])
+        .await;
+    assert_eq!(run.code(), Some(1));
+    assert!(
+        run.stderr()
+            .contains("--subscribe needs a component that exports wasmcloud:messaging/handler"),
+        "{}",
+        run.stderr()
+    );
+}
+
 fn replace(path: &std::path::Path, bytes: &[u8]) {
     let tmp = path.with_extension("tmp");
     std::fs::write(&tmp, bytes).unwrap();

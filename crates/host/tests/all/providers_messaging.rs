@@ -93,3 +93,56 @@ async fn a_messaging_link_without_nats_is_refused_with_a_reason() -> anyhow::Res
     assert!(err.contains("no NATS connection"), "{err}");
     Ok(())
 }
+
+#[tokio::test]
+async fn a_real_component_answers_nats_requests_through_handler_and_consumer() -> anyhow::Result<()>
+{
+    let nats = NatsServer::start()?;
+    let rt = trellis_host::Runtime::new(trellis_host::RuntimeConfig {
+        host_id: "messaging-host".into(),
+        cache_dir: Some(std::env::temp_dir().join("trellis-host-tests-cache")),
+        nats: Some(nats.client().await?),
+        ..trellis_host::RuntimeConfig::default()
+    })?;
+    let echo = trellis_testkit::fixtures::messaging_echo()?;
+    rt.start_component(
+        "echo",
+        trellis_host::ComponentSource::Bytes(echo.into()),
+        4,
+        ConfigMap::new(),
+        Default::default(),
+    )
+    .await?;
+    rt.start_provider(
+        "nats",
+        "builtin://messaging",
+        ConfigMap::new(),
+        Default::default(),
+    )
+    .await?;
+    // The component publishes through its consumer import...
+    let consumer = Link {
+        source_id: "echo".into(),
+        target: "nats".into(),
+        interfaces: vec!["consumer".into()],
+        ..messaging_link("nats")
+    };
+    rt.set_link(&consumer, ConfigMap::new(), ConfigMap::new())
+        .await?;
+    // ...and receives what the provider's subscriptions deliver to its handler.
+    let subscriptions = ConfigMap::from([("subscriptions".to_string(), "echo.in".to_string())]);
+    rt.set_link(&messaging_link("echo"), subscriptions, ConfigMap::new())
+        .await?;
+
+    let client = nats.client().await?;
+    for body in ["ping", "second message"] {
+        let reply = tokio::time::timeout(
+            Duration::from_secs(10),
+            client.request("echo.in", body.as_bytes().to_vec().into()),
+        )
+        .await??;
+        assert_eq!(String::from_utf8_lossy(&reply.payload), body);
+    }
+    rt.shutdown().await;
+    Ok(())
+}

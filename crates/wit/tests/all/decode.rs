@@ -182,3 +182,44 @@ fn tempfile_dir() -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+#[test]
+fn top_level_names_match_the_full_decode_without_reading_nested_code() {
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let mut components = vec![
+        (
+            "messaging_echo".to_owned(),
+            testkit::messaging_echo().unwrap(),
+        ),
+        ("http_hello".to_owned(), testkit::http_hello().unwrap()),
+        ("demo".to_owned(), testkit::demo().unwrap()),
+    ];
+    for file in ["py-counter/py-counter.wasm", "zig-hello/zig-hello.wasm"] {
+        components.push((file.to_owned(), std::fs::read(examples.join(file)).unwrap()));
+    }
+    for (name, bytes) in components {
+        let (imports, exports) = trellis_wit::top_level_names(&bytes).unwrap();
+        let wit = decode_component(&bytes).unwrap();
+        let full = |entries: &[WorldEntry]| -> Vec<String> {
+            entries.iter().map(|e| e.name().to_owned()).collect()
+        };
+        assert_eq!(imports, full(&wit.imports), "imports of {name}");
+        assert_eq!(exports, full(&wit.exports), "exports of {name}");
+    }
+    let (imports, exports) =
+        trellis_wit::top_level_names(&testkit::messaging_echo().unwrap()).unwrap();
+    assert_eq!(
+        imports,
+        [
+            "wasmcloud:messaging/types@0.2.0",
+            "wasmcloud:messaging/consumer@0.2.0"
+        ]
+    );
+    assert_eq!(exports, ["wasmcloud:messaging/handler@0.2.0"]);
+
+    let core = testkit::core_module().unwrap();
+    let err = trellis_wit::top_level_names(&core).unwrap_err().to_string();
+    assert!(err.contains("core module"), "{err}");
+    let truncated = &testkit::http_hello().unwrap()[..200];
+    assert!(trellis_wit::top_level_names(truncated).is_err());
+}

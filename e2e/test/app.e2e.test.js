@@ -63,6 +63,14 @@ function natsServersUsing(needle) {
   }
 }
 
+/**
+ * The edge labels on screen, read in one script: the graph re-renders every second (host
+ * uptime), so label elements fetched one by one can go stale between two WebDriver calls.
+ */
+function edgeLabels(browser) {
+  return browser.execute(() => [...document.querySelectorAll(".react-flow__edge-text")].map((t) => t.textContent));
+}
+
 /** The flow's edges and handles as the DOM has them, printed when an edge is missing. */
 function flowDom(browser) {
   return browser.execute(() => ({
@@ -161,8 +169,21 @@ describe("Trellis desktop app", () => {
     const wasm = path.join(repo, "examples/wat-hello/hello.wasm");
     assert.ok(existsSync(wasm), `fixture ${wasm} is missing`);
 
-    // A wrong path gets a clear error and starts nothing.
-    await browser.$('[data-testid="open-wasm"]').click();
+    // "?" lists the keyboard shortcuts; Escape closes the list.
+    await browser.$(".react-flow__pane").click();
+    await browser.keys(["?"]);
+    const help = browser.$('[data-testid="shortcuts-help"]');
+    await help.waitForDisplayed({ timeout: 5000, timeoutMsg: "? shows no keyboard shortcuts" });
+    assert.match(await help.getText(), /Ctrl\+O/);
+    await browser.saveScreenshot(path.join(screenshots, "shortcuts.png"));
+    await browser.keys(["Escape"]);
+    await help.waitForExist({ reverse: true, timeout: 5000, timeoutMsg: "Escape does not close the shortcuts" });
+
+    // Ctrl+O opens the start form. A wrong path gets a clear error and starts nothing.
+    await browser.keys(["Control", "o"]);
+    await browser
+      .$('[data-testid="open-wasm-path"]')
+      .waitForDisplayed({ timeout: 5000, timeoutMsg: "Ctrl+O does not open the start form" });
     await browser.$('[data-testid="open-wasm-path"]').setValue("/no/such/component.wasm");
     await browser.$('[data-testid="open-wasm-id"]').setValue("ghost");
     await browser.$('[data-testid="open-wasm-start"]').click();
@@ -290,7 +311,7 @@ describe("Trellis desktop app", () => {
         console.log(JSON.stringify(await browser.execute(() => window.__logs), null, 1));
         assert.fail(`the two links are not drawn: ${drawn} edge(s) (see links-failed.png)`);
       });
-    const labels = await browser.$$(".react-flow__edge-text").map((t) => t.getText());
+    const labels = await edgeLabels(browser);
     assert.ok(labels.includes("wasi:http/incoming-handler · default"), JSON.stringify(labels));
     await browser.waitUntil(async () => (await browser.$$(".react-flow__edge.link-edge--broken").length) === 1, {
       timeout: 15000,
@@ -360,7 +381,7 @@ describe("Trellis desktop app", () => {
     await browser
       .waitUntil(
         async () => {
-          const labels = await browser.$$(".react-flow__edge-text").map((t) => t.getText());
+          const labels = await edgeLabels(browser);
           return labels.includes("wasi:http/incoming-handler · second");
         },
         { timeout: 15000, interval: 250 },

@@ -1,11 +1,14 @@
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { ReactFlowProvider } from "@xyflow/react";
 import { GraphCanvas } from "./graph/GraphCanvas";
 import { componentNodeId, graphFromHosts } from "./graph/model";
 import { Inspector } from "./inspector/Inspector";
 import { useInspections } from "./lattice/useInspections";
 import { useLattice } from "./lattice/useLattice";
-import { Dock } from "./shell/Dock";
+import { DOCK_TABS, Dock, type DockTab } from "./shell/Dock";
+import { isOneOf, usePersistentState } from "./shell/settings";
+import { actionFor, isEditable, type ShortcutAction } from "./shell/shortcuts";
+import { ShortcutsHelp } from "./shell/ShortcutsHelp";
 import { Sidebar } from "./shell/Sidebar";
 import { TopBar } from "./shell/TopBar";
 import type { LatticeView } from "./lattice/useLattice";
@@ -20,6 +23,35 @@ export function App() {
     [lattice.hosts, lattice.hostsAt, localHostId, lattice.snapshot, inspections],
   );
   const selected = model.nodes.find((n) => n.id === selectedId) ?? null;
+  const [dockTab, setDockTab] = usePersistentState<DockTab>("dock.tab", "Logs", isOneOf(DOCK_TABS));
+  const [openWasm, setOpenWasm] = useState(false);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const [fitRequest, setFitRequest] = useState(0);
+  const { refresh } = lattice;
+
+  useEffect(() => {
+    const run: Record<ShortcutAction, () => void> = {
+      "open-wasm": () => setOpenWasm(true),
+      refresh: () => void refresh(),
+      "show-logs": () => setDockTab("Logs"),
+      "show-events": () => setDockTab("Events"),
+      "fit-view": () => setFitRequest((n) => n + 1),
+      deselect: () => {
+        setHelpOpen(false);
+        setSelectedId(null);
+      },
+      "toggle-help": () => setHelpOpen((open) => !open),
+    };
+    const onKey = (event: KeyboardEvent) => {
+      const action = actionFor(event, isEditable(event.target));
+      if (!action) return;
+      // Ctrl+R and F5 would reload the webview, Ctrl+O open nothing: the app handles them.
+      event.preventDefault();
+      run[action]();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [refresh, setDockTab]);
 
   return (
     <div className="app">
@@ -28,16 +60,23 @@ export function App() {
         hostCount={model.nodes.filter((n) => n.kind === "host").length}
         refreshing={lattice.refreshing}
         onRefresh={lattice.refresh}
+        onShowShortcuts={() => setHelpOpen(true)}
       />
-      <Sidebar status={lattice.status} onStarted={(id) => setSelectedId(componentNodeId(localHostId ?? "", id))} />
+      <Sidebar
+        status={lattice.status}
+        onStarted={(id) => setSelectedId(componentNodeId(localHostId ?? "", id))}
+        openWasm={openWasm}
+        onOpenWasmChange={setOpenWasm}
+      />
       <main className="canvas">
         <ReactFlowProvider>
-          <GraphCanvas model={model} selectedId={selectedId} onSelect={setSelectedId} />
+          <GraphCanvas model={model} selectedId={selectedId} onSelect={setSelectedId} fitRequest={fitRequest} />
         </ReactFlowProvider>
         <CanvasNotice lattice={lattice} empty={model.nodes.length === 0} />
       </main>
       <Inspector node={selected} inspections={inspections} inspectionErrors={errors} />
-      <Dock />
+      <Dock tab={dockTab} onTab={setDockTab} />
+      {helpOpen && <ShortcutsHelp onClose={() => setHelpOpen(false)} />}
     </div>
   );
 }

@@ -28,9 +28,11 @@ interface Props {
   model: GraphModel;
   selectedId: string | null;
   onSelect: (id: string | null) => void;
+  /** Changes whenever the user asks to fit the graph to the window (F). */
+  fitRequest: number;
 }
 
-export function GraphCanvas({ model, selectedId, onSelect }: Props) {
+export function GraphCanvas({ model, selectedId, onSelect, fitRequest }: Props) {
   const [positions, setPositions] = useState<Positions>(new Map());
   const [draft, setDraft] = useState<LinkDraft | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -59,6 +61,10 @@ export function GraphCanvas({ model, selectedId, onSelect }: Props) {
     // Re-layout only when the structure changes, not on every uptime tick.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key, fitView, updateNodeInternals]);
+
+  useEffect(() => {
+    if (fitRequest > 0) void fitView({ padding: 0.3, maxZoom: 1.1, duration: 200 });
+  }, [fitRequest, fitView]);
 
   const nodes = useMemo<FlowNode[]>(
     () =>

@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from "react";
 import { onLog, type LogRecord } from "../api";
 import { formatClock, shortId } from "../graph/format";
+import { isBoolean, usePersistentState } from "../shell/settings";
 import { appendBounded } from "./buffer";
 
 /** Lines kept in memory; older ones scroll away. */
@@ -9,7 +10,7 @@ const MAX_LINES = 2000;
 
 export function LogsPanel() {
   const [lines, setLines] = useState<LogRecord[]>([]);
-  const [follow, setFollow] = useState(true);
+  const [follow, setFollow] = usePersistentState("logs.follow", true, isBoolean);
   const end = useRef<HTMLDivElement>(null);
 
   useEffect(() => {

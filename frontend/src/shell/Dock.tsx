@@ -1,23 +1,27 @@
-import { useState } from "react";
 import { EventsPanel } from "../events/EventsPanel";
 import { LogsPanel } from "../logs/LogsPanel";
 
-const TABS = ["Logs", "Events"] as const;
-type Tab = (typeof TABS)[number];
+/** The dock's tabs, in order (Ctrl+1, Ctrl+2). */
+export const DOCK_TABS = ["Logs", "Events"] as const;
+export type DockTab = (typeof DOCK_TABS)[number];
 
-export function Dock() {
-  const [tab, setTab] = useState<Tab>("Logs");
+interface Props {
+  tab: DockTab;
+  onTab: (tab: DockTab) => void;
+}
+
+export function Dock({ tab, onTab }: Props) {
   return (
     <section className="dock panel">
       <div className="tabs" role="tablist">
-        {TABS.map((t) => (
+        {DOCK_TABS.map((t) => (
           <button
             key={t}
             type="button"
             role="tab"
             aria-selected={tab === t}
             className={`tab${tab === t ? " tab--active" : ""}`}
-            onClick={() => setTab(t)}
+            onClick={() => onTab(t)}
           >
             {t}
           </button>

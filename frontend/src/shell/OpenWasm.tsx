@@ -3,15 +3,19 @@
 import { useState } from "react";
 import { startComponent, type ApiError } from "../api";
 import { idFromPath } from "./openWasm";
+import { isString, usePersistentState } from "./settings";
 
 interface Props {
   connected: boolean;
   onStarted: (componentId: string) => void;
+  /** Whether the form is shown (Ctrl+O opens it). */
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
 }
 
-export function OpenWasm({ connected, onStarted }: Props) {
-  const [open, setOpen] = useState(false);
-  const [path, setPath] = useState("");
+export function OpenWasm({ connected, onStarted, open, onOpenChange }: Props) {
+  // The last path is remembered: the usual loop is starting the same file again.
+  const [path, setPath] = usePersistentState("openWasm.path", "", isString);
   const [id, setId] = useState("");
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
@@ -37,7 +41,7 @@ export function OpenWasm({ connected, onStarted }: Props) {
       <button
         type="button"
         className={`palette__item palette__button${open ? " palette__button--open" : ""}`}
-        onClick={() => setOpen((o) => !o)}
+        onClick={() => onOpenChange(!open)}
         aria-expanded={open}
         data-testid="open-wasm"
       >
@@ -53,6 +57,7 @@ export function OpenWasm({ connected, onStarted }: Props) {
               onChange={(e) => setPath(e.target.value)}
               placeholder="/path/to/component.wasm"
               spellCheck={false}
+              autoFocus
               data-testid="open-wasm-path"
             />
           </label>

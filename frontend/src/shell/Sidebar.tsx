@@ -5,9 +5,12 @@ interface Props {
   status: LatticeStatus | null;
   /** A component was started from the palette (its id). */
   onStarted: (componentId: string) => void;
+  /** Whether the "Open .wasm" form is shown. */
+  openWasm: boolean;
+  onOpenWasmChange: (open: boolean) => void;
 }
 
-export function Sidebar({ status, onStarted }: Props) {
+export function Sidebar({ status, onStarted, openWasm, onOpenWasmChange }: Props) {
   return (
     <nav className="sidebar panel">
       <h2 className="panel__title">Contexts</h2>
@@ -29,7 +32,12 @@ export function Sidebar({ status, onStarted }: Props) {
           <span className="palette__icon">⬡</span> Built-in providers
         </li>
       </ul>
-      <OpenWasm connected={status?.state === "connected"} onStarted={onStarted} />
+      <OpenWasm
+        connected={status?.state === "connected"}
+        onStarted={onStarted}
+        open={openWasm}
+        onOpenChange={onOpenWasmChange}
+      />
       {status?.nats_url && (
         <div className="sidebar__footer muted mono" title="NATS server of this context">
           {status.nats_url}

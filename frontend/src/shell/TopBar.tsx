@@ -5,6 +5,7 @@ interface Props {
   hostCount: number;
   refreshing: boolean;
   onRefresh: () => void;
+  onShowShortcuts: () => void;
 }
 
 const STATE_LABEL: Record<string, string> = {
@@ -15,7 +16,7 @@ const STATE_LABEL: Record<string, string> = {
   failed: "failed",
 };
 
-export function TopBar({ status, hostCount, refreshing, onRefresh }: Props) {
+export function TopBar({ status, hostCount, refreshing, onRefresh, onShowShortcuts }: Props) {
   const state = status?.state ?? "starting";
   return (
     <header className="topbar">
@@ -53,9 +54,12 @@ export function TopBar({ status, hostCount, refreshing, onRefresh }: Props) {
         onClick={onRefresh}
         disabled={state !== "connected" || refreshing}
         aria-busy={refreshing}
-        title="Ping hosts now"
+        title="Ping hosts now (Ctrl+R)"
       >
         Refresh
+      </button>
+      <button type="button" className="btn btn--ghost" onClick={onShowShortcuts} title="Keyboard shortcuts (?)">
+        ?
       </button>
     </header>
   );

@@ -264,6 +264,18 @@ fn a_started_component_shows_in_the_snapshot_and_the_inspector_with_its_wit() {
         assert_eq!(status["satisfied_by"]["kind"], "wasi", "{status}");
     }
 
+    // Without its file (as for a component on another machine) the host sends the WIT.
+    std::fs::remove_file(&wasm).unwrap();
+    let remote = invoke_with(
+        &window,
+        "inspect_component",
+        json!({"componentId": "hello"}),
+    )
+    .expect("inspect works without the file");
+    assert_eq!(remote["wit_error"], Value::Null);
+    assert_eq!(remote["wit"], inspection["wit"]);
+    assert_eq!(remote["imports"], inspection["imports"]);
+
     let missing = invoke_with(&window, "inspect_component", json!({"componentId": "nope"}))
         .expect_err("unknown id");
     assert_eq!(missing["code"], "not_found");
@@ -383,6 +395,18 @@ fn an_unlinked_import_is_unsatisfied_until_a_link_serves_it_and_the_link_config_
     let server = inspect("server").unwrap();
     assert_eq!(server["links"][0]["source_id"], "caller");
     assert_eq!(server["imports"], json!([]));
+
+    // With neither file on this machine, both hosts' WIT comes over the lattice and the
+    // link still serves the import.
+    for id in ["caller", "server"] {
+        std::fs::remove_file(data.path().join(format!("{id}.wasm"))).unwrap();
+    }
+    let caller = inspect("caller").expect("inspect works without the files");
+    assert_eq!(caller["wit_error"], Value::Null);
+    assert_eq!(
+        served_by(&caller),
+        json!({"kind": "component", "link": "default", "target": "server"})
+    );
 
     state.set_local(started.local).ok().expect("not closing");
     let local = state.begin_close().expect("stored");

@@ -1,6 +1,6 @@
 //! Commands about components: what the inspector shows, and starting one from a file.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::time::Duration;
 
@@ -62,12 +62,25 @@ pub async fn inspect_component(
     let config = link_config(&state, &component_id, &links).await;
 
     // A component whose file is not on this machine (a remote host's): its host sends
-    // the WIT over the lattice.
+    // the WIT over the lattice. The same goes for the components its links call.
     let image_ref = component.image_ref.clone();
-    let from_hosts = match file_path(&image_ref) {
-        Some(path) if path.exists() => None,
-        _ => Some(wit_from_hosts(&state, &component_id, &host_ids).await),
+    let from_hosts = if is_local_file(&image_ref) {
+        None
+    } else {
+        Some(wit_from_hosts(&state, &component_id, &host_ids).await)
     };
+    let mut remote_targets = HashMap::new();
+    for link in links.iter().filter(|l| l.source_id == component_id) {
+        let Some((target, target_hosts)) = find_component(&snapshot, &link.target) else {
+            continue;
+        };
+        if is_local_file(&target.image_ref) || remote_targets.contains_key(&link.target) {
+            continue;
+        }
+        if let Ok(wit) = wit_from_hosts(&state, &link.target, &target_hosts).await {
+            remote_targets.insert(link.target.clone(), wit);
+        }
+    }
 
     // Decoding reads and parses files: keep it off the async threads.
     let cache = state.wit_cache();
@@ -75,7 +88,7 @@ pub async fn inspect_component(
         let wit = from_hosts.unwrap_or_else(|| decode_ref(&cache, &image_ref));
         match wit {
             Ok(wit) => {
-                let targets = link_targets(&cache, &snapshot, &component_id);
+                let targets = link_targets(&cache, &snapshot, &component_id, &remote_targets);
                 let imports =
                     analyze_satisfaction(&wit, &HostCapabilities::trellis_default(), &targets);
                 (Some(wit), None, imports)
@@ -239,10 +252,21 @@ fn decode_ref(cache: &WitCache, image_ref: &str) -> Result<ComponentWit, String>
     cache.decode(&path).map(|wit| (*wit).clone())
 }
 
+/// Whether an image reference is a `file://` component present on this machine.
+fn is_local_file(image_ref: &str) -> bool {
+    file_path(image_ref).is_some_and(|path| path.exists())
+}
+
 /// What each link of `source` points at, as far as the lattice tells: built-in providers
-/// by their image reference, components by their decoded WIT. Links to anything else are
-/// left out, so the imports they would serve show as unsatisfied.
-fn link_targets(cache: &WitCache, snapshot: &ModelSnapshot, source: &str) -> Vec<LinkTarget> {
+/// by their image reference, components by their decoded WIT (from the file, or from
+/// `remote`, the WIT their hosts sent). Links to anything else are left out, so the
+/// imports they would serve show as unsatisfied.
+fn link_targets(
+    cache: &WitCache,
+    snapshot: &ModelSnapshot,
+    source: &str,
+    remote: &HashMap<String, ComponentWit>,
+) -> Vec<LinkTarget> {
     let caps = HostCapabilities::trellis_default();
     snapshot
         .links
@@ -261,6 +285,9 @@ fn link_targets(cache: &WitCache, snapshot: &ModelSnapshot, source: &str) -> Vec
                     .and_then(|r| caps.provider(r))
                     .or_else(|| caps.provider(&p.id))?;
                 return Some(LinkTarget::provider(link.clone(), builtin));
+            }
+            if let Some(wit) = remote.get(&link.target) {
+                return Some(LinkTarget::component(link.clone(), wit));
             }
             let (target, _) = find_component(snapshot, &link.target)?;
             let wit = decode_ref(cache, &target.image_ref).ok()?;

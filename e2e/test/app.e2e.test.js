@@ -97,7 +97,16 @@ describe("Trellis desktop app", () => {
     const nativePort = await freePort();
     driver = spawn(tauriDriver, ["--port", String(port), "--native-port", String(nativePort)], {
       // The app inherits this environment through WebKitWebDriver.
-      env: { ...process.env, TRELLIS_DATA_DIR: dataDir, RUST_BACKTRACE: "0" },
+      // Private XDG dirs: the webview's saved settings (local storage) and Trellis's
+      // contexts start empty in every run and never touch the user's own.
+      env: {
+        ...process.env,
+        TRELLIS_DATA_DIR: dataDir,
+        XDG_DATA_HOME: path.join(dataDir, "xdg-data"),
+        XDG_CONFIG_HOME: path.join(dataDir, "xdg-config"),
+        XDG_CACHE_HOME: path.join(dataDir, "xdg-cache"),
+        RUST_BACKTRACE: "0",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     driver.stdout.on("data", (d) => (driverLog += d));
@@ -150,9 +159,15 @@ describe("Trellis desktop app", () => {
     assert.equal(await browser.$('[data-testid="lattice"]').getText(), "default");
 
     // Selecting the node shows its full nkey in the inspector.
-    await browser.$(".react-flow__node-host").click();
+    // The view may still be gliding to fit the graph: click again until the node is hit.
     const inspector = browser.$('[data-testid="inspector"]');
-    await inspector.waitForDisplayed({ timeout: 5000 });
+    await browser.waitUntil(
+      async () => {
+        await browser.$(".react-flow__node-host").click();
+        return inspector.isDisplayed();
+      },
+      { timeout: 10000, interval: 500, timeoutMsg: "selecting the host node shows no inspector" },
+    );
     assert.ok((await inspector.getText()).includes(name), "the inspector names the host");
     const fullId = await browser.$('[data-testid="inspector-host-id"]').getText();
     assert.match(fullId, /^N[A-Z2-7]{55}$/, "the inspector shows the full host nkey");
@@ -393,6 +408,26 @@ describe("Trellis desktop app", () => {
       });
     assert.equal(await browser.$$(".react-flow__edge.link-edge").length, 3);
     await browser.saveScreenshot(path.join(screenshots, "link-dragged.png"));
+
+    // The Logs tab lists both components' start; the component filter narrows it.
+    const logRows = () =>
+      browser.execute(() => [...document.querySelectorAll('[aria-label="logs"] .logline')].map((r) => r.textContent));
+    await browser.waitUntil(async () => (await logRows()).some((t) => /caller.*component started/.test(t)), {
+      timeout: 10000,
+      interval: 250,
+      timeoutMsg: "the Logs tab does not show the caller's start",
+    });
+    assert.ok((await logRows()).some((t) => /hello.*component started/.test(t)), "hello's start is listed");
+    const filter = browser.$('[data-testid="log-component"]');
+    await browser.waitUntil(
+      async () => {
+        await filter.setValue("caller");
+        const rows = await logRows();
+        return (await filter.getValue()) === "caller" && rows.length > 0 && rows.every((t) => t.includes("caller"));
+      },
+      { timeout: 10000, interval: 300, timeoutMsg: "the component filter does not narrow the logs to caller" },
+    );
+    await browser.saveScreenshot(path.join(screenshots, "logs-filtered.png"));
   });
 
   it("stops its nats-server when the window closes", async () => {

@@ -1,0 +1,57 @@
+// A virtualised, fixed-row-height list for the dock's streams: only the rows in view are
+// in the DOM, so thousands of lines scroll and update without stalling the window.
+import { useEffect, useRef, type ReactNode } from "react";
+import { useVirtualizer } from "@tanstack/react-virtual";
+
+/** Height of one stream row in pixels (matches `.logline` in styles.css). */
+export const ROW_HEIGHT = 18;
+
+interface Props<T> {
+  items: readonly T[];
+  rowKey: (item: T, index: number) => string | number;
+  renderRow: (item: T) => ReactNode;
+  /** Keep the newest row in view as rows arrive. */
+  follow: boolean;
+  /** Shown when there are no rows. */
+  empty: string;
+  label: string;
+}
+
+export function StreamList<T>({ items, rowKey, renderRow, follow, empty, label }: Props<T>) {
+  const scroller = useRef<HTMLDivElement>(null);
+  // The app does not use the React Compiler; the virtualiser re-renders this list itself.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: items.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 20,
+  });
+
+  useEffect(() => {
+    if (follow && items.length > 0) virtualizer.scrollToIndex(items.length - 1, { align: "end" });
+  }, [items, follow, virtualizer]);
+
+  return (
+    <div ref={scroller} className="stream__body mono" role="log" aria-label={label}>
+      {items.length === 0 ? (
+        <div className="muted stream__empty">{empty}</div>
+      ) : (
+        <div className="stream__rows" style={{ height: virtualizer.getTotalSize() }}>
+          {virtualizer.getVirtualItems().map((row) => {
+            const item = items[row.index] as T;
+            return (
+              <div
+                key={rowKey(item, row.index)}
+                className="stream__row"
+                style={{ height: ROW_HEIGHT, transform: `translateY(${row.start}px)` }}
+              >
+                {renderRow(item)}
+              </div>
+            );
+          })}
+        </div>
+      )}
+    </div>
+  );
+}

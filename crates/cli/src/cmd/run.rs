@@ -21,8 +21,8 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context as _};
 use trellis_host::{
-    ComponentSource, ReloadEvent, Runtime, RuntimeConfig, DEFAULT_HTTP_ADDRESS, GRANT_DIRS,
-    GRANT_ENV, GRANT_NETWORK,
+    ComponentSource, ReloadEvent, Runtime, RuntimeConfig, ARGS_ANNOTATION, DEFAULT_HTTP_ADDRESS,
+    GRANT_DIRS, GRANT_ENV, GRANT_NETWORK,
 };
 use trellis_lattice::local::{LocalNats, LocalNatsOptions};
 use trellis_proto::{ConfigMap, Link, LogLevel, LogRecord};
@@ -65,6 +65,9 @@ pub struct Args {
     /// private nats-server started for this run.
     #[arg(long = "subscribe", value_name = "SUBJECT")]
     pub subscribe: Vec<String>,
+    /// Arguments for a command component (after `--`); the component id is its argv[0].
+    #[arg(last = true, value_name = "ARGS")]
+    pub args: Vec<String>,
 }
 
 /// The messaging package; a component that imports or exports it needs NATS.
@@ -81,11 +84,17 @@ const PROVIDER_FOR_IMPORT: &[(&str, &str)] = &[
 /// Runs `trellis run`.
 pub async fn run(args: Args, global: &super::GlobalOpts) -> anyhow::Result<ExitCode> {
     let config = parse_config(&args.config)?;
-    let grants = grant_annotations(&args.dirs, &args.env, args.allow_network)?;
+    let mut grants = grant_annotations(&args.dirs, &args.env, args.allow_network)?;
     let id = match &args.id {
         Some(id) => id.clone(),
         None => default_id(&args.component)?,
     };
+    if !args.args.is_empty() {
+        let argv: Vec<&str> = std::iter::once(id.as_str())
+            .chain(args.args.iter().map(String::as_str))
+            .collect();
+        grants.insert(ARGS_ANNOTATION.to_owned(), serde_json::to_string(&argv)?);
+    }
     // Only messaging needs NATS: look at the component's top-level imports and exports
     // (cheap, no compiling) before deciding to connect or start a server.
     let messaging = uses_messaging(&args.component);

@@ -31,9 +31,16 @@ async fn a_zig_c_command_runs_once_with_the_granted_environment() {
         ),
         "{out}"
     );
-    // Without the grant the guest sees no environment.
-    let run = dirs.run(["run", wasm.to_str().unwrap()]).await;
-    assert!(run.stdout().contains("stranger"), "{}", run.stdout());
+    // Without the grant the guest sees no environment; arguments follow `--`.
+    let run = dirs
+        .run(["run", wasm.to_str().unwrap(), "--", "one", "two words"])
+        .await;
+    let out = run.stdout();
+    assert!(out.contains("component), stranger!"), "{out}");
+    assert!(
+        out.contains("arg 1: one") && out.contains("arg 2: two words"),
+        "{out}"
+    );
 }
 
 #[tokio::test]

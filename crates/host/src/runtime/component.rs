@@ -25,6 +25,9 @@ pub const GRANT_ENV: &str = "trellis.dev/env";
 pub const GRANT_DIRS: &str = "trellis.dev/dirs";
 /// Annotation granting network sockets and name lookup: `true`.
 pub const GRANT_NETWORK: &str = "trellis.dev/network";
+/// Annotation giving a command component its argument list (`argv`, program name
+/// first) as a JSON array of strings. Without it the guest sees no arguments.
+pub const ARGS_ANNOTATION: &str = "trellis.dev/args";
 
 /// What a component may reach beyond the deny-by-default WASI context.
 #[derive(Debug, Clone, Default)]
@@ -33,6 +36,7 @@ pub(crate) struct Grants {
     env: Vec<(String, String)>,
     dirs: Vec<(PathBuf, String, bool)>,
     network: bool,
+    args: Vec<String>,
 }
 
 impl Grants {
@@ -81,6 +85,13 @@ impl Grants {
             }
         }
         grants.network = annotations.get(GRANT_NETWORK).map(|v| v.trim()) == Some("true");
+        if let Some(value) = annotations.get(ARGS_ANNOTATION) {
+            grants.args = serde_json::from_str(value).map_err(|e| {
+                HostError::InvalidConfig(format!(
+                    "{ARGS_ANNOTATION}: expected a JSON array of strings, got {value:?} ({e})"
+                ))
+            })?;
+        }
         Ok(grants)
     }
 
@@ -104,6 +115,9 @@ impl Grants {
         }
         if self.network {
             builder.inherit_network().allow_ip_name_lookup(true);
+        }
+        if !self.args.is_empty() {
+            builder.args(&self.args);
         }
     }
 }

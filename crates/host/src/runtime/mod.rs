@@ -21,7 +21,7 @@ mod source;
 mod state;
 mod watch;
 
-pub use self::component::{GRANT_DIRS, GRANT_ENV, GRANT_NETWORK};
+pub use self::component::{ARGS_ANNOTATION, GRANT_DIRS, GRANT_ENV, GRANT_NETWORK};
 pub use self::core::{builtin_name, Runtime, RuntimeConfig, BUILTIN_PROVIDERS};
 pub use self::http::DEFAULT_HTTP_ADDRESS;
 pub use self::logs::{LogBus, LogLayer};

@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use trellis_host::{ComponentSource, Runtime, GRANT_DIRS, GRANT_ENV, GRANT_NETWORK};
+use trellis_host::{
+    ComponentSource, Runtime, ARGS_ANNOTATION, GRANT_DIRS, GRANT_ENV, GRANT_NETWORK,
+};
 use trellis_testkit::fixtures::{self, WitSource};
 use wasmtime::component::Val;
 
@@ -118,7 +120,7 @@ async fn env_dirs_and_network_only_when_granted() -> anyhow::Result<()> {
     let err = rt
         .start_component(
             "bad",
-            ComponentSource::Bytes(bytes.into()),
+            ComponentSource::Bytes(bytes.clone().into()),
             1,
             BTreeMap::new(),
             bad,
@@ -128,6 +130,22 @@ async fn env_dirs_and_network_only_when_granted() -> anyhow::Result<()> {
         .to_string();
     assert!(
         err.contains(GRANT_DIRS) && err.contains("/definitely/not/here"),
+        "{err}"
+    );
+    let bad_args = BTreeMap::from([(ARGS_ANNOTATION.to_string(), "one two".to_string())]);
+    let err = rt
+        .start_component(
+            "bad-args",
+            ComponentSource::Bytes(bytes.into()),
+            1,
+            BTreeMap::new(),
+            bad_args,
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains(ARGS_ANNOTATION) && err.contains("JSON array of strings"),
         "{err}"
     );
     Ok(())

@@ -406,7 +406,11 @@ describe("Trellis desktop app", () => {
         console.log(JSON.stringify(await flowDom(browser), null, 1));
         assert.fail("the new link is not drawn (see link-dragged-failed.png)");
       });
-    assert.equal(await browser.$$(".react-flow__edge.link-edge").length, 3);
+    await browser.waitUntil(async () => (await browser.$$(".react-flow__edge.link-edge").length) === 3, {
+      timeout: 10000,
+      interval: 250,
+      timeoutMsg: "the graph does not settle on three links",
+    });
     await browser.saveScreenshot(path.join(screenshots, "link-dragged.png"));
 
     // The Logs tab lists both components' start; the component filter narrows it.

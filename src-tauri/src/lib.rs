@@ -14,9 +14,12 @@
 //!
 //! Security: `capabilities/main.json` grants the window only the app's own commands
 //! (`lattice_status`, `list_hosts`, `lattice_snapshot`, `inspect_component`,
-//! `start_component`) and event listening; no plugins (the `.wasm` path is typed in); the CSP in `tauri.conf.json` is written per directive (no remote
-//! origins, IPC only). `freezePrototype` is off on purpose: with a frozen `Object.prototype`
-//! the bundled frontend (React 19 + elkjs) throws at start and the window stays blank.
+//! `start_component`) and event listening. The one plugin, window-state, works from Rust
+//! only (it saves and restores the window's size and position) and exposes no command to
+//! the window; the `.wasm` path is typed in. The CSP in `tauri.conf.json` is written per
+//! directive (no remote origins, IPC only). `freezePrototype` is off on purpose: with a
+//! frozen `Object.prototype` the bundled frontend (React 19 + elkjs) throws at start and
+//! the window stays blank.
 //!
 //! [`run`] starts the real app; [`build_app`] registers state and commands on any
 //! builder, so tests drive the same commands through Tauri's mock runtime.
@@ -64,7 +67,17 @@ pub fn run() {
         eprintln!("trellis: {message}");
         std::process::exit(2);
     }
+    // The window reopens where and as large as the user left it (saved on exit in the
+    // app's config dir).
+    let window_state = tauri_plugin_window_state::Builder::new()
+        .with_state_flags(
+            tauri_plugin_window_state::StateFlags::SIZE
+                | tauri_plugin_window_state::StateFlags::POSITION
+                | tauri_plugin_window_state::StateFlags::MAXIMIZED,
+        )
+        .build();
     let app = build_app(Builder::default())
+        .plugin(window_state)
         .setup(|app| {
             let handle = app.handle().clone();
             forward::status(&handle);

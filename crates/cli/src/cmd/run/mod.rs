@@ -24,7 +24,6 @@ use trellis_host::{
     ComponentSource, ReloadEvent, Runtime, RuntimeConfig, ARGS_ANNOTATION, DEFAULT_HTTP_ADDRESS,
     GRANT_DIRS, GRANT_ENV, GRANT_NETWORK,
 };
-use trellis_lattice::local::{LocalNats, LocalNatsOptions};
 use trellis_proto::{ConfigMap, Link, LogLevel, LogRecord};
 
 /// Arguments of `trellis run`.
@@ -70,9 +69,6 @@ pub struct Args {
     pub args: Vec<String>,
 }
 
-/// The messaging package; a component that imports or exports it needs NATS.
-const MESSAGING_PREFIX: &str = "wasmcloud:messaging/";
-
 /// Which built-in provider serves an imported package (or interface).
 const PROVIDER_FOR_IMPORT: &[(&str, &str)] = &[
     ("wasi:keyvalue/", "keyvalue"),
@@ -80,6 +76,10 @@ const PROVIDER_FOR_IMPORT: &[(&str, &str)] = &[
     ("wasi:http/outgoing-handler", "http-client"),
     ("wasmcloud:messaging/", "messaging"),
 ];
+
+mod messaging;
+
+use self::messaging::{link_subscriptions, uses_messaging, MessagingNats, MESSAGING_PREFIX};
 
 /// Runs `trellis run`.
 pub async fn run(args: Args, global: &super::GlobalOpts) -> anyhow::Result<ExitCode> {
@@ -365,110 +365,6 @@ async fn link_imports(runtime: &Runtime, id: &str, imports: &[String]) -> anyhow
             .with_context(|| format!("cannot link {ns}:{pkg} to {provider}"))?;
         println!("{id}: {ns}:{pkg} → built-in {provider}");
     }
-    Ok(())
-}
-
-/// Whether the component imports or exports the messaging package. A file that cannot
-/// be read or parsed says no: starting it reports the real problem.
-fn uses_messaging(path: &std::path::Path) -> bool {
-    let Ok(bytes) = std::fs::read(path) else {
-        return false;
-    };
-    trellis_wit::top_level_names(&bytes).is_ok_and(|(imports, exports)| {
-        imports
-            .iter()
-            .chain(&exports)
-            .any(|n| n.starts_with(MESSAGING_PREFIX))
-    })
-}
-
-/// The NATS connection messaging uses: the `--nats-url` server, or a private
-/// nats-server on 127.0.0.1 that lives as long as this run.
-struct MessagingNats {
-    client: async_nats::Client,
-    /// The private server and its temporary store (`None` with `--nats-url`).
-    private: Option<(LocalNats, tempfile::TempDir)>,
-}
-
-impl MessagingNats {
-    async fn open(global: &super::GlobalOpts) -> anyhow::Result<MessagingNats> {
-        if let Some(url) = &global.nats_url {
-            let client = super::up::connect(url, None).await?;
-            println!("messaging: over NATS at {url}");
-            return Ok(MessagingNats {
-                client,
-                private: None,
-            });
-        }
-        let store = tempfile::Builder::new()
-            .prefix("trellis-run-nats-")
-            .tempdir()
-            .context("creating a store for the private nats-server")?;
-        let options = LocalNatsOptions::new(store.path());
-        let local = tokio::task::spawn_blocking(move || LocalNats::start(options))
-            .await
-            .context("starting a private nats-server for messaging")??;
-        let credentials = local.user().zip(local.password());
-        let client = super::up::connect(&local.url(), credentials).await?;
-        println!(
-            "messaging: over a private nats-server at {} (pass --nats-url to use another)",
-            local.url()
-        );
-        Ok(MessagingNats {
-            client,
-            private: Some((local, store)),
-        })
-    }
-
-    async fn close(self) {
-        drop(self.client);
-        if let Some((local, store)) = self.private {
-            let _ = tokio::task::spawn_blocking(move || local.stop()).await;
-            drop(store);
-        }
-    }
-}
-
-/// Starts the messaging provider if needed and links it to the component's handler
-/// with `subjects` as its subscriptions.
-async fn link_subscriptions(
-    runtime: &Runtime,
-    id: &str,
-    subjects: &[String],
-) -> anyhow::Result<()> {
-    if subjects.is_empty() {
-        println!(
-            "{id}: exports {MESSAGING_PREFIX}handler; pass --subscribe SUBJECT to deliver messages to it"
-        );
-        return Ok(());
-    }
-    if !runtime.providers().iter().any(|p| p.id == "messaging") {
-        runtime
-            .start_provider(
-                "messaging",
-                "builtin://messaging",
-                ConfigMap::new(),
-                BTreeMap::new(),
-            )
-            .await
-            .context("cannot start the messaging provider")?;
-    }
-    let link = Link {
-        source_id: "messaging".into(),
-        target: id.into(),
-        name: trellis_proto::DEFAULT_LINK_NAME.into(),
-        wit_namespace: "wasmcloud".into(),
-        wit_package: "messaging".into(),
-        interfaces: vec!["handler".into()],
-        source_config: vec![],
-        target_config: vec![],
-    };
-    let subscriptions = ConfigMap::from([("subscriptions".to_string(), subjects.join(","))]);
-    runtime
-        .set_link(&link, subscriptions, ConfigMap::new())
-        .await
-        .context("cannot subscribe the component")?;
-    println!("{id}: handling messages on {}", subjects.join(", "));
     Ok(())
 }
 

@@ -7,6 +7,7 @@ fn main() {
         "lattice_snapshot",
         "inspect_component",
         "start_component",
+        "start_provider",
         "put_link",
         "delete_link",
     ]);

@@ -71,6 +71,21 @@ function edgeLabels(browser) {
   return browser.execute(() => [...document.querySelectorAll(".react-flow__edge-text")].map((t) => t.textContent));
 }
 
+/**
+ * Types `text` into a React-controlled input until it holds exactly that: under
+ * WebKitWebDriver a clear or a key can be lost while React re-renders.
+ */
+async function typeInto(browser, selector, text) {
+  const input = browser.$(selector);
+  await browser.waitUntil(
+    async () => {
+      await input.setValue(text);
+      return (await input.getValue()) === text;
+    },
+    { timeout: 10000, interval: 300, timeoutMsg: `could not type ${JSON.stringify(text)} into ${selector}` },
+  );
+}
+
 /** The flow's edges and handles as the DOM has them, printed when an edge is missing. */
 function flowDom(browser) {
   return browser.execute(() => ({
@@ -199,15 +214,15 @@ describe("Trellis desktop app", () => {
     await browser
       .$('[data-testid="open-wasm-path"]')
       .waitForDisplayed({ timeout: 5000, timeoutMsg: "Ctrl+O does not open the start form" });
-    await browser.$('[data-testid="open-wasm-path"]').setValue("/no/such/component.wasm");
-    await browser.$('[data-testid="open-wasm-id"]').setValue("ghost");
+    await typeInto(browser, '[data-testid="open-wasm-path"]', "/no/such/component.wasm");
+    await typeInto(browser, '[data-testid="open-wasm-id"]', "ghost");
     await browser.$('[data-testid="open-wasm-start"]').click();
     const result = browser.$('[data-testid="open-wasm-result"]');
     await result.waitForDisplayed({ timeout: 10000 });
     assert.match(await result.getText(), /\/no\/such\/component\.wasm/);
 
-    await browser.$('[data-testid="open-wasm-path"]').setValue(wasm);
-    await browser.$('[data-testid="open-wasm-id"]').setValue("hello");
+    await typeInto(browser, '[data-testid="open-wasm-path"]', wasm);
+    await typeInto(browser, '[data-testid="open-wasm-id"]', "hello");
     await browser.$('[data-testid="open-wasm-start"]').click();
     await browser.waitUntil(async () => /running/.test(await result.getText()), {
       timeout: 30000,
@@ -257,8 +272,8 @@ describe("Trellis desktop app", () => {
 
   it("draws an import nothing serves in red", async () => {
     const wasm = path.join(repo, "examples/wat-hello/caller.wasm");
-    await browser.$('[data-testid="open-wasm-path"]').setValue(wasm);
-    await browser.$('[data-testid="open-wasm-id"]').setValue("caller");
+    await typeInto(browser, '[data-testid="open-wasm-path"]', wasm);
+    await typeInto(browser, '[data-testid="open-wasm-id"]', "caller");
     await browser.$('[data-testid="open-wasm-start"]').click();
     const result = browser.$('[data-testid="open-wasm-result"]');
     await browser.waitUntil(async () => /component caller running/.test(await result.getText()), {
@@ -339,10 +354,14 @@ describe("Trellis desktop app", () => {
   });
 
   it("links an export pin to a provider (pin clicks) and says why a link is refused", async () => {
-    const creds = JSON.parse(readFileSync(path.join(dataDir, "nats", "credentials.json"), "utf8"));
-    const env = { ...process.env, TRELLIS_CONFIG_DIR: path.join(dataDir, "cli") };
-    assert.ok(creds.user, "credentials");
-    execFileSync(cliBinary, ["start", "provider", "builtin://http-server", "--id", "http2"], { env, encoding: "utf8", timeout: 60000 });
+    // A second http-server, started from the palette.
+    await browser.$('[data-testid="start-provider"]').click();
+    await browser.$('[data-testid="start-provider-name"]').selectByAttribute("value", "http-server");
+    await typeInto(browser, '[data-testid="start-provider-id"]', "http2");
+    await browser.$('[data-testid="start-provider-submit"]').click();
+    const started = browser.$('[data-testid="start-provider-result"]');
+    await started.waitForDisplayed({ timeout: 30000, timeoutMsg: "starting the provider says nothing" });
+    assert.equal(await started.getText(), "provider http2 running (builtin://http-server)");
     const target = browser.$('.react-flow__handle[data-nodeid$=":http2"][data-handleid="in"]');
     await target.waitForExist({ timeout: 15000, timeoutMsg: "the second provider did not appear" });
     // A node came and the layout changed: the earlier two edges are still drawn.
@@ -375,19 +394,21 @@ describe("Trellis desktop app", () => {
     await browser.saveScreenshot(path.join(screenshots, "link-refused.png"));
     assert.equal(await browser.$('[data-testid="link-dialog"]').isExisting(), false, "no dialog for a refused drop");
 
+    // An http-server only calls wasi:http/incoming-handler: the greeter export is refused.
+    await browser.$('.react-flow__handle[data-handleid="out:example:greet/greeter"]').click();
+    await target.click();
+    await browser.waitUntil(async () => /calls wasi:http\/incoming-handler/.test(await notice.getText()), {
+      timeout: 5000,
+      interval: 200,
+      timeoutMsg: "linking the greeter to an http-server is not refused with the reason",
+    });
+    assert.equal(await browser.$('[data-testid="link-dialog"]').isExisting(), false, "no dialog for a refused drop");
+
     await drag(target);
     const dialog = browser.$('[data-testid="link-dialog"]');
     await dialog.waitForDisplayed({ timeout: 5000, timeoutMsg: "a valid drop opens no link dialog" });
     assert.equal(await browser.$('[data-testid="link-interfaces"]').getValue(), "incoming-handler");
-    // Typing into a React input under WebKitWebDriver can lose keys: retry until it holds.
-    const nameInput = browser.$('[data-testid="link-name"]');
-    await browser.waitUntil(
-      async () => {
-        await nameInput.setValue("second");
-        return (await nameInput.getValue()) === "second";
-      },
-      { timeout: 10000, interval: 300, timeoutMsg: "could not type the link name" },
-    );
+    await typeInto(browser, '[data-testid="link-name"]', "second");
     await browser.saveScreenshot(path.join(screenshots, "link-dialog.png"));
     await browser.$('[data-testid="link-submit"]').click();
     // The dialog closes only when the host accepted the link (a refusal stays, shown).

@@ -14,7 +14,7 @@
 //!
 //! Security: `capabilities/main.json` grants the window only the app's own commands
 //! (`lattice_status`, `list_hosts`, `lattice_snapshot`, `inspect_component`,
-//! `start_component`) and event listening. The one plugin, window-state, works from Rust
+//! `start_component`, `start_provider`, `put_link`, `delete_link`) and event listening. The one plugin, window-state, works from Rust
 //! only (it saves and restores the window's size and position) and exposes no command to
 //! the window; the `.wasm` path is typed in. The CSP in `tauri.conf.json` is written per
 //! directive (no remote origins, IPC only). `freezePrototype` is off on purpose: with a
@@ -55,6 +55,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::lattice::lattice_snapshot,
             commands::components::inspect_component,
             commands::components::start_component,
+            commands::components::start_provider,
             commands::links::put_link,
             commands::links::delete_link,
         ])

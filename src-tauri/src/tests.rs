@@ -276,6 +276,39 @@ fn a_started_component_shows_in_the_snapshot_and_the_inspector_with_its_wit() {
     assert_eq!(remote["wit"], inspection["wit"]);
     assert_eq!(remote["imports"], inspection["imports"]);
 
+    // A built-in provider from the palette: it shows in the model; a wrong name says why.
+    let reply = invoke_with(
+        &window,
+        "start_provider",
+        json!({"name": "keyvalue", "id": "kv"}),
+    )
+    .expect("the provider starts");
+    assert_eq!(reply, "provider kv running (builtin://keyvalue)");
+    let provider = eventually(10, || {
+        let snap = invoke(&window, "lattice_snapshot").ok()?;
+        snap["hosts"][0]["providers"]
+            .as_array()?
+            .iter()
+            .find(|p| p["id"] == "kv")
+            .cloned()
+    })
+    .expect("the model shows the started provider");
+    // Builtins are listed by bare name, as a wasmCloud host lists them.
+    assert_eq!(provider["image_ref"], "keyvalue");
+    let unknown = invoke_with(
+        &window,
+        "start_provider",
+        json!({"name": "postgres", "id": "db"}),
+    )
+    .expect_err("not a builtin");
+    assert_eq!(unknown["code"], "invalid_input");
+    assert!(
+        unknown["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("postgres") && m.contains("keyvalue")),
+        "{unknown}"
+    );
+
     let missing = invoke_with(&window, "inspect_component", json!({"componentId": "nope"}))
         .expect_err("unknown id");
     assert_eq!(missing["code"], "not_found");

@@ -102,6 +102,11 @@ export function startComponent(path: string, id: string): Promise<string> {
   return call<string>("start_component", { path, id });
 }
 
+/** Starts built-in provider `name` on the local host as `id`; resolves with a sentence once it runs. */
+export function startProvider(name: string, id: string): Promise<string> {
+  return call<string>("start_provider", { name, id });
+}
+
 /** Calls `handler` for every change of the lattice model. */
 export function onModelChange(handler: (change: ModelChange) => void): Promise<UnlistenFn> {
   return listen<ModelChange>(EventName.Model, (e) => handler(e.payload));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import table from "../../../crates/wit/tests/link_cases.json";
-import { canLink, planLink, type WitInterface } from "./link";
+import { builtinProviderName, canLink, planLink, type WitInterface } from "./link";
 
 interface Case {
   name: string;
@@ -64,6 +64,16 @@ describe("planLink", () => {
       ok: false,
       reason: "provider keyvalue calls no component export",
     });
+  });
+
+  it("knows built-ins by the bare name a host's inventory lists, whatever their id", () => {
+    expect(builtinProviderName("keyvalue", "kv")).toBe("keyvalue");
+    expect(builtinProviderName("wasmcloud+builtin://http-server", "web")).toBe("http-server");
+    expect(builtinProviderName("ghcr.io/acme/db:1", "keyvalue")).toBe("keyvalue");
+    expect(builtinProviderName("ghcr.io/acme/db:1", "db")).toBeNull();
+    const blob = planLink(prov("kv", "keyvalue"), comp("app", "wasi:blobstore/blobstore@0.2.0-draft"));
+    expect(blob).toEqual({ ok: false, reason: "provider keyvalue: target does not export wasi:blobstore/blobstore" });
+    expect(planLink(comp("app", "wasmcloud:messaging/handler@0.2.0"), prov("http2", "http-server")).ok).toBe(false);
   });
 
   it("refuses provider to provider and a node to itself", () => {

@@ -262,10 +262,17 @@ export const PROVIDER_EXPORTS: Record<string, string[]> = Object.fromEntries(BUI
 /** The interfaces (`ns:pkg/iface`) a provider calls on the components it links to. */
 const PROVIDER_CALLS: Record<string, string[]> = Object.fromEntries(BUILTINS.map((p) => [p.name, p.calls]));
 
-/** A built-in provider's name from its image reference or id; `null` for other providers. */
+/**
+ * A built-in provider's name from its image reference (`builtin://NAME`,
+ * `wasmcloud+builtin://NAME`, or the bare `NAME` a host's inventory lists) or, failing
+ * that, its id; `null` for other providers.
+ */
 export function builtinProviderName(imageRef: string, providerId: string): string | null {
-  const name = imageRef.startsWith("builtin://") ? imageRef.slice("builtin://".length) : providerId;
-  return name in PROVIDER_EXPORTS ? name : null;
+  const bare = imageRef.replace(/^(wasmcloud\+)?builtin:\/\//, "");
+  for (const name of [bare, providerId]) {
+    if (Object.hasOwn(PROVIDER_EXPORTS, name)) return name;
+  }
+  return null;
 }
 
 /** One end of a drag: a component pin or a provider. */

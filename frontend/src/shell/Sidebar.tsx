@@ -1,5 +1,6 @@
 import type { LatticeStatus } from "../api";
 import { OpenWasm } from "./OpenWasm";
+import { StartProvider } from "./StartProvider";
 
 interface Props {
   status: LatticeStatus | null;
@@ -28,10 +29,8 @@ export function Sidebar({ status, onStarted, openWasm, onOpenWasmChange }: Props
         <li className="palette__item palette__item--disabled" title="coming soon">
           <span className="palette__icon">▣</span> Components
         </li>
-        <li className="palette__item palette__item--disabled" title="coming soon">
-          <span className="palette__icon">⬡</span> Built-in providers
-        </li>
       </ul>
+      <StartProvider connected={status?.state === "connected"} />
       <OpenWasm
         connected={status?.state === "connected"}
         onStarted={onStarted}

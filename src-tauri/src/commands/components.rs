@@ -7,7 +7,10 @@ use std::time::Duration;
 use serde::Serialize;
 use tauri::State;
 use trellis_lattice::ModelSnapshot;
-use trellis_proto::{ComponentDescription, ConfigMap, LatticeEvent, Link, ScaleComponentCommand};
+use trellis_proto::{
+    ComponentDescription, ConfigMap, LatticeEvent, Link, ScaleComponentCommand,
+    StartProviderCommand,
+};
 use trellis_wit::{analyze_satisfaction, ComponentWit, HostCapabilities, ImportStatus, LinkTarget};
 
 use crate::error::{CommandError, ErrorCode};
@@ -120,23 +123,7 @@ pub async fn start_component(
     path: String,
     id: String,
 ) -> Result<String, CommandError> {
-    let id = id.trim().to_owned();
-    if id.is_empty() {
-        return Err(CommandError::new(
-            ErrorCode::InvalidInput,
-            "a component id is required",
-        ));
-    }
-    if id
-        .chars()
-        .any(|c| c.is_whitespace() || c == '.' || c == '*' || c == '>')
-    {
-        // The id becomes part of NATS subjects.
-        return Err(CommandError::new(
-            ErrorCode::InvalidInput,
-            format!("component id {id:?} may not contain spaces, '.', '*' or '>'"),
-        ));
-    }
+    let id = checked_id("component", &id)?;
     let component_ref = file_ref(path.trim())?;
     let client = state.client()?;
     let host_id = state.status().local_host_id.ok_or_else(|| {
@@ -221,6 +208,94 @@ fn find_component(
         }
     }
     found.map(|c| (c, hosts))
+}
+
+/// A trimmed component or provider id, refused when empty or when it could not be one
+/// NATS subject token.
+fn checked_id(kind: &str, id: &str) -> Result<String, CommandError> {
+    let id = id.trim().to_owned();
+    if id.is_empty() {
+        return Err(CommandError::new(
+            ErrorCode::InvalidInput,
+            format!("a {kind} id is required"),
+        ));
+    }
+    if id
+        .chars()
+        .any(|c| c.is_whitespace() || c == '.' || c == '*' || c == '>')
+    {
+        // The id becomes part of NATS subjects.
+        return Err(CommandError::new(
+            ErrorCode::InvalidInput,
+            format!("{kind} id {id:?} may not contain spaces, '.', '*' or '>'"),
+        ));
+    }
+    Ok(id)
+}
+
+/// Starts built-in provider `name` (`http-server`, `keyvalue`, …) on the app's own host
+/// under `id`, as `trellis start provider builtin://NAME` does, and waits until the host
+/// reports it started. Answers with a sentence saying so.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn start_provider(
+    state: State<'_, AppState>,
+    name: String,
+    id: String,
+) -> Result<String, CommandError> {
+    let id = checked_id("provider", &id)?;
+    let caps = HostCapabilities::trellis_default();
+    let builtin = caps.provider(name.trim()).ok_or_else(|| {
+        let known: Vec<&str> = caps.providers.iter().map(|p| p.name.as_str()).collect();
+        CommandError::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "{name:?} is not a built-in provider (known: {})",
+                known.join(", ")
+            ),
+        )
+    })?;
+    let provider_ref = builtin.reference.clone();
+    let client = state.client()?;
+    let host_id = state.status().local_host_id.ok_or_else(|| {
+        CommandError::new(ErrorCode::NotReady, "the local host is still starting")
+    })?;
+
+    // Subscribe before asking, so the outcome cannot slip past.
+    let mut events = client.events().await?;
+    client
+        .start_provider(&StartProviderCommand {
+            provider_id: id.clone(),
+            provider_ref: provider_ref.clone(),
+            host_id: host_id.clone(),
+            config: Vec::new(),
+            annotations: None,
+        })
+        .await?;
+    let outcome = events
+        .wait_for(
+            "provider_started or provider_start_failed",
+            START_TIMEOUT,
+            |m| match &m.event {
+                LatticeEvent::ProviderStarted(e) if e.provider_id == id && e.host_id == host_id => {
+                    Some(Ok(()))
+                }
+                LatticeEvent::ProviderStartFailed(e)
+                    if e.provider_id == id && e.host_id == host_id =>
+                {
+                    Some(Err(e.error.clone()))
+                }
+                _ => None,
+            },
+        )
+        .await?;
+    match outcome {
+        Ok(()) => Ok(format!("provider {id} running ({provider_ref})")),
+        Err(error) => Err(CommandError::new(
+            ErrorCode::Host,
+            format!("provider {id} failed to start: {error}"),
+        )),
+    }
 }
 
 /// The WIT of a running component as one of its hosts decodes it (Trellis hosts answer

@@ -27,7 +27,7 @@ struct Cli {
 enum Command {
     /// Start a host on a lattice (the embedded local lattice unless --nats-url is given).
     Up(cmd::up::Args),
-    /// Run one component with automatically linked built-in providers (no NATS needed).
+    /// Run one component with automatically linked built-in providers (NATS only for messaging).
     Run(cmd::run::Args),
     /// Show the WIT of a component: imports, exports, functions and types.
     Inspect(cmd::inspect::Args),

@@ -216,14 +216,14 @@ describe("Trellis desktop app", () => {
       .waitForDisplayed({ timeout: 5000, timeoutMsg: "Ctrl+O does not open the start form" });
     await typeInto(browser, '[data-testid="open-wasm-path"]', "/no/such/component.wasm");
     await typeInto(browser, '[data-testid="open-wasm-id"]', "ghost");
-    await browser.$('[data-testid="open-wasm-start"]').click();
+    await browser.$('[data-testid="open-wasm-submit"]').click();
     const result = browser.$('[data-testid="open-wasm-result"]');
     await result.waitForDisplayed({ timeout: 10000 });
     assert.match(await result.getText(), /\/no\/such\/component\.wasm/);
 
     await typeInto(browser, '[data-testid="open-wasm-path"]', wasm);
     await typeInto(browser, '[data-testid="open-wasm-id"]', "hello");
-    await browser.$('[data-testid="open-wasm-start"]').click();
+    await browser.$('[data-testid="open-wasm-submit"]').click();
     await browser.waitUntil(async () => /running/.test(await result.getText()), {
       timeout: 30000,
       interval: 250,
@@ -274,7 +274,7 @@ describe("Trellis desktop app", () => {
     const wasm = path.join(repo, "examples/wat-hello/caller.wasm");
     await typeInto(browser, '[data-testid="open-wasm-path"]', wasm);
     await typeInto(browser, '[data-testid="open-wasm-id"]', "caller");
-    await browser.$('[data-testid="open-wasm-start"]').click();
+    await browser.$('[data-testid="open-wasm-submit"]').click();
     const result = browser.$('[data-testid="open-wasm-result"]');
     await browser.waitUntil(async () => /component caller running/.test(await result.getText()), {
       timeout: 30000,

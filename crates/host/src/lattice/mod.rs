@@ -15,6 +15,7 @@
 //! RPC messages: `linkdefs.put`/`.del`, `default.shutdown`), `wit` (a running component's
 //! WIT on `trellis.wit.<lattice>.<host_id>`).
 
+mod bucket;
 mod core;
 mod ctl;
 mod events;
@@ -140,12 +141,20 @@ impl LatticeHost {
             Some(domain) => async_nats::jetstream::with_domain(nats.clone(), domain),
             None => async_nats::jetstream::new(nats.clone()),
         };
-        let state = LatticeState::open(&js, &config.lattice).await?;
+        let (state, jetstream) = LatticeState::open(&js, &config.lattice).await?;
+        if !jetstream {
+            tracing::warn!(
+                "the NATS server has no JetStream: this host keeps links and config in its own \
+                 memory (not shared with other hosts, gone when it stops) and the keyvalue \
+                 provider defaults to memory; start nats-server with -js to share them"
+            );
+        }
 
         let mut runtime_config = config.runtime.clone();
         runtime_config.host_id = id.clone();
         runtime_config.lattice = config.lattice.clone();
         runtime_config.nats.get_or_insert_with(|| nats.clone());
+        runtime_config.jetstream &= jetstream;
         let runtime = Runtime::new(runtime_config)?;
 
         let core = Arc::new(HostCore {

@@ -3,14 +3,20 @@
 //!
 //! Both buckets are created when absent, so the first host on a fresh server sets them
 //! up. Every host reads and writes the same buckets; the watcher in `watch.rs` turns
-//! changes (from any host) into runtime calls.
+//! changes (from any host) into runtime calls. On a server without JetStream both live
+//! in this host's memory instead (see `bucket.rs`).
+
+use std::time::Duration;
 
 use async_nats::jetstream::{self, kv};
 use bytes::Bytes;
-use futures::StreamExt as _;
 use trellis_proto::{ComponentSpec, ConfigMap, Link};
 
+use super::bucket::{Bucket, WriteError};
 use crate::HostError;
+
+/// How long the JetStream probe may take before the server counts as without it.
+const JETSTREAM_PROBE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// How often a spec write is retried when other hosts keep changing the key.
 const MAX_SPEC_RETRIES: usize = 10;
@@ -19,17 +25,34 @@ const MAX_SPEC_RETRIES: usize = 10;
 #[derive(Clone)]
 pub(crate) struct LatticeState {
     /// `LATTICEDATA_<lattice>`: `COMPONENT_<id>` = `{"url":…,"links":[…]}`.
-    pub(crate) data: kv::Store,
+    pub(crate) data: Bucket,
     /// `CONFIGDATA_<lattice>`: config name = JSON string map.
-    pub(crate) config: kv::Store,
+    pub(crate) config: Bucket,
 }
 
 impl LatticeState {
-    /// Opens (creating if absent) both buckets of `lattice`.
-    pub(crate) async fn open(js: &jetstream::Context, lattice: &str) -> Result<Self, HostError> {
+    /// Opens (creating if absent) both buckets of `lattice` in JetStream. When the server
+    /// has no JetStream for this account, both are kept in memory instead and the second
+    /// value is `false`.
+    pub(crate) async fn open(
+        js: &jetstream::Context,
+        lattice: &str,
+    ) -> Result<(Self, bool), HostError> {
+        let probe = tokio::time::timeout(JETSTREAM_PROBE_TIMEOUT, js.query_account()).await;
+        if !matches!(probe, Ok(Ok(_))) {
+            let memory = Self {
+                data: Bucket::memory(),
+                config: Bucket::memory(),
+            };
+            return Ok((memory, false));
+        }
         let data = open_bucket(js, trellis_proto::kv::lattice_data_bucket(lattice)).await?;
         let config = open_bucket(js, trellis_proto::kv::config_data_bucket(lattice)).await?;
-        Ok(Self { data, config })
+        let state = Self {
+            data: Bucket::JetStream(Box::new(data)),
+            config: Bucket::JetStream(Box::new(config)),
+        };
+        Ok((state, true))
     }
 
     /// The spec stored for `id`, if any. Unreadable JSON counts as absent so one bad
@@ -45,7 +68,7 @@ impl LatticeState {
             .await
             .map_err(|e| HostError::lattice(format!("reading {key}"), e))?;
         Ok(
-            value.and_then(|bytes: Bytes| match serde_json::from_slice(&bytes) {
+            value.and_then(|bytes| match serde_json::from_slice(&bytes) {
                 Ok(spec) => Some(spec),
                 Err(err) => {
                     tracing::warn!(%key, %err, "ignoring an unreadable component spec");
@@ -72,11 +95,13 @@ impl LatticeState {
                 .await
                 .map_err(|e| HostError::lattice(format!("reading {key}"), e))?;
             let (mut spec, revision) = match entry {
-                Some(entry) if entry.operation == kv::Operation::Put => (
-                    serde_json::from_slice(&entry.value).unwrap_or_default(),
+                Some(entry) => (
+                    entry
+                        .value
+                        .and_then(|v| serde_json::from_slice(&v).ok())
+                        .unwrap_or_default(),
                     Some(entry.revision),
                 ),
-                Some(entry) => (ComponentSpec::default(), Some(entry.revision)),
                 None => (ComponentSpec::default(), None),
             };
             let (write, result) = change(&mut spec);
@@ -86,28 +111,12 @@ impl LatticeState {
             let bytes: Bytes = serde_json::to_vec(&spec)
                 .map_err(|e| HostError::lattice(format!("encoding {key}"), e))?
                 .into();
-            let written = match revision {
-                Some(revision) => self
-                    .data
-                    .update(key.as_str(), bytes, revision)
-                    .await
-                    .map_err(|e| {
-                        (
-                            e.kind() == kv::UpdateErrorKind::WrongLastRevision,
-                            async_nats::Error::from(e),
-                        )
-                    }),
-                None => self.data.create(key.as_str(), bytes).await.map_err(|e| {
-                    (
-                        e.kind() == kv::CreateErrorKind::AlreadyExists,
-                        async_nats::Error::from(e),
-                    )
-                }),
-            };
-            match written {
-                Ok(_) => return Ok(result),
-                Err((true, _)) => continue,
-                Err((false, err)) => return Err(HostError::lattice(format!("writing {key}"), err)),
+            match self.data.write_if(key.as_str(), bytes, revision).await {
+                Ok(()) => return Ok(result),
+                Err(WriteError::Conflict) => continue,
+                Err(WriteError::Failed(err)) => {
+                    return Err(HostError::lattice(format!("writing {key}"), err))
+                }
             }
         }
         Err(HostError::lattice(
@@ -129,14 +138,13 @@ impl LatticeState {
     /// Every link in the lattice, read from the bucket (not a cache), so a reply is
     /// current even right after another host changed something.
     pub(crate) async fn all_links(&self) -> Result<Vec<Link>, HostError> {
-        let mut keys = self
+        let keys = self
             .data
             .keys()
             .await
             .map_err(|e| HostError::lattice("listing LATTICEDATA keys", e))?;
         let mut links = Vec::new();
-        while let Some(key) = keys.next().await {
-            let key = key.map_err(|e| HostError::lattice("listing LATTICEDATA keys", e))?;
+        for key in keys {
             let Some(id) = trellis_proto::kv::component_id_from_key(&key) else {
                 continue;
             };

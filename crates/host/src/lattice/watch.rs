@@ -10,11 +10,11 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_nats::jetstream::kv;
 use futures::StreamExt as _;
 use tokio::sync::Mutex;
 use trellis_proto::{ComponentSpec, Link};
 
+use super::bucket::{Bucket, KvChange};
 use super::core::HostCore;
 
 /// Pause before re-opening a watch that ended (e.g. while NATS reconnects).
@@ -36,15 +36,15 @@ async fn watch_links(core: Arc<HostCore>, applied: Applied) {
         let applied = Arc::clone(&applied);
         async move {
             let Some(source) = trellis_proto::kv::component_id_from_key(&entry.key) else { return };
-            let links = match entry.operation {
-                kv::Operation::Put => match serde_json::from_slice::<ComponentSpec>(&entry.value) {
+            let links = match &entry.value {
+                Some(value) => match serde_json::from_slice::<ComponentSpec>(value) {
                     Ok(spec) => spec.links,
                     Err(err) => {
                         tracing::warn!(key = %entry.key, %err, "ignoring an unreadable component spec");
                         return;
                     }
                 },
-                kv::Operation::Delete | kv::Operation::Purge => Vec::new(),
+                None => Vec::new(),
             };
             let mut applied = applied.lock().await;
             let before = applied.remove(source).unwrap_or_default();
@@ -122,13 +122,13 @@ async fn set_link(core: &HostCore, link: &Link) {
 /// Watches every key of `store` until shutdown, re-opening the watch when it ends.
 /// Each (re)start first delivers the latest value of every key (`watch_all` would only
 /// deliver new ones), so a restarted host or a reconnect catches up.
-async fn watch_forever<F, Fut>(core: &HostCore, store: &kv::Store, mut on_entry: F)
+async fn watch_forever<F, Fut>(core: &HostCore, store: &Bucket, mut on_entry: F)
 where
-    F: FnMut(kv::Entry) -> Fut,
+    F: FnMut(KvChange) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
     while !core.shutdown.is_cancelled() {
-        match store.watch_with_history(">").await {
+        match store.watch().await {
             Ok(mut entries) => loop {
                 let next = tokio::select! {
                     _ = core.shutdown.cancelled() => return,

@@ -305,6 +305,7 @@ mod tests {
         });
         let registry = BuiltinProviders::new(BuiltinProvidersConfig {
             nats: Some(nats.client().await?),
+            jetstream: true,
             data_dir: None,
         });
         registry.start("nats", "builtin://messaging", ConfigMap::new())?;

@@ -98,6 +98,8 @@ impl BuiltinKind {
 pub struct BuiltinProvidersConfig {
     /// The lattice connection: enables JetStream keyvalue and messaging.
     pub nats: Option<async_nats::Client>,
+    /// Whether that server has JetStream, so keyvalue may default to it.
+    pub jetstream: bool,
     /// Where file-backed providers keep data by default (blobstore: `<dir>/blobstore/<id>`).
     /// Default: the user's data dir for Trellis, else the temp dir.
     pub data_dir: Option<PathBuf>,
@@ -111,6 +113,7 @@ pub struct BuiltinProviders {
 
 struct Inner {
     nats: Option<async_nats::Client>,
+    jetstream: bool,
     data_dir: PathBuf,
     running: RwLock<BTreeMap<String, RunningProvider>>,
     invoker: RwLock<Option<Arc<dyn ComponentInvoker>>>,
@@ -143,6 +146,7 @@ impl BuiltinProviders {
         BuiltinProviders {
             inner: Arc::new(Inner {
                 nats: config.nats,
+                jetstream: config.jetstream,
                 data_dir,
                 running: RwLock::default(),
                 invoker: RwLock::default(),
@@ -203,7 +207,7 @@ impl BuiltinProviders {
             BuiltinKind::KeyValue => ProviderState::KeyValue(Box::new(KvProvider::new(
                 id,
                 &config,
-                self.inner.nats.clone(),
+                self.inner.nats.clone().filter(|_| self.inner.jetstream),
             )?)),
             BuiltinKind::Blobstore => {
                 ProviderState::Blobstore(BlobProvider::new(id, &config, &self.inner.data_dir)?)
@@ -405,6 +409,7 @@ mod tests {
     fn start_list_stop() {
         let registry = BuiltinProviders::new(BuiltinProvidersConfig {
             nats: None,
+            jetstream: false,
             data_dir: Some(std::env::temp_dir().join("trellis-registry-test")),
         });
         let desc = registry

@@ -44,6 +44,9 @@ pub struct RuntimeConfig {
     pub max_memory_bytes: usize,
     /// The lattice's NATS connection: enables JetStream keyvalue and messaging.
     pub nats: Option<async_nats::Client>,
+    /// Whether that NATS server has JetStream (default true). Without it the keyvalue
+    /// provider defaults to memory.
+    pub jetstream: bool,
 }
 
 impl Default for RuntimeConfig {
@@ -56,6 +59,7 @@ impl Default for RuntimeConfig {
             invocation_timeout: Duration::from_secs(10),
             max_memory_bytes: 512 << 20,
             nats: None,
+            jetstream: true,
         }
     }
 }
@@ -127,6 +131,7 @@ impl Runtime {
         let logs = LogBus::new(&config.host_id);
         let registry = BuiltinProviders::new(BuiltinProvidersConfig {
             nats: config.nats.clone(),
+            jetstream: config.jetstream,
             data_dir: None,
         });
         let runtime = Runtime {

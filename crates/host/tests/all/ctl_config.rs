@@ -84,3 +84,42 @@ async fn config_is_answered_by_one_host_of_the_queue_group() {
     .await;
     assert_eq!(replies.len(), 1, "{replies:?}");
 }
+
+#[tokio::test]
+async fn without_jetstream_the_host_serves_with_links_and_config_in_memory() {
+    // A plain nats-server, started without -js.
+    let nats = NatsServer::start_with(|options| options.jetstream = false).unwrap();
+    let client = nats.client().await.unwrap();
+    let host = start_host(&nats).await;
+
+    let pong = gather(
+        &client,
+        &format!("{CTL}.host.ping"),
+        b"",
+        std::time::Duration::from_millis(500),
+    )
+    .await;
+    assert_eq!(pong.len(), 1, "{pong:?}");
+    assert_eq!(pong[0]["response"]["id"], host.id());
+
+    let put = request(&client, &format!("{CTL}.config.put.web"), r#"{"a":"1"}"#).await;
+    assert_eq!(put["success"], true, "{put}");
+    let get = request(&client, &format!("{CTL}.config.get.web"), "").await;
+    assert_eq!(get["response"], json!({"a": "1"}));
+
+    let link = json!({
+        "source_id": "http", "target": "hello", "name": "default",
+        "wit_namespace": "wasi", "wit_package": "http", "interfaces": ["incoming-handler"],
+        "source_config": ["web"], "target_config": []
+    });
+    let put = request(&client, &format!("{CTL}.link.put"), link.to_string()).await;
+    assert_eq!(put["success"], true, "{put}");
+    let links = request(&client, &format!("{CTL}.link.get"), "").await;
+    assert_eq!(links["response"], json!([link]));
+
+    let del = request(&client, &format!("{CTL}.config.del.web"), "").await;
+    assert_eq!(del["success"], true, "{del}");
+    let gone = request(&client, &format!("{CTL}.config.get.web"), "").await;
+    assert_eq!(gone["message"], "Configuration not found");
+    host.shutdown().await;
+}

@@ -10,6 +10,7 @@ use crate::providers_support::{bump, keyvalue_routes};
 fn registry(nats: Option<async_nats::Client>) -> BuiltinProviders {
     BuiltinProviders::new(BuiltinProvidersConfig {
         nats,
+        jetstream: true,
         data_dir: Some(std::env::temp_dir().join("trellis-providers-tests")),
     })
 }

@@ -40,6 +40,7 @@ async fn subscriptions_deliver_to_the_linked_component_until_unlinked() -> anyho
     let client = nats.client().await?;
     let registry = BuiltinProviders::new(BuiltinProvidersConfig {
         nats: Some(nats.client().await?),
+        jetstream: true,
         data_dir: None,
     });
     let (tx, mut rx) = mpsc::unbounded_channel();

@@ -6,11 +6,13 @@
 
 use serde::Serialize;
 use trellis_host::HostError;
-use trellis_lattice::local::LocalNatsError;
+use trellis_lattice::ops::OpsError;
 use trellis_lattice::LatticeError;
+use trellis_local::{LocalError, LocalNatsError};
 
 /// What kind of failure a [`CommandError`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The lattice is still starting (or failed to start); try again later.
@@ -33,6 +35,7 @@ pub enum ErrorCode {
 
 /// A failed command, as the webview sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[error("{message}")]
 pub struct CommandError {
     /// The kind of failure.
@@ -56,6 +59,28 @@ impl From<LocalNatsError> for CommandError {
         let code = match err {
             LocalNatsError::NotFound => ErrorCode::NatsNotFound,
             _ => ErrorCode::LocalNats,
+        };
+        CommandError::new(code, err.to_string())
+    }
+}
+
+impl From<LocalError> for CommandError {
+    fn from(err: LocalError) -> Self {
+        match err {
+            LocalError::Nats(err) => err.into(),
+            LocalError::Host(err) => err.into(),
+            other => CommandError::new(ErrorCode::LocalNats, other.to_string()),
+        }
+    }
+}
+
+impl From<OpsError> for CommandError {
+    fn from(err: OpsError) -> Self {
+        let code = match &err {
+            OpsError::InvalidInput(_) | OpsError::LinkRefused { .. } => ErrorCode::InvalidInput,
+            OpsError::NotFound(_) | OpsError::NoHosts { .. } => ErrorCode::NotFound,
+            OpsError::Failed { .. } => ErrorCode::Host,
+            _ => ErrorCode::Lattice,
         };
         CommandError::new(code, err.to_string())
     }

@@ -1,16 +1,17 @@
 //! trellis-app: the Trellis desktop workbench (Tauri 2).
 //!
-//! The app holds no domain logic: it starts the local lattice (a `nats-server` child, the
-//! embedded `trellis-host`, and a `trellis-lattice` client), exposes thin commands over
-//! that client, and forwards status, lattice events and host logs to the webview.
+//! The app holds no domain logic: it starts or joins the user's local lattice through the
+//! launcher `trellis up` uses too (`trellis-local`: one `nats-server`, one data dir, the
+//! `local` context), adds its embedded host to it, exposes thin commands over the shared
+//! workflows of `trellis_lattice::ops`, and forwards status, lattice events and host logs
+//! to the webview.
 //!
 //! Layout:
 //! - [`commands`]: the `#[tauri::command]`s, one module per area.
 //! - `error`: [`CommandError`], serialised as `{code, message}`.
 //! - `state`: [`AppState`], what the app holds while it runs.
-//! - `local`: starting and stopping the local lattice.
+//! - `local`: starting (or joining) and stopping the local lattice.
 //! - `forward`: tasks pushing status, events, logs and model changes to the webview.
-//! - `wit_cache`: decoded WIT of component files, reused while a file is unchanged.
 //!
 //! Security: `capabilities/main.json` grants the window only the app's own commands
 //! (`lattice_status`, `list_hosts`, `lattice_snapshot`, `inspect_component`,
@@ -27,11 +28,10 @@
 pub mod commands;
 mod error;
 mod forward;
+#[cfg(test)]
+mod ipc_types;
 mod local;
 mod state;
-mod wit_cache;
-
-use std::path::PathBuf;
 
 use tauri::{AppHandle, Builder, Manager, RunEvent, Runtime};
 
@@ -42,8 +42,9 @@ pub use state::{AppState, ConnState, LatticeStatus};
 /// Name of the context for the embedded local lattice.
 pub const LOCAL_CONTEXT: &str = "local";
 
-/// Environment variable overriding the app's data directory (tests use a temporary one).
-pub const DATA_DIR_ENV: &str = "TRELLIS_DATA_DIR";
+/// Environment variable overriding the data directory of the local lattice, shared with
+/// `trellis up` (tests use a temporary one).
+pub const DATA_DIR_ENV: &str = trellis_local::DATA_DIR_ENV;
 
 /// Registers the app's state and commands on `builder`.
 pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
@@ -105,13 +106,13 @@ pub fn run() {
 /// Starts the local lattice and installs its client, or records why it failed.
 async fn start_local_lattice<R: Runtime>(app: AppHandle<R>) {
     let state = app.state::<AppState>();
-    let data_dir = match data_dir(&app) {
+    let data_dir = match trellis_local::data_dir() {
         Ok(dir) => dir,
-        Err(err) => return state.fail(err),
+        Err(err) => return state.fail(err.into()),
     };
     let lattice = state.status().lattice;
     let progress = |step: &str| state.update_status(|s| s.detail = Some(step.to_owned()));
-    match local::start(data_dir, &lattice, progress).await {
+    match local::start(data_dir, &lattice, true, progress).await {
         Ok(started) => {
             let host_id = started.host_id.clone();
             if let Err(local) = state.set_local(started.local) {
@@ -127,7 +128,11 @@ async fn start_local_lattice<R: Runtime>(app: AppHandle<R>) {
             });
             forward::client(&app, &started.client);
             forward::model(&app, &started.client);
-            tracing::info!(host = %host_id, "local lattice ready");
+            if started.joined {
+                tracing::info!(host = %host_id, url = %started.nats_url, "joined the running local lattice");
+            } else {
+                tracing::info!(host = %host_id, "local lattice ready");
+            }
         }
         Err(err) => state.fail(err),
     }
@@ -138,19 +143,6 @@ fn shut_down<R: Runtime>(app: &AppHandle<R>) {
     if let Some(local) = app.state::<AppState>().begin_close() {
         tauri::async_runtime::block_on(local.shutdown());
     }
-}
-
-/// `$TRELLIS_DATA_DIR`, else the platform's app data directory.
-fn data_dir<R: Runtime>(app: &AppHandle<R>) -> Result<PathBuf, CommandError> {
-    if let Some(dir) = std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
-        return Ok(PathBuf::from(dir));
-    }
-    app.path().app_data_dir().map_err(|e| {
-        CommandError::new(
-            ErrorCode::Internal,
-            format!("cannot find the app data directory ({e}); set {DATA_DIR_ENV}"),
-        )
-    })
 }
 
 /// A terminated app (e.g. by WebDriver at the end of a session) still stops its host and

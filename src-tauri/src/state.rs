@@ -10,10 +10,11 @@ use trellis_lattice::{Client, ModelWatcher};
 
 use crate::error::{CommandError, ErrorCode};
 use crate::local::LocalLattice;
-use crate::wit_cache::WitCache;
+use trellis_wit::WitCache;
 
 /// Where the window's lattice connection stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ConnState {
     /// The local lattice is being started or the client is connecting.
@@ -32,6 +33,7 @@ pub enum ConnState {
 ///
 /// Holds no credentials: `nats_url` is the bare server URL.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct LatticeStatus {
     /// Name of the active context (`local` for the embedded lattice).
     pub context: String,

@@ -84,9 +84,12 @@ fn local_lattice_serves_its_host_through_host_ping_and_stops_cleanly() {
     let data = tempfile::tempdir().unwrap();
 
     let steps = std::sync::Mutex::new(Vec::new());
-    let started = block_on(local::start(data.path().to_owned(), "default", |s| {
-        steps.lock().unwrap().push(s.to_owned())
-    }))
+    let started = block_on(local::start(
+        data.path().to_owned(),
+        "default",
+        false,
+        |s| steps.lock().unwrap().push(s.to_owned()),
+    ))
     .expect("the local lattice starts (is nats-server installed?)");
     assert_eq!(
         *steps.lock().unwrap(),
@@ -180,8 +183,13 @@ fn eventually<T>(secs: u64, mut f: impl FnMut() -> Option<T>) -> Option<T> {
 #[test]
 fn a_started_component_shows_in_the_snapshot_and_the_inspector_with_its_wit() {
     let data = tempfile::tempdir().unwrap();
-    let started = block_on(local::start(data.path().to_owned(), "default", |_| ()))
-        .expect("the local lattice starts (is nats-server installed?)");
+    let started = block_on(local::start(
+        data.path().to_owned(),
+        "default",
+        false,
+        |_| (),
+    ))
+    .expect("the local lattice starts (is nats-server installed?)");
     let (app, window) = mock_window();
     let state = app.state::<AppState>();
     state.set_client(Some(started.client.clone()));
@@ -353,8 +361,13 @@ fn greet_server() -> Vec<u8> {
 #[test]
 fn an_unlinked_import_is_unsatisfied_until_a_link_serves_it_and_the_link_config_shows() {
     let data = tempfile::tempdir().unwrap();
-    let started = block_on(local::start(data.path().to_owned(), "default", |_| ()))
-        .expect("the local lattice starts (is nats-server installed?)");
+    let started = block_on(local::start(
+        data.path().to_owned(),
+        "default",
+        false,
+        |_| (),
+    ))
+    .expect("the local lattice starts (is nats-server installed?)");
     let (app, window) = mock_window();
     let state = app.state::<AppState>();
     let client = started.client.clone();
@@ -463,8 +476,13 @@ fn model_changes_reach_the_webview_as_events_after_a_resync() {
     use tauri::Listener as _;
 
     let data = tempfile::tempdir().unwrap();
-    let started = block_on(local::start(data.path().to_owned(), "default", |_| ()))
-        .expect("the local lattice starts (is nats-server installed?)");
+    let started = block_on(local::start(
+        data.path().to_owned(),
+        "default",
+        false,
+        |_| (),
+    ))
+    .expect("the local lattice starts (is nats-server installed?)");
     let (app, window) = mock_window();
     let state = app.state::<AppState>();
     state.set_client(Some(started.client.clone()));

@@ -14,7 +14,8 @@
 //!   [`Client::connection_state`].
 //! - [`LatticeModel`]: hosts, components, providers, links and config as a graph, kept
 //!   current from events and heartbeats, emitting [`ModelChange`]s.
-//! - [`local`]: the embedded local `nats-server`.
+//! - [`ops`]: the workflows the app and the CLI share (start and wait for the outcome,
+//!   inspect with import satisfaction, check and put links).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), trellis_lattice::LatticeError> {
@@ -38,7 +39,7 @@ mod state;
 mod store;
 mod stream;
 
-pub mod local;
+pub mod ops;
 
 pub use client::Client;
 pub use context::{

@@ -50,6 +50,7 @@ impl ModelOptions {
 
 /// A host as the model knows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HostInfo {
     /// Host id (`N…`).
     pub id: String,
@@ -65,6 +66,7 @@ pub struct HostInfo {
 
 /// Why a host left the model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum RemovalReason {
     /// It published `host_stopped`.
@@ -75,6 +77,7 @@ pub enum RemovalReason {
 
 /// One change of the model, for the UI. Serialised with a `"change"` tag.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "change", rename_all = "snake_case")]
 pub enum ModelChange {
     /// A host appeared.
@@ -155,6 +158,7 @@ struct HostEntry {
 
 /// A serialisable copy of the whole model.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ModelSnapshot {
     /// Every host with what it runs.
     pub hosts: Vec<HostSnapshot>,
@@ -166,6 +170,7 @@ pub struct ModelSnapshot {
 
 /// One host in a [`ModelSnapshot`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HostSnapshot {
     /// The host.
     pub host: HostInfo,

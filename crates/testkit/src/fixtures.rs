@@ -386,3 +386,46 @@ mod tests {
         );
     }
 }
+
+/// World of [`keyvalue_user`]: one keyvalue import (a trimmed `wasi:keyvalue/store`
+/// 0.2.0-draft, declared inline) and a plain export.
+pub const KEYVALUE_USER_WIT: &str = r#"
+package trellis:fixtures;
+
+package wasi:keyvalue@0.2.0-draft {
+  interface store {
+    variant error { no-such-store, access-denied, other(string) }
+    resource bucket {
+      get: func(key: string) -> result<option<list<u8>>, error>;
+    }
+    open: func(identifier: string) -> result<bucket, error>;
+  }
+}
+
+world keyvalue-user {
+  import wasi:keyvalue/store@0.2.0-draft;
+  export run: func() -> u32;
+}
+"#;
+
+/// A component that imports `wasi:keyvalue/store@0.2.0-draft` and exports `run() -> u32`
+/// (answering 7 without touching the store): what a link check or an inspection of a
+/// keyvalue user needs, without a toolchain.
+pub fn keyvalue_user() -> anyhow::Result<Vec<u8>> {
+    component(
+        WitSource::Text(KEYVALUE_USER_WIT),
+        "keyvalue-user",
+        KEYVALUE_USER_WAT,
+    )
+}
+
+const KEYVALUE_USER_WAT: &str = r#"
+(module
+  (import "wasi:keyvalue/store@0.2.0-draft" "open" (func $open (param i32 i32 i32)))
+  (memory (export "memory") 1)
+  (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32)
+    (i32.const 1024))
+  (func (export "run") (result i32)
+    (i32.const 7))
+)
+"#;

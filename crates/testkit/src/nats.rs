@@ -2,7 +2,7 @@
 
 use anyhow::Context as _;
 use tempfile::TempDir;
-use trellis_lattice::local::{LocalNats, LocalNatsOptions};
+use trellis_nats_server::{LocalNats, LocalNatsOptions};
 
 /// A running nats-server on a free loopback port with JetStream and a temporary store.
 /// Dropping it stops the server and deletes the store.

@@ -13,6 +13,10 @@
 //! - **Satisfaction analysis** ([`analyze_satisfaction`]): every import of a component
 //!   marked as served by WASI, the host, a provider or a component through a link, or
 //!   unsatisfied with the reason.
+//! - **Built-in providers** ([`builtin_providers`], [`parse_builtin_reference`]): the
+//!   one table of the providers a Trellis host runs in-process (what each exports and
+//!   calls, its default config) and the one rule for reading `builtin://NAME`,
+//!   `wasmcloud+builtin://NAME` and a bare `NAME`.
 //!
 //! Doc comments appear in the model when the source has them (WIT parsed from text,
 //! such as the built-in providers' packages); encoded components carry none, just
@@ -66,6 +70,8 @@
 //! ```
 #![deny(missing_docs)]
 
+mod builtin;
+mod cache;
 mod compat;
 mod decode;
 mod error;
@@ -73,6 +79,11 @@ mod model;
 mod reference;
 mod satisfy;
 
+pub use builtin::{
+    builtin_exporting, builtin_names, builtin_providers, builtin_reference_name,
+    builtin_wire_reference, parse_builtin_reference, BuiltinSpec,
+};
+pub use cache::{file_path, WitCache};
 pub use compat::{check_compatibility, check_link, Compatibility, IncompatibilityReason};
 pub use decode::{decode_component, decode_file, top_level_names};
 pub use error::WitError;

@@ -3,15 +3,22 @@
 //! Output: a readable tree of imports and exports with function signatures
 //! (default), the model as JSON (`--json`, the shape documented in `trellis-wit`),
 //! or the world as WIT text (`--wit`). `--imports` / `--exports` narrow the output.
+//! For a running component (`--component ID`) a `satisfaction` section (a `satisfaction`
+//! list in JSON) says what serves each import, or why nothing does.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use std::sync::Arc;
+
 use anyhow::{bail, Context as _};
-use trellis_lattice::Client;
-use trellis_wit::{ComponentWit, FunctionDef, InterfaceDef, TypeDef, TypeKind, WorldEntry};
+use trellis_lattice::{ops, Client};
+use trellis_wit::{
+    ComponentWit, FunctionDef, ImportStatus, InterfaceDef, SatisfiedBy, TypeDef, TypeKind,
+    WitCache, WorldEntry,
+};
 
 /// Arguments of `trellis inspect`.
 #[derive(Debug, clap::Args)]
@@ -19,8 +26,9 @@ pub struct Args {
     /// Component file (`.wasm`, or a `file://` URL).
     #[arg(required_unless_present = "component", conflicts_with = "component")]
     pub file: Option<String>,
-    /// Inspect a running component instead: the host running it sends its WIT over the
-    /// lattice (for a wasmCloud host, its `file://` image is read here).
+    /// Inspect a running component instead: its WIT (read here from its `file://` image,
+    /// else sent by its host over the lattice) and, for every import, what serves it or
+    /// why nothing does.
     #[arg(long, value_name = "ID")]
     pub component: Option<String>,
     /// Print the world as WIT text.
@@ -36,9 +44,12 @@ pub struct Args {
 
 /// Runs `trellis inspect`.
 pub async fn run(args: Args, global: &super::GlobalOpts) -> anyhow::Result<ExitCode> {
-    let wit = match (&args.file, &args.component) {
-        (Some(file), _) => decode_file(local_path(file)?).await?,
-        (None, Some(id)) => running_component_wit(id, global).await?,
+    let (wit, satisfaction) = match (&args.file, &args.component) {
+        (Some(file), _) => (decode_file(local_path(file)?).await?, None),
+        (None, Some(id)) => {
+            let (wit, imports) = running_component(id, global).await?;
+            (wit, Some(imports))
+        }
         (None, None) => bail!("give a component file or --component ID"),
     };
 
@@ -46,12 +57,17 @@ pub async fn run(args: Args, global: &super::GlobalOpts) -> anyhow::Result<ExitC
         (false, false) => (true, true),
         selected => selected,
     };
+    let satisfaction = satisfaction.as_deref().filter(|_| show_imports);
     let out = if args.wit {
         wit.to_wit_text().to_owned()
     } else if global.json {
-        json(&wit, show_imports, show_exports)?
+        json(&wit, show_imports, show_exports, satisfaction)?
     } else {
-        tree(&wit, show_imports, show_exports)
+        let mut out = tree(&wit, show_imports, show_exports);
+        if let Some(imports) = satisfaction {
+            satisfaction_section(&mut out, imports);
+        }
+        out
     };
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(out.as_bytes())?;
@@ -84,52 +100,64 @@ async fn decode_file(path: PathBuf) -> anyhow::Result<ComponentWit> {
         .with_context(|| format!("inspecting {}", path.display()))
 }
 
-/// Finds the component on the lattice and asks its host for the WIT; a host that does
-/// not answer that (a wasmCloud host) leaves the component's `file://` image to read here.
-async fn running_component_wit(
+/// The WIT of a running component and who serves each of its imports, as the app's
+/// inspector shows them (the shared `trellis_lattice::ops::inspect_component`).
+async fn running_component(
     id: &str,
     global: &super::GlobalOpts,
-) -> anyhow::Result<ComponentWit> {
+) -> anyhow::Result<(ComponentWit, Vec<ImportStatus>)> {
     let client = Client::connect(&super::lattice::resolve_context(global)?).await?;
-    let hosts = client.ping_hosts().await.context("listing hosts")?;
-    if hosts.is_empty() {
+    let snapshot = ops::lattice_snapshot(&client).await?;
+    if snapshot.hosts.is_empty() {
         bail!("no hosts answered on lattice {}", client.lattice());
     }
-    for host in &hosts {
-        let inventory = client
-            .host_inventory(&host.id)
-            .await
-            .with_context(|| format!("reading the inventory of host {}", host.id))?;
-        let Some(component) = inventory.components.iter().find(|c| c.id == id) else {
-            continue;
-        };
-        let host_error = match client.component_wit(&host.id, id).await {
-            Ok(wit) => return Ok(wit),
-            Err(err) => err,
-        };
-        let image = &component.image_ref;
-        if image.contains("://") && !image.starts_with("file://") {
-            bail!("cannot inspect component {id} (image {image}): {host_error}");
-        }
-        let path = local_path(image)?;
-        if !path.exists() {
-            bail!(
-                "cannot inspect component {id}: {host_error}, and its file {} is not on \
-                 this machine",
-                path.display()
-            );
-        }
-        return decode_file(path).await;
+    let cache = Arc::new(WitCache::default());
+    let inspection = ops::inspect_component(&client, &snapshot, &cache, id).await?;
+    match inspection.wit {
+        Some(wit) => Ok((wit, inspection.imports)),
+        None => bail!(
+            "cannot inspect component {id}: {}",
+            inspection.wit_error.unwrap_or_default()
+        ),
     }
-    bail!(
-        "no component {id} on the {} host(s) of lattice {}",
-        hosts.len(),
-        client.lattice()
-    )
+}
+
+/// One line per import: served by what, or unsatisfied and why.
+fn satisfaction_section(out: &mut String, imports: &[ImportStatus]) {
+    let unsatisfied = imports.iter().filter(|i| !i.is_satisfied()).count();
+    let _ = writeln!(
+        out,
+        "satisfaction ({} imports, {unsatisfied} unsatisfied)",
+        imports.len()
+    );
+    for (i, status) in imports.iter().enumerate() {
+        let branch = if i + 1 == imports.len() {
+            "└─ "
+        } else {
+            "├─ "
+        };
+        let verdict = match &status.satisfied_by {
+            SatisfiedBy::Wasi => "ok: WASI, linked by the host".to_owned(),
+            SatisfiedBy::HostInternal => "ok: implemented by the host".to_owned(),
+            SatisfiedBy::Provider { link, target } => {
+                format!("ok: provider {target} (link {link})")
+            }
+            SatisfiedBy::Component { link, target } => {
+                format!("ok: component {target} (link {link})")
+            }
+            SatisfiedBy::Unsatisfied { reason } => format!("UNSATISFIED: {reason}"),
+        };
+        let _ = writeln!(out, "{branch}{}: {verdict}", status.import);
+    }
 }
 
 /// The model as pretty JSON (field order as documented), without the side not asked for.
-fn json(wit: &ComponentWit, imports: bool, exports: bool) -> anyhow::Result<String> {
+fn json(
+    wit: &ComponentWit,
+    imports: bool,
+    exports: bool,
+    satisfaction: Option<&[ImportStatus]>,
+) -> anyhow::Result<String> {
     #[derive(serde::Serialize)]
     struct View<'a> {
         world: &'a str,
@@ -141,6 +169,8 @@ fn json(wit: &ComponentWit, imports: bool, exports: bool) -> anyhow::Result<Stri
         imports: Option<&'a [WorldEntry]>,
         #[serde(skip_serializing_if = "Option::is_none")]
         exports: Option<&'a [WorldEntry]>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        satisfaction: Option<&'a [ImportStatus]>,
         wit: &'a str,
     }
     let view = View {
@@ -149,6 +179,7 @@ fn json(wit: &ComponentWit, imports: bool, exports: bool) -> anyhow::Result<Stri
         docs: wit.docs.as_deref(),
         imports: imports.then_some(wit.imports.as_slice()),
         exports: exports.then_some(wit.exports.as_slice()),
+        satisfaction,
         wit: wit.to_wit_text(),
     };
     Ok(serde_json::to_string_pretty(&view)?)

@@ -15,7 +15,6 @@ mod workload;
 
 use std::process::ExitCode;
 
-use anyhow::Context as _;
 use trellis_lattice::{Client, Context, ContextStore};
 
 /// Lattice commands: get, start, scale, stop, update, link, config, label, events, logs, context.
@@ -112,27 +111,5 @@ async fn connect(global: &super::GlobalOpts) -> anyhow::Result<Client> {
 
 /// Finds a host by full id or friendly name, else by a unique prefix of either.
 async fn resolve_host(client: &Client, wanted: &str) -> anyhow::Result<trellis_proto::Host> {
-    let hosts = client.ping_hosts().await.context("discovering hosts")?;
-    if let Some(host) = hosts
-        .iter()
-        .find(|h| h.id == wanted || h.friendly_name == wanted)
-    {
-        return Ok(host.clone());
-    }
-    let matches: Vec<_> = hosts
-        .iter()
-        .filter(|h| h.id.starts_with(wanted) || h.friendly_name.starts_with(wanted))
-        .collect();
-    match matches.as_slice() {
-        [one] => Ok((*one).clone()),
-        [] => anyhow::bail!(
-            "no host {wanted:?} on lattice {:?} ({} host(s) answered the ping)",
-            client.lattice(),
-            hosts.len()
-        ),
-        _ => anyhow::bail!(
-            "host prefix {wanted:?} matches {} hosts; give more of the id",
-            matches.len()
-        ),
-    }
+    Ok(trellis_lattice::ops::resolve_host(client, wanted).await?)
 }

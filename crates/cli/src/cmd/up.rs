@@ -1,25 +1,18 @@
 //! `trellis up`: run a host on a lattice until Ctrl-C, SIGTERM or a ctl `host.stop`.
 //!
-//! With `--nats-url` the host joins that server. Without it, Trellis starts its
-//! embedded local lattice: a `nats-server` child on 127.0.0.1 with JetStream and
+//! With `--nats-url` the host joins that server. Without it, the host goes on the
+//! user's local lattice (`trellis-local`): the one the app or another `trellis up`
+//! already runs, else a new `nats-server` child on 127.0.0.1 with JetStream and
 //! generated credentials, its store in the user's data directory (`$TRELLIS_DATA_DIR`
-//! overrides it) so links and config survive restarts.
+//! overrides it) so links and config survive restarts, saved as context `local`.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context as _;
 use trellis_host::{HostConfig, LatticeHost};
-use trellis_lattice::local::{LocalNats, LocalNatsOptions};
-use trellis_lattice::{Context, ContextStore};
-
-/// Environment variable overriding the data directory of the local lattice.
-const DATA_DIR_ENV: &str = "TRELLIS_DATA_DIR";
-
-/// Name of the saved context of the embedded local lattice.
-const LOCAL_CONTEXT: &str = "local";
+use trellis_local::{LocalLattice, LocalOptions, Role};
 
 /// How long connecting to a given `--nats-url` may take before we give up.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -62,67 +55,89 @@ pub async fn run(args: Args, global: &super::GlobalOpts) -> anyhow::Result<ExitC
         );
     }
 
-    // Start (or reach) NATS first: nothing else runs yet if this fails.
-    let (nats, url, local) = match &global.nats_url {
-        Some(url) => (connect(url, None).await?, url.clone(), None),
-        None => {
-            let local = start_local_lattice(args.nats_port, args.nats_websocket_port).await?;
-            let credentials = local.user().zip(local.password());
-            let url = local.url();
-            match connect(&url, credentials).await {
-                Ok(client) => {
-                    save_local_context(&local, &lattice);
-                    (client, url, Some(local))
-                }
-                Err(err) => {
-                    stop_local_lattice(local).await;
-                    return Err(err);
-                }
-            }
-        }
-    };
-
     let config = HostConfig {
         lattice: lattice.clone(),
         friendly_name: args.friendly_name,
         labels: args.labels.into_iter().collect::<BTreeMap<_, _>>(),
         heartbeat_interval: Duration::from_secs(args.heartbeat_interval),
-        nats_url: Some(url.clone()),
         ..HostConfig::default()
     };
-    let host = match LatticeHost::start(nats.clone(), config).await {
-        Ok(host) => host,
-        Err(err) => {
-            if let Some(local) = local {
-                stop_local_lattice(local).await;
-            }
-            return Err(err).context("cannot start the host");
-        }
+    match &global.nats_url {
+        Some(url) => run_on_server(url, config).await,
+        None => run_local(config, args.nats_port, args.nats_websocket_port).await,
+    }
+}
+
+/// A host on the user's local lattice: started here, or joined when the app or another
+/// `trellis up` already runs it.
+async fn run_local(
+    host: HostConfig,
+    nats_port: Option<u16>,
+    websocket_port: Option<u16>,
+) -> anyhow::Result<ExitCode> {
+    let mut options = LocalOptions::new(trellis_local::data_dir()?);
+    options.nats_port = nats_port;
+    options.websocket_port = websocket_port;
+    options.host = host;
+    options.connection_name = "trellis-host".to_owned();
+    let local = LocalLattice::start(options, |step| tracing::info!("{step}")).await?;
+    let note = match local.role() {
+        Role::Started => None,
+        Role::Joined { owner_pid } => Some(format!(
+            "joined the local lattice that Trellis process {owner_pid} runs; \
+             it stops when that process does"
+        )),
     };
-    // Poll once before announcing readiness: that installs the signal handlers, so a
-    // Ctrl-C sent right after the "is up" line stops the host cleanly instead of
-    // killing the process without host_stopped.
-    let reason = {
-        let stop = wait_for_stop(&host);
-        tokio::pin!(stop);
-        let early = futures::poll!(stop.as_mut());
-        println!(
-            "host {} ({}) is up on lattice {lattice} at {url}",
-            host.id(),
-            host.friendly_name()
-        );
-        match early {
-            std::task::Poll::Ready(reason) => reason,
-            std::task::Poll::Pending => stop.await,
-        }
+    let reason = announce_and_wait(local.host(), local.lattice(), local.url(), note).await;
+    tracing::info!(%reason, "stopping");
+    local.shutdown().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A host on a NATS server the user named.
+async fn run_on_server(url: &str, config: HostConfig) -> anyhow::Result<ExitCode> {
+    let nats = connect(url, None).await?;
+    let lattice = config.lattice.clone();
+    let config = HostConfig {
+        nats_url: Some(url.to_owned()),
+        ..config
     };
+    let host = LatticeHost::start(nats.clone(), config)
+        .await
+        .context("cannot start the host")?;
+    let reason = announce_and_wait(&host, &lattice, url, None).await;
     tracing::info!(%reason, "stopping");
     host.shutdown().await;
     drop(nats);
-    if let Some(local) = local {
-        stop_local_lattice(local).await;
-    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints the "is up" line (and a note on stderr) and waits for a reason to stop.
+///
+/// Polls once before announcing readiness: that installs the signal handlers, so a
+/// Ctrl-C sent right after the "is up" line stops the host cleanly instead of killing
+/// the process without host_stopped.
+async fn announce_and_wait(
+    host: &LatticeHost,
+    lattice: &str,
+    url: &str,
+    note: Option<String>,
+) -> &'static str {
+    let stop = wait_for_stop(host);
+    tokio::pin!(stop);
+    let early = futures::poll!(stop.as_mut());
+    println!(
+        "host {} ({}) is up on lattice {lattice} at {url}",
+        host.id(),
+        host.friendly_name()
+    );
+    if let Some(note) = note {
+        eprintln!("note: {note}");
+    }
+    match early {
+        std::task::Poll::Ready(reason) => reason,
+        std::task::Poll::Pending => stop.await,
+    }
 }
 
 /// Connects with a bounded timeout and no retries, so a wrong URL fails at once.
@@ -144,54 +159,6 @@ pub(super) async fn connect(
             CONNECT_TIMEOUT.as_secs()
         ),
     }
-}
-
-/// Starts the local nats-server (a blocking wait for it to accept connections).
-async fn start_local_lattice(
-    port: Option<u16>,
-    websocket_port: Option<u16>,
-) -> anyhow::Result<LocalNats> {
-    let mut options = LocalNatsOptions::new(data_dir()?.join("nats"));
-    options.port = port;
-    options.websocket_port = websocket_port;
-    tokio::task::spawn_blocking(move || LocalNats::start(options))
-        .await
-        .context("starting the local lattice")?
-        .map_err(anyhow::Error::from)
-}
-
-/// Saves the local lattice as context `local` (and makes it current when none is), so
-/// other `trellis` commands reach it. A failure only costs that convenience: warn.
-fn save_local_context(local: &LocalNats, lattice: &str) {
-    let mut context = Context::new(local.url()).with_lattice(lattice);
-    if let (Some(user), Some(password)) = (local.user(), local.password()) {
-        context = context.with_user_password(user, password);
-    }
-    let saved = ContextStore::open_default().and_then(|mut store| {
-        store.insert(LOCAL_CONTEXT, context)?;
-        if store.current_name().is_none() {
-            store.set_current(LOCAL_CONTEXT)?;
-        }
-        store.save()
-    });
-    if let Err(err) = saved {
-        eprintln!("warning: cannot save context {LOCAL_CONTEXT:?}: {err}");
-    }
-}
-
-/// Stops the local nats-server gracefully (JetStream flushes its store).
-async fn stop_local_lattice(local: LocalNats) {
-    let _ = tokio::task::spawn_blocking(move || local.stop()).await;
-}
-
-/// `$TRELLIS_DATA_DIR`, else the platform's data directory for Trellis.
-fn data_dir() -> anyhow::Result<PathBuf> {
-    if let Some(dir) = std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
-        return Ok(PathBuf::from(dir));
-    }
-    directories::ProjectDirs::from("dev", "trellis", "Trellis")
-        .map(|dirs| dirs.data_dir().to_path_buf())
-        .with_context(|| format!("cannot find a data directory for Trellis; set {DATA_DIR_ENV}"))
 }
 
 /// Resolves on Ctrl-C, SIGTERM or a ctl `host.stop`, saying which.

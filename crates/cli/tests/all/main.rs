@@ -7,3 +7,4 @@
 mod lattice;
 mod run;
 mod support;
+mod workflows;

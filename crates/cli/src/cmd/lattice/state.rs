@@ -2,9 +2,13 @@
 
 use std::process::ExitCode;
 
+use std::sync::Arc;
+
+use trellis_lattice::ops::{self, LinkCheck};
 use trellis_lattice::Client;
 use trellis_proto::subject::DEFAULT_LINK_NAME;
 use trellis_proto::{ConfigMap, DeleteLinkRequest, Link};
+use trellis_wit::WitCache;
 
 use super::output;
 use crate::cmd::GlobalOpts;
@@ -12,7 +16,9 @@ use crate::cmd::GlobalOpts;
 /// `link put | del`.
 #[derive(Debug, clap::Subcommand)]
 pub enum LinkCommand {
-    /// Link SOURCE's imports of NS:PKG/INTERFACE… to TARGET.
+    /// Link SOURCE's imports of NS:PKG/INTERFACE… to TARGET, after checking that the WIT
+    /// of both ends fit (an incompatible link is refused with the reason; an end not
+    /// running yet is noted and the link put).
     Put {
         /// Source component or provider id (e.g. the http-server provider).
         source: String,
@@ -33,6 +39,9 @@ pub enum LinkCommand {
         /// Named config given to the target (repeatable).
         #[arg(long = "target-config", value_name = "NAME")]
         target_config: Vec<String>,
+        /// Put the link even when the WIT of its two ends do not fit.
+        #[arg(long)]
+        force: bool,
     },
     /// Delete SOURCE's link for NS:PKG (and name).
     Del {
@@ -105,6 +114,7 @@ pub async fn link(
             name,
             source_config,
             target_config,
+            force,
         } => {
             let link = Link {
                 source_id: source,
@@ -117,7 +127,17 @@ pub async fn link(
                 target_config,
             };
             link.validate()?;
-            client.link_put(&link).await?
+            let snapshot = ops::lattice_snapshot(client).await?;
+            let cache = Arc::new(WitCache::default());
+            let put = ops::put_link(client, &snapshot, &cache, &link, force).await?;
+            match put.check {
+                LinkCheck::Compatible => {}
+                LinkCheck::Unchecked { note } => eprintln!("note: {note}"),
+                LinkCheck::Forced { reason } => {
+                    eprintln!("warning: put with --force although {reason}")
+                }
+            }
+            put.message
         }
         LinkCommand::Del {
             source,

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use anyhow::Context as _;
 use trellis_host::Runtime;
-use trellis_lattice::local::{LocalNats, LocalNatsOptions};
+use trellis_nats_server::{LocalNats, LocalNatsOptions};
 use trellis_proto::{ConfigMap, Link};
 
 /// The messaging package; a component that imports or exports it needs NATS.

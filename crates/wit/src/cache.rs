@@ -1,20 +1,21 @@
 //! Decoded WIT of component files, kept while the file is unchanged.
 //!
-//! The graph asks for every component's WIT (for its pins) and again whenever links change,
-//! and decoding a large component (componentize-py) takes a noticeable time; a file whose
-//! size and modification time are unchanged is not decoded twice.
+//! The app's graph asks for every component's WIT (for its pins) and again whenever links
+//! change, and the CLI's link checks and inspections decode the same files; decoding a
+//! large component (componentize-py) takes a noticeable time, so a file whose size and
+//! modification time are unchanged is not decoded twice.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
-use trellis_wit::ComponentWit;
+use crate::ComponentWit;
 
 /// What identifies one version of a file.
 type Stamp = (Option<SystemTime>, u64);
 
-/// A cache of [`trellis_wit::decode_file`] results by path.
+/// A cache of [`decode_file`](crate::decode_file) results by path.
 #[derive(Default)]
 pub struct WitCache {
     entries: Mutex<HashMap<PathBuf, (Stamp, Arc<ComponentWit>)>>,
@@ -35,7 +36,7 @@ impl WitCache {
             }
         }
         let wit = Arc::new(
-            trellis_wit::decode_file(path)
+            crate::decode_file(path)
                 .map_err(|e| format!("cannot decode {}: {e}", path.display()))?,
         );
         self.lock().insert(path.to_owned(), (stamp, wit.clone()));

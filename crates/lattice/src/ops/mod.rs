@@ -1,0 +1,34 @@
+//! Workflows shared by the desktop app and the `trellis` CLI.
+//!
+//! The app's commands and the CLI's subcommands are thin callers of these functions, so
+//! both faces of Trellis start, stop, inspect and link things the same way and say the
+//! same sentences when something is refused.
+//!
+//! - Starting and changing workloads, waiting for the host's outcome event rather than
+//!   its acknowledgement: [`start_component`], [`start_provider`], [`scale_component`],
+//!   [`update_component`], [`stop_provider`], [`stop_host`]. Each answers with
+//!   [`Outcome`]s (one per host), whose sentence the caller shows as it is.
+//! - Inspecting a running component: [`inspect_component`] gathers its description,
+//!   links, named config and WIT (from the file, or from its host over the lattice) and
+//!   says which link or host capability serves each import, or why none does.
+//! - Putting a link: [`put_link`] checks the WIT of both ends first ([`check_link_ends`])
+//!   and refuses an incompatible link with the reason, unless forced. The host's own
+//!   `link.put` stays permissive, as wasmCloud's is; an end that is not running yet is
+//!   not an error, only a note that the link could not be checked.
+//! - References and ids: [`component_ref`], [`provider_ref`], [`checked_id`],
+//!   [`resolve_host`], and [`lattice_snapshot`] for callers without a live model.
+
+mod error;
+mod inspect;
+mod link;
+mod refs;
+mod workload;
+
+pub use error::{OpsError, Result};
+pub use inspect::{inspect_component, ComponentInspection};
+pub use link::{check_link_ends, put_link, LinkCheck, PutLink};
+pub use refs::{checked_id, component_ref, lattice_snapshot, provider_ref, resolve_host, PathRule};
+pub use workload::{
+    scale_component, start_component, start_provider, stop_host, stop_provider, update_component,
+    Outcome, Placement, StartComponent, StartProvider, Wait,
+};

@@ -1,0 +1,208 @@
+//! Ids, image references and hosts, as the user types them, checked and resolved.
+
+use std::path::Path;
+use std::time::Instant;
+
+use trellis_proto::Host;
+use trellis_wit::HostCapabilities;
+
+use super::{OpsError, Result};
+use crate::{Client, LatticeModel, ModelOptions, ModelSnapshot};
+
+/// How a component file path may be given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathRule {
+    /// Relative paths are taken from the current directory (the CLI).
+    RelativeToCurrentDir,
+    /// Only absolute paths: the working directory of a desktop app means nothing to
+    /// its user.
+    AbsoluteOnly,
+}
+
+/// A trimmed component or provider id, refused when empty or when it could not be one
+/// NATS subject token. `kind` names what it is in the error ("component", "provider").
+pub fn checked_id(kind: &str, id: &str) -> Result<String> {
+    let id = id.trim();
+    if id.is_empty() {
+        return Err(OpsError::InvalidInput(format!("a {kind} id is required")));
+    }
+    // The id becomes part of NATS subjects.
+    if id
+        .chars()
+        .any(|c| c.is_whitespace() || c == '.' || c == '*' || c == '>')
+    {
+        return Err(OpsError::InvalidInput(format!(
+            "{kind} id {id:?} may not contain spaces, '.', '*' or '>'"
+        )));
+    }
+    Ok(id.to_owned())
+}
+
+/// A component reference for the wire: a file path (or `file://` URL) becomes an
+/// absolute `file://` URL of an existing file; any other URL or registry reference
+/// passes through for the host to resolve.
+pub fn component_ref(reference: &str, rule: PathRule) -> Result<String> {
+    let reference = reference.trim();
+    let invalid = |message: String| Err(OpsError::InvalidInput(message));
+    if reference.is_empty() {
+        return invalid("a path to a .wasm file is required".to_owned());
+    }
+    let path = match reference.strip_prefix("file://") {
+        Some(path) => Path::new(path),
+        None if reference.contains("://") => return Ok(reference.to_owned()),
+        None => Path::new(reference),
+    };
+    if rule == PathRule::AbsoluteOnly && !path.is_absolute() {
+        return invalid(format!("{} is not an absolute path", path.display()));
+    }
+    let absolute = match path.canonicalize() {
+        Ok(absolute) => absolute,
+        Err(err) => return invalid(format!("cannot open {}: {err}", path.display())),
+    };
+    if !absolute.is_file() {
+        return invalid(format!("{} is not a file", absolute.display()));
+    }
+    Ok(format!("file://{}", absolute.display()))
+}
+
+/// A provider reference for the wire. A built-in provider, named bare (`keyvalue`) or as
+/// `builtin://NAME` / `wasmcloud+builtin://NAME`, is sent as `wasmcloud+builtin://NAME`:
+/// wasmCloud hosts accept only that form and Trellis hosts take it too. A bare word that
+/// is no built-in is refused with the list of built-ins; other references pass through.
+pub fn provider_ref(reference: &str) -> Result<String> {
+    let reference = reference.trim();
+    let caps = HostCapabilities::trellis_default();
+    if let Some(builtin) = caps.provider(reference) {
+        return Ok(format!("wasmcloud+builtin://{}", builtin.name));
+    }
+    let names = || {
+        caps.providers
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let bare_word = !reference.contains(['/', ':']);
+    if bare_word || reference.contains("builtin://") {
+        let name = reference
+            .rsplit_once("builtin://")
+            .map_or(reference, |(_, name)| name);
+        return Err(OpsError::InvalidInput(format!(
+            "{name:?} is not a built-in provider (known: {})",
+            names()
+        )));
+    }
+    Ok(reference.to_owned())
+}
+
+/// Finds a host by full id or friendly name, else by a unique prefix of either.
+pub async fn resolve_host(client: &Client, wanted: &str) -> Result<Host> {
+    let hosts = client.ping_hosts().await?;
+    if let Some(host) = hosts
+        .iter()
+        .find(|h| h.id == wanted || h.friendly_name == wanted)
+    {
+        return Ok(host.clone());
+    }
+    let matches: Vec<&Host> = hosts
+        .iter()
+        .filter(|h| h.id.starts_with(wanted) || h.friendly_name.starts_with(wanted))
+        .collect();
+    match matches.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => Err(OpsError::NotFound(format!(
+            "no host {wanted:?} on lattice {:?} ({} host(s) answered the ping)",
+            client.lattice(),
+            hosts.len()
+        ))),
+        _ => Err(OpsError::InvalidInput(format!(
+            "host prefix {wanted:?} matches {} hosts; give more of the id",
+            matches.len()
+        ))),
+    }
+}
+
+/// The lattice as it is now (hosts with what they run, links), read once: for callers
+/// that keep no live [`ModelWatcher`](crate::ModelWatcher), such as a CLI command.
+pub async fn lattice_snapshot(client: &Client) -> Result<ModelSnapshot> {
+    let inventories = client.host_inventories().await?;
+    let links = client.links().await?;
+    let mut model = LatticeModel::new(ModelOptions::default());
+    let now = Instant::now();
+    for inventory in &inventories {
+        model.apply_inventory(inventory, now);
+    }
+    model.apply_links(&links);
+    Ok(model.snapshot())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_must_fit_in_one_subject_token() {
+        assert_eq!(checked_id("component", " hello ").unwrap(), "hello");
+        for (id, needle) in [("", "required"), ("a.b", "may not contain"), ("a b", "")] {
+            let err = checked_id("component", id).unwrap_err().to_string();
+            assert!(err.contains(needle), "{id:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn component_references_name_the_bad_input() {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        let path = file.path().to_str().unwrap();
+        let url = component_ref(path, PathRule::AbsoluteOnly).unwrap();
+        assert!(url.starts_with("file:///"), "{url}");
+        assert_eq!(component_ref(&url, PathRule::AbsoluteOnly).unwrap(), url);
+        assert_eq!(
+            component_ref("oci://ghcr.io/x/y:1", PathRule::AbsoluteOnly).unwrap(),
+            "oci://ghcr.io/x/y:1"
+        );
+        for (input, rule, needle) in [
+            ("", PathRule::AbsoluteOnly, "required"),
+            ("hello.wasm", PathRule::AbsoluteOnly, "not an absolute path"),
+            (
+                "no-such.wasm",
+                PathRule::RelativeToCurrentDir,
+                "no-such.wasm",
+            ),
+            (
+                "/no/such/file.wasm",
+                PathRule::AbsoluteOnly,
+                "/no/such/file.wasm",
+            ),
+            ("/", PathRule::AbsoluteOnly, "is not a file"),
+        ] {
+            let err = component_ref(input, rule).unwrap_err();
+            assert!(matches!(err, OpsError::InvalidInput(_)), "{input}");
+            assert!(err.to_string().contains(needle), "{input}: {err}");
+        }
+    }
+
+    #[test]
+    fn builtins_go_out_in_wasmclouds_form() {
+        for input in [
+            "http-server",
+            "builtin://http-server",
+            "wasmcloud+builtin://http-server",
+        ] {
+            assert_eq!(
+                provider_ref(input).unwrap(),
+                "wasmcloud+builtin://http-server"
+            );
+        }
+        assert_eq!(
+            provider_ref("ghcr.io/wasmcloud/http-server:0.27").unwrap(),
+            "ghcr.io/wasmcloud/http-server:0.27"
+        );
+        for input in ["nope", "builtin://nope"] {
+            let err = provider_ref(input).unwrap_err().to_string();
+            assert!(
+                err.contains("\"nope\" is not a built-in provider (known: http-server"),
+                "{err}"
+            );
+        }
+    }
+}

@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 use trellis_proto::{Link, DEFAULT_LINK_NAME};
 
+use crate::builtin::{builtin_providers, builtin_reference_name};
 use crate::compat::check_link;
 use crate::model::{ComponentWit, InterfaceDef, TypeKind, WorldEntry};
 use crate::InterfaceRef;
@@ -24,7 +25,10 @@ pub struct HostCapabilities {
     pub providers: Vec<BuiltinProvider>,
 }
 
-/// A provider compiled into the host (`builtin://NAME`).
+/// A provider compiled into the host (`builtin://NAME`): its [`BuiltinSpec`] with the
+/// exports resolved to their functions and types.
+///
+/// [`BuiltinSpec`]: crate::BuiltinSpec
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BuiltinProvider {
     /// Short name, e.g. `keyvalue`.
@@ -164,26 +168,6 @@ const PROVIDER_WIT: &[(&str, &[(&str, &str)])] = &[
     ),
 ];
 
-/// What each built-in provider exports (`ns:pkg/iface@version`) and which component
-/// exports it calls. The file is shared with the frontend's link check, so both refuse
-/// the same links.
-const BUILTIN_PROVIDERS_JSON: &str = include_str!("../builtin_providers.json");
-
-/// One entry of [`BUILTIN_PROVIDERS_JSON`].
-#[derive(Deserialize)]
-struct BuiltinProviderEntry {
-    name: String,
-    exports: Vec<String>,
-    calls: Vec<String>,
-}
-
-/// The built-in providers as listed in [`BUILTIN_PROVIDERS_JSON`], parsed once.
-fn builtin_provider_entries() -> &'static [BuiltinProviderEntry] {
-    static PARSED: OnceLock<Vec<BuiltinProviderEntry>> = OnceLock::new();
-    // Compile-time text: a malformed file is caught by this crate's tests.
-    PARSED.get_or_init(|| serde_json::from_str(BUILTIN_PROVIDERS_JSON).unwrap_or_default())
-}
-
 /// The vendored provider packages parsed once into the model.
 fn provider_interfaces() -> &'static [InterfaceDef] {
     static PARSED: OnceLock<Vec<InterfaceDef>> = OnceLock::new();
@@ -226,14 +210,14 @@ impl HostCapabilities {
             .filter_map(|name| InterfaceRef::parse(name).ok())
             .collect();
         let parsed = provider_interfaces();
-        let providers = builtin_provider_entries()
+        let providers = builtin_providers()
             .iter()
-            .map(|entry| BuiltinProvider {
-                name: entry.name.clone(),
-                reference: format!("builtin://{}", entry.name),
-                calls: entry.calls.clone(),
-                exports: entry
-                    .exports
+            .map(|spec| BuiltinProvider {
+                name: spec.name().to_owned(),
+                reference: spec.reference(),
+                calls: spec.calls().to_vec(),
+                exports: spec
+                    .exports()
                     .iter()
                     .filter_map(|e| InterfaceRef::parse(e).ok())
                     .map(|r| {
@@ -255,12 +239,10 @@ impl HostCapabilities {
     }
 
     /// A built-in provider by name (`keyvalue`) or image reference
-    /// (`builtin://keyvalue`, `wasmcloud+builtin://keyvalue`).
+    /// (`builtin://keyvalue`, `wasmcloud+builtin://keyvalue`), read as
+    /// [`builtin_reference_name`] reads it.
     pub fn provider(&self, name_or_reference: &str) -> Option<&BuiltinProvider> {
-        let name = name_or_reference
-            .strip_prefix("wasmcloud+builtin://")
-            .or_else(|| name_or_reference.strip_prefix("builtin://"))
-            .unwrap_or(name_or_reference);
+        let name = builtin_reference_name(name_or_reference)?;
         self.providers.iter().find(|p| p.name == name)
     }
 }

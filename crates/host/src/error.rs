@@ -75,16 +75,15 @@ pub enum HostError {
     /// The provider reference names no built-in provider.
     #[error(
         "unknown provider {reference:?}: this host runs built-in providers only \
-         (builtin://http-server, http-client, keyvalue, blobstore, messaging)"
+         (builtin://NAME, NAME one of {})",
+        known_builtins()
     )]
     UnknownProvider {
         /// The reference as given.
         reference: String,
     },
     /// A `builtin://NAME` reference names no built-in provider.
-    #[error(
-        "unknown builtin name: {name} (known: http-server, http-client, keyvalue, blobstore, messaging)"
-    )]
+    #[error("unknown builtin name: {name} (known: {})", known_builtins())]
     UnknownBuiltin {
         /// The name after `builtin://`.
         name: String,
@@ -162,4 +161,9 @@ impl HostError {
             error: source.into(),
         }
     }
+}
+
+/// The built-in provider names, for messages: `http-server, http-client, …`.
+fn known_builtins() -> String {
+    trellis_wit::builtin_names().join(", ")
 }

@@ -7,6 +7,7 @@ use std::pin::Pin;
 use std::sync::{Arc, RwLock};
 
 use trellis_proto::{ConfigMap, Link, ProviderDescription};
+use trellis_wit::BuiltinSpec;
 
 use super::blobstore::BlobProvider;
 use super::keyvalue::KvProvider;
@@ -52,7 +53,8 @@ impl BuiltinKind {
         BuiltinKind::Messaging,
     ];
 
-    /// The builtin name, e.g. `keyvalue`.
+    /// The builtin name, e.g. `keyvalue`: this kind's row in trellis-wit's table of
+    /// built-in providers.
     pub fn name(self) -> &'static str {
         match self {
             BuiltinKind::HttpServer => "http-server",
@@ -63,26 +65,25 @@ impl BuiltinKind {
         }
     }
 
-    /// The inventory image reference, `builtin://NAME`.
-    pub fn image_ref(self) -> String {
-        format!("builtin://{}", self.name())
+    /// What trellis-wit's table says about this provider (exports, calls, defaults).
+    pub fn spec(self) -> &'static BuiltinSpec {
+        trellis_wit::parse_builtin_reference(self.name())
+            .expect("every BuiltinKind has a row in trellis-wit's table (tested)")
     }
 
-    /// Parses `builtin://NAME`, `wasmcloud+builtin://NAME` or a bare `NAME`.
+    /// The inventory image reference, `builtin://NAME`.
+    pub fn image_ref(self) -> String {
+        self.spec().reference()
+    }
+
+    /// Parses `builtin://NAME`, `wasmcloud+builtin://NAME` or a bare `NAME`, by
+    /// [`trellis_wit::builtin_reference_name`]'s rule.
     pub fn parse(reference: &str) -> Result<Self, HostError> {
-        let reference = reference.trim();
-        let name = reference
-            .strip_prefix("wasmcloud+builtin://")
-            .or_else(|| reference.strip_prefix("builtin://"));
-        let name = match name {
-            Some(name) => name,
-            // Anything else with a scheme or a registry path is an image we cannot run.
-            None if reference.contains("://") || reference.contains('/') => {
-                return Err(HostError::UnknownProvider {
-                    reference: reference.to_owned(),
-                })
-            }
-            None => reference,
+        let Some(name) = trellis_wit::builtin_reference_name(reference) else {
+            // A scheme or a registry path: an image this host cannot run.
+            return Err(HostError::UnknownProvider {
+                reference: reference.trim().to_owned(),
+            });
         };
         BuiltinKind::ALL
             .into_iter()
@@ -403,6 +404,24 @@ mod tests {
             BuiltinKind::parse("ghcr.io/wasmcloud/http-server:0.27").unwrap_err(),
             HostError::UnknownProvider { .. }
         ));
+    }
+
+    #[test]
+    fn every_kind_is_one_row_of_the_builtin_table() {
+        let names: Vec<&str> = BuiltinKind::ALL.iter().map(|k| k.name()).collect();
+        assert_eq!(names, trellis_wit::builtin_names());
+        for kind in BuiltinKind::ALL {
+            assert_eq!(kind.spec().name(), kind.name());
+            assert_eq!(
+                BuiltinKind::parse(&kind.spec().wire_reference()).unwrap(),
+                kind
+            );
+        }
+        let err = BuiltinKind::parse("builtin://nope")
+            .unwrap_err()
+            .to_string();
+        let known = format!("(known: {})", trellis_wit::builtin_names().join(", "));
+        assert!(err.ends_with(&known), "{err}");
     }
 
     #[test]

@@ -64,15 +64,6 @@ impl Default for RuntimeConfig {
     }
 }
 
-/// The built-in providers this host knows.
-pub const BUILTIN_PROVIDERS: &[&str] = &[
-    "http-server",
-    "http-client",
-    "keyvalue",
-    "blobstore",
-    "messaging",
-];
-
 /// A stored link with its resolved configs.
 #[derive(Clone, Debug)]
 pub(crate) struct LinkEntry {
@@ -113,14 +104,11 @@ impl std::fmt::Debug for Runtime {
     }
 }
 
-/// Parses `builtin://NAME` / `wasmcloud+builtin://NAME` into a known built-in name.
+/// The name of the built-in provider `reference` names (`builtin://NAME`,
+/// `wasmcloud+builtin://NAME` or a bare `NAME`), by
+/// [`trellis_wit::parse_builtin_reference`].
 pub fn builtin_name(reference: &str) -> Option<&'static str> {
-    let name = reference
-        .trim()
-        .strip_prefix("wasmcloud+builtin://")
-        .or_else(|| reference.trim().strip_prefix("builtin://"))?;
-    let name = name.trim_end_matches('/');
-    BUILTIN_PROVIDERS.iter().copied().find(|b| *b == name)
+    trellis_wit::parse_builtin_reference(reference).map(trellis_wit::BuiltinSpec::name)
 }
 
 impl Runtime {
@@ -316,8 +304,8 @@ impl Runtime {
         Ok(())
     }
 
-    /// Starts built-in provider `reference` (`builtin://NAME` or
-    /// `wasmcloud+builtin://NAME`) under `id`.
+    /// Starts built-in provider `reference` (`builtin://NAME`,
+    /// `wasmcloud+builtin://NAME` or `NAME`) under `id`.
     pub async fn start_provider(
         &self,
         id: &str,

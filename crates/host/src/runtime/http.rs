@@ -26,7 +26,9 @@ use super::state::{new_store, DeadlineExceeded};
 use super::Inner;
 use crate::HostError;
 
-/// Default listen address of an http-server link without an `address` config.
+/// Default listen address of an http-server link without an `address` config: the
+/// `address` of http-server's default config in trellis-wit's table of built-ins, as a
+/// constant for command-line defaults (a test keeps the two equal).
 pub const DEFAULT_HTTP_ADDRESS: &str = "127.0.0.1:8000";
 
 /// A path-prefix route of a listener to a component.
@@ -348,6 +350,15 @@ mod tests {
         assert!(
             err.contains("nonsense") && err.contains("host:port"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn the_default_address_is_the_builtin_tables() {
+        let defaults = crate::BuiltinKind::HttpServer.spec().default_config();
+        assert_eq!(
+            defaults.get("address").map(String::as_str),
+            Some(DEFAULT_HTTP_ADDRESS)
         );
     }
 }

@@ -22,7 +22,7 @@ mod state;
 mod watch;
 
 pub use self::component::{ARGS_ANNOTATION, GRANT_DIRS, GRANT_ENV, GRANT_NETWORK};
-pub use self::core::{builtin_name, Runtime, RuntimeConfig, BUILTIN_PROVIDERS};
+pub use self::core::{builtin_name, Runtime, RuntimeConfig};
 pub use self::http::DEFAULT_HTTP_ADDRESS;
 pub use self::logs::{LogBus, LogLayer};
 pub use self::source::ComponentSource;

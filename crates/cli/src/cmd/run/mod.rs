@@ -21,10 +21,11 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context as _};
 use trellis_host::{
-    ComponentSource, ReloadEvent, Runtime, RuntimeConfig, ARGS_ANNOTATION, DEFAULT_HTTP_ADDRESS,
-    GRANT_DIRS, GRANT_ENV, GRANT_NETWORK,
+    BuiltinKind, ComponentSource, ReloadEvent, Runtime, RuntimeConfig, ARGS_ANNOTATION,
+    DEFAULT_HTTP_ADDRESS, GRANT_DIRS, GRANT_ENV, GRANT_NETWORK,
 };
 use trellis_proto::{ConfigMap, Link, LogLevel, LogRecord};
+use trellis_wit::BuiltinSpec;
 
 /// Arguments of `trellis run`.
 #[derive(Debug, clap::Args)]
@@ -68,14 +69,6 @@ pub struct Args {
     #[arg(last = true, value_name = "ARGS")]
     pub args: Vec<String>,
 }
-
-/// Which built-in provider serves an imported package (or interface).
-const PROVIDER_FOR_IMPORT: &[(&str, &str)] = &[
-    ("wasi:keyvalue/", "keyvalue"),
-    ("wasi:blobstore/", "blobstore"),
-    ("wasi:http/outgoing-handler", "http-client"),
-    ("wasmcloud:messaging/", "messaging"),
-];
 
 mod messaging;
 
@@ -306,15 +299,13 @@ fn default_id(path: &std::path::Path) -> anyhow::Result<String> {
         .collect())
 }
 
-/// Starts and links the built-in provider for each provider-backed import.
+/// Starts and links the built-in provider for each import a built-in exports
+/// ([`trellis_wit::builtin_exporting`]).
 async fn link_imports(runtime: &Runtime, id: &str, imports: &[String]) -> anyhow::Result<()> {
     // (namespace, package) → (provider, interfaces)
-    let mut wanted: BTreeMap<(String, String), (&str, Vec<String>)> = BTreeMap::new();
+    let mut wanted: BTreeMap<(String, String), (&BuiltinSpec, Vec<String>)> = BTreeMap::new();
     for import in imports {
-        let Some((_, provider)) = PROVIDER_FOR_IMPORT
-            .iter()
-            .find(|(prefix, _)| import.starts_with(prefix))
-        else {
+        let Some(builtin) = trellis_wit::builtin_exporting(import) else {
             continue;
         };
         let bare = import.split_once('@').map_or(import.as_str(), |(n, _)| n);
@@ -326,11 +317,12 @@ async fn link_imports(runtime: &Runtime, id: &str, imports: &[String]) -> anyhow
         };
         let entry = wanted
             .entry((ns.to_owned(), pkg.to_owned()))
-            .or_insert((provider, Vec::new()));
+            .or_insert((builtin, Vec::new()));
         entry.1.push(iface.to_owned());
     }
     let mut started = Vec::new();
-    for ((ns, pkg), (provider, interfaces)) in wanted {
+    for ((ns, pkg), (builtin, interfaces)) in wanted {
+        let provider = builtin.name();
         if !started.contains(&provider) {
             // Counts live as long as the run, even when messaging brought a NATS server.
             let config = if provider == "keyvalue" {
@@ -339,12 +331,7 @@ async fn link_imports(runtime: &Runtime, id: &str, imports: &[String]) -> anyhow
                 ConfigMap::new()
             };
             runtime
-                .start_provider(
-                    provider,
-                    &format!("builtin://{provider}"),
-                    config,
-                    BTreeMap::new(),
-                )
+                .start_provider(provider, &builtin.reference(), config, BTreeMap::new())
                 .await
                 .with_context(|| format!("cannot start the {provider} provider"))?;
             started.push(provider);
@@ -372,7 +359,7 @@ async fn link_http(runtime: &Runtime, id: &str, address: &str) -> anyhow::Result
     runtime
         .start_provider(
             "http-server",
-            "builtin://http-server",
+            &BuiltinKind::HttpServer.image_ref(),
             ConfigMap::new(),
             BTreeMap::new(),
         )

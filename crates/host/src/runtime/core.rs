@@ -86,6 +86,9 @@ pub(crate) struct Inner {
     links: RwLock<BTreeMap<LinkKey, LinkEntry>>,
     /// Held across binds, hence async.
     http: tokio::sync::Mutex<HttpServers>,
+    /// Serialises link changes with provider starts and stops, so a link set while its
+    /// provider starts is applied once, whichever comes first.
+    link_changes: tokio::sync::Mutex<()>,
     /// Serialises lifecycle changes of one component id (start/update/stop).
     lifecycle: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
@@ -133,6 +136,7 @@ impl Runtime {
                 registry,
                 links: RwLock::default(),
                 http: tokio::sync::Mutex::default(),
+                link_changes: tokio::sync::Mutex::default(),
                 lifecycle: Mutex::default(),
             }),
         };
@@ -306,6 +310,12 @@ impl Runtime {
 
     /// Starts built-in provider `reference` (`builtin://NAME`,
     /// `wasmcloud+builtin://NAME` or `NAME`) under `id`.
+    ///
+    /// As a wasmCloud host hands a starting provider the links that already name it,
+    /// every link held here whose source or target is `id` is then applied with its
+    /// resolved config: an http-server binds the addresses of links set before it
+    /// started, a messaging provider subscribes. A link that cannot be applied is
+    /// logged as a warning and the provider keeps running.
     pub async fn start_provider(
         &self,
         id: &str,
@@ -313,14 +323,39 @@ impl Runtime {
         config: ConfigMap,
         annotations: BTreeMap<String, String>,
     ) -> Result<(), HostError> {
+        let _changes = self.inner.link_changes.lock().await;
         self.inner
             .registry
             .start_with_annotations(id, reference, config, annotations)?;
+        let naming: Vec<LinkEntry> = self
+            .inner
+            .links
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+            .filter(|e| e.link.source_id == id || e.link.target == id)
+            .cloned()
+            .collect();
+        for entry in naming {
+            let link = entry.link.clone();
+            if let Err(err) = self.apply_link(entry).await {
+                self.inner.logs.emit(
+                    LogLevel::Warn,
+                    Some(id),
+                    Some("runtime"),
+                    format!(
+                        "provider started, but its link {} -> {} (name {:?}) was not applied: {err}",
+                        link.source_id, link.target, link.name
+                    ),
+                );
+            }
+        }
         Ok(())
     }
 
     /// Stops a provider; an http-server closes its listeners.
     pub async fn stop_provider(&self, id: &str) -> Result<(), HostError> {
+        let _changes = self.inner.link_changes.lock().await;
         self.inner.registry.stop(id)?;
         let keys: Vec<LinkKey> = self
             .inner
@@ -342,6 +377,9 @@ impl Runtime {
     ///
     /// A link from an http-server provider binds its `address` source config (default
     /// 127.0.0.1:8000) and routes it (optionally by `path`) to the target component.
+    ///
+    /// A link whose source provider is not running yet is kept and applied when that
+    /// provider starts ([`Runtime::start_provider`]).
     pub async fn set_link(
         &self,
         link: &Link,
@@ -350,27 +388,35 @@ impl Runtime {
     ) -> Result<(), HostError> {
         link.validate()
             .map_err(|e| HostError::InvalidLink(e.to_string()))?;
+        let _changes = self.inner.link_changes.lock().await;
+        self.apply_link(LinkEntry {
+            link: link.clone(),
+            source_config,
+            target_config,
+        })
+        .await
+    }
+
+    /// Hands `entry` to its source provider, if that runs here (an http-server binds,
+    /// messaging subscribes), then keeps it and refreshes the source's routes. The
+    /// caller holds `link_changes`.
+    async fn apply_link(&self, entry: LinkEntry) -> Result<(), HostError> {
+        let link = &entry.link;
         let source_kind = self.inner.registry.get(&link.source_id).map(|p| p.kind());
         if source_kind == Some(BuiltinKind::HttpServer) {
-            self.bind_http_link(link, &source_config).await?;
+            self.bind_http_link(link, &entry.source_config).await?;
         }
         self.inner
             .registry
-            .put_link(link, &source_config, &target_config)
+            .put_link(link, &entry.source_config, &entry.target_config)
             .await?;
+        let source_id = link.source_id.clone();
         self.inner
             .links
             .write()
             .unwrap_or_else(|p| p.into_inner())
-            .insert(
-                link.key(),
-                LinkEntry {
-                    link: link.clone(),
-                    source_config,
-                    target_config,
-                },
-            );
-        self.inner.refresh_routes(&link.source_id);
+            .insert(link.key(), entry);
+        self.inner.refresh_routes(&source_id);
         Ok(())
     }
 
@@ -423,6 +469,7 @@ impl Runtime {
             wit_package: wit_package.into(),
             name: name.into(),
         };
+        let _changes = self.inner.link_changes.lock().await;
         let removed = self
             .inner
             .links

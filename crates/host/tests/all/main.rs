@@ -9,6 +9,7 @@ mod ctl_links;
 mod ctl_rpc;
 mod ctl_support;
 mod ctl_workloads;
+mod provider_start_links;
 mod providers_host_internal;
 mod providers_keyvalue;
 mod providers_messaging;

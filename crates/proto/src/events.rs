@@ -15,6 +15,7 @@ pub const EVENT_TYPE_PREFIX: &str = "com.wasmcloud.lattice.";
 
 /// A CloudEvents 1.0 JSON envelope as published on `wasmbus.evt.<lattice>.<event_type>`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CloudEvent {
     /// Always `"1.0"`.
     pub specversion: String,
@@ -31,6 +32,7 @@ pub struct CloudEvent {
     pub datacontenttype: String,
     /// The event data, a JSON object.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
     pub data: Value,
 }
 

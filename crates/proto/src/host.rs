@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// Fields other than `id` default when missing so that older hosts still parse.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Host {
     /// The host's public server nkey (`N…`).
     pub id: String,
@@ -70,6 +71,7 @@ pub struct HostInventory {
 
 /// A component entry in a host inventory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ComponentDescription {
     /// Component id (free-form; wadm uses `<app>-<component>`).
     pub id: String,
@@ -95,6 +97,7 @@ pub struct ComponentDescription {
 
 /// A capability provider entry in a host inventory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ProviderDescription {
     /// Provider id.
     pub id: String,

@@ -13,6 +13,7 @@ pub(crate) fn default_link_name() -> String {
 ///
 /// Config lists hold config *names* (entries in `CONFIGDATA_<lattice>`), not values.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Link {
     /// The calling side (for `wasi:http` incoming, the http-server provider).
     pub source_id: String,
@@ -41,6 +42,7 @@ pub struct Link {
 /// Two links with the same key and overlapping interfaces but different
 /// targets conflict; `link.del` removes by this key.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LinkKey {
     /// The link source.
     pub source_id: String,
@@ -110,6 +112,7 @@ impl Link {
 
 /// `link.del` request body; keyed on (source, namespace, package, name).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DeleteLinkRequest {
     /// The link source.
     pub source_id: String,

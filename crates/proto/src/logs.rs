@@ -9,6 +9,7 @@ use crate::ProtoError;
 
 /// Severity of a log record, ordered from least to most severe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum LogLevel {
     /// Very detailed tracing.
@@ -70,6 +71,7 @@ impl FromStr for LogLevel {
 
 /// One log line from a host or one of its components.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LogRecord {
     /// RFC 3339 time.
     pub time: String,

@@ -12,6 +12,7 @@ use crate::InterfaceRef;
 
 /// The WIT of one component: its world, imports and exports, and the world as WIT text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ComponentWit {
     /// Name of the world (a decoded component's world is usually `root`).
     pub world: String,
@@ -49,6 +50,7 @@ impl ComponentWit {
 /// One import or export of a world; serialised with an `item` tag
 /// (`interface`, `function`, `type`) next to the entry's own fields.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "item", rename_all = "kebab-case")]
 pub enum WorldEntry {
     /// An interface: `wasi:http/types@0.2.0`, or an inline one with a plain name.
@@ -80,6 +82,7 @@ impl WorldEntry {
 
 /// An interface with its functions and types.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct InterfaceDef {
     /// Full name: `ns:pkg/iface@version` for a packaged interface, the plain
     /// kebab name for an inline interface of a world.
@@ -134,6 +137,7 @@ impl InterfaceDef {
 
 /// How a function is attached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum FunctionKind {
     /// A free function of an interface or world.
@@ -153,6 +157,7 @@ pub enum FunctionKind {
 
 /// A function with named, typed parameters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FunctionDef {
     /// The function's own name (for a method: `read`, not `[method]descriptor.read`).
     pub name: String,
@@ -212,6 +217,7 @@ impl FunctionDef {
 
 /// A named, typed parameter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Param {
     /// Parameter name.
     pub name: String,
@@ -222,6 +228,7 @@ pub struct Param {
 
 /// A named type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TypeDef {
     /// The type's name in its interface.
     pub name: String,
@@ -235,6 +242,7 @@ pub struct TypeDef {
 
 /// The shape of a named type; serialised with a `kind` tag next to the type's name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum TypeKind {
     /// `record { fields }`.
@@ -279,6 +287,7 @@ pub enum TypeKind {
 
 /// A field of a record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Field {
     /// Field name.
     pub name: String,
@@ -292,6 +301,7 @@ pub struct Field {
 
 /// A case of a variant or enum, or a flag.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Case {
     /// Case name.
     pub name: String,

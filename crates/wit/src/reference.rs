@@ -11,6 +11,7 @@ use crate::WitError;
 
 /// The name of a packaged interface: `wasi:keyvalue/store@0.2.0-draft`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct InterfaceRef {
     /// Namespace, e.g. `wasi`.
     pub namespace: String,
@@ -20,6 +21,7 @@ pub struct InterfaceRef {
     pub interface: String,
     /// Package version, if the package has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>"))]
     pub version: Option<Version>,
 }
 

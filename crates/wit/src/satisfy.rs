@@ -290,6 +290,7 @@ impl LinkTarget {
 
 /// One import and what serves it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImportStatus {
     /// The import's name (`wasi:keyvalue/store@0.2.0-draft`, or a bare name).
     pub import: String,
@@ -309,6 +310,7 @@ impl ImportStatus {
 
 /// Who serves an import.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum SatisfiedBy {
     /// WASI, linked by the host.

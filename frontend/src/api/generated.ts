@@ -1,0 +1,776 @@
+// Generated from the Rust types by src-tauri/src/ipc_types.rs: do not edit.
+// Regenerate with `TRELLIS_UPDATE_IPC_TYPES=1 cargo test -p trellis-app --lib ipc_types`.
+
+/**
+ * A failed command, as the webview sees it.
+ */
+export type CommandError = {
+  /**
+   * The kind of failure.
+   */
+  code: ErrorCode,
+  /**
+   * A one-line explanation for the user.
+   */
+  message: string, };
+
+/**
+ * What kind of failure a [`CommandError`] is.
+ */
+export type ErrorCode = "not_ready" | "nats_not_found" | "local_nats" | "host" | "lattice" | "invalid_input" | "not_found" | "internal";
+
+/**
+ * The status the top bar shows; sent to the webview as `trellis://status`.
+ *
+ * Holds no credentials: `nats_url` is the bare server URL.
+ */
+export type LatticeStatus = {
+  /**
+   * Name of the active context (`local` for the embedded lattice).
+   */
+  context: string,
+  /**
+   * The lattice name.
+   */
+  lattice: string,
+  /**
+   * Connection state.
+   */
+  state: ConnState,
+  /**
+   * The current step while starting, for the user.
+   */
+  detail: string | null,
+  /**
+   * The NATS server URL, once known.
+   */
+  nats_url: string | null,
+  /**
+   * The embedded host's id, once it runs.
+   */
+  local_host_id: string | null,
+  /**
+   * Why the lattice failed, when `state` is `failed`.
+   */
+  error: CommandError | null, };
+
+/**
+ * Where the window's lattice connection stands.
+ */
+export type ConnState = "starting" | "connected" | "reconnecting" | "disconnected" | "failed";
+
+/**
+ * One host's answer to `host.ping`.
+ *
+ * Fields other than `id` default when missing so that older hosts still parse.
+ */
+export type Host = {
+  /**
+   * The host's public server nkey (`N…`).
+   */
+  id: string,
+  /**
+   * A random human name such as `aged-field-9725`.
+   */
+  friendly_name: string,
+  /**
+   * Host labels, always including `hostcore.arch`, `hostcore.os` and `hostcore.osfamily`.
+   */
+  labels: { [key in string]: string },
+  /**
+   * The lattice the host belongs to.
+   */
+  lattice: string,
+  /**
+   * Host software version, e.g. `1.9.2`.
+   */
+  version: string,
+  /**
+   * Seconds since the host started.
+   */
+  uptime_seconds: number,
+  /**
+   * Uptime as text, e.g. `6s`.
+   */
+  uptime_human: string,
+  /**
+   * NATS URL of the host's control connection.
+   */
+  ctl_host: string,
+  /**
+   * NATS URL of the host's RPC connection.
+   */
+  rpc_host: string,
+  /**
+   * JetStream domain, left out of the JSON when none is set.
+   */
+  js_domain?: string | null, };
+
+/**
+ * A component entry in a host inventory.
+ */
+export type ComponentDescription = {
+  /**
+   * Component id (free-form; wadm uses `<app>-<component>`).
+   */
+  id: string,
+  /**
+   * The reference the component was started from.
+   */
+  image_ref: string,
+  /**
+   * Name from embedded claims; absent for unsigned components.
+   */
+  name?: string | null,
+  /**
+   * Annotations given at scale time; always serialised, `{}` when empty.
+   */
+  annotations: { [key in string]: string },
+  /**
+   * Claims revision, 0 when unsigned.
+   */
+  revision: number,
+  /**
+   * Maximum concurrent instances.
+   */
+  max_instances: number,
+  /**
+   * Per-component limits; serialised as `null` when unset, as real hosts do.
+   */
+  limits: { [key in string]: string } | null, };
+
+/**
+ * A capability provider entry in a host inventory.
+ */
+export type ProviderDescription = {
+  /**
+   * Provider id.
+   */
+  id: string,
+  /**
+   * Image reference; for builtins the bare name such as `http-server`.
+   */
+  image_ref?: string | null,
+  /**
+   * Name from embedded claims; absent for unsigned providers.
+   */
+  name?: string | null,
+  /**
+   * Annotations given at start; always serialised, `{}` when empty.
+   */
+  annotations: { [key in string]: string },
+  /**
+   * Claims revision, 0 when unsigned.
+   */
+  revision: number, };
+
+/**
+ * A link from a source to a target over one WIT package: `link.put` body,
+ * `link.get` entry, `linkdef_set` data and KV `COMPONENT_<id>` entry.
+ *
+ * Config lists hold config *names* (entries in `CONFIGDATA_<lattice>`), not values.
+ */
+export type Link = {
+  /**
+   * The calling side (for `wasi:http` incoming, the http-server provider).
+   */
+  source_id: string,
+  /**
+   * The called side.
+   */
+  target: string,
+  /**
+   * Link name; `"default"` when left out of the JSON.
+   */
+  name: string,
+  /**
+   * WIT namespace, e.g. `wasi`.
+   */
+  wit_namespace: string,
+  /**
+   * WIT package, e.g. `http`.
+   */
+  wit_package: string,
+  /**
+   * Interfaces of the package, e.g. `["incoming-handler"]`.
+   */
+  interfaces: Array<string>,
+  /**
+   * Config names applied on the source side.
+   */
+  source_config: Array<string>,
+  /**
+   * Config names applied on the target side.
+   */
+  target_config: Array<string>, };
+
+/**
+ * What identifies a link in a lattice: (source, namespace, package, name).
+ *
+ * Two links with the same key and overlapping interfaces but different
+ * targets conflict; `link.del` removes by this key.
+ */
+export type LinkKey = {
+  /**
+   * The link source.
+   */
+  source_id: string,
+  /**
+   * WIT namespace.
+   */
+  wit_namespace: string,
+  /**
+   * WIT package.
+   */
+  wit_package: string,
+  /**
+   * Link name.
+   */
+  name: string, };
+
+/**
+ * `link.del` request body; keyed on (source, namespace, package, name).
+ */
+export type DeleteLinkRequest = {
+  /**
+   * The link source.
+   */
+  source_id: string,
+  /**
+   * Link name; `"default"` when left out of the JSON.
+   */
+  name: string,
+  /**
+   * WIT namespace.
+   */
+  wit_namespace: string,
+  /**
+   * WIT package.
+   */
+  wit_package: string, };
+
+/**
+ * Severity of a log record, ordered from least to most severe.
+ */
+export type LogLevel = "trace" | "debug" | "info" | "warn" | "error" | "critical";
+
+/**
+ * One log line from a host or one of its components.
+ */
+export type LogRecord = {
+  /**
+   * RFC 3339 time.
+   */
+  time: string,
+  /**
+   * Severity.
+   */
+  level: LogLevel,
+  /**
+   * The host id that produced it.
+   */
+  host: string,
+  /**
+   * The component id, for guest (`wasi:logging`, stdout/stderr) records.
+   */
+  component?: string | null,
+  /**
+   * The `wasi:logging` context (or the tracing target for host records).
+   */
+  context?: string | null,
+  /**
+   * The text.
+   */
+  message: string, };
+
+/**
+ * A CloudEvents 1.0 JSON envelope as published on `wasmbus.evt.<lattice>.<event_type>`.
+ */
+export type CloudEvent = {
+  /**
+   * Always `"1.0"`.
+   */
+  specversion: string,
+  /**
+   * Unique, time-ordered id (a ULID shaped as a UUID).
+   */
+  id: string,
+  /**
+   * The publishing host's id.
+   */
+  source: string,
+  /**
+   * `com.wasmcloud.lattice.<event_type>`.
+   */
+  type: string,
+  /**
+   * RFC 3339 time with nanoseconds.
+   */
+  time: string,
+  /**
+   * Always `"application/json"`.
+   */
+  datacontenttype: string,
+  /**
+   * The event data, a JSON object.
+   */
+  data: unknown, };
+
+/**
+ * A serialisable copy of the whole model.
+ */
+export type ModelSnapshot = {
+  /**
+   * Every host with what it runs.
+   */
+  hosts: Array<HostSnapshot>,
+  /**
+   * Every link.
+   */
+  links: Array<Link>,
+  /**
+   * Known config names.
+   */
+  configs: Array<string>, };
+
+/**
+ * One host in a [`ModelSnapshot`].
+ */
+export type HostSnapshot = {
+  /**
+   * The host.
+   */
+  host: HostInfo,
+  /**
+   * Its components.
+   */
+  components: Array<ComponentDescription>,
+  /**
+   * Its providers.
+   */
+  providers: Array<ProviderDescription>, };
+
+/**
+ * A host as the model knows it.
+ */
+export type HostInfo = {
+  /**
+   * Host id (`N…`).
+   */
+  id: string,
+  /**
+   * Friendly name (empty until the host has announced itself).
+   */
+  friendly_name: string,
+  /**
+   * Labels.
+   */
+  labels: { [key in string]: string },
+  /**
+   * Host version.
+   */
+  version: string,
+  /**
+   * Uptime at the last report.
+   */
+  uptime_seconds: number, };
+
+/**
+ * One change of the model, for the UI. Serialised with a `"change"` tag.
+ */
+export type ModelChange = { "change": "host_added",
+  /**
+   * The host.
+   */
+  host: HostInfo, } | { "change": "host_updated",
+  /**
+   * The host.
+   */
+  host: HostInfo, } | { "change": "host_removed",
+  /**
+   * Host id.
+   */
+  host_id: string,
+  /**
+   * Why.
+   */
+  reason: RemovalReason, } | { "change": "component_changed",
+  /**
+   * Host id.
+   */
+  host_id: string,
+  /**
+   * The component as the host reports it.
+   */
+  component: ComponentDescription, } | { "change": "component_removed",
+  /**
+   * Host id.
+   */
+  host_id: string,
+  /**
+   * Component id.
+   */
+  component_id: string, } | { "change": "provider_changed",
+  /**
+   * Host id.
+   */
+  host_id: string,
+  /**
+   * The provider as the host reports it.
+   */
+  provider: ProviderDescription, } | { "change": "provider_removed",
+  /**
+   * Host id.
+   */
+  host_id: string,
+  /**
+   * Provider id.
+   */
+  provider_id: string, } | { "change": "link_set",
+  /**
+   * The link.
+   */
+  link: Link, } | { "change": "link_deleted",
+  /**
+   * Its key.
+   */
+  key: LinkKey, } | { "change": "config_set",
+  /**
+   * Config name.
+   */
+  name: string, } | { "change": "config_deleted",
+  /**
+   * Config name.
+   */
+  name: string, };
+
+/**
+ * Why a host left the model.
+ */
+export type RemovalReason = "stopped" | "missed_heartbeats";
+
+/**
+ * Everything known about one running component.
+ */
+export type ComponentInspection = {
+  /**
+   * The component as its (first) host reports it.
+   */
+  component: ComponentDescription,
+  /**
+   * Hosts running it.
+   */
+  host_ids: Array<string>,
+  /**
+   * Links from or to it.
+   */
+  links: Array<Link>,
+  /**
+   * Named configs its links give it, with their values (`None` when the config
+   * does not exist or could not be read).
+   */
+  config: { [key in string]: { [key in string]: string } | null },
+  /**
+   * Its WIT: from its `file://` image when that file is on this machine, else as
+   * its host decodes it.
+   */
+  wit: ComponentWit | null,
+  /**
+   * Why `wit` is missing.
+   */
+  wit_error: string | null,
+  /**
+   * Every import and what serves it, or why nothing does (empty without WIT).
+   */
+  imports: Array<ImportStatus>, };
+
+/**
+ * The WIT of one component: its world, imports and exports, and the world as WIT text.
+ */
+export type ComponentWit = {
+  /**
+   * Name of the world (a decoded component's world is usually `root`).
+   */
+  world: string,
+  /**
+   * Package that owns the world, e.g. `root:component`.
+   */
+  package?: string | null,
+  /**
+   * Doc comment of the world.
+   */
+  docs?: string | null,
+  /**
+   * What the component needs, in declaration order.
+   */
+  imports: Array<WorldEntry>,
+  /**
+   * What the component offers, in declaration order.
+   */
+  exports: Array<WorldEntry>,
+  /**
+   * The world (and the packages it uses) as WIT text.
+   */
+  wit: string, };
+
+/**
+ * One import or export of a world; serialised with an `item` tag
+ * (`interface`, `function`, `type`) next to the entry's own fields.
+ */
+export type WorldEntry = { "item": "interface" } & InterfaceDef | { "item": "function" } & FunctionDef | { "item": "type" } & TypeDef;
+
+/**
+ * An interface with its functions and types.
+ */
+export type InterfaceDef = {
+  /**
+   * Full name: `ns:pkg/iface@version` for a packaged interface, the plain
+   * kebab name for an inline interface of a world.
+   */
+  name: string,
+  /**
+   * The parsed name; `None` for inline interfaces (those cannot be linked).
+   */
+  ref?: InterfaceRef | null,
+  /**
+   * Doc comment of the interface.
+   */
+  docs?: string | null,
+  /**
+   * Free functions; resource methods live under their resource in `types`.
+   */
+  functions: Array<FunctionDef>,
+  /**
+   * Named types declared in (or `use`d into) the interface.
+   */
+  types: Array<TypeDef>, };
+
+/**
+ * The name of a packaged interface: `wasi:keyvalue/store@0.2.0-draft`.
+ */
+export type InterfaceRef = {
+  /**
+   * Namespace, e.g. `wasi`.
+   */
+  namespace: string,
+  /**
+   * Package, e.g. `keyvalue`.
+   */
+  package: string,
+  /**
+   * Interface, e.g. `store`.
+   */
+  interface: string,
+  /**
+   * Package version, if the package has one.
+   */
+  version?: string | null, };
+
+/**
+ * A function with named, typed parameters.
+ */
+export type FunctionDef = {
+  /**
+   * The function's own name (for a method: `read`, not `[method]descriptor.read`).
+   */
+  name: string,
+  /**
+   * Free function, method, static or constructor.
+   */
+  kind: FunctionKind,
+  /**
+   * The resource a method, static or constructor belongs to.
+   */
+  resource?: string | null,
+  /**
+   * `true` for `async func`.
+   */
+  async?: boolean,
+  /**
+   * Parameters in order (for methods, without `self`).
+   */
+  params: Array<Param>,
+  /**
+   * Result type in WIT spelling, if any.
+   */
+  result?: string | null,
+  /**
+   * Doc comment.
+   */
+  docs?: string | null, };
+
+/**
+ * How a function is attached.
+ */
+export type FunctionKind = "freestanding" | "method" | "static" | "constructor" | "getter" | "setter";
+
+/**
+ * A named, typed parameter.
+ */
+export type Param = {
+  /**
+   * Parameter name.
+   */
+  name: string,
+  /**
+   * Type in WIT spelling.
+   */
+  type: string, };
+
+/**
+ * A named type.
+ */
+export type TypeDef = {
+  /**
+   * The type's name in its interface.
+   */
+  name: string,
+  /**
+   * Doc comment.
+   */
+  docs?: string | null, } & ({ "kind": "record",
+  /**
+   * Fields in order.
+   */
+  fields: Array<Field>, } | { "kind": "variant",
+  /**
+   * Cases in order; a case may carry a payload.
+   */
+  cases: Array<Case>, } | { "kind": "enum",
+  /**
+   * Case names in order.
+   */
+  cases: Array<Case>, } | { "kind": "flags",
+  /**
+   * Flag names in order.
+   */
+  flags: Array<Case>, } | { "kind": "resource",
+  /**
+   * Constructor, methods and static functions.
+   */
+  methods: Array<FunctionDef>, } | { "kind": "alias",
+  /**
+   * The aliased type in WIT spelling.
+   */
+  target: string, } | { "kind": "use",
+  /**
+   * Interface that declares the type (`wasi:io/streams@0.2.0`, or a plain name).
+   */
+  from: string,
+  /**
+   * The type's name there (differs from ours for `use x.{a as b}`).
+   */
+  original: string, });
+
+/**
+ * The shape of a named type; serialised with a `kind` tag next to the type's name.
+ */
+export type TypeKind = { "kind": "record",
+  /**
+   * Fields in order.
+   */
+  fields: Array<Field>, } | { "kind": "variant",
+  /**
+   * Cases in order; a case may carry a payload.
+   */
+  cases: Array<Case>, } | { "kind": "enum",
+  /**
+   * Case names in order.
+   */
+  cases: Array<Case>, } | { "kind": "flags",
+  /**
+   * Flag names in order.
+   */
+  flags: Array<Case>, } | { "kind": "resource",
+  /**
+   * Constructor, methods and static functions.
+   */
+  methods: Array<FunctionDef>, } | { "kind": "alias",
+  /**
+   * The aliased type in WIT spelling.
+   */
+  target: string, } | { "kind": "use",
+  /**
+   * Interface that declares the type (`wasi:io/streams@0.2.0`, or a plain name).
+   */
+  from: string,
+  /**
+   * The type's name there (differs from ours for `use x.{a as b}`).
+   */
+  original: string, };
+
+/**
+ * A field of a record.
+ */
+export type Field = {
+  /**
+   * Field name.
+   */
+  name: string,
+  /**
+   * Type in WIT spelling.
+   */
+  type: string,
+  /**
+   * Doc comment.
+   */
+  docs?: string | null, };
+
+/**
+ * A case of a variant or enum, or a flag.
+ */
+export type Case = {
+  /**
+   * Case name.
+   */
+  name: string,
+  /**
+   * Payload type of a variant case, in WIT spelling.
+   */
+  type?: string | null,
+  /**
+   * Doc comment.
+   */
+  docs?: string | null, };
+
+/**
+ * One import and what serves it.
+ */
+export type ImportStatus = {
+  /**
+   * The import's name (`wasi:keyvalue/store@0.2.0-draft`, or a bare name).
+   */
+  import: string,
+  /**
+   * The parsed name, for packaged interfaces.
+   */
+  ref?: InterfaceRef | null,
+  /**
+   * Who serves it, or why nothing does.
+   */
+  satisfied_by: SatisfiedBy, };
+
+/**
+ * Who serves an import.
+ */
+export type SatisfiedBy = { "kind": "wasi" } | { "kind": "host-internal" } | { "kind": "provider",
+  /**
+   * The link name.
+   */
+  link: string,
+  /**
+   * The provider's id.
+   */
+  target: string, } | { "kind": "component",
+  /**
+   * The link name.
+   */
+  link: string,
+  /**
+   * The target component's id.
+   */
+  target: string, } | { "kind": "unsatisfied",
+  /**
+   * Why, as a sentence.
+   */
+  reason: string, };

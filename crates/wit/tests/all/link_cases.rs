@@ -1,4 +1,6 @@
-//! Runs the shared table `tests/link_cases.json` (the frontend's `canLink` runs it too).
+//! Runs the shared table `tests/link_cases.json` (the frontend's `canLink` runs it too):
+//! each case's first reason must have the expected `kind` and, word for word, the
+//! expected `reason` sentence.
 
 use serde::Deserialize;
 use trellis_wit::{check_link, InterfaceDef};
@@ -9,11 +11,14 @@ struct Table {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Case {
     name: String,
     import: InterfaceDef,
     exports: Vec<InterfaceDef>,
     expect: String,
+    /// The first reason's sentence; `null` for `"ok"` cases, required for the others.
+    reason: Option<String>,
 }
 
 #[test]
@@ -24,11 +29,15 @@ fn link_cases_table() {
     let mut kinds = std::collections::BTreeSet::new();
     for case in &table.cases {
         let verdict = check_link(&case.import, &case.exports);
-        let got = match verdict.reasons().first() {
-            None => "ok".to_owned(),
-            Some(reason) => reason.kind().to_owned(),
-        };
+        let first = verdict.reasons().first();
+        let got = first.map_or("ok", |r| r.kind());
         assert_eq!(got, case.expect, "case `{}`: {verdict}", case.name);
+        assert_eq!(
+            first.map(ToString::to_string),
+            case.reason,
+            "case `{}`: the reason's words",
+            case.name
+        );
         kinds.insert(got);
     }
     for kind in [

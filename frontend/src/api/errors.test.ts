@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
+import type { ErrorCode as ErrorCodeName } from "./generated";
 
 // The wrappers import @tauri-apps/api; nothing here calls into it.
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
@@ -23,5 +24,13 @@ describe("toApiError", () => {
 
   it("does not take a half-shaped object for a payload", () => {
     expect(toApiError({ code: 3, message: "x" }).code).toBe(ErrorCode.Internal);
+  });
+});
+
+describe("ErrorCode", () => {
+  it("names every code of the Rust ErrorCode", () => {
+    // Type-checked (tsc): a code the generated union gains but `ErrorCode` lacks is an error here.
+    const unnamed: Record<Exclude<ErrorCodeName, (typeof ErrorCode)[keyof typeof ErrorCode]>, never> = {};
+    expect(unnamed).toEqual({});
   });
 });

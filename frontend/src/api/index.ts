@@ -1,22 +1,43 @@
 // The only module that talks to the Rust side: typed wrappers over `invoke` and `listen`.
+// The types are generated from the Rust ones into `./generated.ts` (see
+// src-tauri/src/ipc_types.rs); only what has no Rust type of its own is written here.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import {
-  ErrorCode,
-  type CloudEvent,
-  type CommandErrorPayload,
-  type ComponentInspection,
-  type ErrorCodeValue,
-  type Host,
-  type LatticeStatus,
-  type Link,
-  type LinkKey,
-  type LogRecord,
-  type ModelChange,
-  type ModelSnapshot,
-} from "./types";
+import type {
+  CloudEvent,
+  ComponentInspection,
+  DeleteLinkRequest,
+  ErrorCode as ErrorCodeName,
+  Host,
+  LatticeStatus,
+  Link,
+  LogRecord,
+  ModelChange,
+  ModelSnapshot,
+} from "./generated";
 
-export * from "./types";
+export type * from "./generated";
+
+/** The codes of the Rust `ErrorCode` (`src-tauri/src/error.rs`), by name. */
+export const ErrorCode = {
+  NotReady: "not_ready",
+  NatsNotFound: "nats_not_found",
+  LocalNats: "local_nats",
+  Host: "host",
+  Lattice: "lattice",
+  InvalidInput: "invalid_input",
+  NotFound: "not_found",
+  Internal: "internal",
+} as const satisfies Record<string, ErrorCodeName>;
+
+/** A code of the Rust `ErrorCode`. */
+export type ErrorCode = ErrorCodeName;
+
+/** One of the codes above, or a newer one this frontend does not know yet. */
+export type ErrorCodeValue = ErrorCode | (string & {});
+
+/** What `trellis://model` carries: a change, or `resync` to re-read `lattice_snapshot`. */
+export type ModelEvent = ModelChange | { change: "resync" };
 
 /** Event names the backend emits; keep in step with `src-tauri/src/forward.rs`. */
 export const EventName = {
@@ -45,12 +66,18 @@ export function toApiError(raw: unknown): ApiError {
   return new ApiError(ErrorCode.Internal, String(raw));
 }
 
-function isErrorPayload(raw: unknown): raw is CommandErrorPayload {
+/** A rejection shaped like the Rust `CommandError`, whatever its code. */
+interface ErrorPayload {
+  code: ErrorCodeValue;
+  message: string;
+}
+
+function isErrorPayload(raw: unknown): raw is ErrorPayload {
   return (
     typeof raw === "object" &&
     raw !== null &&
-    typeof (raw as CommandErrorPayload).code === "string" &&
-    typeof (raw as CommandErrorPayload).message === "string"
+    typeof (raw as ErrorPayload).code === "string" &&
+    typeof (raw as ErrorPayload).message === "string"
   );
 }
 
@@ -108,8 +135,8 @@ export function startProvider(name: string, id: string): Promise<string> {
 }
 
 /** Calls `handler` for every change of the lattice model. */
-export function onModelChange(handler: (change: ModelChange) => void): Promise<UnlistenFn> {
-  return listen<ModelChange>(EventName.Model, (e) => handler(e.payload));
+export function onModelChange(handler: (change: ModelEvent) => void): Promise<UnlistenFn> {
+  return listen<ModelEvent>(EventName.Model, (e) => handler(e.payload));
 }
 
 /** Puts a link; the host validates it and a refusal rejects with the host's message. */
@@ -118,6 +145,6 @@ export function putLink(link: Link): Promise<string> {
 }
 
 /** Deletes the link(s) with this key; answers with the host's message. */
-export function deleteLink(request: LinkKey): Promise<string> {
+export function deleteLink(request: DeleteLinkRequest): Promise<string> {
   return call<string>("delete_link", { request });
 }

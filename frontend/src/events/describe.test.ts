@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { CloudEvent } from "../api/types";
+import type { CloudEvent } from "../api";
 import { changesHosts, eventKind, eventSummary, isFailure } from "./describe";
 
 const ev = (type: string, data: unknown): CloudEvent => ({
@@ -8,6 +8,7 @@ const ev = (type: string, data: unknown): CloudEvent => ({
   source: "NHOST",
   type: `com.wasmcloud.lattice.${type}`,
   time: "2026-11-24T08:00:00Z",
+  datacontenttype: "application/json",
   data,
 });
 

@@ -1,5 +1,5 @@
 // Short, human-readable summaries of lattice events for the Events tab. Pure.
-import type { CloudEvent } from "../api/types";
+import type { CloudEvent } from "../api";
 
 const PREFIX = "com.wasmcloud.lattice.";
 

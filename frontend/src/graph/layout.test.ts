@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { graphFromHosts, HOST_HEADER_HEIGHT, HOST_NODE_SIZE } from "./model";
 import { layoutGraph } from "./layout";
-import type { Host, ModelSnapshot } from "../api/types";
+import type { Host, ModelSnapshot } from "../api";
 
 const host = (id: string): Host => ({
   id,
@@ -45,8 +45,8 @@ describe("layoutGraph with host frames", () => {
         {
           host: { id: "NA", friendly_name: "a", labels: {}, version: "1", uptime_seconds: 1 },
           components: [
-            { id: "one", image_ref: "", annotations: {}, revision: 0, max_instances: 1 },
-            { id: "two", image_ref: "", annotations: {}, revision: 0, max_instances: 1 },
+            { id: "one", image_ref: "", annotations: {}, revision: 0, max_instances: 1, limits: null },
+            { id: "two", image_ref: "", annotations: {}, revision: 0, max_instances: 1, limits: null },
           ],
           providers: [{ id: "kv", image_ref: "builtin://keyvalue", annotations: {}, revision: 0 }],
         },
@@ -92,7 +92,7 @@ describe("layoutGraph across hosts", () => {
       hosts: [
         {
           host: info("NA"),
-          components: [{ id: "app", image_ref: "", annotations: {}, revision: 0, max_instances: 1 }],
+          components: [{ id: "app", image_ref: "", annotations: {}, revision: 0, max_instances: 1, limits: null }],
           providers: [],
         },
         { host: info("NB"), components: [], providers: [{ id: "kv", annotations: {}, revision: 0 }] },

@@ -1,56 +1,16 @@
 /**
  * Can an import be served by what a link target exports? A pure mirror of the Rust
  * check in `crates/wit` (`check_link` / `check_compatibility`): both run the shared
- * table `crates/wit/tests/link_cases.json`, so the UI refuses exactly what the host would.
+ * table `crates/wit/tests/link_cases.json`, which pins each case's kind and its sentence
+ * word for word, so the UI refuses exactly what the host would and says it the same way.
  * What the built-in providers export and call comes from `crates/wit/builtin_providers.json`,
  * the file trellis-wit reads.
  */
 
+import type { Case, Field, FunctionDef, FunctionKind, InterfaceDef, InterfaceRef, TypeDef } from "../api";
 import builtinProviders from "../../../crates/wit/builtin_providers.json";
 
-/** A function parameter, as in trellis-wit's JSON. */
-export interface WitParam {
-  name: string;
-  type: string;
-}
-
-/** A function (or resource function), as in trellis-wit's JSON. */
-export interface WitFunction {
-  name: string;
-  kind?: string;
-  resource?: string;
-  async?: boolean;
-  params?: WitParam[];
-  result?: string | null;
-}
-
-/** A record field or variant/enum/flags case. */
-export interface WitCase {
-  name: string;
-  type?: string | null;
-}
-
-/** A named type; `kind` says which other fields are set. */
-export interface WitType {
-  name: string;
-  kind: string;
-  fields?: WitCase[];
-  cases?: WitCase[];
-  flags?: WitCase[];
-  methods?: WitFunction[];
-  target?: string;
-  from?: string;
-  original?: string;
-}
-
-/** An interface: `name` is `ns:pkg/iface[@version]`; functions and types optional. */
-export interface WitInterface {
-  name: string;
-  functions?: WitFunction[];
-  types?: WitType[];
-}
-
-/** The verdict: `ok`, or the first reason's kebab-case `kind` and its sentence. */
+/** The verdict: `ok`, or the first reason's kebab-case `kind` and its sentence (Rust's `Display`). */
 export type LinkCheck = { ok: true } | { ok: false; kind: string; reason: string };
 
 /** `ns:pkg/iface` plus the version split into its parts. */
@@ -64,11 +24,12 @@ interface Version {
   minor: number;
   patch: number;
   pre: string;
+  build: string;
 }
 
 // A WIT identifier: dash-separated words of letters and digits, each starting with a letter.
 const WORD = /^[a-zA-Z0-9]+$/;
-const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
+const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z.-]+))?(?:\+([0-9A-Za-z.-]+))?$/;
 
 function isKebab(s: string): boolean {
   return (
@@ -77,15 +38,20 @@ function isKebab(s: string): boolean {
   );
 }
 
+function parseVersion(text: string): Version | null {
+  const m = SEMVER.exec(text);
+  if (!m) return null;
+  return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]), pre: m[4] ?? "", build: m[5] ?? "" };
+}
+
 /** Parses `ns:pkg/iface[@version]`; `null` for anything else (inline interfaces, bare functions). */
 export function parseRef(text: string): Ref | null {
   const at = text.indexOf("@");
   const path = at < 0 ? text : text.slice(0, at);
   let version: Version | null = null;
   if (at >= 0) {
-    const m = SEMVER.exec(text.slice(at + 1));
-    if (!m) return null;
-    version = { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]), pre: m[4] ?? "" };
+    version = parseVersion(text.slice(at + 1));
+    if (!version) return null;
   }
   const colon = path.indexOf(":");
   if (colon < 0) return null;
@@ -94,6 +60,22 @@ export function parseRef(text: string): Ref | null {
   const parts = [path.slice(0, colon), path.slice(colon + 1, slash), path.slice(slash + 1)];
   if (!parts.every(isKebab)) return null;
   return { path, version };
+}
+
+/** The interface's name as Rust's `InterfaceDef::interface_ref` reads it: `ref` if set, else `name` parsed. */
+function interfaceRef(i: InterfaceDef): Ref | null {
+  return i.ref ? fromInterfaceRef(i.ref) : parseRef(i.name);
+}
+
+function fromInterfaceRef(r: InterfaceRef): Ref | null {
+  const version = r.version ? parseVersion(r.version) : null;
+  if (r.version && !version) return null;
+  return { path: `${r.namespace}:${r.package}/${r.interface}`, version };
+}
+
+/** An interface known only by name, with no functions or types (Rust's `InterfaceDef::from_ref`). */
+export function interfaceNamed(name: string): InterfaceDef {
+  return { name, functions: [], types: [] };
 }
 
 /** The part of a version that must match: whole version for pre-releases, else major, 0.minor or 0.0.patch. */
@@ -110,32 +92,44 @@ export function versionsCompatible(a: Version | null, b: Version | null): boolea
   return track(a) === track(b);
 }
 
+/** The version as semver prints it. */
 function versionText(v: Version | null): string | null {
   if (!v) return null;
-  return `${v.major}.${v.minor}.${v.patch}${v.pre ? `-${v.pre}` : ""}`;
+  return `${v.major}.${v.minor}.${v.patch}${v.pre ? `-${v.pre}` : ""}${v.build ? `+${v.build}` : ""}`;
 }
 
-function qualified(f: WitFunction): string {
+function qualified(f: FunctionDef): string {
   return f.resource ? `${f.resource}.${f.name}` : f.name;
 }
 
-function allFunctions(i: WitInterface): WitFunction[] {
-  const methods = (i.types ?? []).flatMap((t) => (t.kind === "resource" ? (t.methods ?? []) : []));
-  return [...(i.functions ?? []), ...methods];
+function allFunctions(i: InterfaceDef): FunctionDef[] {
+  const methods = i.types.flatMap((t) => (t.kind === "resource" ? t.methods : []));
+  return [...i.functions, ...methods];
 }
 
-function signatureDifference(a: WitFunction, b: WitFunction): string | null {
-  if ((a.kind ?? "freestanding") !== (b.kind ?? "freestanding")) {
-    return `is ${a.kind ?? "freestanding"} here, ${b.kind ?? "freestanding"} in the target`;
+const KIND_WORDS: Record<FunctionKind, string> = {
+  freestanding: "a function",
+  method: "a method",
+  static: "a static function",
+  constructor: "a constructor",
+  getter: "a getter",
+  setter: "a setter",
+};
+
+function plural(n: number, word: string): string {
+  return n === 1 ? `1 ${word}` : `${n} ${word}s`;
+}
+
+/** The first way two signatures differ, as a phrase (Rust lists them all; the first one is the same). */
+function signatureDifference(a: FunctionDef, b: FunctionDef): string | null {
+  if (a.kind !== b.kind) return `is ${KIND_WORDS[a.kind]} here, ${KIND_WORDS[b.kind]} in the target`;
+  const asyncWord = (f: FunctionDef) => (f.async ? "async" : "not async");
+  if (!!a.async !== !!b.async) return `is ${asyncWord(a)} here, ${asyncWord(b)} in the target`;
+  if (a.params.length !== b.params.length) {
+    return `takes ${plural(a.params.length, "parameter")} here, ${plural(b.params.length, "parameter")} in the target`;
   }
-  if (!!a.async !== !!b.async) return "async differs from the target";
-  const pa = a.params ?? [];
-  const pb = b.params ?? [];
-  if (pa.length !== pb.length) {
-    return `takes ${pa.length} parameter(s) here, ${pb.length} in the target`;
-  }
-  for (const [i, x] of pa.entries()) {
-    const y = pb[i];
+  for (const [i, x] of a.params.entries()) {
+    const y = b.params[i];
     if (!y) break;
     if (x.name !== y.name) return `parameter ${i + 1} is named ${x.name} here, ${y.name} in the target`;
     if (x.type !== y.type) return `parameter ${x.name} is ${x.type} here, ${y.type} in the target`;
@@ -145,50 +139,54 @@ function signatureDifference(a: WitFunction, b: WitFunction): string | null {
   return ra === rb ? null : `returns ${ra} here, ${rb} in the target`;
 }
 
-function casesText(cases: WitCase[] | undefined): string {
-  return (cases ?? []).map((c) => (c.type ? `${c.name}(${c.type})` : c.name)).join(", ");
+function casesText(cases: Case[]): string {
+  return cases.map((c) => (c.type ? `${c.name}(${c.type})` : c.name)).join(", ");
 }
 
-function fieldsText(fields: WitCase[] | undefined): string {
-  return (fields ?? []).map((f) => `${f.name}: ${f.type}`).join(", ");
+function fieldsText(fields: Field[]): string {
+  return fields.map((f) => `${f.name}: ${f.type}`).join(", ");
 }
 
-function typeDifference(a: WitType, b: WitType): string | null {
-  if (a.kind !== b.kind) return `is a ${a.kind} here, a ${b.kind} in the target`;
+const SHAPE_WORDS: Record<TypeDef["kind"], string> = {
+  record: "a record",
+  variant: "a variant",
+  enum: "an enum",
+  flags: "flags",
+  resource: "a resource",
+  alias: "an alias",
+  use: "a type from another interface",
+};
+
+/** How two same-named types differ, if they do (docs ignored, resource methods compared as functions). */
+function typeDifference(a: TypeDef, b: TypeDef): string | null {
   const differ = (what: string, x: string, y: string) =>
     x === y ? null : `${what} {${x}} here, {${y}} in the target`;
-  switch (a.kind) {
-    case "record":
-      return differ("fields are", fieldsText(a.fields), fieldsText(b.fields));
-    case "variant":
-    case "enum":
-      return differ("cases are", casesText(a.cases), casesText(b.cases));
-    case "flags":
-      return differ("flags are", casesText(a.flags), casesText(b.flags));
-    case "resource":
-      return null;
-    case "alias":
-      return a.target === b.target ? null : `is ${a.target} here, ${b.target} in the target`;
-    case "use": {
-      const fa = parseRef(a.from ?? "");
-      const fb = parseRef(b.from ?? "");
-      // A `use`d type may come from a newer patch of the same package.
-      const same =
-        fa && fb ? fa.path === fb.path && versionsCompatible(fa.version, fb.version) : a.from === b.from;
-      return same && a.original === b.original
-        ? null
-        : `is ${a.from}.{${a.original}} here, ${b.from}.{${b.original}} in the target`;
-    }
-    default:
-      return null;
+  if (a.kind === "record" && b.kind === "record") return differ("fields are", fieldsText(a.fields), fieldsText(b.fields));
+  if ((a.kind === "variant" && b.kind === "variant") || (a.kind === "enum" && b.kind === "enum")) {
+    return differ("cases are", casesText(a.cases), casesText(b.cases));
   }
+  if (a.kind === "flags" && b.kind === "flags") return differ("flags are", casesText(a.flags), casesText(b.flags));
+  if (a.kind === "resource" && b.kind === "resource") return null;
+  if (a.kind === "alias" && b.kind === "alias") {
+    return a.target === b.target ? null : `is ${a.target} here, ${b.target} in the target`;
+  }
+  if (a.kind === "use" && b.kind === "use") {
+    const fa = parseRef(a.from);
+    const fb = parseRef(b.from);
+    // A `use`d type may come from a newer patch of the same package.
+    const same = fa && fb ? fa.path === fb.path && versionsCompatible(fa.version, fb.version) : a.from === b.from;
+    return same && a.original === b.original
+      ? null
+      : `is ${a.from}.{${a.original}} here, ${b.from}.{${b.original}} in the target`;
+  }
+  return `is ${SHAPE_WORDS[a.kind]} here, ${SHAPE_WORDS[b.kind]} in the target`;
 }
 
 /** Checks one imported interface against one exported interface of the same `ns:pkg/iface`. */
-export function checkCompatibility(imp: WitInterface, exp: WitInterface): LinkCheck {
-  const ir = parseRef(imp.name);
+export function checkCompatibility(imp: InterfaceDef, exp: InterfaceDef): LinkCheck {
+  const ir = interfaceRef(imp);
   if (!ir) return notLinkable(imp.name);
-  const er = parseRef(exp.name);
+  const er = interfaceRef(exp);
   if (!er || er.path !== ir.path) {
     return { ok: false, kind: "other-interface", reason: `target exports ${exp.name}, the import needs ${ir.path}` };
   }
@@ -210,8 +208,8 @@ export function checkCompatibility(imp: WitInterface, exp: WitInterface): LinkCh
     const detail = signatureDifference(wanted, there);
     if (detail) return { ok: false, kind: "signature-mismatch", reason: `function ${name}: ${detail}` };
   }
-  for (const wanted of imp.types ?? []) {
-    const there = (exp.types ?? []).find((t) => t.name === wanted.name);
+  for (const wanted of imp.types) {
+    const there = exp.types.find((t) => t.name === wanted.name);
     if (!there) {
       return { ok: false, kind: "missing-type", reason: `type ${wanted.name} is missing from the target's ${ir.path}` };
     }
@@ -233,12 +231,12 @@ function notLinkable(name: string): LinkCheck {
  * Checks an import against everything a link target exports: the first export of the
  * same `ns:pkg/iface` that serves it wins; otherwise the first failure is the answer.
  */
-export function canLink(imp: WitInterface, targetExports: WitInterface[]): LinkCheck {
-  const ir = parseRef(imp.name);
+export function canLink(imp: InterfaceDef, targetExports: readonly InterfaceDef[]): LinkCheck {
+  const ir = interfaceRef(imp);
   if (!ir) return notLinkable(imp.name);
   let first: LinkCheck | null = null;
   for (const exp of targetExports) {
-    if (parseRef(exp.name)?.path !== ir.path) continue;
+    if (interfaceRef(exp)?.path !== ir.path) continue;
     const verdict = checkCompatibility(imp, exp);
     if (verdict.ok) return verdict;
     first ??= verdict;
@@ -277,7 +275,7 @@ export function builtinProviderName(imageRef: string, providerId: string): strin
 
 /** One end of a drag: a component pin or a provider. */
 export type LinkEnd =
-  | { kind: "component"; id: string; pin: { key: string; name: string; def?: { name: string } } }
+  | { kind: "component"; id: string; pin: { key: string; name: string; def?: InterfaceDef } }
   | { kind: "provider"; id: string; imageRef: string };
 
 /** A link the user may put, before the dialog adds its name and config names. */
@@ -316,16 +314,16 @@ export function planLink(server: LinkEnd, caller: LinkEnd): LinkPlan {
     return { ok: false, reason: "providers do not link to each other: link a component between them" };
   }
   if (caller.kind === "component" && server.kind === "component") {
-    const wanted = caller.pin.def ?? { name: caller.pin.name };
-    const offered = server.pin.def ?? { name: server.pin.name };
+    const wanted = caller.pin.def ?? interfaceNamed(caller.pin.name);
+    const offered = server.pin.def ?? interfaceNamed(server.pin.name);
     const verdict = canLink(wanted, [offered]);
     return verdict.ok ? draft(caller.id, server.id, caller.pin.name) : { ok: false, reason: verdict.reason };
   }
   if (caller.kind === "component" && server.kind === "provider") {
     const builtin = builtinProviderName(server.imageRef, server.id);
     if (builtin !== null) {
-      const exports = (PROVIDER_EXPORTS[builtin] ?? []).map((name) => ({ name }));
-      const verdict = canLink({ name: caller.pin.name }, exports);
+      const exports = (PROVIDER_EXPORTS[builtin] ?? []).map(interfaceNamed);
+      const verdict = canLink(interfaceNamed(caller.pin.name), exports);
       if (!verdict.ok) return { ok: false, reason: `provider ${builtin}: ${verdict.reason}` };
     }
     return draft(caller.id, server.id, caller.pin.name);

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Host } from "../api/types";
-import type { ComponentInspection, Link, ModelSnapshot } from "../api/types";
+import type { ComponentInspection, Host, Link, ModelSnapshot } from "../api";
 import {
   componentHeight,
   componentNodeId,
@@ -96,7 +95,7 @@ describe("currentUptime", () => {
 
 describe("graphFromHosts with the lattice model", () => {
   const inspection = (id: string, unsatisfiedKv: boolean): ComponentInspection => ({
-    component: { id, image_ref: `file:///${id}.wasm`, annotations: {}, revision: 0, max_instances: 2 },
+    component: { id, image_ref: `file:///${id}.wasm`, annotations: {}, revision: 0, max_instances: 2, limits: null },
     host_ids: ["NA"],
     links: [],
     config: {},
@@ -124,7 +123,7 @@ describe("graphFromHosts with the lattice model", () => {
     hosts: [
       {
         host: { id: "NA", friendly_name: "a", labels: {}, version: "1", uptime_seconds: 1 },
-        components: [{ id: "app", image_ref: "file:///app.wasm", annotations: {}, revision: 0, max_instances: 2 }],
+        components: [{ id: "app", image_ref: "file:///app.wasm", annotations: {}, revision: 0, max_instances: 2, limits: null }],
         providers: [{ id: "kv", image_ref: "builtin://keyvalue", annotations: {}, revision: 0 }],
       },
     ],

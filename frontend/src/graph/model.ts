@@ -6,13 +6,13 @@ import type {
   ComponentInspection,
   Host,
   HostInfo,
+  InterfaceDef,
   Link,
   LinkKey,
   ModelSnapshot,
   ProviderDescription,
-  WitInterface,
-  WitWorldEntry,
-} from "../api/types";
+  WorldEntry,
+} from "../api";
 
 /** What a node stands for. */
 export type GraphNodeKind = "host" | "component" | "provider";
@@ -47,7 +47,7 @@ export type Pin = {
   /** Why, when unsatisfied. */
   reason: string | null;
   /** The interface's WIT (functions and types) when read from the component. */
-  def?: WitInterface;
+  def?: InterfaceDef;
 };
 
 /** Data a component node shows. */
@@ -233,12 +233,12 @@ function providerNode(hostId: string, p: ProviderDescription): GraphNode {
 }
 
 /** Pins of one side of a world: interfaces by name, bare functions by name. */
-function worldPins(entries: readonly WitWorldEntry[], side: "in" | "out"): Pin[] {
+function worldPins(entries: readonly WorldEntry[], side: "in" | "out"): Pin[] {
   return entries
     .filter((e) => e.item !== "type")
     .map((e) => {
       const key = interfaceKey(e.name);
-      const def = e.item === "function" ? undefined : (e as WitInterface);
+      const def = e.item === "interface" ? e : undefined;
       return { handle: `${side}:${key}`, key, name: e.name, unsatisfied: false, reason: null, def };
     });
 }

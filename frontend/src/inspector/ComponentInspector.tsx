@@ -1,7 +1,7 @@
 // The inspector for a component: image, instances, hosts, annotations, links, config, and
 // its WIT as a tree (unsatisfied imports in red) and as text.
 import { useState } from "react";
-import type { ApiError, ComponentInspection, SatisfiedBy, WitFunction, WitWorldEntry } from "../api";
+import type { ApiError, ComponentInspection, FunctionDef, SatisfiedBy, WorldEntry } from "../api";
 import type { ComponentNodeData } from "../graph/model";
 import { linkInterfaces } from "../graph/model";
 import { shortId } from "../graph/format";
@@ -137,7 +137,7 @@ export function ComponentInspector({ data, inspection, error }: Props) {
 
 interface SectionProps {
   title: string;
-  entries: readonly WitWorldEntry[];
+  entries: readonly WorldEntry[];
   /** Import statuses by name; `null` for exports. */
   statuses: ReadonlyMap<string, SatisfiedBy> | null;
 }
@@ -153,9 +153,9 @@ function WitSection({ title, entries, statuses }: SectionProps) {
       {shown.map((entry) => {
         const by = statuses?.get(entry.name) ?? null;
         const unsatisfied = by?.kind === "unsatisfied";
-        const functions: WitFunction[] =
+        const functions: FunctionDef[] =
           entry.item === "interface"
-            ? [...entry.functions, ...entry.types.flatMap((t) => t.methods ?? [])]
+            ? [...entry.functions, ...entry.types.flatMap((t) => (t.kind === "resource" ? t.methods : []))]
             : entry.item === "function"
               ? [entry]
               : [];

@@ -1,8 +1,8 @@
 // Text for WIT items in the inspector. Pure.
-import type { SatisfiedBy, WitFunction } from "../api/types";
+import type { FunctionDef, SatisfiedBy } from "../api";
 
 /** `name: func(a: u32, b: string) -> string`, with the resource for methods (`bucket.get`). */
-export function functionSignature(f: WitFunction): string {
+export function functionSignature(f: FunctionDef): string {
   const params = f.params.map((p) => `${p.name}: ${p.type}`).join(", ");
   const result = f.result ? ` -> ${f.result}` : "";
   const name = f.resource && !f.name.includes(".") ? `${f.resource}.${f.name}` : f.name;

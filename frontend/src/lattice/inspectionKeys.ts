@@ -1,5 +1,5 @@
 // When a component's inspection is out of date. Pure.
-import type { ModelSnapshot } from "../api/types";
+import type { ModelSnapshot } from "../api";
 
 /**
  * For every component in the model, a key that changes when what `inspect_component`

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ComponentDescription, Link, ModelChange, ModelSnapshot } from "../api/types";
+import type { ComponentDescription, Link, ModelEvent, ModelSnapshot } from "../api";
 import { applyModelChange, EMPTY_SNAPSHOT } from "./snapshot";
 
 const comp = (id: string, max_instances = 1): ComponentDescription => ({
@@ -8,6 +8,7 @@ const comp = (id: string, max_instances = 1): ComponentDescription => ({
   annotations: {},
   revision: 0,
   max_instances,
+  limits: null,
 });
 
 const link = (source_id: string, target: string, name = "default"): Link => ({
@@ -21,7 +22,7 @@ const link = (source_id: string, target: string, name = "default"): Link => ({
   target_config: [],
 });
 
-function apply(snapshot: ModelSnapshot, ...changes: ModelChange[]): ModelSnapshot {
+function apply(snapshot: ModelSnapshot, ...changes: ModelEvent[]): ModelSnapshot {
   return changes.reduce((s, c) => {
     const next = applyModelChange(s, c);
     if (!next) throw new Error(`unexpected resync for ${c.change}`);
@@ -77,7 +78,7 @@ describe("applyModelChange", () => {
 
   it("asks for a resync on resync and on unknown changes, and never mutates", () => {
     expect(applyModelChange(EMPTY_SNAPSHOT, { change: "resync" })).toBeNull();
-    expect(applyModelChange(EMPTY_SNAPSHOT, { change: "something_new" } as unknown as ModelChange)).toBeNull();
+    expect(applyModelChange(EMPTY_SNAPSHOT, { change: "something_new" } as unknown as ModelEvent)).toBeNull();
     const before = JSON.stringify(EMPTY_SNAPSHOT);
     apply(EMPTY_SNAPSHOT, { change: "component_changed", host_id: "N", component: comp("c") });
     expect(JSON.stringify(EMPTY_SNAPSHOT)).toBe(before);

@@ -1,6 +1,6 @@
 // Keeps a copy of the lattice model current from `trellis://model` changes. Pure: each
 // change gives a new snapshot (the input is never mutated), so React sees every update.
-import type { HostSnapshot, Link, LinkKey, ModelChange, ModelSnapshot } from "../api/types";
+import type { HostSnapshot, Link, LinkKey, ModelEvent, ModelSnapshot } from "../api";
 
 /** A snapshot with nothing in it. */
 export const EMPTY_SNAPSHOT: ModelSnapshot = { hosts: [], links: [], configs: [] };
@@ -40,7 +40,7 @@ function upsert<T extends { id: string }>(items: readonly T[], item: T): T[] {
  * The snapshot after `change`, or `null` when the change asks for a fresh snapshot
  * (`resync`), which the caller then fetches with `lattice_snapshot`.
  */
-export function applyModelChange(snapshot: ModelSnapshot, change: ModelChange): ModelSnapshot | null {
+export function applyModelChange(snapshot: ModelSnapshot, change: ModelEvent): ModelSnapshot | null {
   switch (change.change) {
     case "resync":
       return null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { LogRecord } from "../api/types";
+import type { LogRecord } from "../api";
 import { logVisible } from "./filter";
 
 const record = (level: LogRecord["level"], component?: string): LogRecord =>

@@ -1,5 +1,5 @@
 // Which log lines the Logs tab shows: a lowest level and a component filter.
-import type { LogLevel, LogRecord } from "../api/types";
+import type { LogLevel, LogRecord } from "../api";
 
 /** Levels from least to most severe; the filter shows the chosen level and above. */
 export const LEVELS: readonly LogLevel[] = ["trace", "debug", "info", "warn", "error", "critical"];

@@ -1,7 +1,7 @@
 //! The one error type commands return to the webview.
 //!
 //! It serialises as `{"code": "...", "message": "..."}`: `code` is a stable snake_case
-//! string the frontend branches on (mirrored in `frontend/src/api/types.ts`), `message`
+//! string the frontend branches on (generated into `frontend/src/api/generated.ts`), `message`
 //! is one line fit to show as it is.
 
 use serde::Serialize;
@@ -113,7 +113,7 @@ mod tests {
 
     #[test]
     fn every_code_has_its_wire_name() {
-        // These strings are mirrored by `ErrorCode` in frontend/src/api/types.ts.
+        // The frontend names these strings in `ErrorCode` (frontend/src/api/index.ts).
         let names: Vec<String> = [
             ErrorCode::NotReady,
             ErrorCode::NatsNotFound,

@@ -9,22 +9,32 @@
 //! Layout: `engine` (the shared wasmtime engine, epochs, compile cache), `linker`
 //! (what imports resolve to), `state` (per-invocation store data and limits),
 //! `component` (a compiled component and its grants), `http` (the http-server
-//! built-in), `core` (the runtime itself), `watch` (hot reload), `logs`, `source`.
+//! built-in), `watch` (hot reload), `logs`, `source`. The runtime itself: `core` (the
+//! [`Runtime`] handle, its settings and shared state), `lifecycle` (start, scale,
+//! update, stop components), `providers` (start and stop built-in providers),
+//! `links` (apply and remove links, routes), `invoke` (calls into components) and
+//! `inventory` (what runs here).
 
 mod component;
 mod core;
 mod engine;
 mod http;
+mod inventory;
+mod invoke;
+mod lifecycle;
 mod linker;
+mod links;
 mod logs;
+mod providers;
 mod source;
 mod state;
 mod watch;
 
 pub use self::component::{ARGS_ANNOTATION, GRANT_DIRS, GRANT_ENV, GRANT_NETWORK};
-pub use self::core::{builtin_name, Runtime, RuntimeConfig};
+pub use self::core::{Runtime, RuntimeConfig};
 pub use self::http::DEFAULT_HTTP_ADDRESS;
 pub use self::logs::{LogBus, LogLayer};
+pub use self::providers::builtin_name;
 pub use self::source::ComponentSource;
 pub use self::state::HostState;
 pub use self::watch::{ReloadEvent, ReloadWatcher, DEBOUNCE};

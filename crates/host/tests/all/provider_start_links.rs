@@ -221,3 +221,62 @@ async fn a_keyvalue_target_started_after_its_link_is_reported_as_the_builtin_tha
         "{out:?}"
     );
 }
+
+#[tokio::test]
+async fn messaging_links_set_before_the_provider_starts_subscribe_when_it_starts(
+) -> anyhow::Result<()> {
+    let nats = NatsServer::start()?;
+    let rt = trellis_host::Runtime::new(trellis_host::RuntimeConfig {
+        host_id: "messaging-host".into(),
+        cache_dir: Some(std::env::temp_dir().join("trellis-host-tests-cache")),
+        nats: Some(nats.client().await?),
+        ..trellis_host::RuntimeConfig::default()
+    })?;
+    rt.start_component(
+        "echo",
+        ComponentSource::Bytes(trellis_testkit::fixtures::messaging_echo()?.into()),
+        2,
+        BTreeMap::new(),
+        BTreeMap::new(),
+    )
+    .await?;
+    let handler = Link {
+        source_id: "nats".into(),
+        target: "echo".into(),
+        name: "default".into(),
+        wit_namespace: "wasmcloud".into(),
+        wit_package: "messaging".into(),
+        interfaces: vec!["handler".into()],
+        source_config: vec![],
+        target_config: vec![],
+    };
+    let consumer = Link {
+        source_id: "echo".into(),
+        target: "nats".into(),
+        interfaces: vec!["consumer".into()],
+        ..handler.clone()
+    };
+    // Both links first: the provider they name does not run yet.
+    let subscriptions = BTreeMap::from([("subscriptions".to_string(), "echo.in".to_string())]);
+    rt.set_link(&handler, subscriptions, BTreeMap::new())
+        .await?;
+    rt.set_link(&consumer, BTreeMap::new(), BTreeMap::new())
+        .await?;
+
+    rt.start_provider(
+        "nats",
+        "builtin://messaging",
+        BTreeMap::new(),
+        BTreeMap::new(),
+    )
+    .await?;
+    let client = nats.client().await?;
+    let reply = tokio::time::timeout(
+        Duration::from_secs(10),
+        client.request("echo.in", "ping".as_bytes().to_vec().into()),
+    )
+    .await??;
+    assert_eq!(String::from_utf8_lossy(&reply.payload), "ping");
+    rt.shutdown().await;
+    Ok(())
+}

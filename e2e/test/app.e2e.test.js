@@ -361,7 +361,7 @@ describe("Trellis desktop app", () => {
     await browser.$('[data-testid="start-provider-submit"]').click();
     const started = browser.$('[data-testid="start-provider-result"]');
     await started.waitForDisplayed({ timeout: 30000, timeoutMsg: "starting the provider says nothing" });
-    assert.equal(await started.getText(), "provider http2 running (builtin://http-server)");
+    assert.match(await started.getText(), /^provider http2 running on host N\w+ \(wasmcloud\+builtin:\/\/http-server\)$/);
     const target = browser.$('.react-flow__handle[data-nodeid$=":http2"][data-handleid="in"]');
     await target.waitForExist({ timeout: 15000, timeoutMsg: "the second provider did not appear" });
     // A node came and the layout changed: the earlier two edges are still drawn.

@@ -17,12 +17,9 @@
 //! listed too.
 
 use std::any::TypeId;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use serde::Serialize;
-use trellis_proto::{ComponentDescription, ConfigMap, Link};
-use trellis_wit::{ComponentWit, ImportStatus};
 use ts_rs::{Config, TS};
 
 /// Set to `1` to rewrite the generated file instead of comparing it.
@@ -87,7 +84,7 @@ fn ipc_types(cfg: &Config) -> Vec<Decl> {
         decl::<lattice::ModelChange>(cfg),
         decl::<lattice::RemovalReason>(cfg),
         // `inspect_component`.
-        decl::<ComponentInspection>(cfg),
+        decl::<trellis_lattice::ops::ComponentInspection>(cfg),
         // trellis-wit: the WIT and import status inside `ComponentInspection`.
         decl::<wit::ComponentWit>(cfg),
         decl::<wit::WorldEntry>(cfg),
@@ -189,80 +186,4 @@ fn generated_ts_is_current() {
              (first difference at line {line}).\nRegenerate it with `{REGENERATE}` and commit it."
         );
     }
-}
-
-// Stand-in for `trellis_lattice::ops::ComponentInspection` (what `inspect_component`
-// answers) until that type derives `TS` itself. Same fields, same serde shape:
-// `stand_in_matches_component_inspection` converts the real type field by field and
-// compares the JSON. TODO: once the real type has
-// `#[cfg_attr(feature = "ts", derive(ts_rs::TS))]`, list it in `ipc_types()` instead and
-// delete this copy, its `From` and its test.
-/// Everything known about one running component.
-#[derive(Serialize, TS)]
-#[ts(rename = "ComponentInspection")]
-struct ComponentInspection {
-    /// The component as its (first) host reports it.
-    component: ComponentDescription,
-    /// Hosts running it.
-    host_ids: Vec<String>,
-    /// Links from or to it.
-    links: Vec<Link>,
-    /// Named configs its links give it, with their values (`None` when the config
-    /// does not exist or could not be read).
-    config: BTreeMap<String, Option<ConfigMap>>,
-    /// Its WIT: from its `file://` image when that file is on this machine, else as
-    /// its host decodes it.
-    wit: Option<ComponentWit>,
-    /// Why `wit` is missing.
-    wit_error: Option<String>,
-    /// Every import and what serves it, or why nothing does (empty without WIT).
-    imports: Vec<ImportStatus>,
-}
-
-impl From<trellis_lattice::ops::ComponentInspection> for ComponentInspection {
-    fn from(real: trellis_lattice::ops::ComponentInspection) -> Self {
-        // Exhaustive: a field added to the real type breaks this build.
-        let trellis_lattice::ops::ComponentInspection {
-            component,
-            host_ids,
-            links,
-            config,
-            wit,
-            wit_error,
-            imports,
-        } = real;
-        ComponentInspection {
-            component,
-            host_ids,
-            links,
-            config,
-            wit,
-            wit_error,
-            imports,
-        }
-    }
-}
-
-#[test]
-fn stand_in_matches_component_inspection() {
-    let real = trellis_lattice::ops::ComponentInspection {
-        component: ComponentDescription {
-            id: "app".to_owned(),
-            image_ref: "file:///app.wasm".to_owned(),
-            name: None,
-            annotations: BTreeMap::new(),
-            revision: 0,
-            max_instances: 1,
-            limits: None,
-        },
-        host_ids: vec!["NHOST".to_owned()],
-        links: Vec::new(),
-        config: BTreeMap::from([("missing".to_owned(), None)]),
-        wit: None,
-        wit_error: Some("not a file".to_owned()),
-        imports: Vec::new(),
-    };
-    let expected = serde_json::to_value(&real).unwrap();
-    let stand_in = serde_json::to_value(ComponentInspection::from(real)).unwrap();
-    assert_eq!(stand_in, expected);
 }

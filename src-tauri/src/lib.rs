@@ -117,7 +117,7 @@ async fn start_local_lattice<R: Runtime>(app: AppHandle<R>) {
             let host_id = started.host_id.clone();
             if let Err(local) = state.set_local(started.local) {
                 // The window closed while we were starting.
-                return local.shutdown().await;
+                return (*local).shutdown().await;
             }
             state.set_client(Some(started.client.clone()));
             state.update_status(|s| {

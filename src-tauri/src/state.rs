@@ -164,10 +164,10 @@ impl AppState {
 
     /// Keeps the started local lattice so it can be stopped on exit; hands it back when
     /// the app is already exiting.
-    pub fn set_local(&self, local: LocalLattice) -> Result<(), LocalLattice> {
+    pub fn set_local(&self, local: LocalLattice) -> Result<(), Box<LocalLattice>> {
         let mut slot = self.local.lock().unwrap_or_else(|p| p.into_inner());
         if self.closing.load(Ordering::SeqCst) {
-            return Err(local);
+            return Err(Box::new(local));
         }
         *slot = Some(local);
         Ok(())

@@ -355,38 +355,6 @@ pub fn core_module() -> anyhow::Result<Vec<u8>> {
         .context("parsing the core module")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn is_component(bytes: &[u8]) -> bool {
-        // Component preamble: magic, then version 0x0d with layer 1.
-        bytes.len() > 8 && &bytes[..4] == b"\0asm" && bytes[4..8] == [0x0d, 0x00, 0x01, 0x00]
-    }
-
-    #[test]
-    fn fixtures_encode_as_components() {
-        for (name, bytes) in [
-            ("demo", demo().unwrap()),
-            ("http_hello", http_hello().unwrap()),
-            ("cli_hello", cli_hello().unwrap()),
-            ("greeting", http_hello_with_greeting("v2").unwrap()),
-            ("messaging_echo", messaging_echo().unwrap()),
-        ] {
-            assert!(is_component(&bytes), "{name} is not a component");
-        }
-        assert!(!is_component(&core_module().unwrap()));
-    }
-
-    #[test]
-    fn greeting_changes_the_bytes() {
-        assert_ne!(
-            http_hello_with_greeting("one").unwrap(),
-            http_hello_with_greeting("two").unwrap()
-        );
-    }
-}
-
 /// World of [`keyvalue_user`]: one keyvalue import (a trimmed `wasi:keyvalue/store`
 /// 0.2.0-draft, declared inline) and a plain export.
 pub const KEYVALUE_USER_WIT: &str = r#"
@@ -429,3 +397,35 @@ const KEYVALUE_USER_WAT: &str = r#"
     (i32.const 7))
 )
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn is_component(bytes: &[u8]) -> bool {
+        // Component preamble: magic, then version 0x0d with layer 1.
+        bytes.len() > 8 && &bytes[..4] == b"\0asm" && bytes[4..8] == [0x0d, 0x00, 0x01, 0x00]
+    }
+
+    #[test]
+    fn fixtures_encode_as_components() {
+        for (name, bytes) in [
+            ("demo", demo().unwrap()),
+            ("http_hello", http_hello().unwrap()),
+            ("cli_hello", cli_hello().unwrap()),
+            ("greeting", http_hello_with_greeting("v2").unwrap()),
+            ("messaging_echo", messaging_echo().unwrap()),
+        ] {
+            assert!(is_component(&bytes), "{name} is not a component");
+        }
+        assert!(!is_component(&core_module().unwrap()));
+    }
+
+    #[test]
+    fn greeting_changes_the_bytes() {
+        assert_ne!(
+            http_hello_with_greeting("one").unwrap(),
+            http_hello_with_greeting("two").unwrap()
+        );
+    }
+}

@@ -15,6 +15,7 @@ use crate::{Client, ModelSnapshot};
 
 /// Everything known about one running component.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ComponentInspection {
     /// The component as its (first) host reports it.
     pub component: ComponentDescription,

@@ -1,0 +1,75 @@
+//! The model as a pure state machine: events, inventories and expiry in, changes out.
+
+use super::*;
+use trellis_proto::{CloudEvent, ComponentScaled, ConfigChanged};
+
+fn message(source: &str, event: LatticeEvent) -> EventMessage {
+    EventMessage {
+        cloud_event: CloudEvent::from_event(source, &event),
+        event,
+    }
+}
+
+fn scaled(host: &str, id: &str, count: u32) -> LatticeEvent {
+    LatticeEvent::ComponentScaled(ComponentScaled {
+        annotations: BTreeMap::new(),
+        component_id: id.into(),
+        host_id: host.into(),
+        image_ref: "file:///a.wasm".into(),
+        max_instances: count,
+        public_key: None,
+        claims: None,
+    })
+}
+
+#[test]
+fn events_produce_diffs_and_silence_expires_hosts() {
+    let options = ModelOptions {
+        heartbeat_interval: Duration::from_secs(10),
+        missed_heartbeats: 2.5,
+    };
+    let mut model = LatticeModel::new(options);
+    let t0 = Instant::now();
+
+    let changes = model.apply_event(&message("NA", scaled("NA", "hello", 2)), t0);
+    assert!(matches!(&changes[0], ModelChange::HostAdded { host } if host.id == "NA"));
+    assert!(
+        matches!(&changes[1], ModelChange::ComponentChanged { component, .. } if component.max_instances == 2)
+    );
+    // The same event again (hosts publish component_scaled twice) changes nothing.
+    assert!(model
+        .apply_event(&message("NA", scaled("NA", "hello", 2)), t0)
+        .is_empty());
+
+    let set = LatticeEvent::ConfigSet(ConfigChanged {
+        config_name: "web".into(),
+    });
+    assert_eq!(
+        model.apply_event(&message("NA", set), t0),
+        [ModelChange::ConfigSet { name: "web".into() }]
+    );
+    let graph = model.graph();
+    assert_eq!(graph.node_count(), 3, "host, component, config");
+    assert_eq!(graph.edge_count(), 1, "host runs component");
+
+    let changes = model.apply_event(&message("NA", scaled("NA", "hello", 0)), t0);
+    assert_eq!(
+        changes,
+        [ModelChange::ComponentRemoved {
+            host_id: "NA".into(),
+            component_id: "hello".into()
+        }]
+    );
+
+    assert!(
+        model.expire(t0 + Duration::from_secs(24)).is_empty(),
+        "within 2.5 intervals"
+    );
+    assert_eq!(
+        model.expire(t0 + Duration::from_secs(26)),
+        [ModelChange::HostRemoved {
+            host_id: "NA".into(),
+            reason: RemovalReason::MissedHeartbeats
+        }]
+    );
+}

@@ -211,13 +211,24 @@ async fn inspect_component_gets_the_wit_from_its_host_when_the_file_is_gone() {
     .success();
     std::fs::remove_file(&started).unwrap();
 
-    let from_host = dirs
+    let mut from_host = dirs
         .run(
             g.iter()
                 .chain(&["--json", "inspect", "--component", "hello"]),
         )
         .await
         .json();
+    // A running component also says what serves each import; the rest is the file's.
+    let satisfaction = from_host
+        .as_object_mut()
+        .and_then(|o| o.remove("satisfaction"))
+        .expect("a running component's imports are judged");
+    assert!(
+        satisfaction
+            .as_array()
+            .is_some_and(|s| s.iter().all(|i| i["satisfied_by"]["kind"] == "wasi")),
+        "{satisfaction:#}"
+    );
     let from_file = dirs
         .run(["--json", "inspect", kept.to_str().unwrap()])
         .await

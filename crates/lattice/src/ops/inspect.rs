@@ -49,7 +49,8 @@ pub async fn inspect_component(
 ) -> Result<ComponentInspection> {
     let (component, host_ids) = find_component(snapshot, component_id).ok_or_else(|| {
         OpsError::NotFound(format!(
-            "no host runs a component with id {component_id:?} on lattice {:?}",
+            "no component {component_id} on the {} host(s) of lattice {:?}",
+            snapshot.hosts.len(),
             client.lattice()
         ))
     })?;

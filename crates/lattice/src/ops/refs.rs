@@ -4,7 +4,6 @@ use std::path::Path;
 use std::time::Instant;
 
 use trellis_proto::Host;
-use trellis_wit::HostCapabilities;
 
 use super::{OpsError, Result};
 use crate::{Client, LatticeModel, ModelOptions, ModelSnapshot};
@@ -71,28 +70,16 @@ pub fn component_ref(reference: &str, rule: PathRule) -> Result<String> {
 /// is no built-in is refused with the list of built-ins; other references pass through.
 pub fn provider_ref(reference: &str) -> Result<String> {
     let reference = reference.trim();
-    let caps = HostCapabilities::trellis_default();
-    if let Some(builtin) = caps.provider(reference) {
-        return Ok(format!("wasmcloud+builtin://{}", builtin.name));
+    if let Some(wire) = trellis_wit::builtin_wire_reference(reference) {
+        return Ok(wire);
     }
-    let names = || {
-        caps.providers
-            .iter()
-            .map(|p| p.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let bare_word = !reference.contains(['/', ':']);
-    if bare_word || reference.contains("builtin://") {
-        let name = reference
-            .rsplit_once("builtin://")
-            .map_or(reference, |(_, name)| name);
-        return Err(OpsError::InvalidInput(format!(
+    match trellis_wit::builtin_reference_name(reference) {
+        Some(name) => Err(OpsError::InvalidInput(format!(
             "{name:?} is not a built-in provider (known: {})",
-            names()
-        )));
+            trellis_wit::builtin_names().join(", ")
+        ))),
+        None => Ok(reference.to_owned()),
     }
-    Ok(reference.to_owned())
 }
 
 /// Finds a host by full id or friendly name, else by a unique prefix of either.

@@ -51,12 +51,13 @@
 //!
 //! # Link cases table
 //! `tests/link_cases.json` is shared with the frontend's `canLink`:
-//! `{"cases": [{"name", "import", "exports", "expect"}]}` where `import` is an
+//! `{"cases": [{"name", "import", "exports", "expect", "reason"}]}` where `import` is an
 //! interface in the JSON shape above (`name` is enough for the reference; `functions`
-//! and `types` optional), `exports` the target's interfaces, and `expect` either
-//! `"ok"` or the `kind` of the first expected reason (`not-exported`,
-//! `version-mismatch`, `signature-mismatch`, `missing-function`, `type-mismatch`, …).
-//! Both sides run [`check_link`] semantics on every case.
+//! and `types` optional), `exports` the target's interfaces, `expect` either `"ok"` or
+//! the `kind` of the first expected reason (`not-exported`, `version-mismatch`,
+//! `signature-mismatch`, `missing-function`, `type-mismatch`, …), and `reason` that
+//! reason's sentence (`null` when ok). Both sides run [`check_link`] semantics on every
+//! case and must say the same words.
 //!
 //! # Example
 //! ```

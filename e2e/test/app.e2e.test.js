@@ -3,7 +3,12 @@
 // and the window must show the host it found through the lattice client's host.ping.
 //
 // Run under a display (e2e/run.sh uses xvfb-run). The app binary comes from
-// TRELLIS_APP_BINARY, default $CARGO_TARGET_DIR/debug/trellis-app.
+// TRELLIS_APP_BINARY, default $CARGO_TARGET_DIR/debug/trellis-app; the CLI from
+// TRELLIS_CLI_BINARY, default $CARGO_TARGET_DIR/debug/trellis.
+//
+// The app and the CLI share one private data dir and config dir, as a user's app and
+// shell share theirs: CLI calls reach the app's local lattice through the `local` context
+// the app saves, with no flags.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
@@ -50,6 +55,27 @@ async function waitPort(port, timeoutMs = 15000) {
     if (Date.now() > deadline) throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * The environment of the app and of every CLI call: private Trellis data and config dirs
+ * (TRELLIS_DATA_DIR, TRELLIS_CONFIG_DIR) and private XDG dirs, so the local lattice, its
+ * saved `local` context and the webview's saved settings (local storage) start empty in
+ * every run and never touch the user's own. Variables that would point the CLI elsewhere
+ * than the current context are dropped.
+ */
+function privateEnv(dataDir) {
+  const env = { ...process.env };
+  for (const name of ["TRELLIS_CONTEXT", "TRELLIS_NATS_URL", "TRELLIS_LATTICE"]) delete env[name];
+  return {
+    ...env,
+    TRELLIS_DATA_DIR: dataDir,
+    TRELLIS_CONFIG_DIR: path.join(dataDir, "config"),
+    XDG_DATA_HOME: path.join(dataDir, "xdg-data"),
+    XDG_CONFIG_HOME: path.join(dataDir, "xdg-config"),
+    XDG_CACHE_HOME: path.join(dataDir, "xdg-cache"),
+    RUST_BACKTRACE: "0",
+  };
 }
 
 /** Pids of nats-server processes whose command line mentions `needle` (our data dir). */
@@ -103,25 +129,22 @@ describe("Trellis desktop app", () => {
   let driver;
   let browser;
   let dataDir;
+  let env;
   let driverLog = "";
+  // The app's host as its window shows it (the first test): friendly name and full id.
+  let appHost;
+  /** Runs the trellis CLI with the app's private dirs and no connection flags. */
+  const trellis = (...args) => execFileSync(cliBinary, args, { env, encoding: "utf8", timeout: 60000 });
 
   before(async () => {
     assert.ok(existsSync(appBinary), `app binary not found at ${appBinary}: build it with e2e/run.sh`);
     dataDir = mkdtempSync(path.join(os.tmpdir(), "trellis-e2e-"));
+    env = privateEnv(dataDir);
     const port = await freePort();
     const nativePort = await freePort();
     driver = spawn(tauriDriver, ["--port", String(port), "--native-port", String(nativePort)], {
       // The app inherits this environment through WebKitWebDriver.
-      // Private XDG dirs: the webview's saved settings (local storage) and Trellis's
-      // contexts start empty in every run and never touch the user's own.
-      env: {
-        ...process.env,
-        TRELLIS_DATA_DIR: dataDir,
-        XDG_DATA_HOME: path.join(dataDir, "xdg-data"),
-        XDG_CONFIG_HOME: path.join(dataDir, "xdg-config"),
-        XDG_CACHE_HOME: path.join(dataDir, "xdg-cache"),
-        RUST_BACKTRACE: "0",
-      },
+      env,
       stdio: ["ignore", "pipe", "pipe"],
     });
     driver.stdout.on("data", (d) => (driverLog += d));
@@ -187,12 +210,40 @@ describe("Trellis desktop app", () => {
     const fullId = await browser.$('[data-testid="inspector-host-id"]').getText();
     assert.match(fullId, /^N[A-Z2-7]{55}$/, "the inspector shows the full host nkey");
     assert.ok(fullId.startsWith(shortId.replace("…", "")), "the short id is a prefix of the full id");
+    appHost = { name, id: fullId };
 
     // While the app runs, its nats-server runs from our data dir.
     assert.ok(natsServersUsing(dataDir).length > 0, "a nats-server runs from the test's data dir");
 
     mkdirSync(screenshots, { recursive: true });
     await browser.saveScreenshot(path.join(screenshots, "app.png"));
+  });
+
+  it("lets `trellis get hosts` with no flags list the app's host", async () => {
+    // With the app open, `trellis get hosts` with no flags (no --nats-url, no --context)
+    // shows the app's host: the CLI sees only the same data and config dirs as the app.
+    assert.ok(existsSync(cliBinary), `trellis CLI not found at ${cliBinary}: build it with e2e/run.sh`);
+    assert.ok(appHost, "the first test found the app's host");
+    // The app saved the `local` context in the shared config dir and made it current.
+    const contexts = JSON.parse(readFileSync(path.join(env.TRELLIS_CONFIG_DIR, "contexts.json"), "utf8"));
+    assert.equal(contexts.current, "local", "the app makes its `local` context current");
+    const hosts = JSON.parse(trellis("get", "hosts", "--json"));
+    assert.ok(
+      hosts.some((h) => h.id === appHost.id && h.friendly_name === appHost.name),
+      `\`trellis get hosts\` lists the app's host ${appHost.name} (${appHost.id}): ${JSON.stringify(hosts)}`,
+    );
+
+    // An explicit context with the server's generated credentials reaches it too, and
+    // adding one leaves `local` current.
+    const creds = JSON.parse(readFileSync(path.join(dataDir, "nats", "credentials.json"), "utf8"));
+    // The footer clips its text (hidden to getText): read the DOM text instead.
+    const natsUrl = String(await browser.$(".sidebar__footer").getProperty("textContent")).trim();
+    assert.match(natsUrl, /^nats:\/\/127\.0\.0\.1:\d+$/);
+    trellis("context", "add", "e2e", "--url", natsUrl, "--user", creds.user, "--password", creds.password);
+    const viaContext = JSON.parse(trellis("--context", "e2e", "get", "hosts", "--json"));
+    assert.ok(viaContext.some((h) => h.id === appHost.id), "`--context e2e` lists the app's host");
+    const after = JSON.parse(readFileSync(path.join(env.TRELLIS_CONFIG_DIR, "contexts.json"), "utf8"));
+    assert.equal(after.current, "local", "adding a context without --use keeps `local` current");
   });
 
   it("starts a component from a typed-in path and inspects its WIT", async () => {
@@ -303,13 +354,6 @@ describe("Trellis desktop app", () => {
 
   it("draws links put through the lattice as edges between pins", async () => {
     assert.ok(existsSync(cliBinary), `trellis CLI not found at ${cliBinary}: build it with e2e/run.sh`);
-    // Reach the app's lattice with its own generated credentials, from a private CLI config.
-    const creds = JSON.parse(readFileSync(path.join(dataDir, "nats", "credentials.json"), "utf8"));
-    // The footer clips its text (hidden to getText): read the DOM text instead.
-    const natsUrl = String(await browser.$(".sidebar__footer").getProperty("textContent")).trim();
-    assert.match(natsUrl, /^nats:\/\/127\.0\.0\.1:\d+$/);
-    const env = { ...process.env, TRELLIS_CONFIG_DIR: path.join(dataDir, "cli") };
-    const trellis = (...args) => execFileSync(cliBinary, args, { env, encoding: "utf8", timeout: 60000 });
     await browser.execute(() => {
       window.__logs = [];
       for (const level of ["warn", "error"]) {
@@ -320,11 +364,18 @@ describe("Trellis desktop app", () => {
         };
       }
     });
-    trellis("context", "add", "e2e", "--url", natsUrl, "--user", creds.user, "--password", creds.password, "--use");
+    // No flags: through the app's `local` context (see the `trellis get hosts` test).
     trellis("start", "provider", "builtin://http-server", "--id", "http");
     trellis("link", "put", "http", "hello", "wasi:http", "--interface", "incoming-handler");
-    // hello does not export the greeter: a link that serves nothing.
-    trellis("link", "put", "caller", "hello", "example:greet", "--interface", "greeter");
+    // hello does not export the greeter: the CLI refuses the link with the reason, and
+    // --force puts it anyway, a link that serves nothing.
+    const greeterLink = ["link", "put", "caller", "hello", "example:greet", "--interface", "greeter"];
+    assert.throws(
+      () => execFileSync(cliBinary, greeterLink, { env, encoding: "utf8", timeout: 60000, stdio: "pipe" }),
+      (err) => /cannot link: target does not export example:greet\/greeter/.test(String(err.stderr)),
+      "an incompatible link is refused with the reason",
+    );
+    trellis(...greeterLink, "--force");
 
     await browser.waitUntil(async () => (await browser.$$(".react-flow__node-provider").length) === 1, {
       timeout: 15000,

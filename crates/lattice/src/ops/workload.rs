@@ -111,21 +111,16 @@ pub async fn start_component(
     wait: Wait,
 ) -> Result<Outcome> {
     let id = checked_id("component", &request.id)?;
-    let host_id = match &request.placement {
-        Placement::HostId(id) => id.clone(),
-        Placement::Host(host) => resolve_host(client, host).await?.id,
-        Placement::Auction => {
-            let auction = ComponentAuctionRequest {
-                component_ref: request.reference.clone(),
-                component_id: id.clone(),
-                constraints: Default::default(),
-            };
-            match client.auction_component(&auction).await?.first() {
-                Some(ack) => ack.host_id.clone(),
-                None => first_host(client).await?,
-            }
-        }
+    let auction = ComponentAuctionRequest {
+        component_ref: request.reference.clone(),
+        component_id: id.clone(),
+        constraints: Default::default(),
     };
+    let host_id = place(client, &request.placement, async {
+        let acks = client.auction_component(&auction).await?;
+        Ok(acks.first().map(|ack| ack.host_id.clone()))
+    })
+    .await?;
     let cmd = ScaleComponentCommand {
         component_ref: request.reference.clone(),
         component_id: id,
@@ -146,21 +141,16 @@ pub async fn start_provider(
     wait: Wait,
 ) -> Result<Outcome> {
     let id = checked_id("provider", &request.id)?;
-    let host_id = match &request.placement {
-        Placement::HostId(id) => id.clone(),
-        Placement::Host(host) => resolve_host(client, host).await?.id,
-        Placement::Auction => {
-            let auction = ProviderAuctionRequest {
-                provider_ref: request.reference.clone(),
-                provider_id: id.clone(),
-                constraints: Default::default(),
-            };
-            match client.auction_provider(&auction).await?.first() {
-                Some(ack) => ack.host_id.clone(),
-                None => first_host(client).await?,
-            }
-        }
+    let auction = ProviderAuctionRequest {
+        provider_ref: request.reference.clone(),
+        provider_id: id.clone(),
+        constraints: Default::default(),
     };
+    let host_id = place(client, &request.placement, async {
+        let acks = client.auction_provider(&auction).await?;
+        Ok(acks.first().map(|ack| ack.host_id.clone()))
+    })
+    .await?;
     let mut events = client.events().await?;
     client
         .start_provider(&StartProviderCommand {
@@ -452,6 +442,23 @@ async fn hosts_running(
         )));
     }
     Ok(found)
+}
+
+/// The host a placement names. For an auction, `first_bid` runs it (only then) and
+/// answers the first bidder; when no host bids, the first host by id is taken.
+async fn place(
+    client: &Client,
+    placement: &Placement,
+    first_bid: impl std::future::Future<Output = crate::Result<Option<String>>>,
+) -> Result<String> {
+    match placement {
+        Placement::HostId(id) => Ok(id.clone()),
+        Placement::Host(host) => Ok(resolve_host(client, host).await?.id),
+        Placement::Auction => match first_bid.await? {
+            Some(host_id) => Ok(host_id),
+            None => first_host(client).await,
+        },
+    }
 }
 
 /// The first host by id, for a placement no host bid on.

@@ -79,6 +79,55 @@ fn an_unknown_command_is_refused() {
     assert!(invoke(&window, "delete_everything").is_err());
 }
 
+/// Issue 9: with `trellis up` already running the local lattice, the app joins it (no
+/// second nats-server) and its window sees both hosts.
+#[test]
+fn the_app_joins_a_local_lattice_that_trellis_up_runs() {
+    let data = tempfile::tempdir().unwrap();
+    let mut cli_side = trellis_local::LocalOptions::new(data.path());
+    cli_side.host.friendly_name = Some("from-trellis-up".to_owned());
+    cli_side.save_context = false;
+    let up = block_on(trellis_local::LocalLattice::start(cli_side, |_| ()))
+        .expect("the local lattice starts (is nats-server installed?)");
+
+    let steps = std::sync::Mutex::new(Vec::new());
+    let started = block_on(local::start(
+        data.path().to_owned(),
+        "default",
+        false,
+        |s| steps.lock().unwrap().push(s.to_owned()),
+    ))
+    .expect("the app joins");
+    assert!(started.joined);
+    assert_eq!(started.nats_url, up.url());
+    assert_eq!(
+        *steps.lock().unwrap(),
+        [
+            "joining the running local lattice",
+            "starting the host",
+            "connecting to the lattice"
+        ]
+    );
+
+    let (app, window) = mock_window();
+    let state = app.state::<AppState>();
+    state.set_client(Some(started.client.clone()));
+    state.update_status(|s| s.state = ConnState::Connected);
+    let hosts = invoke(&window, "list_hosts").expect("list_hosts works once connected");
+    let mut names: Vec<&str> = hosts
+        .as_array()
+        .expect("an array of hosts")
+        .iter()
+        .filter_map(|h| h["friendly_name"].as_str())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 2, "{hosts:#}");
+    assert!(names.contains(&"from-trellis-up"), "{names:?}");
+
+    block_on(started.local.shutdown());
+    block_on(up.shutdown());
+}
+
 #[test]
 fn local_lattice_serves_its_host_through_host_ping_and_stops_cleanly() {
     let data = tempfile::tempdir().unwrap();

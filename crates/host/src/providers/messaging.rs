@@ -6,6 +6,13 @@
 //!   config `subscriptions` (comma-separated subjects, optional `queue_group`) subscribes,
 //!   and each message goes to the component through the registry's [`ComponentInvoker`].
 //!
+//! Guests stay off the lattice's own subjects: a publish (its subject and reply-to), a
+//! request or a link's `subscriptions` that could touch one of [`RESERVED_SUBJECTS`] or
+//! the lattice's wRPC subjects `<lattice>.*.wrpc.>` is refused with an error naming the
+//! subject (see [`check_guest_subject`]). Wildcards count: a subscription to `>` or
+//! `wasmbus.*` overlaps the reserved space and is refused too. Replying to a message the
+//! guest handles keeps working, since reply subjects are inboxes (`_INBOX.…`).
+//!
 //! [`ComponentInvoker`]: super::ComponentInvoker
 
 use std::collections::HashMap;
@@ -24,6 +31,66 @@ use crate::HostError;
 
 /// The import name used in "no link" errors.
 const CONSUMER: &str = "wasmcloud:messaging/consumer";
+
+/// Subject spaces the lattice owns, which guests may not publish, request or subscribe
+/// on: the control interface and events (`wasmbus`), wadm, JetStream, KV and object
+/// store APIs, the server's system account, and Trellis's own subjects. The lattice's
+/// wRPC subjects are added per lattice by [`check_guest_subject`].
+pub(crate) const RESERVED_SUBJECTS: [&str; 7] = [
+    "wasmbus.>",
+    "wadm.>",
+    "$JS.>",
+    "$KV.>",
+    "$O.>",
+    "$SYS.>",
+    "trellis.>",
+];
+
+/// Checks that a guest may use `subject` (a subject or a subscription pattern).
+///
+/// Refused: a malformed subject (empty, empty tokens, whitespace or control
+/// characters), and any subject or pattern that a subject in [`RESERVED_SUBJECTS`] or
+/// `<lattice>.*.wrpc.>` could match (`*.*.wrpc.>` when `lattice` is `None`). The error
+/// names the subject and the reserved space it touches.
+pub(crate) fn check_guest_subject(subject: &str, lattice: Option<&str>) -> Result<(), String> {
+    if subject.is_empty()
+        || subject.split('.').any(str::is_empty)
+        || subject.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(format!(
+            "subject {subject:?} is not a valid NATS subject (dot-separated, non-empty \
+             tokens without whitespace)"
+        ));
+    }
+    let wrpc = format!("{}.*.wrpc.>", lattice.unwrap_or("*"));
+    let reserved = RESERVED_SUBJECTS
+        .iter()
+        .copied()
+        .chain(std::iter::once(wrpc.as_str()))
+        .find(|reserved| subjects_overlap(subject, reserved));
+    match reserved {
+        Some(reserved) => Err(format!(
+            "subject {subject:?} is reserved for the lattice (it reaches {reserved}); \
+             components may not use the control, JetStream, system or wRPC subjects"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Whether some subject matches both patterns `a` and `b`, with NATS wildcards: `*`
+/// matches one token, `>` one or more trailing tokens.
+fn subjects_overlap(a: &str, b: &str) -> bool {
+    let (mut a, mut b) = (a.split('.'), b.split('.'));
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => return true,
+            // `>` needs at least one token on the other side, which it has here.
+            (Some(">"), Some(_)) | (Some(_), Some(">")) => return true,
+            (Some(x), Some(y)) if x == y || x == "*" || y == "*" => {}
+            _ => return false,
+        }
+    }
+}
 
 /// Calls the `wasmcloud:messaging/handler@0.2.0` export of `instance` with `msg`.
 ///
@@ -82,6 +149,15 @@ impl MessagingProvider {
         self.unsubscribe(&link.target, &link.name);
         if subjects.is_empty() {
             return Ok(());
+        }
+        for subject in &subjects {
+            check_guest_subject(subject, registry.lattice()).map_err(|reason| {
+                HostError::InvalidLink(format!(
+                    "messaging provider {:?} cannot subscribe component {:?} to {subject:?}: \
+                     {reason}",
+                    self.id, link.target
+                ))
+            })?;
         }
         let Some(client) = registry.nats().cloned() else {
             return Err(HostError::InvalidLink(format!(
@@ -200,6 +276,13 @@ async fn deliver(
 }
 
 impl ProvidersCtxView<'_> {
+    /// [`check_guest_subject`] for this host's lattice, as a guest error saying what
+    /// (`what`, e.g. `publish to`) was refused.
+    fn check_subject(&self, what: &str, subject: &str) -> Result<(), String> {
+        check_guest_subject(subject, self.ctx.registry.lattice())
+            .map_err(|reason| format!("{what} {subject:?} refused: {reason}"))
+    }
+
     fn messaging_client(&self) -> Result<async_nats::Client, String> {
         let (link, _) = self.ctx.linked_provider(CONSUMER, BuiltinKind::Messaging)?;
         self.ctx.registry.nats().cloned().ok_or_else(|| {
@@ -220,6 +303,9 @@ impl consumer::Host for ProvidersCtxView<'_> {
         body: Vec<u8>,
         timeout_ms: u32,
     ) -> wasmtime::Result<Result<BrokerMessage, String>> {
+        if let Err(e) = self.check_subject("request to", &subject) {
+            return Ok(Err(e));
+        }
         let client = match self.messaging_client() {
             Ok(c) => c,
             Err(e) => return Ok(Err(e)),
@@ -241,6 +327,19 @@ impl consumer::Host for ProvidersCtxView<'_> {
     }
 
     async fn publish(&mut self, msg: BrokerMessage) -> wasmtime::Result<Result<(), String>> {
+        let checked = self
+            .check_subject("publish to", &msg.subject)
+            .and_then(|()| {
+                msg.reply_to.as_deref().map_or(Ok(()), |reply| {
+                    self.check_subject(
+                        &format!("publish to {:?} with reply-to", msg.subject),
+                        reply,
+                    )
+                })
+            });
+        if let Err(e) = checked {
+            return Ok(Err(e));
+        }
         let client = match self.messaging_client() {
             Ok(c) => c,
             Err(e) => return Ok(Err(e)),
@@ -307,6 +406,7 @@ mod tests {
             nats: Some(nats.client().await?),
             jetstream: true,
             data_dir: None,
+            lattice: None,
         });
         registry.start("nats", "builtin://messaging", ConfigMap::new())?;
         let mut ctx = linked_ctx(&registry);
@@ -335,6 +435,124 @@ mod tests {
         view.publish(msg).await?.map_err(anyhow::Error::msg)?;
         let got = tokio::time::timeout(Duration::from_secs(5), events.next()).await?;
         assert_eq!(got.unwrap().payload.as_ref(), b"e1");
+        Ok(())
+    }
+
+    #[test]
+    fn guest_subjects_stay_off_the_lattice_subjects() {
+        let ok = [
+            "orders.new",
+            "orders.*",
+            "orders.>",
+            "_INBOX.abc.1",
+            "WASMBUS.ctl",
+            "wasmbusx.ctl",
+            "default.echo.wrpc",
+            "other.echo.wrpc.0.0.1.x",
+            "a.b.c.d",
+        ];
+        for subject in ok {
+            assert_eq!(
+                check_guest_subject(subject, Some("default")),
+                Ok(()),
+                "{subject}"
+            );
+        }
+        let refused = [
+            ("wasmbus.ctl.v1.default.host.stop.h1", "wasmbus.>"),
+            ("wasmbus.evt.default.component_scaled", "wasmbus.>"),
+            ("wasmbus.*", "wasmbus.>"),
+            ("wasmbus.>", "wasmbus.>"),
+            ("*.ctl.v1.default.host.ping", "wasmbus.>"),
+            (">", "wasmbus.>"),
+            ("wadm.api.default.model.list", "wadm.>"),
+            ("$JS.API.STREAM.LIST", "$JS.>"),
+            ("$KV.CONFIGDATA_default.x", "$KV.>"),
+            ("$O.bucket.x", "$O.>"),
+            ("$SYS.REQ.SERVER.PING", "$SYS.>"),
+            ("trellis.anything", "trellis.>"),
+            (
+                "default.echo.wrpc.0.0.1.wasi:http/incoming-handler.handle",
+                "default.*.wrpc.>",
+            ),
+            ("default.*.wrpc.>", "default.*.wrpc.>"),
+            ("default.echo.*.x", "default.*.wrpc.>"),
+            ("default.>", "default.*.wrpc.>"),
+        ];
+        for (subject, reserved) in refused {
+            let err = check_guest_subject(subject, Some("default")).unwrap_err();
+            assert!(
+                err.contains(&format!("{subject:?}")) && err.contains(reserved),
+                "{subject}: {err}"
+            );
+        }
+        // Without a lattice name, every lattice's wRPC subjects are kept off.
+        let err = check_guest_subject("prod.echo.wrpc.0.0.1.f", None).unwrap_err();
+        assert!(err.contains("*.*.wrpc.>"), "{err}");
+        for bad in ["", "a..b", ".a", "a.", "a b", "a\tb"] {
+            let err = check_guest_subject(bad, None).unwrap_err();
+            assert!(err.contains("not a valid NATS subject"), "{bad:?}: {err}");
+        }
+    }
+
+    #[tokio::test]
+    async fn consumer_refuses_reserved_subjects_by_name() -> anyhow::Result<()> {
+        let nats = trellis_testkit::NatsServer::start()?;
+        let peer = nats.client().await?;
+        let mut ctl = peer.subscribe("wasmbus.>").await?;
+        peer.flush().await?;
+        let registry = BuiltinProviders::new(BuiltinProvidersConfig {
+            nats: Some(nats.client().await?),
+            jetstream: true,
+            data_dir: None,
+            lattice: Some("default".into()),
+        });
+        registry.start("nats", "builtin://messaging", ConfigMap::new())?;
+        let mut ctx = linked_ctx(&registry);
+        let mut table = ResourceTable::new();
+        let mut view = ProvidersCtxView {
+            ctx: &mut ctx,
+            table: &mut table,
+        };
+        let stop = "wasmbus.ctl.v1.default.host.stop.h1";
+        let err = view.request(stop.into(), vec![], 500).await?.unwrap_err();
+        assert!(
+            err.starts_with(&format!("request to {stop:?} refused")) && err.contains("reserved"),
+            "{err}"
+        );
+        let err = view
+            .publish(BrokerMessage {
+                subject: "$KV.CONFIGDATA_default.app".into(),
+                body: b"{}".to_vec(),
+                reply_to: None,
+            })
+            .await?
+            .unwrap_err();
+        assert!(err.contains("\"$KV.CONFIGDATA_default.app\""), "{err}");
+        // A reply-to on the lattice's subjects would make a responder publish there.
+        let err = view
+            .publish(BrokerMessage {
+                subject: "events".into(),
+                body: vec![],
+                reply_to: Some(stop.into()),
+            })
+            .await?
+            .unwrap_err();
+        assert!(err.contains("with reply-to") && err.contains(stop), "{err}");
+        // Replies to an inbox still go out.
+        view.publish(BrokerMessage {
+            subject: "_INBOX.reply.1".into(),
+            body: vec![],
+            reply_to: None,
+        })
+        .await?
+        .map_err(anyhow::Error::msg)?;
+        assert!(
+            tokio::time::timeout(Duration::from_millis(300), ctl.next())
+                .await
+                .is_err(),
+            "nothing reached wasmbus.>"
+        );
         Ok(())
     }
 

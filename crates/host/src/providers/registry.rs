@@ -104,6 +104,10 @@ pub struct BuiltinProvidersConfig {
     /// Where file-backed providers keep data by default (blobstore: `<dir>/blobstore/<id>`).
     /// Default: the user's data dir for Trellis, else the temp dir.
     pub data_dir: Option<PathBuf>,
+    /// The lattice this host serves, so messaging can keep guests off its wRPC subjects
+    /// (`<lattice>.*.wrpc.>`). Default `None`: every lattice's wRPC subjects
+    /// (`*.*.wrpc.>`) are kept off.
+    pub lattice: Option<String>,
 }
 
 /// The built-in providers of one host. Cheap to clone.
@@ -116,6 +120,7 @@ struct Inner {
     nats: Option<async_nats::Client>,
     jetstream: bool,
     data_dir: PathBuf,
+    lattice: Option<String>,
     running: RwLock<BTreeMap<String, RunningProvider>>,
     invoker: RwLock<Option<Arc<dyn ComponentInvoker>>>,
 }
@@ -149,6 +154,7 @@ impl BuiltinProviders {
                 nats: config.nats,
                 jetstream: config.jetstream,
                 data_dir,
+                lattice: config.lattice,
                 running: RwLock::default(),
                 invoker: RwLock::default(),
             }),
@@ -174,6 +180,11 @@ impl BuiltinProviders {
 
     pub(crate) fn nats(&self) -> Option<&async_nats::Client> {
         self.inner.nats.as_ref()
+    }
+
+    /// The lattice this host serves, if the registry was told.
+    pub(crate) fn lattice(&self) -> Option<&str> {
+        self.inner.lattice.as_deref()
     }
 
     /// Starts builtin `reference` (`builtin://NAME`, `wasmcloud+builtin://NAME` or `NAME`)
@@ -430,6 +441,7 @@ mod tests {
             nats: None,
             jetstream: false,
             data_dir: Some(std::env::temp_dir().join("trellis-registry-test")),
+            lattice: None,
         });
         let desc = registry
             .start("kv", "builtin://keyvalue", ConfigMap::new())

@@ -108,6 +108,7 @@ impl Runtime {
             nats: config.nats.clone(),
             jetstream: config.jetstream,
             data_dir: None,
+            lattice: Some(config.lattice.clone()),
         });
         let runtime = Runtime {
             inner: Arc::new(Inner {

@@ -12,6 +12,7 @@ fn registry(nats: Option<async_nats::Client>) -> BuiltinProviders {
         nats,
         jetstream: true,
         data_dir: Some(std::env::temp_dir().join("trellis-providers-tests")),
+        lattice: None,
     })
 }
 

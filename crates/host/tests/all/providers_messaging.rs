@@ -42,6 +42,7 @@ async fn subscriptions_deliver_to_the_linked_component_until_unlinked() -> anyho
         nats: Some(nats.client().await?),
         jetstream: true,
         data_dir: None,
+        lattice: None,
     });
     let (tx, mut rx) = mpsc::unbounded_channel();
     registry.set_invoker(Arc::new(Recorder(tx)));
@@ -144,6 +145,108 @@ async fn a_real_component_answers_nats_requests_through_handler_and_consumer() -
         .await??;
         assert_eq!(String::from_utf8_lossy(&reply.payload), body);
     }
+    rt.shutdown().await;
+    Ok(())
+}
+
+/// Issue 11, item 1: a component cannot reach the control interface through messaging.
+#[tokio::test]
+async fn a_component_cannot_reach_the_lattice_subjects_through_messaging() -> anyhow::Result<()> {
+    let nats = NatsServer::start()?;
+    let rt = trellis_host::Runtime::new(trellis_host::RuntimeConfig {
+        host_id: "messaging-guard-host".into(),
+        cache_dir: Some(std::env::temp_dir().join("trellis-host-tests-cache")),
+        nats: Some(nats.client().await?),
+        ..trellis_host::RuntimeConfig::default()
+    })?;
+    let mut logs = rt.logs().subscribe();
+    let echo = trellis_testkit::fixtures::messaging_echo()?;
+    rt.start_component(
+        "echo",
+        trellis_host::ComponentSource::Bytes(echo.into()),
+        4,
+        ConfigMap::new(),
+        Default::default(),
+    )
+    .await?;
+    rt.start_provider(
+        "nats",
+        "builtin://messaging",
+        ConfigMap::new(),
+        Default::default(),
+    )
+    .await?;
+    let consumer = Link {
+        source_id: "echo".into(),
+        target: "nats".into(),
+        interfaces: vec!["consumer".into()],
+        ..messaging_link("nats")
+    };
+    rt.set_link(&consumer, ConfigMap::new(), ConfigMap::new())
+        .await?;
+
+    // Subscriptions on the lattice's subjects, wildcards included, are refused by name.
+    for subject in [
+        "wasmbus.ctl.v1.default.>",
+        ">",
+        "$JS.API.>",
+        "default.*.wrpc.>",
+    ] {
+        let config = ConfigMap::from([("subscriptions".to_string(), format!("ok.in, {subject}"))]);
+        let err = rt
+            .set_link(&messaging_link("echo"), config, ConfigMap::new())
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(&format!("{subject:?}")) && err.contains("reserved"),
+            "{subject}: {err}"
+        );
+    }
+    let subscriptions = ConfigMap::from([("subscriptions".to_string(), "echo.in".to_string())]);
+    rt.set_link(&messaging_link("echo"), subscriptions, ConfigMap::new())
+        .await?;
+
+    // The echo component publishes its reply to the message's reply subject; one that
+    // names a host-stop request is refused, and the failure names the subject.
+    let client = nats.client().await?;
+    let mut ctl = client.subscribe("wasmbus.>").await?;
+    client.flush().await?;
+    let stop = "wasmbus.ctl.v1.default.host.stop.messaging-guard-host";
+    client
+        .publish_with_reply("echo.in", stop, "stop!".into())
+        .await?;
+    client.flush().await?;
+    let refused = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            let record = logs.recv().await?;
+            if record.message.contains(stop) {
+                return anyhow::Ok(record.message);
+            }
+        }
+    })
+    .await??;
+    assert!(
+        refused.contains(&format!("publish to {stop:?} refused")) && refused.contains("reserved"),
+        "{refused}"
+    );
+    assert!(
+        tokio::time::timeout(
+            Duration::from_millis(300),
+            futures::StreamExt::next(&mut ctl)
+        )
+        .await
+        .is_err(),
+        "nothing reached wasmbus.>"
+    );
+
+    // Replies to an inbox keep working.
+    let reply = tokio::time::timeout(
+        Duration::from_secs(10),
+        client.request("echo.in", "ping".into()),
+    )
+    .await??;
+    assert_eq!(reply.payload.as_ref(), b"ping");
     rt.shutdown().await;
     Ok(())
 }

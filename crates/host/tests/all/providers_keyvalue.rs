@@ -81,7 +81,7 @@ async fn jetstream_keyvalue_survives_a_new_backend_and_increments_atomically() -
 
     // And the value is visible to any JetStream client.
     let js = async_nats::jetstream::new(nats.client().await?);
-    let kv = js.get_key_value("probe_counts").await?;
+    let kv = js.get_key_value("trellis-kv-kv-probe_counts").await?;
     assert_eq!(kv.get("hits").await?.as_deref(), Some(&b"11"[..]));
     Ok(())
 }

@@ -7,7 +7,7 @@ use async_nats::jetstream::{self, kv};
 use futures::future::{BoxFuture, FutureExt};
 use futures::TryStreamExt;
 
-use super::{add_counter, parse_counter, KvBackend};
+use super::{add_counter, parse_counter, KvBackend, Quota};
 
 /// How often `increment` retries when another writer wins the race.
 const MAX_CAS_ATTEMPTS: usize = 64;
@@ -33,8 +33,8 @@ impl JetStreamKv {
         }
     }
 
-    /// The bucket `name`, created with history 1 if it does not exist.
-    pub(crate) async fn open(&self, name: &str) -> Result<JetStreamBucket, String> {
+    /// The bucket `name`, created with history 1 and `quota` if it does not exist.
+    pub(crate) async fn open(&self, name: &str, quota: Quota) -> Result<JetStreamBucket, String> {
         if name.is_empty()
             || !name
                 .chars()
@@ -57,6 +57,8 @@ impl JetStreamKv {
                 .create_key_value(kv::Config {
                     bucket: name.to_owned(),
                     history: 1,
+                    max_value_size: i32::try_from(quota.max_value_bytes).unwrap_or(i32::MAX),
+                    max_bytes: i64::try_from(quota.max_bucket_bytes).unwrap_or(i64::MAX),
                     ..Default::default()
                 })
                 .await

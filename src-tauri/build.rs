@@ -10,6 +10,16 @@ fn main() {
         "start_provider",
         "put_link",
         "delete_link",
+        "scale_component",
+        "stop_component",
+        "update_component",
+        "stop_provider",
+        "stop_host",
+        "put_label",
+        "delete_label",
+        "list_configs",
+        "put_config",
+        "delete_config",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed");

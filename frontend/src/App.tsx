@@ -23,6 +23,10 @@ export function App() {
     [lattice.hosts, lattice.hostsAt, localHostId, lattice.snapshot, inspections],
   );
   const selected = model.nodes.find((n) => n.id === selectedId) ?? null;
+  const configRevision = useMemo(
+    () => JSON.stringify([lattice.snapshot.configs, lattice.snapshot.links]),
+    [lattice.snapshot],
+  );
   const [dockTab, setDockTab] = usePersistentState<DockTab>("dock.tab", "Logs", isOneOf(DOCK_TABS));
   const [openWasm, setOpenWasm] = useState(false);
   const [helpOpen, setHelpOpen] = useState(false);
@@ -35,6 +39,7 @@ export function App() {
       refresh: () => void refresh(),
       "show-logs": () => setDockTab("Logs"),
       "show-events": () => setDockTab("Events"),
+      "show-config": () => setDockTab("Config"),
       "fit-view": () => setFitRequest((n) => n + 1),
       deselect: () => {
         setHelpOpen(false);
@@ -75,7 +80,7 @@ export function App() {
         <CanvasNotice lattice={lattice} empty={model.nodes.length === 0} />
       </main>
       <Inspector node={selected} inspections={inspections} inspectionErrors={errors} />
-      <Dock tab={dockTab} onTab={setDockTab} />
+      <Dock tab={dockTab} onTab={setDockTab} configRevision={configRevision} />
       {helpOpen && <ShortcutsHelp onClose={() => setHelpOpen(false)} />}
     </div>
   );

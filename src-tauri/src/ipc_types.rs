@@ -85,6 +85,9 @@ fn ipc_types(cfg: &Config) -> Vec<Decl> {
         decl::<lattice::RemovalReason>(cfg),
         // `inspect_component`.
         decl::<trellis_lattice::ops::ComponentInspection>(cfg),
+        // `list_configs`.
+        decl::<trellis_lattice::ops::NamedConfig>(cfg),
+        decl::<trellis_lattice::ops::ConfigUse>(cfg),
         // trellis-wit: the WIT and import status inside `ComponentInspection`.
         decl::<wit::ComponentWit>(cfg),
         decl::<wit::WorldEntry>(cfg),

@@ -15,7 +15,10 @@
 //!
 //! Security: `capabilities/main.json` grants the window only the app's own commands
 //! (`lattice_status`, `list_hosts`, `lattice_snapshot`, `inspect_component`,
-//! `start_component`, `start_provider`, `put_link`, `delete_link`) and event listening. The one plugin, window-state, works from Rust
+//! `start_component`, `start_provider`, `put_link`, `delete_link`, the lifecycle commands
+//! `scale_component`, `stop_component`, `update_component`, `stop_provider`, `stop_host`,
+//! `put_label`, `delete_label`, and `list_configs`, `put_config`, `delete_config`) and
+//! event listening. The one plugin, window-state, works from Rust
 //! only (it saves and restores the window's size and position) and exposes no command to
 //! the window; the `.wasm` path is typed in. The CSP in `tauri.conf.json` is written per
 //! directive (no remote origins, IPC only). `freezePrototype` is off on purpose: with a
@@ -59,6 +62,16 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::components::start_provider,
             commands::links::put_link,
             commands::links::delete_link,
+            commands::lifecycle::scale_component,
+            commands::lifecycle::stop_component,
+            commands::lifecycle::update_component,
+            commands::lifecycle::stop_provider,
+            commands::lifecycle::stop_host,
+            commands::lifecycle::put_label,
+            commands::lifecycle::delete_label,
+            commands::config::list_configs,
+            commands::config::put_config,
+            commands::config::delete_config,
         ])
 }
 

@@ -485,6 +485,40 @@ export type ComponentInspection = {
   imports: Array<ImportStatus>, };
 
 /**
+ * One named config, its values, and the links that give it to a component or provider.
+ */
+export type NamedConfig = {
+  /**
+   * The config's name.
+   */
+  name: string,
+  /**
+   * Its values; `None` when it does not exist (a link names it) or could not be read.
+   */
+  values: { [key in string]: string } | null,
+  /**
+   * Who it is given to, through which link.
+   */
+  used_by: Array<ConfigUse>, };
+
+/**
+ * A link giving a named config to one of its ends.
+ */
+export type ConfigUse = {
+  /**
+   * The component or provider that receives it.
+   */
+  id: string,
+  /**
+   * `source` or `target`: which end of the link `id` is.
+   */
+  end: string,
+  /**
+   * The link's source, target and name, as `source → target (name)`.
+   */
+  link: string, };
+
+/**
  * The WIT of one component: its world, imports and exports, and the world as WIT text.
  */
 export type ComponentWit = {

@@ -14,6 +14,7 @@ import type {
   LogRecord,
   ModelChange,
   ModelSnapshot,
+  NamedConfig,
 } from "./generated";
 
 export type * from "./generated";
@@ -147,4 +148,54 @@ export function putLink(link: Link): Promise<string> {
 /** Deletes the link(s) with this key; answers with the host's message. */
 export function deleteLink(request: DeleteLinkRequest): Promise<string> {
   return call<string>("delete_link", { request });
+}
+
+/** Sets a component's maximum instances on every host running it; resolves with the outcome. */
+export function scaleComponent(componentId: string, count: number): Promise<string> {
+  return call<string>("scale_component", { componentId, count });
+}
+
+/** Stops a component on every host running it; resolves with the outcome. */
+export function stopComponent(componentId: string): Promise<string> {
+  return call<string>("stop_component", { componentId });
+}
+
+/** Replaces a component's code with the `.wasm` file at `path` (absolute), keeping its links. */
+export function updateComponent(componentId: string, path: string): Promise<string> {
+  return call<string>("update_component", { componentId, path });
+}
+
+/** Stops a provider on every host running it. */
+export function stopProvider(providerId: string): Promise<string> {
+  return call<string>("stop_provider", { providerId });
+}
+
+/** Asks a host to stop; resolves once it reports stopping. */
+export function stopHost(hostId: string): Promise<string> {
+  return call<string>("stop_host", { hostId });
+}
+
+/** Sets label `key=value` on a host. */
+export function putLabel(hostId: string, key: string, value: string): Promise<string> {
+  return call<string>("put_label", { hostId, key, value });
+}
+
+/** Removes label `key` from a host. */
+export function deleteLabel(hostId: string, key: string): Promise<string> {
+  return call<string>("delete_label", { hostId, key });
+}
+
+/** Every named config with its values and the links that use it. */
+export function listConfigs(): Promise<NamedConfig[]> {
+  return call<NamedConfig[]>("list_configs");
+}
+
+/** Creates or replaces a named config. */
+export function putConfig(name: string, values: Record<string, string>): Promise<string> {
+  return call<string>("put_config", { name, values });
+}
+
+/** Deletes a named config. */
+export function deleteConfig(name: string): Promise<string> {
+  return call<string>("delete_config", { name });
 }

@@ -5,6 +5,7 @@ import type { ApiError, ComponentInspection, FunctionDef, SatisfiedBy, WorldEntr
 import type { ComponentNodeData } from "../graph/model";
 import { linkInterfaces } from "../graph/model";
 import { shortId } from "../graph/format";
+import { ComponentActions } from "../actions/ComponentActions";
 import { describeServer, functionSignature } from "./wit";
 
 interface Props {
@@ -44,6 +45,8 @@ export function ComponentInspector({ data, inspection, error }: Props) {
           {error.message}
         </p>
       )}
+
+      <ComponentActions componentId={data.componentId} maxInstances={data.maxInstances} />
 
       <h3 className="panel__subtitle">WIT</h3>
       {!inspection && !error && <p className="muted inspector__pad">reading…</p>}

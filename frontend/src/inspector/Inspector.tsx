@@ -4,6 +4,8 @@ import type { GraphNode, HostNodeData, ProviderNodeData } from "../graph/model";
 import { currentUptime } from "../graph/model";
 import { formatUptime } from "../graph/format";
 import { useNow } from "../lattice/useNow";
+import { HostActions } from "../actions/HostActions";
+import { ProviderActions } from "../actions/ProviderActions";
 import { ComponentInspector } from "./ComponentInspector";
 
 interface Props {
@@ -50,6 +52,7 @@ function ProviderInspector({ data }: { data: ProviderNodeData }) {
         <dt>host</dt>
         <dd className="mono selectable wrap">{data.hostId}</dd>
       </dl>
+      <ProviderActions key={data.providerId} providerId={data.providerId} />
     </aside>
   );
 }
@@ -88,6 +91,7 @@ function HostInspector({ data: d }: { data: HostNodeData }) {
           ))}
         </dl>
       )}
+      <HostActions key={d.hostId} hostId={d.hostId} labels={d.labels} />
     </aside>
   );
 }

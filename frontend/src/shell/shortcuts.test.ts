@@ -18,6 +18,7 @@ describe("actionFor", () => {
     expect(actionFor(key("F5"), false)).toBe("refresh");
     expect(actionFor(key("1", { ctrlKey: true }), false)).toBe("show-logs");
     expect(actionFor(key("2", { metaKey: true }), false)).toBe("show-events");
+    expect(actionFor(key("3", { ctrlKey: true }), true)).toBe("show-config");
   });
 
   it("leaves plain keys to text fields", () => {

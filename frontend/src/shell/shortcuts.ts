@@ -7,6 +7,7 @@ export type ShortcutAction =
   | "refresh"
   | "show-logs"
   | "show-events"
+  | "show-config"
   | "fit-view"
   | "deselect"
   | "toggle-help";
@@ -62,6 +63,13 @@ export const SHORTCUTS: readonly Shortcut[] = [
     description: "Show the lattice events",
     inInputs: true,
     matches: (e) => mod(e) && e.key === "2",
+  },
+  {
+    action: "show-config",
+    keys: "Ctrl+3",
+    description: "Show the named config",
+    inInputs: true,
+    matches: (e) => mod(e) && e.key === "3",
   },
   {
     action: "fit-view",

@@ -2,5 +2,7 @@
 //! area. Each is listed in `build.rs` and granted in `capabilities/main.json`.
 
 pub mod components;
+pub mod config;
 pub mod lattice;
+pub mod lifecycle;
 pub mod links;

@@ -15,17 +15,24 @@
 //!   and refuses an incompatible link with the reason, unless forced. The host's own
 //!   `link.put` stays permissive, as wasmCloud's is; an end that is not running yet is
 //!   not an error, only a note that the link could not be checked.
+//! - Named config: [`list_configs`] (values and the links that use each),
+//!   [`put_config`], [`delete_config`].
+//! - Host labels: [`put_label`], [`delete_label`] (reserved `hostcore.*` keys refused).
 //! - References and ids: [`component_ref`], [`provider_ref`], [`checked_id`],
 //!   [`resolve_host`], and [`lattice_snapshot`] for callers without a live model.
 
+mod config;
 mod error;
 mod inspect;
+mod label;
 mod link;
 mod refs;
 mod workload;
 
+pub use config::{delete_config, list_configs, put_config, ConfigUse, NamedConfig};
 pub use error::{OpsError, Result};
 pub use inspect::{inspect_component, ComponentInspection};
+pub use label::{delete_label, put_label};
 pub use link::{check_link_ends, put_link, LinkCheck, PutLink};
 pub use refs::{checked_id, component_ref, lattice_snapshot, provider_ref, resolve_host, PathRule};
 pub use workload::{

@@ -186,13 +186,9 @@ pub async fn label(
 ) -> anyhow::Result<ExitCode> {
     let message = match cmd {
         LabelCommand::Put { host, label } => {
-            let host = super::resolve_host(client, &host).await?;
-            client.label_put(&host.id, &label.0, &label.1).await?
+            ops::put_label(client, &host, &label.0, &label.1).await?
         }
-        LabelCommand::Del { host, key } => {
-            let host = super::resolve_host(client, &host).await?;
-            client.label_del(&host.id, &key).await?
-        }
+        LabelCommand::Del { host, key } => ops::delete_label(client, &host, &key).await?,
     };
     ack(global, message, "done")
 }

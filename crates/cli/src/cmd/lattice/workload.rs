@@ -14,8 +14,15 @@ use crate::cmd::GlobalOpts;
 /// Flags shared by commands that wait for an outcome.
 #[derive(Debug, Clone, clap::Args)]
 pub struct WaitArgs {
-    /// Seconds to wait for the outcome event (0: do not wait).
-    #[arg(long = "wait", value_name = "SECONDS", default_value_t = 60)]
+    /// Seconds to wait for the outcome event (0: do not wait; a bare --wait waits the
+    /// default).
+    #[arg(
+        long = "wait",
+        value_name = "SECONDS",
+        default_value_t = 60,
+        num_args = 0..=1,
+        default_missing_value = "60"
+    )]
     wait: u64,
 }
 
@@ -264,4 +271,24 @@ fn report(global: &GlobalOpts, outcomes: &[Outcome]) -> anyhow::Result<ExitCode>
         }
     }
     Ok(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser as _;
+
+    #[derive(clap::Parser)]
+    struct Probe {
+        #[command(flatten)]
+        wait: super::WaitArgs,
+    }
+
+    #[test]
+    fn a_bare_wait_waits_the_default() {
+        let parse = |args: &[&str]| Probe::try_parse_from(args).map(|p| p.wait.wait);
+        assert_eq!(parse(&["probe", "--wait"]).unwrap(), 60);
+        assert_eq!(parse(&["probe", "--wait", "5"]).unwrap(), 5);
+        assert_eq!(parse(&["probe"]).unwrap(), 60);
+        assert!(parse(&["probe", "--wait", "soon"]).is_err());
+    }
 }

@@ -579,3 +579,5 @@ fn model_changes_reach_the_webview_as_events_after_a_resync() {
     let local = state.begin_close().expect("stored");
     block_on(local.shutdown());
 }
+
+mod lifecycle;

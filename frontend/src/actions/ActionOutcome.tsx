@@ -1,0 +1,22 @@
+// The outcome line of an action taken in a panel: where the user acted, not only in a log.
+import type { ActionResult } from "../shell/PaletteForm";
+
+interface Props {
+  result: ActionResult | null;
+  busy: boolean;
+  testId: string;
+}
+
+export function ActionOutcome({ result, busy, testId }: Props) {
+  if (busy) return <p className="muted action__outcome" data-testid={testId}>working…</p>;
+  if (!result) return null;
+  return (
+    <p
+      className={result.ok ? "action__outcome action__outcome--ok" : "inspector__error"}
+      role={result.ok ? "status" : "alert"}
+      data-testid={testId}
+    >
+      {result.text}
+    </p>
+  );
+}

@@ -144,7 +144,9 @@ impl ContextStore {
         Ok(())
     }
 
-    /// Writes the file (atomically, mode 0600 on Unix), creating the directory.
+    /// Writes the file atomically, creating the directory. On Unix the file is mode 0600
+    /// from its first byte and the directory 0700 (narrowed when it existed): the file
+    /// may hold passwords, tokens and seeds.
     pub fn save(&self) -> Result<()> {
         let store_err = |action, path: &Path, e: std::io::Error| LatticeError::Store {
             action,
@@ -152,16 +154,10 @@ impl ContextStore {
             reason: e.to_string(),
         };
         let dir = self.path.parent().unwrap_or(Path::new("."));
-        fs::create_dir_all(dir).map_err(|e| store_err("cannot create", dir, e))?;
+        create_private_dir(dir).map_err(|e| store_err("cannot create", dir, e))?;
         let text = serde_json::to_string_pretty(&self.file).expect("contexts serialise");
         let tmp = self.path.with_extension("json.tmp");
-        fs::write(&tmp, text).map_err(|e| store_err("cannot write", &tmp, e))?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            fs::set_permissions(&tmp, fs::Permissions::from_mode(0o600))
-                .map_err(|e| store_err("cannot restrict", &tmp, e))?;
-        }
+        write_private(&tmp, &text).map_err(|e| store_err("cannot write", &tmp, e))?;
         fs::rename(&tmp, &self.path).map_err(|e| store_err("cannot replace", &self.path, e))
     }
 
@@ -196,6 +192,46 @@ impl ContextStore {
             }
         }
         (imported, skipped)
+    }
+}
+
+/// Creates `dir` (and missing parents) mode 0700 on Unix, and narrows it to 0700 when it
+/// existed.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        builder.mode(0o700);
+        builder.create(dir)?;
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
+    }
+    #[cfg(not(unix))]
+    builder.create(dir)
+}
+
+/// Writes `text` to `path`, created mode 0600 on Unix (never readable by others, not even
+/// briefly) and narrowed to 0600 before the first byte when it existed.
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        let file = options.open(path)?;
+        file.set_permissions(fs::Permissions::from_mode(0o600))?;
+        let mut file = file;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let mut file = options.open(path)?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()
     }
 }
 
@@ -431,14 +467,45 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = fs::metadata(again.path()).unwrap().permissions().mode();
-            assert_eq!(mode & 0o077, 0, "contexts file must be private");
+            let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(again.path()), 0o600, "contexts file must be private");
+            assert_eq!(mode(dir.path()), 0o700, "so must its directory");
         }
         again.remove("local").unwrap();
         assert!(again.current_name().is_none());
         let err = again.set_current("nope").unwrap_err().to_string();
         assert!(err.contains("\"nope\""), "{err}");
         assert!(again.insert("a/b", Context::default()).is_err());
+    }
+
+    /// Issue 11, item 4: a new config dir (and its parents) and a stale temporary file
+    /// left readable by others are private before a secret is written.
+    #[cfg(unix)]
+    #[test]
+    fn secrets_are_private_from_the_first_byte() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("a").join("trellis");
+        let mut store = ContextStore::open(&dir).unwrap();
+        store
+            .insert("t", Context::new("nats://h:1").with_token("tok-secret"))
+            .unwrap();
+        store.save().unwrap();
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(mode(&root.path().join("a")), 0o700, "a created parent");
+        assert_eq!(mode(store.path()), 0o600);
+
+        // An existing open directory and a stale world-readable temporary are narrowed.
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
+        let tmp = store.path().with_extension("json.tmp");
+        fs::write(&tmp, "old").unwrap();
+        fs::set_permissions(&tmp, fs::Permissions::from_mode(0o644)).unwrap();
+        write_private(&tmp, "new").unwrap();
+        assert_eq!(mode(&tmp), 0o600);
+        store.save().unwrap();
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(mode(store.path()), 0o600);
     }
 
     #[test]

@@ -99,14 +99,20 @@ pub(crate) fn read_endpoint(nats_dir: &Path) -> Option<Endpoint> {
     serde_json::from_str(&text).ok()
 }
 
+/// Creates the server's directory (and missing parents) mode 0700, narrowing it when it
+/// existed: it holds `nats.conf` and `credentials.json` with the password. The lock and
+/// the endpoint file in it hold no secret.
 fn create_private_dir(dir: &Path) -> io::Result<()> {
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
     {
-        use std::os::unix::fs::DirBuilderExt;
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
         builder.mode(0o700);
+        builder.create(dir)?;
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
     }
+    #[cfg(not(unix))]
     builder.create(dir)
 }
 

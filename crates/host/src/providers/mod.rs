@@ -7,7 +7,8 @@
 //! - keyvalue: `wasi:keyvalue/{store,atomics,batch}@0.2.0-draft`, in memory or JetStream KV;
 //! - blobstore: `wasi:blobstore/*@0.2.0-draft`, a directory per provider;
 //! - http-client: [`wasmtime_wasi_http::WasiHttpHooks`] on [`ProviderCtx`], so
-//!   `wasi:http/outgoing-handler` sends only along a link to an http-client;
+//!   `wasi:http/outgoing-handler` sends only along a link to an http-client, and only
+//!   to public addresses unless the link's `allowed_hosts`/`allowed_cidrs` allow more;
 //! - `wasmcloud:bus/lattice@1.0.0`: `set-link-name` picks the link name imports
 //!   resolve under (per store);
 //! - messaging: `wasmcloud:messaging/consumer@0.2.0` over the lattice's NATS, and the

@@ -1,5 +1,7 @@
 //! Outgoing HTTP: refused with an error naming `wasi:http/outgoing-handler` until the
-//! component is linked to an http-client; then requests reach a loopback server.
+//! component is linked to an http-client; internal addresses (loopback, link-local,
+//! private) are denied unless the link's config allows them, so the loopback test
+//! server is granted through `allowed_hosts` / `allowed_cidrs`.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -159,7 +161,9 @@ async fn outgoing_http_needs_an_http_client_link() -> anyhow::Result<()> {
         source_config: vec![],
         target_config: vec![],
     };
-    rt.set_link(&link, BTreeMap::new(), BTreeMap::new()).await?;
+    // The loopback test server is an internal address: granted by the link's config.
+    let allowed = BTreeMap::from([("allowed_hosts".to_string(), "127.0.0.1".to_string())]);
+    rt.set_link(&link, BTreeMap::new(), allowed).await?;
     let out = rt
         .call_function("fetcher", "fetch", vec![authority])
         .await?;
@@ -170,5 +174,99 @@ async fn outgoing_http_needs_an_http_client_link() -> anyhow::Result<()> {
     );
     let request_line = tokio::time::timeout(Duration::from_secs(2), server).await??;
     assert_eq!(request_line, "GET /from-guest HTTP/1.1");
+    Ok(())
+}
+
+/// Issue 11, item 6: an http-client link does not reach loopback, link-local or private
+/// addresses unless its config allows them.
+#[tokio::test]
+async fn outgoing_http_to_internal_addresses_is_denied_unless_the_link_allows_it(
+) -> anyhow::Result<()> {
+    let rt = runtime(Duration::from_secs(5));
+    let mut logs = rt.logs().subscribe();
+    let bytes = fixtures::component(WitSource::WithWasi(FETCHER_WIT), "fetcher", FETCHER_WAT)?;
+    rt.start_component(
+        "fetcher",
+        ComponentSource::Bytes(bytes.into()),
+        2,
+        BTreeMap::new(),
+        BTreeMap::new(),
+    )
+    .await?;
+    rt.start_provider(
+        "http-client",
+        "builtin://http-client",
+        BTreeMap::new(),
+        BTreeMap::new(),
+    )
+    .await?;
+    let link = Link {
+        source_id: "fetcher".into(),
+        target: "http-client".into(),
+        name: "default".into(),
+        wit_namespace: "wasi".into(),
+        wit_package: "http".into(),
+        interfaces: vec!["outgoing-handler".into()],
+        source_config: vec![],
+        target_config: vec![],
+    };
+    rt.set_link(&link, BTreeMap::new(), BTreeMap::new()).await?;
+    let (port, server) = teapot().await?;
+
+    // (authority, the host the log line names)
+    let denied = [
+        (format!("127.0.0.1:{port}"), "127.0.0.1"),
+        (format!("localhost:{port}"), "localhost"),
+        (format!("[::ffff:127.0.0.1]:{port}"), "::ffff:127.0.0.1"),
+        ("169.254.169.254".to_string(), "169.254.169.254"),
+        ("10.0.0.1:8080".to_string(), "10.0.0.1"),
+        ("[::1]:80".to_string(), "::1"),
+    ];
+    let refused = vec![Val::Result(Err(Some(Box::new(Val::Variant(
+        "HTTP-request-denied".into(),
+        None,
+    )))))];
+    for (authority, host) in denied {
+        let out = rt
+            .call_function("fetcher", "fetch", vec![Val::String(authority.clone())])
+            .await?;
+        assert_eq!(out, refused, "{authority}");
+        let logged = tokio::time::timeout(Duration::from_secs(2), async {
+            loop {
+                let record = logs.recv().await?;
+                if record.message.contains("refused") {
+                    return anyhow::Ok(record);
+                }
+            }
+        })
+        .await??;
+        assert_eq!(logged.component.as_deref(), Some("fetcher"));
+        assert!(
+            logged.message.contains(&format!("{host} resolves to"))
+                && logged.message.contains("internal address"),
+            "{authority}: {}",
+            logged.message
+        );
+    }
+    assert!(
+        !server.is_finished(),
+        "nothing may reach the loopback server"
+    );
+
+    // A range in the link's config grants it.
+    let allowed = BTreeMap::from([("allowed_cidrs".to_string(), "127.0.0.0/8".to_string())]);
+    rt.set_link(&link, BTreeMap::new(), allowed).await?;
+    let out = rt
+        .call_function(
+            "fetcher",
+            "fetch",
+            vec![Val::String(format!("127.0.0.1:{port}"))],
+        )
+        .await?;
+    assert_eq!(
+        out,
+        vec![Val::Result(Ok(Some(Box::new(Val::U16(418)))))],
+        "{out:?}"
+    );
     Ok(())
 }

@@ -11,7 +11,8 @@
 //! the lattice's wRPC subjects `<lattice>.*.wrpc.>` is refused with an error naming the
 //! subject (see [`check_guest_subject`]). Wildcards count: a subscription to `>` or
 //! `wasmbus.*` overlaps the reserved space and is refused too. Replying to a message the
-//! guest handles keeps working, since reply subjects are inboxes (`_INBOX.…`).
+//! guest handles keeps working, since reply subjects are inboxes (`_INBOX.…`); a
+//! subscription may not reach the inboxes though (see [`check_guest_subscription`]).
 //!
 //! [`ComponentInvoker`]: super::ComponentInvoker
 
@@ -75,6 +76,23 @@ pub(crate) fn check_guest_subject(subject: &str, lattice: Option<&str>) -> Resul
         )),
         None => Ok(()),
     }
+}
+
+/// Where replies go: every client's requests get their replies under `_INBOX.>`.
+const INBOXES: &str = "_INBOX.>";
+
+/// [`check_guest_subject`] for a subscription, which also may not overlap
+/// [`INBOXES`]: a guest may reply to an inbox, but listening there would show it the
+/// replies to everyone's requests (the host's JetStream and control replies included).
+pub(crate) fn check_guest_subscription(subject: &str, lattice: Option<&str>) -> Result<(), String> {
+    check_guest_subject(subject, lattice)?;
+    if subjects_overlap(subject, INBOXES) {
+        return Err(format!(
+            "subject {subject:?} reaches the reply inboxes ({INBOXES}), where replies to \
+             other clients' requests go; components may reply there but not subscribe"
+        ));
+    }
+    Ok(())
 }
 
 /// Whether some subject matches both patterns `a` and `b`, with NATS wildcards: `*`
@@ -151,7 +169,7 @@ impl MessagingProvider {
             return Ok(());
         }
         for subject in &subjects {
-            check_guest_subject(subject, registry.lattice()).map_err(|reason| {
+            check_guest_subscription(subject, registry.lattice()).map_err(|reason| {
                 HostError::InvalidLink(format!(
                     "messaging provider {:?} cannot subscribe component {:?} to {subject:?}: \
                      {reason}",
@@ -486,6 +504,25 @@ mod tests {
                 "{subject}: {err}"
             );
         }
+        // Replies go to inboxes, but nobody may listen there.
+        for subject in ["_INBOX.>", "_INBOX.abc.*", "_INBOX.*.1"] {
+            assert_eq!(
+                check_guest_subject(subject, Some("default")),
+                Ok(()),
+                "{subject}"
+            );
+            let err = check_guest_subscription(subject, Some("default")).unwrap_err();
+            assert!(
+                err.contains(&format!("{subject:?}")) && err.contains("_INBOX.>"),
+                "{err}"
+            );
+        }
+        assert_eq!(
+            check_guest_subscription("orders.>", Some("default")),
+            Ok(())
+        );
+        let err = check_guest_subscription("wasmbus.>", Some("default")).unwrap_err();
+        assert!(err.contains("reserved"), "{err}");
         // Without a lattice name, every lattice's wRPC subjects are kept off.
         let err = check_guest_subject("prod.echo.wrpc.0.0.1.f", None).unwrap_err();
         assert!(err.contains("*.*.wrpc.>"), "{err}");

@@ -47,6 +47,7 @@ use wasmtime::component::{HasData, Linker, ResourceTable};
 pub use self::bindings::wasmcloud::messaging::types::BrokerMessage;
 pub use self::bus::CallTargetInterface;
 pub use self::messaging::call_handle_message;
+pub(crate) use self::messaging::check_guest_subscription;
 pub use self::registry::{
     BuiltinKind, BuiltinProviders, BuiltinProvidersConfig, ComponentInvoker, InvokeFuture,
     RunningProvider,

@@ -144,3 +144,49 @@ async fn links_reach_every_host_and_survive_a_restart() {
     request_json(&client, &format!("{CTL}.link.del"), del).await;
     eventually("the link is removed", || !has_link(&c)).await;
 }
+
+/// Issue 11, item 1: a messaging link whose subscriptions reach the lattice's subjects
+/// is refused over ctl, naming the subject.
+#[tokio::test]
+async fn a_messaging_link_on_the_lattice_subjects_is_refused_by_name() {
+    let nats = NatsServer::start().unwrap();
+    let client = nats.client().await.unwrap();
+    let _host = start_host(&nats).await;
+    let mut events = events(&client).await;
+    request(
+        &client,
+        &format!("{CTL}.config.put.snoop"),
+        r#"{"subscriptions":"orders.in, wasmbus.ctl.>"}"#,
+    )
+    .await;
+    let link = json!({
+        "source_id": "nats", "target": "spy", "wit_namespace": "wasmcloud",
+        "wit_package": "messaging", "interfaces": ["handler"], "source_config": ["snoop"],
+    });
+    let reply = request_json(&client, &format!("{CTL}.link.put"), link).await;
+    assert_eq!(reply["success"], json!(false), "{reply}");
+    let message = reply["message"].as_str().unwrap();
+    assert!(
+        message.contains("\"wasmbus.ctl.>\"") && message.contains("reserved"),
+        "{message}"
+    );
+    let failed = next_event(&mut events, "linkdef_set_failed").await;
+    assert!(failed["data"]["error"]
+        .as_str()
+        .unwrap()
+        .contains("wasmbus.ctl.>"));
+
+    // Ordinary subjects still link.
+    request(
+        &client,
+        &format!("{CTL}.config.put.orders"),
+        r#"{"subscriptions":"orders.>"}"#,
+    )
+    .await;
+    let link = json!({
+        "source_id": "nats", "target": "shop", "wit_namespace": "wasmcloud",
+        "wit_package": "messaging", "interfaces": ["handler"], "source_config": ["orders"],
+    });
+    let reply = request_json(&client, &format!("{CTL}.link.put"), link).await;
+    assert_eq!(reply["success"], json!(true), "{reply}");
+}

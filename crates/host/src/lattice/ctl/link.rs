@@ -41,9 +41,13 @@ pub(super) async fn put(core: &Arc<HostCore>, body: &[u8]) -> Option<Bytes> {
 /// `linkdef_set_failed` event.
 async fn store(core: &HostCore, link: &Link) -> Result<(), String> {
     link.validate().map_err(|e| e.to_string())?;
+    let messaging = link.wit_namespace == "wasmcloud" && link.wit_package == "messaging";
     let mut missing = String::new();
     for name in link.source_config.iter().chain(&link.target_config) {
         match core.state.config(name).await {
+            // A messaging link's subscriptions are checked here too, so the refusal
+            // reaches whoever puts the link, not only the host's log.
+            Ok(Some(config)) if messaging => check_subscriptions(core, link, name, &config)?,
             Ok(Some(_)) => {}
             // The wording (and trailing space per name) is a wasmCloud 1.x host's.
             Ok(None) => {
@@ -77,6 +81,32 @@ async fn store(core: &HostCore, link: &Link) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     stored.map_err(str::to_owned)
+}
+
+/// Refuses `subscriptions` in named config `name` of a messaging link that would
+/// reach the lattice's own subjects (the messaging provider's rule).
+fn check_subscriptions(
+    core: &HostCore,
+    link: &Link,
+    name: &str,
+    config: &trellis_proto::ConfigMap,
+) -> Result<(), String> {
+    let subjects = config
+        .get("subscriptions")
+        .map(String::as_str)
+        .unwrap_or("");
+    for subject in subjects.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        crate::providers::check_guest_subscription(subject, Some(&core.lattice)).map_err(
+            |reason| {
+                format!(
+                    "link from {} to {} cannot subscribe to {subject:?} (config {name}): \
+                     {reason}",
+                    link.source_id, link.target
+                )
+            },
+        )?;
+    }
+    Ok(())
 }
 
 /// Removes the link keyed by (source, namespace, package, name). Idempotent; always

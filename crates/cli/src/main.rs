@@ -55,6 +55,9 @@ fn main() -> ExitCode {
             Command::Lattice(command) => cmd::lattice::run(command, &cli.global).await,
         }
     });
+    // Work still running now (a blocking task stuck on a dead server) must not keep the
+    // process alive after its command is done: give it a moment, then leave.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(2));
     match result {
         Ok(code) => code,
         Err(err) => {

@@ -18,7 +18,13 @@ pub(crate) async fn connect(
     state: Arc<watch::Sender<ConnectionState>>,
 ) -> Result<async_nats::Client> {
     ctx.validate()?;
-    let options = auth_options(&ctx.auth).await?;
+    let (addrs, url_auth) = server_addrs(&ctx.urls)?;
+    // The context's own auth wins over credentials written into a URL.
+    let auth = match (&ctx.auth, url_auth) {
+        (Auth::None, Some(auth)) => auth,
+        (auth, _) => auth.clone(),
+    };
+    let options = auth_options(&auth).await?;
     let options = tls_options(options, ctx)?;
     let events = state.clone();
     let options = options
@@ -42,14 +48,6 @@ pub(crate) async fn connect(
             }
         });
     let url = ctx.url();
-    let addrs: Vec<async_nats::ServerAddr> = ctx
-        .urls
-        .iter()
-        .map(|u| {
-            u.parse()
-                .map_err(|e| LatticeError::InvalidContext(format!("URL {u:?}: {e}")))
-        })
-        .collect::<Result<_>>()?;
     match options.connect(addrs).await {
         Ok(client) => {
             state.send_if_modified(|s| {
@@ -60,13 +58,64 @@ pub(crate) async fn connect(
             Ok(client)
         }
         Err(err) => {
-            let err = map_connect_error(&url, err);
+            let err = map_connect_error(&url, &ctx.urls, err);
             state.send_replace(ConnectionState::Failed {
                 reason: err.to_string(),
             });
             Err(err)
         }
     }
+}
+
+/// The server addresses without user info, and the credentials the first URL that had
+/// some carried: `user:password@` or a lone `token@`, percent-decoded. async-nats would
+/// neither use them nor keep them out of its logs, so they go into the options instead.
+fn server_addrs(urls: &[String]) -> Result<(Vec<async_nats::ServerAddr>, Option<Auth>)> {
+    let mut auth = None;
+    let mut addrs = Vec::with_capacity(urls.len());
+    for url in urls {
+        let shown = Context::redact_url(url);
+        let parse = |u: &str| {
+            u.parse::<async_nats::ServerAddr>()
+                .map_err(|e| LatticeError::InvalidContext(format!("URL {shown:?}: {e}")))
+        };
+        let full = parse(url)?;
+        if auth.is_none() {
+            auth = match (full.username(), full.password()) {
+                (Some(user), Some(password)) => Some(Auth::UserPassword {
+                    user: percent_decode(user),
+                    password: percent_decode(password),
+                }),
+                (Some(token), None) => Some(Auth::Token {
+                    token: percent_decode(token),
+                }),
+                _ => None,
+            };
+        }
+        addrs.push(parse(&shown)?);
+    }
+    Ok((addrs, auth))
+}
+
+/// `%XX` escapes of a URL's user info back to bytes (invalid escapes stay as written).
+fn percent_decode(text: &str) -> String {
+    let hex = |b: Option<&u8>| b.and_then(|&b| (b as char).to_digit(16)).map(|d| d as u8);
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match (bytes[i], hex(bytes.get(i + 1)), hex(bytes.get(i + 2))) {
+            (b'%', Some(high), Some(low)) => {
+                out.push(high << 4 | low);
+                i += 3;
+            }
+            (byte, _, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 async fn auth_options(auth: &Auth) -> Result<ConnectOptions> {
@@ -173,9 +222,17 @@ fn reason_of(err: &async_nats::ConnectError) -> String {
     last.unwrap_or_else(|| err.kind().to_string())
 }
 
-fn map_connect_error(url: &str, err: async_nats::ConnectError) -> LatticeError {
+/// `url` is already shown without user info; `raw_urls` are scrubbed from the reason in
+/// case the client's error text quotes one with its password.
+fn map_connect_error(
+    url: &str,
+    raw_urls: &[String],
+    err: async_nats::ConnectError,
+) -> LatticeError {
     let url = url.to_owned();
-    let reason = reason_of(&err);
+    let reason = raw_urls.iter().fold(reason_of(&err), |reason, raw| {
+        reason.replace(raw.as_str(), &Context::redact_url(raw))
+    });
     match err.kind() {
         ConnectErrorKind::Authentication | ConnectErrorKind::AuthorizationViolation => {
             LatticeError::Auth {
@@ -206,5 +263,39 @@ fn map_connect_error(url: &str, err: async_nats::ConnectError) -> LatticeError {
                 LatticeError::Unreachable { url, reason }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_leave_the_url_for_the_options() {
+        let urls = [
+            "nats://alice:p%40ss%2Fword@127.0.0.1:4222".to_owned(),
+            "nats://tok@127.0.0.1:4223".to_owned(),
+        ];
+        let (addrs, auth) = server_addrs(&urls).unwrap();
+        assert_eq!(
+            auth,
+            Some(Auth::UserPassword {
+                user: "alice".into(),
+                password: "p@ss/word".into()
+            })
+        );
+        for addr in &addrs {
+            assert!(addr.username().is_none(), "{addr:?}");
+        }
+        let (_, auth) = server_addrs(&urls[1..]).unwrap();
+        assert_eq!(
+            auth,
+            Some(Auth::Token {
+                token: "tok".into()
+            })
+        );
+        let (_, auth) = server_addrs(&["nats://h:1".to_owned()]).unwrap();
+        assert_eq!(auth, None);
+        assert_eq!(percent_decode("a%zz%4"), "a%zz%4");
     }
 }

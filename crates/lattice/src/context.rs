@@ -328,9 +328,32 @@ impl Context {
         Duration::from_millis(self.connect_timeout_ms)
     }
 
-    /// The server URLs joined with commas, for messages.
+    /// The server URLs joined with commas, for messages and listings: without any user
+    /// info (`user:password@`), which only [`Context::urls`] keeps (see
+    /// [`Context::redact_url`]).
     pub fn url(&self) -> String {
-        self.urls.join(",")
+        Context::redact_url(&self.urls.join(","))
+    }
+
+    /// `url` (or several, comma separated) without user info: `nats://u:pw@h:4222`
+    /// becomes `nats://h:4222`. Use it wherever a URL is shown, logged or sent (the
+    /// password or token a URL may carry must never leave the connection options).
+    ///
+    /// ```
+    /// use trellis_lattice::Context;
+    ///
+    /// assert_eq!(
+    ///     Context::redact_url("nats://me:secret@10.0.0.5:4222, tls://tok@b:1"),
+    ///     "nats://10.0.0.5:4222,tls://b:1"
+    /// );
+    /// ```
+    pub fn redact_url(url: &str) -> String {
+        url.split(',')
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .map(without_user_info)
+            .collect::<Vec<_>>()
+            .join(",")
     }
 
     /// Checks URLs, lattice name, prefix and timeouts, naming the first problem.
@@ -371,7 +394,14 @@ impl fmt::Debug for Context {
     // By hand so passwords, tokens, JWTs and seeds never reach a log or the webview.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Context")
-            .field("urls", &self.urls)
+            .field(
+                "urls",
+                &self
+                    .urls
+                    .iter()
+                    .map(|u| without_user_info(u))
+                    .collect::<Vec<_>>(),
+            )
             .field("lattice", &self.lattice)
             .field("ctl_prefix", &self.ctl_prefix)
             .field("auth", &self.auth)
@@ -384,6 +414,23 @@ impl fmt::Debug for Context {
     }
 }
 
+/// One URL without its user info. Everything up to the last `@` goes, so a password
+/// holding `@`, `/` or `:` cannot survive in part (a path after the host is kept).
+fn without_user_info(url: &str) -> String {
+    let (scheme, rest) = match url.split_once("://") {
+        Some((scheme, rest)) => (Some(scheme), rest),
+        None => (None, url),
+    };
+    let host = match rest.rfind('@') {
+        Some(at) => &rest[at + 1..],
+        None => rest,
+    };
+    match scheme {
+        Some(scheme) => format!("{scheme}://{host}"),
+        None => host.to_owned(),
+    }
+}
+
 fn split_urls(text: &str) -> Vec<String> {
     text.split(',')
         .map(str::trim)
@@ -393,7 +440,10 @@ fn split_urls(text: &str) -> Vec<String> {
 }
 
 /// Accepts `host:port`, `host` and URLs with the schemes async-nats understands.
-fn validate_url(url: &str) -> Result<()> {
+fn validate_url(full: &str) -> Result<()> {
+    // Messages show the URL without its user info.
+    let url = without_user_info(full);
+    let url = url.as_str();
     let rest = match url.split_once("://") {
         Some((scheme, rest)) => {
             if !matches!(scheme, "nats" | "tls" | "ws" | "wss") {
@@ -405,8 +455,7 @@ fn validate_url(url: &str) -> Result<()> {
         }
         None => url,
     };
-    let host_port = rest.rsplit('@').next().unwrap_or(rest);
-    let host_port = host_port.split('/').next().unwrap_or(host_port);
+    let host_port = rest.split('/').next().unwrap_or(rest);
     if host_port.is_empty() || host_port.contains(char::is_whitespace) {
         return Err(LatticeError::InvalidContext(format!(
             "URL {url:?} names no host"
@@ -445,6 +494,41 @@ mod tests {
         assert!(
             text.contains("alice"),
             "the user name is not secret: {text}"
+        );
+    }
+
+    #[test]
+    fn redact_url_strips_user_info_everywhere() {
+        let cases = [
+            ("nats://u:secret@h:4222", "nats://h:4222"),
+            ("tls://secret@h:4222", "tls://h:4222"),
+            ("ws://u:se@cr/et@h:80/path", "ws://h:80/path"),
+            ("u:secret@127.0.0.1:4222", "127.0.0.1:4222"),
+            ("nats://h:4222", "nats://h:4222"),
+            ("h", "h"),
+            (
+                "nats://a:secret@x:1, wss://b:secret@[::1]:2",
+                "nats://x:1,wss://[::1]:2",
+            ),
+        ];
+        for (url, shown) in cases {
+            assert_eq!(Context::redact_url(url), shown, "{url}");
+        }
+        let ctx = Context::new("nats://u:secret@h:1,nats://v:secret@g:2");
+        assert_eq!(ctx.url(), "nats://h:1,nats://g:2");
+        assert_eq!(
+            ctx.urls[0], "nats://u:secret@h:1",
+            "the connection keeps them"
+        );
+        let debug = format!("{ctx:?}");
+        assert!(!debug.contains("secret"), "{debug}");
+        let err = Context::new("http://u:secret@h:1")
+            .validate()
+            .unwrap_err()
+            .to_string();
+        assert!(
+            !err.contains("secret") && err.contains("http://h:1"),
+            "{err}"
         );
     }
 

@@ -1,10 +1,15 @@
 //! `trellis up`: run a host on a lattice until Ctrl-C, SIGTERM or a ctl `host.stop`.
 //!
-//! With `--nats-url` the host joins that server. Without it, the host goes on the
+//! With `--nats-url` the host joins that server, with the credentials of `--context`
+//! when one is named (or the URL's own `user:password@`, never shown). Without it, the host goes on the
 //! user's local lattice (`trellis-local`): the one the app or another `trellis up`
 //! already runs, else a new `nats-server` child on 127.0.0.1 with JetStream and
 //! generated credentials, its store in the user's data directory (`$TRELLIS_DATA_DIR`
 //! overrides it) so links and config survive restarts, saved as context `local`.
+//!
+//! Ctrl-C or SIGTERM stops the host within seconds whatever the state of its server
+//! (`host_stopped` is announced only when the server takes it); a second one ends the
+//! process at once.
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -63,7 +68,7 @@ pub async fn run(args: Args, global: &super::GlobalOpts) -> anyhow::Result<ExitC
         ..HostConfig::default()
     };
     match &global.nats_url {
-        Some(url) => run_on_server(url, config).await,
+        Some(_) => run_on_server(global, config).await,
         None => run_local(config, args.nats_port, args.nats_websocket_port).await,
     }
 }
@@ -90,26 +95,53 @@ async fn run_local(
     };
     let reason = announce_and_wait(local.host(), local.lattice(), local.url(), note).await;
     tracing::info!(%reason, "stopping");
-    local.shutdown().await;
+    stop_unless_signalled(local.shutdown()).await;
     Ok(ExitCode::SUCCESS)
 }
 
-/// A host on a NATS server the user named.
-async fn run_on_server(url: &str, config: HostConfig) -> anyhow::Result<ExitCode> {
-    let nats = connect(url, None).await?;
-    let lattice = config.lattice.clone();
+/// A host on a NATS server the user named. `--context` lends its credentials, TLS
+/// settings and lattice to `--nats-url` (the URL may also carry `user:password@`);
+/// the URL is shown and reported to the lattice without its user info.
+async fn run_on_server(global: &super::GlobalOpts, config: HostConfig) -> anyhow::Result<ExitCode> {
+    let ctx = super::lattice::resolve_context(global)?;
+    let shown = ctx.url();
+    let client = tokio::time::timeout(
+        ctx.connect_timeout() + Duration::from_secs(1),
+        trellis_lattice::Client::connect(&ctx),
+    )
+    .await
+    .map_err(|_| {
+        anyhow::anyhow!(
+            "cannot reach NATS at {shown}: no answer within {} s",
+            ctx.connect_timeout().as_secs()
+        )
+    })??;
     let config = HostConfig {
-        nats_url: Some(url.to_owned()),
+        lattice: ctx.lattice.clone(),
+        nats_url: Some(shown.clone()),
+        js_domain: config.js_domain.or_else(|| ctx.js_domain.clone()),
         ..config
     };
-    let host = LatticeHost::start(nats.clone(), config)
+    let host = LatticeHost::start(client.nats().clone(), config)
         .await
         .context("cannot start the host")?;
-    let reason = announce_and_wait(&host, &lattice, url, None).await;
+    let reason = announce_and_wait(&host, &ctx.lattice, &shown, None).await;
     tracing::info!(%reason, "stopping");
-    host.shutdown().await;
-    drop(nats);
+    stop_unless_signalled(host.shutdown()).await;
+    drop(client);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Runs a clean stop, unless a second Ctrl-C or SIGTERM asks to end at once. The stop
+/// itself is bounded (the host gives up announcing `host_stopped` after a few seconds),
+/// so this is for a user who will not wait even that long.
+async fn stop_unless_signalled(stop: impl std::future::Future<Output = ()>) {
+    tokio::select! {
+        () = stop => {}
+        reason = signalled() => {
+            eprintln!("{reason} again: stopping without waiting for the host");
+        }
+    }
 }
 
 /// Prints the "is up" line (and a note on stderr) and waits for a reason to stop.
@@ -151,11 +183,13 @@ pub(super) async fn connect(
     if let Some((user, password)) = credentials {
         options = options.user_and_password(user.to_owned(), password.to_owned());
     }
+    // Messages never show the user info the URL may carry.
+    let shown = trellis_lattice::Context::redact_url(url);
     match tokio::time::timeout(CONNECT_TIMEOUT, options.connect(url)).await {
         Ok(Ok(client)) => Ok(client),
-        Ok(Err(err)) => anyhow::bail!("cannot reach NATS at {url}: {err}"),
+        Ok(Err(err)) => anyhow::bail!("cannot reach NATS at {shown}: {err}"),
         Err(_) => anyhow::bail!(
-            "cannot reach NATS at {url}: no answer within {} s",
+            "cannot reach NATS at {shown}: no answer within {} s",
             CONNECT_TIMEOUT.as_secs()
         ),
     }
@@ -163,6 +197,14 @@ pub(super) async fn connect(
 
 /// Resolves on Ctrl-C, SIGTERM or a ctl `host.stop`, saying which.
 async fn wait_for_stop(host: &LatticeHost) -> &'static str {
+    tokio::select! {
+        reason = signalled() => reason,
+        _ = host.wait_stop_requested() => "host.stop received",
+    }
+}
+
+/// Resolves on the next Ctrl-C or SIGTERM, saying which.
+async fn signalled() -> &'static str {
     #[cfg(unix)]
     let terminate = async {
         use tokio::signal::unix::{signal, SignalKind};
@@ -178,7 +220,6 @@ async fn wait_for_stop(host: &LatticeHost) -> &'static str {
     tokio::select! {
         _ = tokio::signal::ctrl_c() => "interrupted",
         _ = terminate => "terminated",
-        _ = host.wait_stop_requested() => "host.stop received",
     }
 }
 

@@ -2,9 +2,11 @@
 //!
 //! `support` runs the binary in private config/data directories; `lattice` drives
 //! `trellis up` and the lattice commands against a real nats-server; `run` drives the
-//! single-component dev loop.
+//! single-component dev loop; `secrets` checks file modes, credentials in output and
+//! stopping with the server gone.
 
 mod lattice;
 mod run;
+mod secrets;
 mod support;
 mod workflows;

@@ -48,6 +48,11 @@ pub const DEFAULT_HEARTBEAT_INTERVAL: Duration = Duration::from_secs(30);
 /// no timeout (a wasmCloud 1.x host's graceful deadline).
 const DEFAULT_STOP_DEADLINE: Duration = Duration::from_secs(10);
 
+/// How long [`LatticeHost::shutdown`] tries to publish and flush `host_stopped`: long
+/// enough for a live server, short enough that a host whose server is gone still stops
+/// within seconds of Ctrl-C.
+const STOP_ANNOUNCE_TIMEOUT: Duration = Duration::from_secs(2);
+
 /// How a [`LatticeHost`] joins its lattice.
 #[derive(Debug, Clone)]
 pub struct HostConfig {
@@ -65,8 +70,9 @@ pub struct HostConfig {
     pub js_domain: Option<String>,
     /// Whether to answer component and provider auctions. Default `true`.
     pub enable_auctions: bool,
-    /// The NATS URL reported as `ctl_host`/`rpc_host` in `host.ping`. Default `None`:
-    /// derived from the server the client is connected to.
+    /// The NATS URL reported as `ctl_host`/`rpc_host` in `host.ping`, without its user
+    /// info (`user:password@` is stripped). Default `None`: derived from the server the
+    /// client is connected to.
     pub nats_url: Option<String>,
     /// Settings of the component runtime. `host_id` and `lattice` are overwritten with
     /// this host's; `nats` defaults to the host's connection when `None`.
@@ -132,10 +138,14 @@ impl LatticeHost {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         labels.extend(identity::hostcore_labels());
-        let nats_url = config.nats_url.clone().unwrap_or_else(|| {
-            let info = nats.server_info();
-            format!("nats://{}:{}", info.host, info.port)
-        });
+        let nats_url = match &config.nats_url {
+            // Never sent with the password or token a URL may carry.
+            Some(url) => self::core::redact_url(url),
+            None => {
+                let info = nats.server_info();
+                format!("nats://{}:{}", info.host, info.port)
+            }
+        };
 
         let js = match &config.js_domain {
             Some(domain) => async_nats::jetstream::with_domain(nats.clone(), domain),
@@ -234,7 +244,8 @@ impl LatticeHost {
     }
 
     /// Stops serving, waits for in-flight work (up to the `host.stop` timeout, 10 s by
-    /// default), publishes `host_stopped` and flushes the connection.
+    /// default), publishes `host_stopped` and flushes the connection, giving up on the
+    /// announcement after 2 s (a server that is gone cannot hear it).
     pub async fn shutdown(self) {
         let core = Arc::clone(&self.core);
         core.shutdown.cancel();
@@ -251,13 +262,26 @@ impl LatticeHost {
             tracing::warn!(host = %core.id, "in-flight work did not finish before the stop deadline");
         }
         core.runtime.shutdown().await;
-        core.events
-            .publish(LatticeEvent::HostStopped(HostStopped {
-                labels: core.labels(),
-            }))
-            .await;
-        if let Err(err) = core.nats.flush().await {
-            tracing::warn!(host = %core.id, %err, "cannot flush NATS while stopping");
+        // Announced only when it can be: with the server gone the client would wait for a
+        // reconnect for ever, and the process could not stop.
+        let announce = async {
+            core.events
+                .publish(LatticeEvent::HostStopped(HostStopped {
+                    labels: core.labels(),
+                }))
+                .await;
+            core.nats.flush().await
+        };
+        match tokio::time::timeout(STOP_ANNOUNCE_TIMEOUT, announce).await {
+            Ok(Ok(())) => {}
+            Ok(Err(err)) => {
+                tracing::warn!(host = %core.id, %err, "cannot flush NATS while stopping")
+            }
+            Err(_) => tracing::warn!(
+                host = %core.id,
+                "host_stopped not announced: NATS did not take it within {} s",
+                STOP_ANNOUNCE_TIMEOUT.as_secs()
+            ),
         }
         tracing::info!(host = %core.id, "host stopped");
     }

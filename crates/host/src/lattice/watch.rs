@@ -128,7 +128,13 @@ where
     Fut: std::future::Future<Output = ()>,
 {
     while !core.shutdown.is_cancelled() {
-        match store.watch().await {
+        // Opening a watch is a JetStream request: with the server gone it would hold
+        // shutdown until the request times out.
+        let opened = tokio::select! {
+            _ = core.shutdown.cancelled() => return,
+            opened = store.watch() => opened,
+        };
+        match opened {
             Ok(mut entries) => loop {
                 let next = tokio::select! {
                     _ = core.shutdown.cancelled() => return,

@@ -7,6 +7,7 @@ mod ctl_config;
 mod ctl_host;
 mod ctl_links;
 mod ctl_rpc;
+mod ctl_stop_and_urls;
 mod ctl_support;
 mod ctl_workloads;
 mod provider_start_links;

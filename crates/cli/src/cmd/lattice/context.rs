@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context as _;
 use trellis_lattice::{Auth, Context, ContextStore};
 
 use super::output;
@@ -34,6 +35,10 @@ pub enum ContextCommand {
 }
 
 /// Arguments of `context add` (the URL and lattice may also come from the global flags).
+///
+/// Every secret (password, token, JWT seed, nkey seed) can come from the command line,
+/// a file (`--password-file`) or an environment variable (`--password-env`); the last
+/// two keep it out of the shell history and the process list.
 #[derive(Debug, clap::Args)]
 pub struct AddArgs {
     /// Context name.
@@ -41,27 +46,56 @@ pub struct AddArgs {
     /// NATS URL(s), comma separated (nats://, tls://, ws://, wss://).
     #[arg(long)]
     url: Option<String>,
-    /// User name (with --password).
-    #[arg(long, requires = "password")]
+    /// User name (with --password, --password-file or --password-env).
+    #[arg(long, requires = "password_source")]
     user: Option<String>,
-    /// Password (with --user).
-    #[arg(long, requires = "user")]
+    /// Password (with --user); visible in the process list, prefer the file or env forms.
+    #[arg(long, group = "password_source", requires = "user")]
     password: Option<String>,
+    /// File holding the password (with --user); surrounding whitespace is trimmed.
+    #[arg(
+        long,
+        value_name = "PATH",
+        group = "password_source",
+        requires = "user"
+    )]
+    password_file: Option<PathBuf>,
+    /// Environment variable holding the password (with --user).
+    #[arg(long, value_name = "VAR", group = "password_source", requires = "user")]
+    password_env: Option<String>,
     /// Token.
-    #[arg(long, conflicts_with_all = ["user", "creds", "jwt", "nkey_seed"])]
+    #[arg(long, group = "token_source", conflicts_with_all = ["user", "creds", "jwt", "nkey_seed_source"])]
     token: Option<String>,
+    /// File holding the token.
+    #[arg(long, value_name = "PATH", group = "token_source", conflicts_with_all = ["user", "creds", "jwt", "nkey_seed_source"])]
+    token_file: Option<PathBuf>,
+    /// Environment variable holding the token.
+    #[arg(long, value_name = "VAR", group = "token_source", conflicts_with_all = ["user", "creds", "jwt", "nkey_seed_source"])]
+    token_env: Option<String>,
     /// Path to a .creds file.
-    #[arg(long, conflicts_with_all = ["user", "jwt", "nkey_seed"])]
+    #[arg(long, conflicts_with_all = ["user", "jwt", "nkey_seed_source"])]
     creds: Option<PathBuf>,
-    /// User JWT (with --seed).
-    #[arg(long, requires = "seed")]
+    /// User JWT (with --seed, --seed-file or --seed-env).
+    #[arg(long, requires = "seed_source")]
     jwt: Option<String>,
     /// Seed that signs the server nonce (with --jwt).
-    #[arg(long, requires = "jwt")]
+    #[arg(long, group = "seed_source", requires = "jwt")]
     seed: Option<String>,
+    /// File holding the seed (with --jwt).
+    #[arg(long, value_name = "PATH", group = "seed_source", requires = "jwt")]
+    seed_file: Option<PathBuf>,
+    /// Environment variable holding the seed (with --jwt).
+    #[arg(long, value_name = "VAR", group = "seed_source", requires = "jwt")]
+    seed_env: Option<String>,
     /// An nkey seed (SU…).
-    #[arg(long, conflicts_with_all = ["user", "jwt"])]
+    #[arg(long, group = "nkey_seed_source", conflicts_with_all = ["user", "jwt"])]
     nkey_seed: Option<String>,
+    /// File holding an nkey seed (SU…).
+    #[arg(long, value_name = "PATH", group = "nkey_seed_source", conflicts_with_all = ["user", "jwt"])]
+    nkey_seed_file: Option<PathBuf>,
+    /// Environment variable holding an nkey seed (SU…).
+    #[arg(long, value_name = "VAR", group = "nkey_seed_source", conflicts_with_all = ["user", "jwt"])]
+    nkey_seed_env: Option<String>,
     /// CA certificate (PEM) to trust.
     #[arg(long)]
     tls_ca: Option<PathBuf>,
@@ -98,7 +132,7 @@ pub fn run(cmd: ContextCommand, global: &GlobalOpts) -> anyhow::Result<ExitCode>
         ContextCommand::Add(args) => {
             let name = args.name.clone();
             let make_current = args.make_current;
-            let ctx = build(*args, global);
+            let ctx = build(*args, global)?;
             ctx.validate()?;
             store.insert(&name, ctx)?;
             if make_current || store.current_name().is_none() {
@@ -112,13 +146,15 @@ pub fn run(cmd: ContextCommand, global: &GlobalOpts) -> anyhow::Result<ExitCode>
         }
         ContextCommand::List => {
             if global.json {
-                // Secrets stay out of the listing: only names, URLs, lattices and modes.
+                // Secrets stay out of the listing: only names, URLs without user info,
+                // lattices and modes.
                 let list: Vec<_> = store
                     .list()
                     .map(|(name, c)| {
                         serde_json::json!({
                             "name": name, "current": store.current_name() == Some(name),
-                            "urls": c.urls, "lattice": c.lattice, "auth": c.auth.mode(),
+                            "urls": c.urls.iter().map(|u| Context::redact_url(u)).collect::<Vec<_>>(),
+                            "lattice": c.lattice, "auth": c.auth.mode(),
                         })
                     })
                     .collect();
@@ -193,7 +229,7 @@ pub fn run(cmd: ContextCommand, global: &GlobalOpts) -> anyhow::Result<ExitCode>
     Ok(ExitCode::SUCCESS)
 }
 
-fn build(args: AddArgs, global: &GlobalOpts) -> Context {
+fn build(args: AddArgs, global: &GlobalOpts) -> anyhow::Result<Context> {
     let url = args
         .url
         .or_else(|| global.nats_url.clone())
@@ -202,15 +238,29 @@ fn build(args: AddArgs, global: &GlobalOpts) -> Context {
     if let Some(lattice) = &global.lattice {
         ctx.lattice = lattice.clone();
     }
-    ctx.auth = if let (Some(user), Some(password)) = (args.user, args.password) {
+    let password = secret(
+        "password",
+        args.password,
+        args.password_file,
+        args.password_env,
+    )?;
+    let token = secret("token", args.token, args.token_file, args.token_env)?;
+    let seed = secret("seed", args.seed, args.seed_file, args.seed_env)?;
+    let nkey_seed = secret(
+        "nkey seed",
+        args.nkey_seed,
+        args.nkey_seed_file,
+        args.nkey_seed_env,
+    )?;
+    ctx.auth = if let (Some(user), Some(password)) = (args.user, password) {
         Auth::UserPassword { user, password }
-    } else if let Some(token) = args.token {
+    } else if let Some(token) = token {
         Auth::Token { token }
     } else if let Some(path) = args.creds {
         Auth::CredsFile { path }
-    } else if let (Some(jwt), Some(seed)) = (args.jwt, args.seed) {
+    } else if let (Some(jwt), Some(seed)) = (args.jwt, seed) {
         Auth::JwtSeed { jwt, seed }
-    } else if let Some(seed) = args.nkey_seed {
+    } else if let Some(seed) = nkey_seed {
         Auth::NkeySeed { seed }
     } else {
         Auth::None
@@ -227,5 +277,37 @@ fn build(args: AddArgs, global: &GlobalOpts) -> Context {
         ctx.timeout_ms = ms;
     }
     ctx.description = args.description;
-    ctx
+    Ok(ctx)
+}
+
+/// A secret given on the command line, in a file or in an environment variable (clap
+/// lets at most one through). Errors name the file or variable, never the value.
+fn secret(
+    what: &str,
+    value: Option<String>,
+    file: Option<PathBuf>,
+    env: Option<String>,
+) -> anyhow::Result<Option<String>> {
+    if let Some(path) = file {
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read the {what} file {}", path.display()))?;
+        let text = text.trim();
+        anyhow::ensure!(
+            !text.is_empty(),
+            "the {what} file {} is empty",
+            path.display()
+        );
+        return Ok(Some(text.to_owned()));
+    }
+    if let Some(var) = env {
+        let text = std::env::var(&var).map_err(|_| {
+            anyhow::anyhow!("the environment variable {var} (the {what}) is not set or not UTF-8")
+        })?;
+        anyhow::ensure!(
+            !text.is_empty(),
+            "the environment variable {var} (the {what}) is empty"
+        );
+        return Ok(Some(text));
+    }
+    Ok(value)
 }

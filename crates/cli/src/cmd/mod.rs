@@ -12,7 +12,9 @@ pub struct GlobalOpts {
     /// Saved context to use (see `trellis context list`); default: the current context.
     #[arg(long, global = true, env = "TRELLIS_CONTEXT")]
     pub context: Option<String>,
-    /// NATS server URL, overriding the context's.
+    /// NATS server URL, overriding the context's (the credentials of --context still
+    /// apply). A `user:password@` in it authenticates but is never shown; prefer a saved
+    /// context, since arguments are visible to other users in the process list.
     #[arg(long, global = true, env = "TRELLIS_NATS_URL")]
     pub nats_url: Option<String>,
     /// Lattice name, overriding the context's (default "default").

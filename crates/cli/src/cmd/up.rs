@@ -17,10 +17,15 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use trellis_host::{HostConfig, LatticeHost};
+use trellis_lattice::Context;
 use trellis_local::{LocalLattice, LocalOptions, Role};
 
 /// How long connecting to a given `--nats-url` may take before we give up.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Request timeout of the host's connection: async-nats' default, which guests' and
+/// providers' requests on it have always had.
+const HOST_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Arguments of `trellis up` (`--nats-url` and `--lattice` are the global flags).
 #[derive(Debug, clap::Args)]
@@ -105,17 +110,7 @@ async fn run_local(
 async fn run_on_server(global: &super::GlobalOpts, config: HostConfig) -> anyhow::Result<ExitCode> {
     let ctx = super::lattice::resolve_context(global)?;
     let shown = ctx.url();
-    let client = tokio::time::timeout(
-        ctx.connect_timeout() + Duration::from_secs(1),
-        trellis_lattice::Client::connect(&ctx),
-    )
-    .await
-    .map_err(|_| {
-        anyhow::anyhow!(
-            "cannot reach NATS at {shown}: no answer within {} s",
-            ctx.connect_timeout().as_secs()
-        )
-    })??;
+    let client = connect_context(ctx.clone()).await?;
     let config = HostConfig {
         lattice: ctx.lattice.clone(),
         nats_url: Some(shown.clone()),
@@ -172,25 +167,31 @@ async fn announce_and_wait(
     }
 }
 
-/// Connects with a bounded timeout and no retries, so a wrong URL fails at once.
+/// Connects with a bounded timeout and no retries, so a wrong URL fails at once. The
+/// URL's own `user:password@` authenticates unless `credentials` are given.
 pub(super) async fn connect(
     url: &str,
     credentials: Option<(&str, &str)>,
 ) -> anyhow::Result<async_nats::Client> {
-    let mut options = async_nats::ConnectOptions::new()
-        .name("trellis-host")
-        .connection_timeout(CONNECT_TIMEOUT);
+    let mut ctx = Context::new(url).with_connect_timeout(CONNECT_TIMEOUT);
     if let Some((user, password)) = credentials {
-        options = options.user_and_password(user.to_owned(), password.to_owned());
+        ctx = ctx.with_user_password(user, password);
     }
-    // Messages never show the user info the URL may carry.
-    let shown = trellis_lattice::Context::redact_url(url);
-    match tokio::time::timeout(CONNECT_TIMEOUT, options.connect(url)).await {
-        Ok(Ok(client)) => Ok(client),
-        Ok(Err(err)) => anyhow::bail!("cannot reach NATS at {shown}: {err}"),
+    Ok(connect_context(ctx).await?.nats().clone())
+}
+
+/// Connects the way `ctx` says (auth, TLS), giving the connection the request timeout
+/// of a plain NATS client rather than the context's ctl one: guests' and providers'
+/// requests travel on it too. Errors name the URL without its user info.
+async fn connect_context(ctx: Context) -> anyhow::Result<trellis_lattice::Client> {
+    let ctx = ctx.with_timeout(HOST_REQUEST_TIMEOUT);
+    let shown = ctx.url();
+    let bound = ctx.connect_timeout() + Duration::from_secs(1);
+    match tokio::time::timeout(bound, trellis_lattice::Client::connect(&ctx)).await {
+        Ok(connected) => Ok(connected?),
         Err(_) => anyhow::bail!(
             "cannot reach NATS at {shown}: no answer within {} s",
-            CONNECT_TIMEOUT.as_secs()
+            ctx.connect_timeout().as_secs()
         ),
     }
 }

@@ -31,8 +31,12 @@
 //! logs a warning under the component's id naming the host and the address. A config
 //! value that does not parse fails the request with `internal-error` naming it.
 //!
-//! The check resolves the name once and the client resolves it again to connect, so a
-//! name whose DNS answers change between the two (DNS rebinding) is not caught yet.
+//! A plain-HTTP request connects to the first address that was checked, in the
+//! resolver's order and without falling back to the others (the `Host` header keeps
+//! the name), so a name whose DNS answer changes after the check (DNS
+//! rebinding) cannot lead elsewhere. HTTPS connects by name, and the server's
+//! certificate must then match that name. A host listed in `allowed_hosts` is sent as
+//! the client resolves it.
 
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr};
@@ -214,14 +218,26 @@ fn bare_host(host: &str) -> &str {
     host.strip_suffix('.').unwrap_or(host)
 }
 
-/// Resolves `host` and returns the first address `policy` refuses, if any.
-async fn refused_address(
+/// Where a request may go, by [`check_destination`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Destination {
+    /// The host is listed in `allowed_hosts`: sent wherever the client resolves it.
+    Listed,
+    /// Every address the host resolves to is allowed (the first one is where a
+    /// plain-HTTP request connects).
+    Checked(Vec<IpAddr>),
+    /// The host resolves to this address, which the policy refuses.
+    Refused(IpAddr),
+}
+
+/// Resolves `host` and checks every address against `policy`.
+async fn check_destination(
     policy: &EgressPolicy,
     host: &str,
     port: u16,
-) -> Result<Option<IpAddr>, Error> {
+) -> Result<Destination, Error> {
     if policy.allows_host(host) {
-        return Ok(None);
+        return Ok(Destination::Listed);
     }
     let bare = bare_host(host);
     let addrs: Vec<IpAddr> = match bare.parse::<IpAddr>() {
@@ -235,7 +251,20 @@ async fn refused_address(
             .map(|addr| addr.ip())
             .collect(),
     };
-    Ok(addrs.into_iter().find(|ip| !policy.allows_addr(*ip)))
+    Ok(match addrs.iter().find(|ip| !policy.allows_addr(**ip)) {
+        Some(ip) => Destination::Refused(*ip),
+        None => Destination::Checked(addrs),
+    })
+}
+
+/// `uri` with its authority replaced by `ip:port`, so the client connects to the
+/// address that was checked instead of resolving the name again (the `Host` header
+/// keeps the name).
+fn pinned(uri: &http::Uri, ip: IpAddr, port: u16) -> Option<http::Uri> {
+    let authority = std::net::SocketAddr::new(ip, port).to_string();
+    let mut parts = uri.clone().into_parts();
+    parts.authority = Some(authority.parse().ok()?);
+    http::Uri::from_parts(parts).ok()
 }
 
 impl WasiHttpHooks for ProviderCtx {
@@ -275,19 +304,32 @@ impl WasiHttpHooks for ProviderCtx {
             let host = uri.host().ok_or(Error::HttpRequestUriInvalid)?;
             let https = uri.scheme() == Some(&http::uri::Scheme::HTTPS);
             let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
-            if let Some(ip) = refused_address(&policy, host, port).await? {
-                logs.emit(
-                    LogLevel::Warn,
-                    Some(&component),
-                    Some("http-client"),
-                    format!(
-                        "outgoing request to {uri} refused: {} resolves to {ip}, an \
+            let checked = match check_destination(&policy, host, port).await? {
+                Destination::Listed => Vec::new(),
+                Destination::Checked(addrs) => addrs,
+                Destination::Refused(ip) => {
+                    logs.emit(
+                        LogLevel::Warn,
+                        Some(&component),
+                        Some("http-client"),
+                        format!(
+                            "outgoing request to {uri} refused: {} resolves to {ip}, an \
                          internal address (loopback, private, link-local or reserved); \
                          allow it with the link config allowed_hosts or allowed_cidrs",
-                        bare_host(host)
-                    ),
-                );
-                return Err(Error::HttpRequestDenied);
+                            bare_host(host)
+                        ),
+                    );
+                    return Err(Error::HttpRequestDenied);
+                }
+            };
+            // Plain HTTP connects to the address just checked, so a name whose DNS
+            // answer changes in between cannot lead elsewhere. HTTPS connects by name:
+            // the certificate must match it, which an internal server's will not.
+            let mut request = request;
+            if let (false, Some(ip)) = (https, checked.first()) {
+                if let Some(uri) = pinned(&uri, *ip, port) {
+                    *request.uri_mut() = uri;
+                }
             }
             let (response, io) = wasmtime_wasi_http::default_send_request(request, options).await?;
             Ok((
@@ -391,20 +433,18 @@ mod tests {
     #[tokio::test]
     async fn names_are_resolved_and_every_address_checked() {
         let none = EgressPolicy::default();
+        let Destination::Refused(ip) = check_destination(&none, "localhost", 80).await.unwrap()
+        else {
+            panic!("localhost was not refused")
+        };
+        assert!(is_internal(ip), "{ip}");
         assert_eq!(
-            refused_address(&none, "localhost", 80)
-                .await
-                .unwrap()
-                .map(is_internal),
-            Some(true)
+            check_destination(&none, "[::1]", 80).await.unwrap(),
+            Destination::Refused("::1".parse().unwrap())
         );
         assert_eq!(
-            refused_address(&none, "[::1]", 80).await.unwrap(),
-            Some(ip("::1"))
-        );
-        assert_eq!(
-            refused_address(&none, "93.184.216.34", 80).await.unwrap(),
-            None
+            check_destination(&none, "93.184.216.34", 80).await.unwrap(),
+            Destination::Checked(vec!["93.184.216.34".parse().unwrap()])
         );
         let listed = EgressPolicy::from_configs([&ConfigMap::from([(
             "allowed_hosts".to_string(),
@@ -412,8 +452,29 @@ mod tests {
         )])])
         .unwrap();
         assert_eq!(
-            refused_address(&listed, "localhost", 80).await.unwrap(),
-            None
+            check_destination(&listed, "localhost", 80).await.unwrap(),
+            Destination::Listed
         );
+        let ranges = EgressPolicy::from_configs([&ConfigMap::from([(
+            "allowed_cidrs".to_string(),
+            "127.0.0.0/8, ::1/128".to_string(),
+        )])])
+        .unwrap();
+        let Destination::Checked(addrs) =
+            check_destination(&ranges, "localhost", 80).await.unwrap()
+        else {
+            panic!("localhost was not allowed by its ranges")
+        };
+        assert!(!addrs.is_empty());
+    }
+
+    #[test]
+    fn plain_http_connects_to_the_checked_address() {
+        let uri: http::Uri = "http://example.test:8080/a?b=c".parse().unwrap();
+        let v4 = pinned(&uri, ip("93.184.216.34"), 8080).unwrap();
+        assert_eq!(v4.to_string(), "http://93.184.216.34:8080/a?b=c");
+        let uri: http::Uri = "http://example.test/".parse().unwrap();
+        let v6 = pinned(&uri, ip("2606:4700::1111"), 80).unwrap();
+        assert_eq!(v6.to_string(), "http://[2606:4700::1111]:80/");
     }
 }

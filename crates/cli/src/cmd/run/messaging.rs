@@ -38,7 +38,10 @@ impl MessagingNats {
     pub(super) async fn open(global: &crate::cmd::GlobalOpts) -> anyhow::Result<MessagingNats> {
         if let Some(url) = &global.nats_url {
             let client = crate::cmd::up::connect(url, None).await?;
-            println!("messaging: over NATS at {url}");
+            println!(
+                "messaging: over NATS at {}",
+                trellis_lattice::Context::redact_url(url)
+            );
             return Ok(MessagingNats {
                 client,
                 private: None,

@@ -29,7 +29,11 @@ step() {
 }
 
 step "rustfmt" cargo fmt --all -- --check
+# --all-targets resolves the same features as the tests: the tests reuse clippy's build
+# scripts and proc-macros (its other artifacts are metadata-only checks, never reusable).
 step "clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
+# e2e/run.sh builds the app and the CLI with this step's features (see there), so it
+# reuses this build's artifacts: keep the two in step.
 step "rust tests" cargo test --workspace --no-fail-fast
 if [ -f frontend/package.json ]; then
   step "frontend lint" npm --prefix frontend run --silent lint

@@ -506,6 +506,52 @@ describe("Trellis desktop app", () => {
     await browser.saveScreenshot(path.join(screenshots, "logs-filtered.png"));
   });
 
+  it("scales and stops a component from the inspector and keeps named config in the Config view", async () => {
+    // Select caller (the view may still glide: click until the inspector shows it).
+    const node = browser.$('.react-flow__node-component [data-component-id="caller"]');
+    await browser.$(".react-flow__controls-fitview").click();
+    await browser.waitUntil(
+      async () => {
+        await node.click();
+        const id = browser.$('[data-testid="inspector-component-id"]');
+        return (await id.isExisting()) && (await id.getText()) === "caller";
+      },
+      { timeout: 15000, interval: 500, timeoutMsg: "the inspector does not show caller" },
+    );
+
+    // Scale to 3: the outcome says so where the user acted, and the node shows ×3.
+    await typeInto(browser, '[data-testid="scale-count"]', "3");
+    await browser.$('[data-testid="scale-submit"]').click();
+    const outcome = browser.$('[data-testid="component-action-result"]');
+    await browser.waitUntil(async () => /with up to 3 instance\(s\)/.test(await outcome.getText()), {
+      timeout: 30000,
+      interval: 250,
+      timeoutMsg: "scaling caller reports no outcome",
+    });
+    await browser.waitUntil(async () => /×3/.test(await node.getText()), {
+      timeout: 15000,
+      interval: 250,
+      timeoutMsg: "the caller node does not show ×3",
+    });
+    await browser.saveScreenshot(path.join(screenshots, "scaled.png"));
+
+    // The Config view (Ctrl+3) creates a named config the CLI then reads.
+    await browser.keys(["Control", "3"]);
+    await typeInto(browser, '[data-testid="config-new-name"]', "e2e-web");
+    await typeInto(browser, '[data-testid="config-new-values"]', "address=127.0.0.1:1");
+    await browser.$('[data-testid="config-new-save"]').click();
+    await browser.$('[data-testid="config-e2e-web"]').waitForDisplayed({
+      timeout: 10000,
+      timeoutMsg: "the new config is not listed",
+    });
+    await browser.saveScreenshot(path.join(screenshots, "config-view.png"));
+    assert.match(trellis("config", "get", "e2e-web"), /127\.0\.0\.1:1/);
+
+    // Stop: the node goes from the graph (and its inspector with it).
+    await browser.$('[data-testid="stop-component"]').click();
+    await node.waitForExist({ reverse: true, timeout: 20000, timeoutMsg: "the stopped component stays in the graph" });
+  });
+
   it("stops its nats-server when the window closes", async () => {
     await browser.deleteSession();
     browser = undefined;

@@ -26,13 +26,19 @@ export function ConfigPanel({ revision }: Props) {
   }, []);
   useEffect(reload, [reload, revision]);
 
-  const save = (name: string, text: string) => {
+  const save = (name: string, text: string, onSaved?: () => void) => {
     const parsed = parseConfigText(text);
     if (!parsed.ok) {
       run(() => Promise.reject(new Error(`config ${name}: ${parsed.reason}`)));
       return;
     }
-    run(() => putConfig(name, parsed.values), reload);
+    run(
+      () => putConfig(name, parsed.values),
+      () => {
+        onSaved?.();
+        reload();
+      },
+    );
   };
 
   return (
@@ -58,7 +64,13 @@ export function ConfigPanel({ revision }: Props) {
   );
 }
 
-function NewConfig({ busy, onSave }: { busy: boolean; onSave: (name: string, text: string) => void }) {
+function NewConfig({
+  busy,
+  onSave,
+}: {
+  busy: boolean;
+  onSave: (name: string, text: string, onSaved: () => void) => void;
+}) {
   const [name, setName] = useState("");
   const [text, setText] = useState("");
   return (
@@ -66,7 +78,11 @@ function NewConfig({ busy, onSave }: { busy: boolean; onSave: (name: string, tex
       className="config-view__item"
       onSubmit={(e) => {
         e.preventDefault();
-        if (name.trim()) onSave(name.trim(), text);
+        if (name.trim())
+          onSave(name.trim(), text, () => {
+            setName("");
+            setText("");
+          });
       }}
     >
       <div className="actions__row">

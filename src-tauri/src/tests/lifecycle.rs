@@ -6,9 +6,8 @@ use serde_json::{json, Value};
 use tauri::async_runtime::block_on;
 use tauri::Manager;
 
-use super::{invoke, invoke_with, mock_window};
-use crate::state::ConnState;
-use crate::{local, AppState};
+use super::{connected_window, invoke, invoke_with};
+use crate::AppState;
 
 fn text(reply: &Value) -> &str {
     reply.as_str().unwrap_or_default()
@@ -17,27 +16,9 @@ fn text(reply: &Value) -> &str {
 #[test]
 fn scale_update_stop_labels_and_config_answer_with_what_happened() {
     let data = tempfile::tempdir().unwrap();
-    let started = block_on(local::start(
-        data.path().to_owned(),
-        "default",
-        false,
-        |_| (),
-    ))
-    .expect("the local lattice starts (is nats-server installed?)");
-    let (app, window) = mock_window();
+    let (started, app, window) = connected_window(data.path());
     let state = app.state::<AppState>();
-    state.set_client(Some(started.client.clone()));
     let host_id = started.host_id.clone();
-    state.update_status(|s| {
-        s.state = ConnState::Connected;
-        s.local_host_id = Some(host_id.clone());
-    });
-    let watcher = block_on(trellis_lattice::ModelWatcher::start(
-        &started.client,
-        Default::default(),
-    ))
-    .expect("the model loads");
-    state.set_model(Some(std::sync::Arc::new(watcher)));
 
     let first = data.path().join("hello.wasm");
     std::fs::write(&first, trellis_testkit::fixtures::http_hello().unwrap()).unwrap();

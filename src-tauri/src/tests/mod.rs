@@ -215,6 +215,35 @@ fn model_commands_are_not_ready_before_the_model_loads() {
     assert_eq!(err["code"], "invalid_input", "{err}");
 }
 
+/// What the app holds once connected: a local lattice in `data` (its context not saved),
+/// and a mock window whose state has its client, its host id, the `connected` state and a
+/// loaded lattice model.
+fn connected_window(
+    data: &std::path::Path,
+) -> (
+    local::Started,
+    tauri::App<tauri::test::MockRuntime>,
+    WebviewWindow<tauri::test::MockRuntime>,
+) {
+    let started = block_on(local::start(data.to_owned(), "default", false, |_| ()))
+        .expect("the local lattice starts (is nats-server installed?)");
+    let (app, window) = mock_window();
+    let state = app.state::<AppState>();
+    state.set_client(Some(started.client.clone()));
+    let host_id = started.host_id.clone();
+    state.update_status(|s| {
+        s.state = ConnState::Connected;
+        s.local_host_id = Some(host_id);
+    });
+    let watcher = block_on(trellis_lattice::ModelWatcher::start(
+        &started.client,
+        Default::default(),
+    ))
+    .expect("the model loads");
+    state.set_model(Some(std::sync::Arc::new(watcher)));
+    (started, app, window)
+}
+
 /// Polls `f` until it returns `Some`, for up to `secs` seconds.
 fn eventually<T>(secs: u64, mut f: impl FnMut() -> Option<T>) -> Option<T> {
     let deadline = std::time::Instant::now() + Duration::from_secs(secs);
@@ -232,27 +261,9 @@ fn eventually<T>(secs: u64, mut f: impl FnMut() -> Option<T>) -> Option<T> {
 #[test]
 fn a_started_component_shows_in_the_snapshot_and_the_inspector_with_its_wit() {
     let data = tempfile::tempdir().unwrap();
-    let started = block_on(local::start(
-        data.path().to_owned(),
-        "default",
-        false,
-        |_| (),
-    ))
-    .expect("the local lattice starts (is nats-server installed?)");
-    let (app, window) = mock_window();
+    let (started, app, window) = connected_window(data.path());
     let state = app.state::<AppState>();
-    state.set_client(Some(started.client.clone()));
     let host_id = started.host_id.clone();
-    state.update_status(|s| {
-        s.state = ConnState::Connected;
-        s.local_host_id = Some(host_id.clone());
-    });
-    let watcher = block_on(trellis_lattice::ModelWatcher::start(
-        &started.client,
-        Default::default(),
-    ))
-    .expect("the model loads");
-    state.set_model(Some(std::sync::Arc::new(watcher)));
 
     let snapshot = invoke(&window, "lattice_snapshot").expect("a snapshot");
     assert_eq!(snapshot["hosts"][0]["host"]["id"], host_id.as_str());
@@ -415,25 +426,9 @@ fn greet_server() -> Vec<u8> {
 #[test]
 fn an_unlinked_import_is_unsatisfied_until_a_link_serves_it_and_the_link_config_shows() {
     let data = tempfile::tempdir().unwrap();
-    let started = block_on(local::start(
-        data.path().to_owned(),
-        "default",
-        false,
-        |_| (),
-    ))
-    .expect("the local lattice starts (is nats-server installed?)");
-    let (app, window) = mock_window();
+    let (started, app, window) = connected_window(data.path());
     let state = app.state::<AppState>();
     let client = started.client.clone();
-    state.set_client(Some(client.clone()));
-    let host_id = started.host_id.clone();
-    state.update_status(|s| s.local_host_id = Some(host_id.clone()));
-    let watcher = block_on(trellis_lattice::ModelWatcher::start(
-        &client,
-        Default::default(),
-    ))
-    .expect("the model loads");
-    state.set_model(Some(std::sync::Arc::new(watcher)));
 
     for (id, bytes) in [("caller", greet_caller()), ("server", greet_server())] {
         let path = data.path().join(format!("{id}.wasm"));

@@ -536,16 +536,56 @@ describe("Trellis desktop app", () => {
     await browser.saveScreenshot(path.join(screenshots, "scaled.png"));
 
     // The Config view (Ctrl+3) creates a named config the CLI then reads.
+    const port = await freePort();
     await browser.keys(["Control", "3"]);
     await typeInto(browser, '[data-testid="config-new-name"]', "e2e-web");
-    await typeInto(browser, '[data-testid="config-new-values"]', "address=127.0.0.1:1");
+    await typeInto(browser, '[data-testid="config-new-values"]', `address=127.0.0.1:${port}`);
     await browser.$('[data-testid="config-new-save"]').click();
     await browser.$('[data-testid="config-e2e-web"]').waitForDisplayed({
       timeout: 10000,
       timeoutMsg: "the new config is not listed",
     });
     await browser.saveScreenshot(path.join(screenshots, "config-view.png"));
-    assert.match(trellis("config", "get", "e2e-web"), /127\.0\.0\.1:1/);
+    assert.ok(trellis("config", "get", "e2e-web").includes(`127.0.0.1:${port}`), "the CLI reads the config");
+
+    // A click on the "second" link opens it prefilled; giving it that config as source
+    // config makes its http-server answer on the address.
+    await browser.$(".react-flow__controls-fitview").click();
+    await new Promise((r) => setTimeout(r, 400));
+    // Edges are SVG: click the one whose label names the link, in the page.
+    const clicked = await browser.execute(() => {
+      const text = [...document.querySelectorAll(".react-flow__edge-text")].find(
+        (t) => t.textContent === "wasi:http/incoming-handler · second",
+      );
+      const edge = text?.closest(".react-flow__edge");
+      edge?.dispatchEvent(new MouseEvent("click", { bubbles: true }));
+      return Boolean(edge);
+    });
+    assert.ok(clicked, "no edge is labelled wasi:http/incoming-handler · second");
+    const dialog = browser.$('[data-testid="link-dialog"]');
+    await dialog.waitForDisplayed({ timeout: 5000, timeoutMsg: "a click on a link opens no dialog" });
+    assert.equal(await browser.$('[data-testid="link-name"]').getValue(), "second", "the dialog is prefilled");
+    await typeInto(browser, '[data-testid="link-source-config"]', "e2e-web");
+    await browser.saveScreenshot(path.join(screenshots, "link-edit.png"));
+    await browser.$('[data-testid="link-submit"]').click();
+    await dialog.waitForExist({ reverse: true, timeout: 15000, timeoutMsg: "saving the edited link failed" });
+    const links = JSON.parse(trellis("get", "links", "--json"));
+    const second = links.find((l) => l.name === "second");
+    assert.deepEqual(second?.source_config, ["e2e-web"], JSON.stringify(links));
+    let answer = "";
+    await browser.waitUntil(
+      async () => {
+        try {
+          const res = await fetch(`http://127.0.0.1:${port}/edited`);
+          answer = `${res.status} ${await res.text()}`;
+          return res.status === 200;
+        } catch {
+          return false;
+        }
+      },
+      { timeout: 15000, interval: 300, timeoutMsg: `nothing answers on 127.0.0.1:${port} after the link edit` },
+    );
+    assert.match(answer, /path=\/edited/);
 
     // Stop: the node goes from the graph (and its inspector with it).
     await browser.$('[data-testid="stop-component"]').click();

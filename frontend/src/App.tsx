@@ -75,7 +75,13 @@ export function App() {
       />
       <main className="canvas">
         <ReactFlowProvider>
-          <GraphCanvas model={model} selectedId={selectedId} onSelect={setSelectedId} fitRequest={fitRequest} />
+          <GraphCanvas
+            model={model}
+            selectedId={selectedId}
+            onSelect={setSelectedId}
+            fitRequest={fitRequest}
+            links={lattice.snapshot.links}
+          />
         </ReactFlowProvider>
         <CanvasNotice lattice={lattice} empty={model.nodes.length === 0} />
       </main>

@@ -15,7 +15,7 @@ import {
   type FinalConnectionState,
   type NodeChange,
 } from "@xyflow/react";
-import { deleteLink, toApiError, type LinkKey } from "../api";
+import { deleteLink, toApiError, type Link, type LinkKey } from "../api";
 import { planLink, type LinkDraft, type LinkEnd, type LinkPlan } from "./link";
 import { LinkDialog } from "./LinkDialog";
 import { layoutGraph, type Positions } from "./layout";
@@ -30,11 +30,14 @@ interface Props {
   onSelect: (id: string | null) => void;
   /** Changes whenever the user asks to fit the graph to the window (F). */
   fitRequest: number;
+  /** The lattice's links, for editing the one an edge draws. */
+  links: readonly Link[];
 }
 
-export function GraphCanvas({ model, selectedId, onSelect, fitRequest }: Props) {
+export function GraphCanvas({ model, selectedId, onSelect, fitRequest, links }: Props) {
   const [positions, setPositions] = useState<Positions>(new Map());
   const [draft, setDraft] = useState<LinkDraft | null>(null);
+  const [editing, setEditing] = useState<Link | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const { fitView } = useReactFlow();
   const updateNodeInternals = useUpdateNodeInternals();
@@ -156,6 +159,13 @@ export function GraphCanvas({ model, selectedId, onSelect, fitRequest }: Props) 
     else setNotice(`Cannot link: ${verdict.reason}`);
   };
 
+  // A click on a link's edge opens it for editing, prefilled.
+  const onEdgeClick = (_: unknown, edge: Edge) => {
+    const key = (edge.data as { linkKey?: LinkKey } | undefined)?.linkKey;
+    const link = key && links.find((l) => sameKey(l, key));
+    if (link) setEditing(link);
+  };
+
   const onEdgesDelete = (deleted: Edge[]) => {
     for (const edge of deleted) {
       const key = (edge.data as { linkKey?: LinkKey } | undefined)?.linkKey;
@@ -187,6 +197,7 @@ export function GraphCanvas({ model, selectedId, onSelect, fitRequest }: Props) 
       }}
       onClickConnectEnd={onClickConnectEnd}
       onEdgesDelete={onEdgesDelete}
+      onEdgeClick={onEdgeClick}
       deleteKeyCode={["Delete", "Backspace"]}
     >
       <Background variant={BackgroundVariant.Dots} gap={22} size={1.2} color="#2b3445" />
@@ -199,6 +210,14 @@ export function GraphCanvas({ model, selectedId, onSelect, fitRequest }: Props) 
       </div>
     )}
     {draft && <LinkDialog draft={draft} onClose={() => setDraft(null)} />}
+    {editing && !draft && (
+      <LinkDialog
+        key={`${editing.source_id}:${editing.wit_namespace}:${editing.wit_package}:${editing.name}`}
+        draft={editing}
+        existing={editing}
+        onClose={() => setEditing(null)}
+      />
+    )}
     </>
   );
 }
@@ -225,6 +244,16 @@ function planFor(
   const caller = endOf(model.nodes, target, targetHandle, "in");
   if (!server || !caller) return { ok: false, reason: "drop on a pin of a component or provider" };
   return planLink(server, caller);
+}
+
+/** Whether `link` has this key (links are keyed by source, package and name). */
+function sameKey(link: Link, key: LinkKey): boolean {
+  return (
+    link.source_id === key.source_id &&
+    link.wit_namespace === key.wit_namespace &&
+    link.wit_package === key.wit_package &&
+    link.name === key.name
+  );
 }
 
 /** Minimap colours by node type: frames dim, components violet, providers amber. */

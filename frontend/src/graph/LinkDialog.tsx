@@ -1,11 +1,15 @@
-// Asks for a link's name and config names after a valid drop, then puts it. The host
-// validates; its refusal message is shown as is.
+// Asks for a link's name and config names after a valid drop, then puts it; or, for a
+// link clicked in the graph, edits it (prefilled) or deletes it. The backend checks both
+// ends' WIT and the host validates; a refusal is shown as is.
 import { useState } from "react";
-import { putLink, toApiError } from "../api";
+import { deleteLink, putLink, toApiError, type Link } from "../api";
 import type { LinkDraft } from "./link";
 
 interface Props {
+  /** The caller, the server and the package of the link. */
   draft: LinkDraft;
+  /** The link being edited, when this is not a new one. */
+  existing?: Link;
   onClose: () => void;
 }
 
@@ -14,25 +18,19 @@ function names(text: string): string[] {
   return text.split(/[\s,]+/).filter((n) => n.length > 0);
 }
 
-export function LinkDialog({ draft, onClose }: Props) {
-  const [name, setName] = useState("default");
-  const [interfaces, setInterfaces] = useState(draft.interfaces.join(", "));
-  const [sourceConfig, setSourceConfig] = useState("");
-  const [targetConfig, setTargetConfig] = useState("");
+export function LinkDialog({ draft, existing, onClose }: Props) {
+  const [name, setName] = useState(existing?.name ?? "default");
+  const [interfaces, setInterfaces] = useState((existing?.interfaces ?? draft.interfaces).join(", "));
+  const [sourceConfig, setSourceConfig] = useState((existing?.source_config ?? []).join(", "));
+  const [targetConfig, setTargetConfig] = useState((existing?.target_config ?? []).join(", "));
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const submit = async () => {
+  const act = async (action: () => Promise<unknown>) => {
     setBusy(true);
     setError(null);
     try {
-      await putLink({
-        ...draft,
-        name: name.trim() || "default",
-        interfaces: names(interfaces),
-        source_config: names(sourceConfig),
-        target_config: names(targetConfig),
-      });
+      await action();
       onClose();
     } catch (raw) {
       setError(toApiError(raw).message);
@@ -41,10 +39,30 @@ export function LinkDialog({ draft, onClose }: Props) {
     }
   };
 
+  const submit = () =>
+    act(async () => {
+      const link: Link = {
+        ...draft,
+        name: name.trim() || "default",
+        interfaces: names(interfaces),
+        source_config: names(sourceConfig),
+        target_config: names(targetConfig),
+      };
+      await putLink(link);
+      // A new name is a new link (links are keyed by source, package and name).
+      if (existing && existing.name !== link.name) await deleteLink(keyOf(existing));
+    });
+
   return (
-    <div className="link-dialog" role="dialog" aria-label="New link" data-testid="link-dialog">
+    <div
+      className="link-dialog"
+      role="dialog"
+      aria-label={existing ? "Edit link" : "New link"}
+      data-testid="link-dialog"
+    >
       <div className="link-dialog__title">
-        Link <span className="mono">{draft.source_id}</span> → <span className="mono">{draft.target}</span> via{" "}
+        {existing ? "Edit link " : "Link "}
+        <span className="mono">{draft.source_id}</span> → <span className="mono">{draft.target}</span> via{" "}
         <span className="mono">
           {draft.wit_namespace}:{draft.wit_package}
         </span>
@@ -56,10 +74,22 @@ export function LinkDialog({ draft, onClose }: Props) {
         Interfaces <input data-testid="link-interfaces" value={interfaces} onChange={(e) => setInterfaces(e.target.value)} />
       </label>
       <label>
-        Source config <input value={sourceConfig} placeholder="optional" onChange={(e) => setSourceConfig(e.target.value)} />
+        Source config{" "}
+        <input
+          data-testid="link-source-config"
+          value={sourceConfig}
+          placeholder="optional"
+          onChange={(e) => setSourceConfig(e.target.value)}
+        />
       </label>
       <label>
-        Target config <input value={targetConfig} placeholder="optional" onChange={(e) => setTargetConfig(e.target.value)} />
+        Target config{" "}
+        <input
+          data-testid="link-target-config"
+          value={targetConfig}
+          placeholder="optional"
+          onChange={(e) => setTargetConfig(e.target.value)}
+        />
       </label>
       {error && (
         <div className="link-dialog__error" role="alert" data-testid="link-error">
@@ -67,13 +97,31 @@ export function LinkDialog({ draft, onClose }: Props) {
         </div>
       )}
       <div className="link-dialog__buttons">
+        {existing && (
+          <button
+            data-testid="link-delete"
+            onClick={() => void act(() => deleteLink(keyOf(existing)))}
+            disabled={busy}
+          >
+            Delete
+          </button>
+        )}
         <button onClick={onClose} disabled={busy}>
           Cancel
         </button>
         <button data-testid="link-submit" onClick={() => void submit()} disabled={busy}>
-          Link
+          {existing ? "Save" : "Link"}
         </button>
       </div>
     </div>
   );
+}
+
+function keyOf(link: Link) {
+  return {
+    source_id: link.source_id,
+    wit_namespace: link.wit_namespace,
+    wit_package: link.wit_package,
+    name: link.name,
+  };
 }

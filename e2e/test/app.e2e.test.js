@@ -506,7 +506,7 @@ describe("Trellis desktop app", () => {
     await browser.saveScreenshot(path.join(screenshots, "logs-filtered.png"));
   });
 
-  it("scales and stops a component from the inspector and keeps named config in the Config view", async () => {
+  it("scales and stops a component, keeps named config, edits a link, and undoes and redoes the edit", async () => {
     // Select caller (the view may still glide: click until the inspector shows it).
     const node = browser.$('.react-flow__node-component [data-component-id="caller"]');
     await browser.$(".react-flow__controls-fitview").click();
@@ -590,6 +590,26 @@ describe("Trellis desktop app", () => {
     // Stop: the node goes from the graph (and its inspector with it).
     await browser.$('[data-testid="stop-component"]').click();
     await node.waitForExist({ reverse: true, timeout: 20000, timeoutMsg: "the stopped component stays in the graph" });
+
+    // Ctrl+Z takes the link edit back; Ctrl+Shift+Z does it again.
+    const sourceConfigOfSecond = () =>
+      JSON.parse(trellis("get", "links", "--json")).find((l) => l.name === "second")?.source_config;
+    const notice = browser.$('[data-testid="history-notice"]');
+    await browser.keys(["Control", "z"]);
+    await browser.waitUntil(async () => (await notice.isExisting()) && /Undid: edit link second/.test(await notice.getText()), {
+      timeout: 10000,
+      interval: 200,
+      timeoutMsg: "Ctrl+Z does not say it undid the link edit",
+    });
+    assert.deepEqual(sourceConfigOfSecond(), [], "the undone link has no source config again");
+    await browser.keys(["Control", "Shift", "z"]);
+    await browser.waitUntil(async () => (await notice.isExisting()) && /Redid: edit link second/.test(await notice.getText()), {
+      timeout: 10000,
+      interval: 200,
+      timeoutMsg: "Ctrl+Shift+Z does not say it redid the link edit",
+    });
+    assert.deepEqual(sourceConfigOfSecond(), ["e2e-web"], "the redone link has its source config back");
+    await browser.saveScreenshot(path.join(screenshots, "redo.png"));
   });
 
   it("stops its nats-server when the window closes", async () => {

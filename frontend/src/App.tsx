@@ -4,6 +4,7 @@ import { GraphCanvas } from "./graph/GraphCanvas";
 import { componentNodeId, graphFromHosts } from "./graph/model";
 import { Inspector } from "./inspector/Inspector";
 import { useInspections } from "./lattice/useInspections";
+import { useHistory } from "./history/HistoryContext";
 import { useLattice } from "./lattice/useLattice";
 import { DOCK_TABS, Dock, type DockTab } from "./shell/Dock";
 import { isOneOf, usePersistentState } from "./shell/settings";
@@ -23,15 +24,18 @@ export function App() {
     [lattice.hosts, lattice.hostsAt, localHostId, lattice.snapshot, inspections],
   );
   const selected = model.nodes.find((n) => n.id === selectedId) ?? null;
+  const history = useHistory();
   const configRevision = useMemo(
-    () => JSON.stringify([lattice.snapshot.configs, lattice.snapshot.links]),
-    [lattice.snapshot],
+    // An undo or redo may change a config's values, which the snapshot does not carry.
+    () => JSON.stringify([lattice.snapshot.configs, lattice.snapshot.links, history.notice]),
+    [lattice.snapshot, history.notice],
   );
   const [dockTab, setDockTab] = usePersistentState<DockTab>("dock.tab", "Logs", isOneOf(DOCK_TABS));
   const [openWasm, setOpenWasm] = useState(false);
   const [helpOpen, setHelpOpen] = useState(false);
   const [fitRequest, setFitRequest] = useState(0);
   const { refresh } = lattice;
+  const { undo, redo } = history;
 
   useEffect(() => {
     const run: Record<ShortcutAction, () => void> = {
@@ -40,6 +44,8 @@ export function App() {
       "show-logs": () => setDockTab("Logs"),
       "show-events": () => setDockTab("Events"),
       "show-config": () => setDockTab("Config"),
+      undo,
+      redo,
       "fit-view": () => setFitRequest((n) => n + 1),
       deselect: () => {
         setHelpOpen(false);
@@ -56,7 +62,7 @@ export function App() {
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [refresh, setDockTab]);
+  }, [refresh, setDockTab, undo, redo]);
 
   return (
     <div className="app">
@@ -82,6 +88,11 @@ export function App() {
             fitRequest={fitRequest}
             links={lattice.snapshot.links}
           />
+          {history.notice && (
+            <div className="history-notice" role="status" data-testid="history-notice">
+              {history.notice}
+            </div>
+          )}
         </ReactFlowProvider>
         <CanvasNotice lattice={lattice} empty={model.nodes.length === 0} />
       </main>

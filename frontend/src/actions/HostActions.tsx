@@ -1,6 +1,7 @@
 // Edit a host's labels and stop it (after a confirmation), from its inspector.
 import { useState } from "react";
 import { deleteLabel, putLabel, stopHost } from "../api";
+import { useHistory } from "../history/HistoryContext";
 import { useAction } from "../shell/PaletteForm";
 import { ActionOutcome } from "./ActionOutcome";
 
@@ -19,6 +20,19 @@ export function HostActions({ hostId, labels }: Props) {
   const [key, setKey] = useState("");
   const [value, setValue] = useState("");
   const [confirming, setConfirming] = useState(false);
+  const { perform } = useHistory();
+  const setLabel = (k: string, v: string) => {
+    const before = labels[k];
+    return perform(
+      `set label ${k}`,
+      () => putLabel(hostId, k, v),
+      () => (before === undefined ? deleteLabel(hostId, k) : putLabel(hostId, k, before)),
+    );
+  };
+  const removeLabel = (k: string) => {
+    const before = labels[k] ?? "";
+    return perform(`remove label ${k}`, () => deleteLabel(hostId, k), () => putLabel(hostId, k, before));
+  };
   const editable = Object.keys(labels)
     .filter((k) => !isReservedLabel(k))
     .sort();
@@ -36,7 +50,7 @@ export function HostActions({ hostId, labels }: Props) {
             type="button"
             className="btn btn--ghost"
             disabled={busy}
-            onClick={() => run(() => deleteLabel(hostId, k))}
+            onClick={() => run(() => removeLabel(k))}
             aria-label={`remove label ${k}`}
           >
             Remove
@@ -47,7 +61,7 @@ export function HostActions({ hostId, labels }: Props) {
         className="actions__row"
         onSubmit={(e) => {
           e.preventDefault();
-          if (keyOk) run(() => putLabel(hostId, key.trim(), value), () => {
+          if (keyOk) run(() => setLabel(key.trim(), value), () => {
             setKey("");
             setValue("");
           });

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useState } from "react";
 import { deleteConfig, listConfigs, putConfig, toApiError, type NamedConfig } from "../api";
 import { ActionOutcome } from "../actions/ActionOutcome";
+import { useHistory } from "../history/HistoryContext";
 import { useAction } from "../shell/PaletteForm";
 import { configText, parseConfigText } from "./configText";
 
@@ -15,6 +16,7 @@ export function ConfigPanel({ revision }: Props) {
   const [configs, setConfigs] = useState<NamedConfig[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const { busy, result, run } = useAction();
+  const { perform } = useHistory();
 
   const reload = useCallback(() => {
     listConfigs()
@@ -32,12 +34,31 @@ export function ConfigPanel({ revision }: Props) {
       run(() => Promise.reject(new Error(`config ${name}: ${parsed.reason}`)));
       return;
     }
+    const before = configs?.find((c) => c.name === name)?.values ?? null;
     run(
-      () => putConfig(name, parsed.values),
+      () =>
+        perform(
+          `save config ${name}`,
+          () => putConfig(name, parsed.values),
+          () => (before ? putConfig(name, before) : deleteConfig(name)),
+        ),
       () => {
         onSaved?.();
         reload();
       },
+    );
+  };
+
+  const remove = (config: NamedConfig) => {
+    const before = config.values ?? {};
+    run(
+      () =>
+        perform(
+          `delete config ${config.name}`,
+          () => deleteConfig(config.name),
+          () => putConfig(config.name, before),
+        ),
+      reload,
     );
   };
 
@@ -57,7 +78,7 @@ export function ConfigPanel({ revision }: Props) {
           config={c}
           busy={busy}
           onSave={(text) => save(c.name, text)}
-          onDelete={() => run(() => deleteConfig(c.name), reload)}
+          onDelete={() => remove(c)}
         />
       ))}
     </div>

@@ -15,7 +15,8 @@ import {
   type FinalConnectionState,
   type NodeChange,
 } from "@xyflow/react";
-import { deleteLink, toApiError, type Link, type LinkKey } from "../api";
+import { deleteLink, putLink, toApiError, type Link, type LinkKey } from "../api";
+import { useHistory } from "../history/HistoryContext";
 import { planLink, type LinkDraft, type LinkEnd, type LinkPlan } from "./link";
 import { LinkDialog } from "./LinkDialog";
 import { layoutGraph, type Positions } from "./layout";
@@ -38,6 +39,7 @@ export function GraphCanvas({ model, selectedId, onSelect, fitRequest, links }: 
   const [positions, setPositions] = useState<Positions>(new Map());
   const [draft, setDraft] = useState<LinkDraft | null>(null);
   const [editing, setEditing] = useState<Link | null>(null);
+  const { perform } = useHistory();
   const [notice, setNotice] = useState<string | null>(null);
   const { fitView } = useReactFlow();
   const updateNodeInternals = useUpdateNodeInternals();
@@ -167,12 +169,21 @@ export function GraphCanvas({ model, selectedId, onSelect, fitRequest, links }: 
   };
 
   const onEdgesDelete = (deleted: Edge[]) => {
+    // A link may draw several edges (one per interface): delete it once.
+    const keys = new Map<string, LinkKey>();
     for (const edge of deleted) {
       const key = (edge.data as { linkKey?: LinkKey } | undefined)?.linkKey;
-      if (!key) continue;
-      deleteLink(key).catch((err: unknown) => setNotice(`Delete failed: ${toApiError(err).message}`));
+      if (key) keys.set(JSON.stringify(key), key);
+    }
+    for (const key of keys.values()) {
+      const link = links.find((l) => sameKey(l, key));
+      const removal = link
+        ? perform(`delete link ${link.name}`, () => deleteLink(key), () => putLink(link))
+        : deleteLink(key);
+      removal.catch((err: unknown) => setNotice(`Delete failed: ${toApiError(err).message}`));
     }
   };
+
 
   return (
     <>

@@ -3,6 +3,7 @@
 // ends' WIT and the host validates; a refusal is shown as is.
 import { useState } from "react";
 import { deleteLink, putLink, toApiError, type Link } from "../api";
+import { useHistory } from "../history/HistoryContext";
 import type { LinkDraft } from "./link";
 
 interface Props {
@@ -25,6 +26,7 @@ export function LinkDialog({ draft, existing, onClose }: Props) {
   const [targetConfig, setTargetConfig] = useState((existing?.target_config ?? []).join(", "));
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const { perform } = useHistory();
 
   const act = async (action: () => Promise<unknown>) => {
     setBusy(true);
@@ -40,7 +42,7 @@ export function LinkDialog({ draft, existing, onClose }: Props) {
   };
 
   const submit = () =>
-    act(async () => {
+    act(() => {
       const link: Link = {
         ...draft,
         name: name.trim() || "default",
@@ -48,9 +50,20 @@ export function LinkDialog({ draft, existing, onClose }: Props) {
         source_config: names(sourceConfig),
         target_config: names(targetConfig),
       };
-      await putLink(link);
+      if (!existing) return perform(`put link ${link.name}`, () => putLink(link), () => deleteLink(keyOf(link)));
       // A new name is a new link (links are keyed by source, package and name).
-      if (existing && existing.name !== link.name) await deleteLink(keyOf(existing));
+      const renamed = existing.name !== link.name;
+      return perform(
+        `edit link ${existing.name}`,
+        async () => {
+          await putLink(link);
+          if (renamed) await deleteLink(keyOf(existing));
+        },
+        async () => {
+          await putLink(existing);
+          if (renamed) await deleteLink(keyOf(link));
+        },
+      );
     });
 
   return (
@@ -100,7 +113,15 @@ export function LinkDialog({ draft, existing, onClose }: Props) {
         {existing && (
           <button
             data-testid="link-delete"
-            onClick={() => void act(() => deleteLink(keyOf(existing)))}
+            onClick={() =>
+              void act(() =>
+                perform(
+                  `delete link ${existing.name}`,
+                  () => deleteLink(keyOf(existing)),
+                  () => putLink(existing),
+                ),
+              )
+            }
             disabled={busy}
           >
             Delete

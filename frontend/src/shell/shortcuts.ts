@@ -8,6 +8,8 @@ export type ShortcutAction =
   | "show-logs"
   | "show-events"
   | "show-config"
+  | "undo"
+  | "redo"
   | "fit-view"
   | "deselect"
   | "toggle-help";
@@ -70,6 +72,20 @@ export const SHORTCUTS: readonly Shortcut[] = [
     description: "Show the named config",
     inInputs: true,
     matches: (e) => mod(e) && e.key === "3",
+  },
+  {
+    action: "undo",
+    keys: "Ctrl+Z",
+    description: "Undo the last link, config or label edit",
+    inInputs: false,
+    matches: (e) => mod(e) && !e.shiftKey && e.key.toLowerCase() === "z",
+  },
+  {
+    action: "redo",
+    keys: "Ctrl+Shift+Z / Ctrl+Y",
+    description: "Redo it",
+    inInputs: false,
+    matches: (e) => mod(e) && ((e.shiftKey && e.key.toLowerCase() === "z") || (!e.shiftKey && e.key.toLowerCase() === "y")),
   },
   {
     action: "fit-view",

@@ -118,6 +118,15 @@ pub enum HostError {
     /// A config entry is unusable.
     #[error("invalid config: {0}")]
     InvalidConfig(String),
+    /// A grant (a directory, environment variable, network access, blobstore root or
+    /// public http address) that this host's [`crate::GrantPolicy`] does not allow.
+    #[error("grant {grant} is not allowed by this host's policy ({reason})")]
+    GrantDenied {
+        /// The grant as asked for, e.g. `trellis.dev/dirs=/etc`.
+        grant: String,
+        /// What the policy allows instead.
+        reason: String,
+    },
     /// The wasmtime engine could not be set up.
     #[error("cannot set up the WebAssembly engine: {0}")]
     Engine(String),

@@ -7,6 +7,7 @@
 //!   http-server built-in and the [`LogBus`].
 //! - `providers`: built-in capability providers and host-internal interfaces.
 //! - `lattice`: the wasmCloud 1.x control interface server, events, heartbeats and KV state.
+//! - [`GrantPolicy`]: which grants control requests may give components and providers.
 //! - [`HostError`]: the one error type.
 //!
 //! ```no_run
@@ -24,10 +25,12 @@
 
 mod error;
 mod lattice;
+mod policy;
 mod providers;
 mod runtime;
 
 pub use error::HostError;
 pub use lattice::*;
+pub use policy::GrantPolicy;
 pub use providers::*;
 pub use runtime::*;

@@ -7,6 +7,12 @@
 //! generated credentials, its store in the user's data directory (`$TRELLIS_DATA_DIR`
 //! overrides it) so links and config survive restarts, saved as context `local`.
 //!
+//! Grants are the host's to give, not the lattice's: a `component.scale` asking for
+//! `trellis.dev/dirs`, `/env` or `/network`, a blobstore `root` outside the host's data
+//! dir and an http-server address off loopback are refused (`component_scale_failed` /
+//! `provider_start_failed` naming the grant) unless `--allow-dir`, `--allow-env`,
+//! `--allow-network`, `--allow-blobstore-root` or `--allow-public-http` allow them.
+//!
 //! Ctrl-C or SIGTERM stops the host within seconds whatever the state of its server
 //! (`host_stopped` is announced only when the server takes it); a second one ends the
 //! process at once.
@@ -16,7 +22,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use trellis_host::{HostConfig, LatticeHost};
+use trellis_host::{GrantPolicy, HostConfig, LatticeHost, RuntimeConfig};
 use trellis_lattice::Context;
 use trellis_local::{LocalLattice, LocalOptions, Role};
 
@@ -46,6 +52,59 @@ pub struct Args {
     /// Seconds between host heartbeats.
     #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
     heartbeat_interval: u64,
+    /// Let control requests preopen this host directory or any directory under it for a
+    /// component (`trellis.dev/dirs`; repeatable). Default: no directory.
+    #[arg(long = "allow-dir", value_name = "PATH")]
+    allow_dirs: Vec<std::path::PathBuf>,
+    /// Let control requests grant a component this environment variable of the host
+    /// (`trellis.dev/env`; repeatable; `*` allows every variable, `trellis.dev/env=true`
+    /// included). Default: none.
+    #[arg(long = "allow-env", value_name = "NAME")]
+    allow_env: Vec<String>,
+    /// Let control requests grant a component sockets and name lookup
+    /// (`trellis.dev/network=true`). Default: refused.
+    #[arg(long)]
+    allow_network: bool,
+    /// Let a blobstore provider keep its data under this directory (its `root` config;
+    /// repeatable). Default: only the host's data dir.
+    #[arg(long = "allow-blobstore-root", value_name = "PATH")]
+    allow_blobstore_roots: Vec<std::path::PathBuf>,
+    /// Let an http-server listen on addresses other than loopback (e.g. `0.0.0.0:8080`),
+    /// reachable from other machines. Default: loopback only.
+    #[arg(long)]
+    allow_public_http: bool,
+}
+
+impl Args {
+    /// The host's grant policy: exactly what the `--allow-*` flags allow.
+    fn grant_policy(&self) -> anyhow::Result<GrantPolicy> {
+        for dir in &self.allow_dirs {
+            anyhow::ensure!(
+                dir.is_dir(),
+                "--allow-dir {}: not a directory",
+                dir.display()
+            );
+        }
+        for name in &self.allow_env {
+            anyhow::ensure!(
+                !name.is_empty() && !name.contains(['=', ',']),
+                "--allow-env {name:?}: expected a variable name (or `*`)"
+            );
+        }
+        Ok(GrantPolicy {
+            dir_roots: self.allow_dirs.clone(),
+            env_names: self
+                .allow_env
+                .iter()
+                .filter(|n| *n != "*")
+                .cloned()
+                .collect(),
+            any_env: self.allow_env.iter().any(|n| n == "*"),
+            network: self.allow_network,
+            blobstore_roots: self.allow_blobstore_roots.clone(),
+            public_http: self.allow_public_http,
+        })
+    }
 }
 
 /// Runs `trellis up`.
@@ -65,11 +124,16 @@ pub async fn run(args: Args, global: &super::GlobalOpts) -> anyhow::Result<ExitC
         );
     }
 
+    let grants = args.grant_policy()?;
     let config = HostConfig {
         lattice: lattice.clone(),
         friendly_name: args.friendly_name,
         labels: args.labels.into_iter().collect::<BTreeMap<_, _>>(),
         heartbeat_interval: Duration::from_secs(args.heartbeat_interval),
+        runtime: RuntimeConfig {
+            grants,
+            ..RuntimeConfig::default()
+        },
         ..HostConfig::default()
     };
     match &global.nats_url {

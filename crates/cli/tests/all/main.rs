@@ -5,6 +5,7 @@
 //! single-component dev loop; `secrets` checks file modes, credentials in output and
 //! stopping with the server gone.
 
+mod grants;
 mod lattice;
 mod run;
 mod secrets;

@@ -425,6 +425,7 @@ mod tests {
             jetstream: true,
             data_dir: None,
             lattice: None,
+            ..BuiltinProvidersConfig::default()
         });
         registry.start("nats", "builtin://messaging", ConfigMap::new())?;
         let mut ctx = linked_ctx(&registry);
@@ -543,6 +544,7 @@ mod tests {
             jetstream: true,
             data_dir: None,
             lattice: Some("default".into()),
+            ..BuiltinProvidersConfig::default()
         });
         registry.start("nats", "builtin://messaging", ConfigMap::new())?;
         let mut ctx = linked_ctx(&registry);

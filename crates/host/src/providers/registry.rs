@@ -13,6 +13,7 @@ use super::blobstore::BlobProvider;
 use super::keyvalue::KvProvider;
 use super::messaging::MessagingProvider;
 use super::BrokerMessage;
+use crate::GrantPolicy;
 use crate::HostError;
 
 /// The future returned by [`ComponentInvoker::handle_message`].
@@ -108,6 +109,9 @@ pub struct BuiltinProvidersConfig {
     /// (`<lattice>.*.wrpc.>`). Default `None`: every lattice's wRPC subjects
     /// (`*.*.wrpc.>`) are kept off.
     pub lattice: Option<String>,
+    /// What provider config may ask for: blobstore roots outside `data_dir`, http-server
+    /// addresses off loopback. Default: neither.
+    pub policy: GrantPolicy,
 }
 
 /// The built-in providers of one host. Cheap to clone.
@@ -121,6 +125,7 @@ struct Inner {
     jetstream: bool,
     data_dir: PathBuf,
     lattice: Option<String>,
+    policy: GrantPolicy,
     running: RwLock<BTreeMap<String, RunningProvider>>,
     invoker: RwLock<Option<Arc<dyn ComponentInvoker>>>,
 }
@@ -155,6 +160,7 @@ impl BuiltinProviders {
                 jetstream: config.jetstream,
                 data_dir,
                 lattice: config.lattice,
+                policy: config.policy,
                 running: RwLock::default(),
                 invoker: RwLock::default(),
             }),
@@ -221,11 +227,21 @@ impl BuiltinProviders {
                 &config,
                 self.inner.nats.clone().filter(|_| self.inner.jetstream),
             )?)),
-            BuiltinKind::Blobstore => {
-                ProviderState::Blobstore(BlobProvider::new(id, &config, &self.inner.data_dir)?)
-            }
+            BuiltinKind::Blobstore => ProviderState::Blobstore(BlobProvider::new(
+                id,
+                &config,
+                &self.inner.data_dir,
+                &self.inner.policy,
+            )?),
             BuiltinKind::Messaging => ProviderState::Messaging(MessagingProvider::new(id)),
-            BuiltinKind::HttpServer | BuiltinKind::HttpClient => ProviderState::Plain,
+            BuiltinKind::HttpServer => {
+                if let Some(address) = config.get("address") {
+                    let address = crate::runtime::parse_address(address)?;
+                    self.inner.policy.check_http_address(address)?;
+                }
+                ProviderState::Plain
+            }
+            BuiltinKind::HttpClient => ProviderState::Plain,
         };
         let description = ProviderDescription {
             id: id.to_owned(),
@@ -442,6 +458,7 @@ mod tests {
             jetstream: false,
             data_dir: Some(std::env::temp_dir().join("trellis-registry-test")),
             lattice: None,
+            ..BuiltinProvidersConfig::default()
         });
         let desc = registry
             .start("kv", "builtin://keyvalue", ConfigMap::new())

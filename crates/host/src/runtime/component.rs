@@ -16,7 +16,7 @@ use wasmtime_wasi_http::p2::bindings::ProxyPre;
 use super::state::HostState;
 use super::ComponentSource;
 use crate::providers::LinkRoutes;
-use crate::HostError;
+use crate::{GrantPolicy, HostError};
 
 /// Annotation granting environment variables: `true` (inherit all) or a comma list of
 /// `NAME` (inherited) / `NAME=VALUE`.
@@ -40,16 +40,21 @@ pub(crate) struct Grants {
 }
 
 impl Grants {
-    /// Reads grants from a component's annotations, rejecting malformed ones.
+    /// Reads grants from a component's annotations, rejecting malformed ones and those
+    /// `policy` does not allow ([`HostError::GrantDenied`], naming the grant).
     pub(crate) fn from_annotations(
         annotations: &BTreeMap<String, String>,
+        policy: &GrantPolicy,
     ) -> Result<Self, HostError> {
         let mut grants = Grants::default();
         if let Some(value) = annotations.get(GRANT_ENV) {
             if value.trim() == "true" {
+                policy.check_env(GRANT_ENV, None)?;
                 grants.inherit_env = true;
             } else {
                 for item in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                    let name = item.split_once('=').map_or(item, |(k, _)| k);
+                    policy.check_env(GRANT_ENV, Some(name))?;
                     match item.split_once('=') {
                         Some((k, v)) => grants.env.push((k.into(), v.into())),
                         None => {
@@ -65,6 +70,7 @@ impl Grants {
             for item in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
                 let mut parts = item.splitn(3, ':');
                 let host = PathBuf::from(parts.next().unwrap_or_default());
+                let host = policy.check_dir(GRANT_DIRS, &host)?;
                 let guest = parts.next().unwrap_or("/").to_owned();
                 let read_only = match parts.next() {
                     None => false,
@@ -85,6 +91,9 @@ impl Grants {
             }
         }
         grants.network = annotations.get(GRANT_NETWORK).map(|v| v.trim()) == Some("true");
+        if grants.network {
+            policy.check_network(GRANT_NETWORK)?;
+        }
         if let Some(value) = annotations.get(ARGS_ANNOTATION) {
             grants.args = serde_json::from_str(value).map_err(|e| {
                 HostError::InvalidConfig(format!(

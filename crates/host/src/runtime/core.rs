@@ -24,7 +24,7 @@ use super::links::LinkEntry;
 use super::state::{HostState, StoreParams};
 use super::LogBus;
 use crate::providers::{BuiltinProviders, BuiltinProvidersConfig, ProviderCtxInit};
-use crate::HostError;
+use crate::{GrantPolicy, HostError};
 
 /// Settings of a [`Runtime`].
 #[derive(Clone, Debug)]
@@ -46,6 +46,10 @@ pub struct RuntimeConfig {
     /// Whether that NATS server has JetStream (default true). Without it the keyvalue
     /// provider defaults to memory.
     pub jetstream: bool,
+    /// What control requests may grant components (`trellis.dev/{dirs,env,network}`)
+    /// and providers (a blobstore root, a public http address). Default
+    /// [`GrantPolicy::default`]: nothing beyond the host's data dir and loopback.
+    pub grants: GrantPolicy,
 }
 
 impl Default for RuntimeConfig {
@@ -59,6 +63,7 @@ impl Default for RuntimeConfig {
             max_memory_bytes: 512 << 20,
             nats: None,
             jetstream: true,
+            grants: GrantPolicy::default(),
         }
     }
 }
@@ -109,6 +114,7 @@ impl Runtime {
             jetstream: config.jetstream,
             data_dir: None,
             lattice: Some(config.lattice.clone()),
+            policy: config.grants.clone(),
         });
         let runtime = Runtime {
             inner: Arc::new(Inner {

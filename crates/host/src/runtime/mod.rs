@@ -40,3 +40,4 @@ pub use self::state::HostState;
 pub use self::watch::{ReloadEvent, ReloadWatcher, DEBOUNCE};
 
 pub(crate) use self::core::Inner;
+pub(crate) use self::http::parse_address;

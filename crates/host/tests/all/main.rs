@@ -10,6 +10,7 @@ mod ctl_rpc;
 mod ctl_stop_and_urls;
 mod ctl_support;
 mod ctl_workloads;
+mod grant_policy;
 mod provider_start_links;
 mod providers_host_internal;
 mod providers_keyvalue;

@@ -13,6 +13,7 @@ fn registry(nats: Option<async_nats::Client>) -> BuiltinProviders {
         jetstream: true,
         data_dir: Some(std::env::temp_dir().join("trellis-providers-tests")),
         lattice: None,
+        ..BuiltinProvidersConfig::default()
     })
 }
 

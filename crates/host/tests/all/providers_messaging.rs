@@ -43,6 +43,7 @@ async fn subscriptions_deliver_to_the_linked_component_until_unlinked() -> anyho
         jetstream: true,
         data_dir: None,
         lattice: None,
+        ..BuiltinProvidersConfig::default()
     });
     let (tx, mut rx) = mpsc::unbounded_channel();
     registry.set_invoker(Arc::new(Recorder(tx)));

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use trellis_host::{
-    ComponentSource, Runtime, ARGS_ANNOTATION, GRANT_DIRS, GRANT_ENV, GRANT_NETWORK,
+    ComponentSource, GrantPolicy, Runtime, RuntimeConfig, ARGS_ANNOTATION, GRANT_DIRS, GRANT_ENV,
+    GRANT_NETWORK,
 };
 use trellis_testkit::fixtures::{self, WitSource};
 use wasmtime::component::Val;
@@ -78,7 +79,11 @@ async fn call(rt: &Runtime, id: &str, func: &str) -> anyhow::Result<Val> {
 
 #[tokio::test]
 async fn env_dirs_and_network_only_when_granted() -> anyhow::Result<()> {
-    let rt = runtime(Duration::from_secs(5));
+    // This runtime's owner allows every grant; `grant_policy.rs` covers refusals.
+    let rt = Runtime::new(RuntimeConfig {
+        grants: GrantPolicy::allow_all(),
+        ..runtime(Duration::from_secs(5)).config().clone()
+    })?;
     let bytes = fixtures::component(WitSource::WithWasi(PROBE_WIT), "probe", PROBE_WAT)?;
     let dir = tempfile::tempdir()?;
     let granted = BTreeMap::from([

@@ -21,8 +21,8 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context as _};
 use trellis_host::{
-    BuiltinKind, ComponentSource, ReloadEvent, Runtime, RuntimeConfig, ARGS_ANNOTATION,
-    DEFAULT_HTTP_ADDRESS, GRANT_DIRS, GRANT_ENV, GRANT_NETWORK,
+    BuiltinKind, ComponentSource, GrantPolicy, ReloadEvent, Runtime, RuntimeConfig,
+    ARGS_ANNOTATION, DEFAULT_HTTP_ADDRESS, GRANT_DIRS, GRANT_ENV, GRANT_NETWORK,
 };
 use trellis_proto::{ConfigMap, Link, LogLevel, LogRecord};
 use trellis_wit::BuiltinSpec;
@@ -106,6 +106,7 @@ pub async fn run(args: Args, global: &super::GlobalOpts) -> anyhow::Result<ExitC
         host_id: "trellis-run".into(),
         invocation_timeout: std::time::Duration::from_millis(args.timeout_ms),
         nats: nats.as_ref().map(|n| n.client.clone()),
+        grants: grant_policy(&grants),
         ..RuntimeConfig::default()
     })?;
     let printer = tokio::spawn(print_logs(runtime.logs().subscribe()));
@@ -281,6 +282,36 @@ fn grant_annotations(
     Ok(annotations)
 }
 
+/// The host policy of this run: exactly the grants of its own command line (`--dir`,
+/// `--env`, `--allow-network`), plus a public `--http` address, which only this
+/// command line can choose (a `trellis run` serves no control interface).
+fn grant_policy(grants: &BTreeMap<String, String>) -> GrantPolicy {
+    let items = |key: &str| -> Vec<String> {
+        grants
+            .get(key)
+            .map(|v| v.split(',').map(str::to_owned).collect())
+            .unwrap_or_default()
+    };
+    GrantPolicy {
+        dir_roots: items(GRANT_DIRS)
+            .iter()
+            .map(|item| item.split_once(':').map_or(item.as_str(), |(host, _)| host))
+            .map(std::path::PathBuf::from)
+            .collect(),
+        env_names: items(GRANT_ENV)
+            .iter()
+            .map(|item| {
+                item.split_once('=')
+                    .map_or(item.as_str(), |(k, _)| k)
+                    .to_owned()
+            })
+            .collect(),
+        network: grants.contains_key(GRANT_NETWORK),
+        public_http: true,
+        ..GrantPolicy::default()
+    }
+}
+
 fn default_id(path: &std::path::Path) -> anyhow::Result<String> {
     let stem = path
         .file_stem()
@@ -427,6 +458,26 @@ mod tests {
             "{err}"
         );
         assert!(parse_config(&["novalue".into()]).is_err());
+    }
+
+    #[test]
+    fn the_policy_allows_exactly_the_flags_grants() {
+        let dir = tempfile::tempdir().unwrap();
+        let grants = grant_annotations(
+            &[format!("{}:/data", dir.path().display())],
+            &["A=1".into(), "HOME".into()],
+            false,
+        )
+        .unwrap();
+        let policy = grant_policy(&grants);
+        assert_eq!(policy.dir_roots, vec![dir.path().canonicalize().unwrap()]);
+        assert_eq!(policy.env_names, vec!["A".to_string(), "HOME".to_string()]);
+        assert!(!policy.any_env && !policy.network);
+        assert!(policy.blobstore_roots.is_empty());
+        assert_eq!(
+            grant_policy(&BTreeMap::new()).dir_roots,
+            Vec::<std::path::PathBuf>::new()
+        );
     }
 
     #[test]

@@ -414,7 +414,14 @@ mod tests {
     async fn blobs_round_trip_through_a_directory() -> wasmtime::Result<()> {
         let dir = tempfile::tempdir()?;
         let root = dir.path().join("root");
-        let registry = BuiltinProviders::new(BuiltinProvidersConfig::default());
+        // A root outside the data dir needs the host's policy to allow it.
+        let registry = BuiltinProviders::new(BuiltinProvidersConfig {
+            policy: crate::GrantPolicy {
+                blobstore_roots: vec![dir.path().to_owned()],
+                ..Default::default()
+            },
+            ..BuiltinProvidersConfig::default()
+        });
         let config = ConfigMap::from([("root".to_string(), root.display().to_string())]);
         registry.start("blobs", "builtin://blobstore", config)?;
         let mut ctx = ctx(&registry, true);

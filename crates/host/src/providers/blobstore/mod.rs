@@ -1,6 +1,7 @@
 //! The blobstore builtin: `wasi:blobstore/*@0.2.0-draft` over a directory.
 //!
-//! Root: provider config `root`, default `<data dir>/blobstore/<provider id>`. A
+//! Root: provider config `root`, default `<data dir>/blobstore/<provider id>`; a `root`
+//! outside the data dir must lie under one of the host's [`GrantPolicy`] blobstore roots. A
 //! container is a subdirectory, an object a file in it. Names are single path
 //! components (no `/`, `\`, `.` or `..`), so a guest cannot leave the root. Values are
 //! whole in memory: writes collect an output stream into a buffer of at most
@@ -14,7 +15,7 @@ use std::time::SystemTime;
 use trellis_proto::ConfigMap;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 
-use crate::HostError;
+use crate::{GrantPolicy, HostError};
 
 /// Largest value one `outgoing-value` may hold: the guest controls the size, and the
 /// value sits in host memory until it is written.
@@ -28,9 +29,19 @@ pub(crate) struct BlobProvider {
 
 impl BlobProvider {
     /// Reads the provider config and creates the root directory.
-    pub(crate) fn new(id: &str, config: &ConfigMap, data_dir: &Path) -> Result<Self, HostError> {
+    /// A `root` outside `data_dir` and the policy's blobstore roots is refused.
+    pub(crate) fn new(
+        id: &str,
+        config: &ConfigMap,
+        data_dir: &Path,
+        policy: &GrantPolicy,
+    ) -> Result<Self, HostError> {
         let root = match config.get("root").map(|r| r.trim()) {
-            Some(root) if !root.is_empty() => PathBuf::from(root),
+            Some(root) if !root.is_empty() => {
+                let root = PathBuf::from(root);
+                policy.check_blobstore_root(id, &root, data_dir)?;
+                root
+            }
             _ => data_dir.join("blobstore").join(sanitize(id)),
         };
         std::fs::create_dir_all(&root).map_err(|e| {

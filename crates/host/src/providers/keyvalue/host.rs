@@ -180,6 +180,7 @@ mod tests {
             jetstream: true,
             data_dir: None,
             lattice: None,
+            ..BuiltinProvidersConfig::default()
         });
         registry.start("kv", "builtin://keyvalue", ConfigMap::new())?;
         let mut routes = LinkRoutes::new();

@@ -1,0 +1,244 @@
+//! [`GrantPolicy`]: what this host lets a caller grant a component or point a provider
+//! at.
+//!
+//! Grants arrive as annotations of `component.scale` (`trellis.dev/{dirs,env,network}`)
+//! and provider or link config (a blobstore `root`, an http-server `address`). Anyone
+//! who can publish on the lattice's NATS server can send those, so the host honours
+//! them only where its own policy — set by whoever started the host (`trellis run`'s
+//! flags, `trellis up --allow-*`, the embedding app) — allows them. Everything else is
+//! refused with [`HostError::GrantDenied`], which names the grant.
+
+use std::net::SocketAddr;
+use std::path::{Component, Path, PathBuf};
+
+use crate::HostError;
+
+/// What a host lets control requests grant. Deny by default.
+///
+/// [`GrantPolicy::default`] allows:
+/// - no `trellis.dev/dirs` preopens (`dir_roots` empty);
+/// - no `trellis.dev/env` variables, neither `true` (inherit all) nor by name
+///   (`env_names` empty, `any_env` false);
+/// - no `trellis.dev/network` (`network` false);
+/// - blobstore roots only inside the host's data dir (`blobstore_roots` empty; the
+///   data dir is always allowed);
+/// - http-server addresses only on loopback (`public_http` false).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GrantPolicy {
+    /// Directories under which (inclusive) `trellis.dev/dirs` may preopen a host
+    /// directory. Default: none.
+    pub dir_roots: Vec<PathBuf>,
+    /// Environment variable names `trellis.dev/env` may grant (inherited `NAME` or
+    /// `NAME=VALUE`). Default: none.
+    pub env_names: Vec<String>,
+    /// Whether `trellis.dev/env` may grant any variable, `true` (inherit the host's
+    /// whole environment) included. Default: false.
+    pub any_env: bool,
+    /// Whether `trellis.dev/network=true` (sockets and name lookup) may be granted.
+    /// Default: false.
+    pub network: bool,
+    /// Directories under which (inclusive) a blobstore provider's `root` may lie, besides
+    /// the host's data dir. Default: none.
+    pub blobstore_roots: Vec<PathBuf>,
+    /// Whether an http-server may bind an address other than loopback. Default: false.
+    pub public_http: bool,
+}
+
+impl GrantPolicy {
+    /// A policy that allows every grant: for hosts whose control interface only their
+    /// owner can reach (tests, a single-user embedding that asks its user).
+    pub fn allow_all() -> Self {
+        GrantPolicy {
+            dir_roots: vec![PathBuf::from("/")],
+            env_names: Vec::new(),
+            any_env: true,
+            network: true,
+            blobstore_roots: vec![PathBuf::from("/")],
+            public_http: true,
+        }
+    }
+
+    /// Checks a `trellis.dev/dirs` preopen of host directory `dir`; returns the path to
+    /// open (resolved, so a symlink cannot lead outside the allowed root).
+    pub(crate) fn check_dir(&self, annotation: &str, dir: &Path) -> Result<PathBuf, HostError> {
+        let resolved = resolve(dir);
+        if self
+            .dir_roots
+            .iter()
+            .any(|root| resolved.starts_with(resolve(root)))
+        {
+            return Ok(resolved);
+        }
+        Err(HostError::GrantDenied {
+            grant: format!("{annotation}={}", dir.display()),
+            reason: format!("allowed roots: {}", list_paths(&self.dir_roots)),
+        })
+    }
+
+    /// Checks a `trellis.dev/env` grant of variable `name` (`None`: `true`, the whole
+    /// environment).
+    pub(crate) fn check_env(&self, annotation: &str, name: Option<&str>) -> Result<(), HostError> {
+        let allowed = self.any_env || name.is_some_and(|n| self.env_names.iter().any(|a| a == n));
+        if allowed {
+            return Ok(());
+        }
+        let allowed = if self.env_names.is_empty() {
+            "none".to_owned()
+        } else {
+            self.env_names.join(", ")
+        };
+        Err(HostError::GrantDenied {
+            grant: format!("{annotation}={}", name.unwrap_or("true")),
+            reason: format!("allowed variables: {allowed}"),
+        })
+    }
+
+    /// Checks a `trellis.dev/network=true` grant.
+    pub(crate) fn check_network(&self, annotation: &str) -> Result<(), HostError> {
+        if self.network {
+            return Ok(());
+        }
+        Err(HostError::GrantDenied {
+            grant: format!("{annotation}=true"),
+            reason: "network grants are not allowed".into(),
+        })
+    }
+
+    /// Checks blobstore provider `id`'s configured `root` against `data_dir` and the
+    /// allowed roots.
+    pub(crate) fn check_blobstore_root(
+        &self,
+        id: &str,
+        root: &Path,
+        data_dir: &Path,
+    ) -> Result<(), HostError> {
+        let resolved = resolve(root);
+        let inside = std::iter::once(data_dir)
+            .chain(self.blobstore_roots.iter().map(PathBuf::as_path))
+            .any(|allowed| resolved.starts_with(resolve(allowed)));
+        if inside {
+            return Ok(());
+        }
+        Err(HostError::GrantDenied {
+            grant: format!("blobstore provider {id:?} root={}", root.display()),
+            reason: format!(
+                "it is outside the host's data dir {} and the allowed blobstore roots: {}",
+                data_dir.display(),
+                list_paths(&self.blobstore_roots)
+            ),
+        })
+    }
+
+    /// Checks an http-server listening address.
+    pub(crate) fn check_http_address(&self, address: SocketAddr) -> Result<(), HostError> {
+        if self.public_http || address.ip().is_loopback() {
+            return Ok(());
+        }
+        Err(HostError::GrantDenied {
+            grant: format!("http-server address={address}"),
+            reason: "only loopback addresses such as 127.0.0.1 may be bound".into(),
+        })
+    }
+}
+
+fn list_paths(paths: &[PathBuf]) -> String {
+    if paths.is_empty() {
+        return "none".into();
+    }
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `path` made absolute with its symlinks resolved as far as it exists; the part that
+/// does not exist yet is appended lexically, `..` popping a component.
+fn resolve(path: &Path) -> PathBuf {
+    let absolute = if path.is_absolute() {
+        path.to_owned()
+    } else {
+        std::env::current_dir()
+            .map(|cwd| cwd.join(path))
+            .unwrap_or_else(|_| path.to_owned())
+    };
+    // Lexical normalisation first, so `..` cannot climb out after the prefix check.
+    let mut lexical = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            Component::ParentDir => {
+                lexical.pop();
+            }
+            Component::CurDir => {}
+            other => lexical.push(other),
+        }
+    }
+    let mut existing = lexical.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            let mut out = real;
+            out.extend(rest.iter().rev());
+            return out;
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_owned());
+                existing = parent;
+            }
+            _ => return lexical,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deny_by_default_naming_the_grant() {
+        let policy = GrantPolicy::default();
+        let err = policy
+            .check_dir("trellis.dev/dirs", Path::new("/etc"))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "grant trellis.dev/dirs=/etc is not allowed by this host's policy \
+             (allowed roots: none)"
+        );
+        let err = policy.check_env("trellis.dev/env", None).unwrap_err();
+        assert!(err.to_string().contains("trellis.dev/env=true"), "{err}");
+        let err = policy.check_network("trellis.dev/network").unwrap_err();
+        assert!(
+            err.to_string().contains("trellis.dev/network=true"),
+            "{err}"
+        );
+        let err = policy
+            .check_http_address("0.0.0.0:8080".parse().unwrap())
+            .unwrap_err();
+        assert!(err.to_string().contains("address=0.0.0.0:8080"), "{err}");
+        assert!(policy
+            .check_http_address("127.0.0.1:8080".parse().unwrap())
+            .is_ok());
+    }
+
+    #[test]
+    fn roots_cover_their_subdirectories_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let policy = GrantPolicy {
+            dir_roots: vec![dir.path().to_owned()],
+            ..GrantPolicy::default()
+        };
+        let inner = dir.path().join("a");
+        std::fs::create_dir(&inner).unwrap();
+        assert!(policy.check_dir("d", &inner).is_ok());
+        assert!(policy.check_dir("d", &inner.join("../..")).is_err());
+        assert!(policy
+            .check_blobstore_root("b", &inner.join("new/x"), &inner)
+            .is_ok());
+        assert!(policy
+            .check_blobstore_root("b", Path::new("/"), &inner)
+            .is_err());
+    }
+}

@@ -1,14 +1,22 @@
 // The outcome line of an action taken in a panel: where the user acted, not only in a log.
+import { Elapsed } from "../shell/Elapsed";
 import type { ActionResult } from "../shell/PaletteForm";
 
 interface Props {
   result: ActionResult | null;
   busy: boolean;
+  /** When the running action started, to show how long it has taken. */
+  startedAt?: number | null;
   testId: string;
 }
 
-export function ActionOutcome({ result, busy, testId }: Props) {
-  if (busy) return <p className="muted action__outcome" data-testid={testId}>working…</p>;
+export function ActionOutcome({ result, busy, startedAt, testId }: Props) {
+  if (busy)
+    return (
+      <p className="muted action__outcome" data-testid={testId}>
+        working… {startedAt ? <Elapsed since={startedAt} /> : null}
+      </p>
+    );
   if (!result) return null;
   return (
     <p

@@ -10,7 +10,7 @@ interface Props {
 }
 
 export function ComponentActions({ componentId, maxInstances }: Props) {
-  const { busy, result, run } = useAction();
+  const { busy, startedAt, result, run } = useAction();
   const [count, setCount] = useState(String(maxInstances));
   const [path, setPath] = useState("");
   const parsed = Number(count);
@@ -71,7 +71,7 @@ export function ComponentActions({ componentId, maxInstances }: Props) {
           Stop component
         </button>
       </div>
-      <ActionOutcome result={result} busy={busy} testId="component-action-result" />
+      <ActionOutcome result={result} busy={busy} startedAt={startedAt} testId="component-action-result" />
     </section>
   );
 }

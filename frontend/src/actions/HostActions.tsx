@@ -16,7 +16,7 @@ export function isReservedLabel(key: string): boolean {
 }
 
 export function HostActions({ hostId, labels }: Props) {
-  const { busy, result, run } = useAction();
+  const { busy, startedAt, result, run } = useAction();
   const [key, setKey] = useState("");
   const [value, setValue] = useState("");
   const [confirming, setConfirming] = useState(false);
@@ -118,7 +118,7 @@ export function HostActions({ hostId, labels }: Props) {
           </button>
         )}
       </div>
-      <ActionOutcome result={result} busy={busy} testId="host-action-result" />
+      <ActionOutcome result={result} busy={busy} startedAt={startedAt} testId="host-action-result" />
     </section>
   );
 }

@@ -4,7 +4,7 @@ import { useAction } from "../shell/PaletteForm";
 import { ActionOutcome } from "./ActionOutcome";
 
 export function ProviderActions({ providerId }: { providerId: string }) {
-  const { busy, result, run } = useAction();
+  const { busy, startedAt, result, run } = useAction();
   return (
     <section className="actions" data-testid="provider-actions">
       <h3 className="panel__subtitle">Actions</h3>
@@ -19,7 +19,7 @@ export function ProviderActions({ providerId }: { providerId: string }) {
           Stop provider
         </button>
       </div>
-      <ActionOutcome result={result} busy={busy} testId="provider-action-result" />
+      <ActionOutcome result={result} busy={busy} startedAt={startedAt} testId="provider-action-result" />
     </section>
   );
 }

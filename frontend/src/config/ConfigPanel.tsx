@@ -15,7 +15,7 @@ interface Props {
 export function ConfigPanel({ revision }: Props) {
   const [configs, setConfigs] = useState<NamedConfig[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const { busy, result, run } = useAction();
+  const { busy, startedAt, result, run } = useAction();
   const { perform } = useHistory();
 
   const reload = useCallback(() => {
@@ -65,7 +65,7 @@ export function ConfigPanel({ revision }: Props) {
   return (
     <div className="config-view" data-testid="config-view">
       <NewConfig busy={busy} onSave={save} />
-      <ActionOutcome result={result} busy={busy} testId="config-result" />
+      <ActionOutcome result={result} busy={busy} startedAt={startedAt} testId="config-result" />
       {loadError && (
         <p className="inspector__error" role="alert">
           {loadError}

@@ -18,7 +18,7 @@ export function OpenWasm({ connected, onStarted, open, onOpenChange }: Props) {
   // The last path is remembered: the usual loop is starting the same file again.
   const [path, setPath] = usePersistentState("openWasm.path", "", isString);
   const [id, setId] = useState("");
-  const { busy, result, run } = useAction();
+  const { busy, startedAt, result, run } = useAction();
   const effectiveId = id.trim() || idFromPath(path);
 
   return (
@@ -30,6 +30,7 @@ export function OpenWasm({ connected, onStarted, open, onOpenChange }: Props) {
       onOpenChange={onOpenChange}
       canSubmit={connected && path.trim() !== "" && effectiveId !== ""}
       busy={busy}
+      startedAt={startedAt}
       result={result}
       onSubmit={() => {
         const startedId = effectiveId;

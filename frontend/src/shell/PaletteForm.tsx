@@ -2,6 +2,7 @@
 // toggle button, the submit button with its busy state, and the outcome line.
 import { useState, type ReactNode } from "react";
 import type { ApiError } from "../api";
+import { Elapsed } from "./Elapsed";
 
 /** The outcome of the last submit: the backend's sentence, or its error. */
 export interface ActionResult {
@@ -12,14 +13,18 @@ export interface ActionResult {
 /** Runs one backend action at a time and keeps its outcome for display. */
 export function useAction(): {
   busy: boolean;
+  /** When the running action started (ms since the epoch), while busy. */
+  startedAt: number | null;
   result: ActionResult | null;
   run: (action: () => Promise<string>, onOk?: () => void) => void;
 } {
   const [busy, setBusy] = useState(false);
+  const [startedAt, setStartedAt] = useState<number | null>(null);
   const [result, setResult] = useState<ActionResult | null>(null);
   const run = (action: () => Promise<string>, onOk?: () => void) => {
     if (busy) return;
     setBusy(true);
+    setStartedAt(Date.now());
     setResult(null);
     action()
       .then((text) => {
@@ -27,9 +32,12 @@ export function useAction(): {
         onOk?.();
       })
       .catch((err: ApiError) => setResult({ ok: false, text: err.message }))
-      .finally(() => setBusy(false));
+      .finally(() => {
+        setBusy(false);
+        setStartedAt(null);
+      });
   };
-  return { busy, result, run };
+  return { busy, startedAt, result, run };
 }
 
 interface Props {
@@ -41,6 +49,8 @@ interface Props {
   onOpenChange: (open: boolean) => void;
   canSubmit: boolean;
   busy: boolean;
+  /** When the running start began, to show how long it has taken. */
+  startedAt?: number | null;
   result: ActionResult | null;
   onSubmit: () => void;
   /** The form's fields. */
@@ -48,7 +58,7 @@ interface Props {
 }
 
 export function PaletteForm(props: Props) {
-  const { icon, title, testId, open, onOpenChange, canSubmit, busy, result, onSubmit, children } = props;
+  const { icon, title, testId, open, onOpenChange, canSubmit, busy, startedAt, result, onSubmit, children } = props;
   return (
     <div className="open-wasm">
       <button
@@ -70,7 +80,13 @@ export function PaletteForm(props: Props) {
         >
           {children}
           <button className="btn btn--primary" type="submit" disabled={!canSubmit || busy} data-testid={`${testId}-submit`}>
-            {busy ? "Starting…" : "Start on local host"}
+            {busy ? (
+              <>
+                Starting… {startedAt ? <Elapsed since={startedAt} /> : null}
+              </>
+            ) : (
+              "Start on local host"
+            )}
           </button>
           {result && (
             <div

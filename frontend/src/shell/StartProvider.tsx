@@ -15,7 +15,7 @@ export function StartProvider({ connected }: Props) {
   const [open, setOpen] = useState(false);
   const [name, setName] = useState(NAMES[0] ?? "");
   const [id, setId] = useState("");
-  const { busy, result, run } = useAction();
+  const { busy, startedAt, result, run } = useAction();
   const effectiveId = id.trim() || name;
 
   return (
@@ -27,6 +27,7 @@ export function StartProvider({ connected }: Props) {
       onOpenChange={setOpen}
       canSubmit={connected && effectiveId !== ""}
       busy={busy}
+      startedAt={startedAt}
       result={result}
       onSubmit={() => run(() => startProvider(name, effectiveId))}
     >

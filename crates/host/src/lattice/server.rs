@@ -101,28 +101,52 @@ async fn round_trip(nats: &async_nats::Client) -> Result<(), HostError> {
     }
 }
 
-/// Answers requests until shutdown. Requests are handled one at a time, in arrival
-/// order; long work (scale, provider start) is spawned by its handler after the reply.
+/// How many ctl requests one host handles at once. More wait in the subscription
+/// (backpressure) rather than spawning without bound.
+const MAX_CONCURRENT_REQUESTS: usize = 64;
+
+/// Answers requests until shutdown. Each request is handled on its own task (up to
+/// [`MAX_CONCURRENT_REQUESTS`] at a time), so one slow request (a config read from a
+/// busy KV store, a provider start) does not stall the rest; a caller that needs an
+/// order waits for each reply before sending the next request, as wadm and wash do.
+/// Long work (scale, provider start) is spawned by its handler after the reply.
 pub(crate) async fn serve(core: Arc<HostCore>, mut subscriptions: CtlSubscriptions) {
-    let base = format!("{}.", subject::ctl_root(&core.ctl_prefix, &core.lattice));
+    let base: Arc<str> = format!("{}.", subject::ctl_root(&core.ctl_prefix, &core.lattice)).into();
+    let in_flight = Arc::new(tokio::sync::Semaphore::new(MAX_CONCURRENT_REQUESTS));
     loop {
         let message = tokio::select! {
             _ = core.shutdown.cancelled() => break,
             message = subscriptions.next() => message,
         };
         let Some(message) = message else { break };
-        let tail = message
-            .subject
-            .as_str()
-            .strip_prefix(&base)
-            .unwrap_or_default();
-        let command = Command::parse(tail, &core.id);
-        tracing::debug!(subject = %message.subject, ?command, "ctl request");
-        let reply = command.apply(&core, message.payload).await;
-        if let (Some(reply_to), Some(body)) = (message.reply, reply) {
-            if let Err(err) = core.nats.publish(reply_to, body).await {
-                tracing::warn!(%err, "cannot send a ctl reply");
-            }
+        let permit = tokio::select! {
+            _ = core.shutdown.cancelled() => break,
+            permit = in_flight.clone().acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => break,
+            },
+        };
+        let (task_core, base) = (Arc::clone(&core), Arc::clone(&base));
+        core.spawn(async move {
+            let _permit = permit;
+            answer(&task_core, &base, message).await;
+        });
+    }
+}
+
+/// Parses, applies and replies to one ctl request.
+async fn answer(core: &Arc<HostCore>, base: &str, message: async_nats::Message) {
+    let tail = message
+        .subject
+        .as_str()
+        .strip_prefix(base)
+        .unwrap_or_default();
+    let command = Command::parse(tail, &core.id);
+    tracing::debug!(subject = %message.subject, ?command, "ctl request");
+    let reply = command.apply(core, message.payload).await;
+    if let (Some(reply_to), Some(body)) = (message.reply, reply) {
+        if let Err(err) = core.nats.publish(reply_to, body).await {
+            tracing::warn!(%err, "cannot send a ctl reply");
         }
     }
 }

@@ -50,6 +50,9 @@ pub struct RuntimeConfig {
     /// and providers (a blobstore root, a public http address). Default
     /// [`GrantPolicy::default`]: nothing beyond the host's data dir and loopback.
     pub grants: GrantPolicy,
+    /// Size cap of a component file (default 50 MiB, as wasmCloud). Larger files, and
+    /// anything that is not a regular file, are refused before compilation.
+    pub max_component_bytes: u64,
 }
 
 impl Default for RuntimeConfig {
@@ -64,6 +67,7 @@ impl Default for RuntimeConfig {
             nats: None,
             jetstream: true,
             grants: GrantPolicy::default(),
+            max_component_bytes: 50 << 20,
         }
     }
 }

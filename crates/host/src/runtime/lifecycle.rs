@@ -32,13 +32,14 @@ impl Runtime {
                 "cannot start component {id} with max_instances 0"
             )));
         }
+        // Read before taking the lifecycle lock: a slow file must not hold up others.
+        let bytes = source.load(self.inner.config.max_component_bytes).await?;
         let lock = self.inner.lifecycle_lock(id);
         let _guard = lock.lock().await;
         if self.inner.component(id).is_some() {
             return Err(HostError::ComponentExists(id.into()));
         }
         let grants = Grants::from_annotations(&annotations, &self.inner.config.grants)?;
-        let bytes = source.load().await?;
         let loaded = self.inner.load(id, &source, bytes).await?;
         let entry = Arc::new(ComponentEntry {
             id: id.into(),
@@ -114,16 +115,17 @@ impl Runtime {
         source: ComponentSource,
         bytes: Option<Arc<[u8]>>,
     ) -> Result<(), HostError> {
+        // Read before taking the lifecycle lock: a slow file must not hold up others.
+        let bytes = match bytes {
+            Some(bytes) => bytes,
+            None => source.load(self.inner.config.max_component_bytes).await?,
+        };
         let lock = self.inner.lifecycle_lock(id);
         let _guard = lock.lock().await;
         let entry = self
             .inner
             .component(id)
             .ok_or_else(|| HostError::ComponentNotFound(id.into()))?;
-        let bytes = match bytes {
-            Some(bytes) => bytes,
-            None => source.load().await?,
-        };
         let loaded = Arc::new(self.inner.load(id, &source, bytes).await?);
         let (inner, id_owned, candidate) = (self.inner.clone(), id.to_owned(), loaded.clone());
         tokio::task::spawn_blocking(move || inner.check_links_still_hold(&id_owned, &candidate))

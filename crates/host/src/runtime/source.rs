@@ -73,19 +73,16 @@ impl ComponentSource {
         }
     }
 
-    /// Reads the bytes (off the async threads for files).
-    pub(crate) async fn load(&self) -> Result<Arc<[u8]>, HostError> {
+    /// Reads the bytes, refusing what is not a regular file or is over `max_bytes`.
+    ///
+    /// The file's type and size are checked before it is opened, so a FIFO nobody
+    /// writes, a device such as `/dev/zero` or a directory fails at once with a reason
+    /// instead of blocking or filling memory. The read itself stops one byte past the
+    /// cap, so a file that grows after the check is refused too.
+    pub(crate) async fn load(&self, max_bytes: u64) -> Result<Arc<[u8]>, HostError> {
         match self {
             ComponentSource::Bytes(bytes) => Ok(bytes.clone()),
-            ComponentSource::File(path) => {
-                tokio::fs::read(path)
-                    .await
-                    .map(Arc::from)
-                    .map_err(|error| HostError::ReadFile {
-                        path: path.clone(),
-                        error,
-                    })
-            }
+            ComponentSource::File(path) => read_capped(path, max_bytes).await,
         }
     }
 
@@ -95,6 +92,72 @@ impl ComponentSource {
             ComponentSource::File(path) => Some(path),
             ComponentSource::Bytes(_) => None,
         }
+    }
+}
+
+/// Reads a regular file of at most `max_bytes` bytes (see [`ComponentSource::load`]).
+pub(crate) async fn read_capped(path: &Path, max_bytes: u64) -> Result<Arc<[u8]>, HostError> {
+    use tokio::io::AsyncReadExt as _;
+    let refuse = |reason: String| HostError::ReadFile {
+        path: path.to_path_buf(),
+        error: std::io::Error::new(std::io::ErrorKind::InvalidInput, reason),
+    };
+    let io_error = |error| HostError::ReadFile {
+        path: path.to_path_buf(),
+        error,
+    };
+    // `metadata` follows symlinks and never blocks on a FIFO, unlike `open`.
+    let metadata = tokio::fs::metadata(path).await.map_err(io_error)?;
+    let kind = metadata.file_type();
+    if !kind.is_file() {
+        return Err(refuse(format!(
+            "it is {}, not a regular file",
+            describe_file_type(&kind)
+        )));
+    }
+    let too_big = |size: u64| {
+        refuse(format!(
+            "it is {size} bytes, over the {max_bytes}-byte cap on component files \
+             (RuntimeConfig::max_component_bytes)"
+        ))
+    };
+    if metadata.len() > max_bytes {
+        return Err(too_big(metadata.len()));
+    }
+    let file = tokio::fs::File::open(path).await.map_err(io_error)?;
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    file.take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .await
+        .map_err(io_error)?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(too_big(bytes.len() as u64));
+    }
+    Ok(Arc::from(bytes))
+}
+
+/// Names a file type that is not a regular file, for error messages.
+fn describe_file_type(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if kind.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if kind.is_char_device() {
+            return "a character device";
+        }
+        if kind.is_block_device() {
+            return "a block device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    if kind.is_dir() {
+        "a directory"
+    } else {
+        "an unknown kind of file"
     }
 }
 

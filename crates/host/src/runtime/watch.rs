@@ -5,7 +5,7 @@
 //! [`Runtime::update_component`]: a file that is not a component, or whose WIT breaks
 //! a live link, is refused and the old version keeps serving.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use notify::RecursiveMode;
@@ -132,24 +132,28 @@ impl Runtime {
 async fn reload_once(
     runtime: &Runtime,
     id: &str,
-    path: &PathBuf,
+    path: &Path,
     last_bytes: &mut Option<std::sync::Arc<[u8]>>,
     at: Instant,
 ) -> Option<ReloadEvent> {
-    let bytes: std::sync::Arc<[u8]> = match tokio::fs::read(path).await {
-        Ok(bytes) => bytes.into(),
+    let max_bytes = runtime.config().max_component_bytes;
+    let result = match super::source::read_capped(path, max_bytes).await {
+        Ok(bytes) if last_bytes.as_deref() == Some(&bytes[..]) => return None,
+        Ok(bytes) => {
+            *last_bytes = Some(bytes.clone());
+            // Keep the file as the source, but compile exactly the bytes we compared.
+            runtime
+                .update_component_bytes(id, ComponentSource::File(path.to_path_buf()), bytes)
+                .await
+        }
         // Deleted (or mid-rename): wait for the file to come back.
-        Err(_) => return None,
+        Err(HostError::ReadFile { error, .. }) if error.kind() == std::io::ErrorKind::NotFound => {
+            return None
+        }
+        // Too big, or no longer a regular file: say so and keep the running version.
+        Err(err) => Err(err),
     };
-    if last_bytes.as_deref() == Some(&bytes[..]) {
-        return None;
-    }
-    *last_bytes = Some(bytes.clone());
     let logs = runtime.logs();
-    // Keep the file as the source, but compile exactly the bytes we compared.
-    let result = runtime
-        .update_component_bytes(id, ComponentSource::File(path.clone()), bytes)
-        .await;
     Some(match result {
         Ok(()) => {
             let elapsed = at.elapsed();

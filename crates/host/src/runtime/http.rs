@@ -4,17 +4,27 @@
 //! Each request gets a fresh instance (from the component's `ProxyPre`) inside one of
 //! its `max_instances` permits. A trap, a deadline or a memory overrun fails only that
 //! request with a 500 and a log record naming the component.
+//!
+//! Each listener bounds what clients can hold: see [`HttpLimits`] for the header-read
+//! and idle timeouts, the connection cap and the request-body cap, their defaults and
+//! the link source config keys that change them.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock, Weak};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
-use hyper::body::Incoming;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Body, Incoming};
 use hyper::{Request, Response, StatusCode};
-use tokio::net::TcpListener;
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt as _, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use trellis_proto::{LinkKey, LogLevel};
 use wasmtime_wasi_http::io::TokioIo;
@@ -30,6 +40,80 @@ use crate::HostError;
 /// `address` of http-server's default config in trellis-wit's table of built-ins, as a
 /// constant for command-line defaults (a test keeps the two equal).
 pub const DEFAULT_HTTP_ADDRESS: &str = "127.0.0.1:8000";
+
+/// What one http-server listener lets its clients hold, set by the source config of
+/// the link that binds the address (a later link on the same address shares the
+/// listener and its limits).
+///
+/// | key | default | what |
+/// |---|---|---|
+/// | `header_read_timeout` | `10s` | time to send a request head; also bounds waiting for the next request on a kept-alive connection. The connection is closed when it passes. |
+/// | `idle_timeout` | `60s` | a connection with no bytes read or written for this long is closed (a stalled body upload, a client that stopped reading). |
+/// | `max_connections` | `1024` | open connections; one more is answered `503 Service Unavailable` and closed. |
+/// | `max_body_bytes` | `10485760` (10 MiB) | request body size; a larger `content-length` gets `413 Content Too Large`, a longer chunked body fails the component's read. |
+///
+/// Durations are written as humantime (`500ms`, `10s`, `1m`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HttpLimits {
+    /// See the `header_read_timeout` key.
+    pub header_read_timeout: Duration,
+    /// See the `idle_timeout` key.
+    pub idle_timeout: Duration,
+    /// See the `max_connections` key.
+    pub max_connections: usize,
+    /// See the `max_body_bytes` key.
+    pub max_body_bytes: u64,
+}
+
+impl Default for HttpLimits {
+    fn default() -> Self {
+        HttpLimits {
+            header_read_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+            max_connections: 1024,
+            max_body_bytes: 10 << 20,
+        }
+    }
+}
+
+impl HttpLimits {
+    /// Reads the limits from an http-server link's source config; absent keys keep
+    /// their defaults, a malformed or zero value is refused naming the key.
+    pub fn from_config(config: &trellis_proto::ConfigMap) -> Result<Self, HostError> {
+        let mut limits = HttpLimits::default();
+        let invalid = |key: &str, value: &str, expected: &str| {
+            HostError::InvalidConfig(format!(
+                "http-server config {key}={value:?}: expected {expected}"
+            ))
+        };
+        let duration = |key: &str, slot: &mut Duration| -> Result<(), HostError> {
+            if let Some(value) = config.get(key) {
+                match humantime::parse_duration(value.trim()) {
+                    Ok(parsed) if !parsed.is_zero() => *slot = parsed,
+                    _ => return Err(invalid(key, value, "a duration above zero, e.g. 10s")),
+                }
+            }
+            Ok(())
+        };
+        duration("header_read_timeout", &mut limits.header_read_timeout)?;
+        duration("idle_timeout", &mut limits.idle_timeout)?;
+        if let Some(value) = config.get("max_connections") {
+            limits.max_connections = value
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| invalid("max_connections", value, "a count above zero"))?;
+        }
+        if let Some(value) = config.get("max_body_bytes") {
+            limits.max_body_bytes = value
+                .trim()
+                .parse()
+                .map_err(|_| invalid("max_body_bytes", value, "a number of bytes"))?;
+        }
+        Ok(limits)
+    }
+}
 
 /// A path-prefix route of a listener to a component.
 #[derive(Clone, Debug)]
@@ -75,6 +159,7 @@ impl HttpServers {
         path: Option<String>,
         link: LinkKey,
         component: &str,
+        limits: HttpLimits,
     ) -> Result<SocketAddr, HostError> {
         // One link owns one route: re-applying a link moves it.
         self.remove_route(&link);
@@ -97,7 +182,7 @@ impl HttpServers {
         let bound = socket.local_addr().unwrap_or(address);
         let routes = Arc::new(RwLock::new(vec![route]));
         let stop = CancellationToken::new();
-        tokio::spawn(serve(socket, routes.clone(), runtime, stop.clone()));
+        tokio::spawn(serve(socket, routes.clone(), runtime, stop.clone(), limits));
         self.listeners.insert(address, Listener { routes, stop });
         Ok(bound)
     }
@@ -128,7 +213,10 @@ async fn serve(
     routes: Arc<RwLock<Vec<Route>>>,
     runtime: Weak<Inner>,
     stop: CancellationToken,
+    limits: HttpLimits,
 ) {
+    // One permit per open connection: the cap on concurrent connections.
+    let connections = Arc::new(Semaphore::new(limits.max_connections));
     loop {
         let accepted = tokio::select! {
             _ = stop.cancelled() => return,
@@ -139,32 +227,163 @@ async fn serve(
             Err(err) => {
                 // Running out of file descriptors must not end the server.
                 tracing::warn!("http-server accept failed: {err}");
-                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                tokio::time::sleep(Duration::from_millis(50)).await;
                 continue;
             }
         };
         let _ = stream.set_nodelay(true);
+        let Ok(permit) = connections.clone().try_acquire_owned() else {
+            tokio::spawn(refuse_busy(stream, limits.max_connections));
+            continue;
+        };
+        let (routes, runtime, stop) = (routes.clone(), runtime.clone(), stop.clone());
+        tokio::spawn(async move {
+            let _permit = permit;
+            serve_connection(stream, routes, runtime, stop, limits).await;
+        });
+    }
+}
+
+/// Answers a connection over the cap with a 503 and closes it, never waiting long on
+/// a client that does not read.
+async fn refuse_busy(mut stream: TcpStream, max_connections: usize) {
+    let body = format!("the server is at its limit of {max_connections} connections\n");
+    let response = format!(
+        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain; charset=utf-8\r\n\
+         content-length: {}\r\nconnection: close\r\nretry-after: 1\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = tokio::time::timeout(Duration::from_secs(1), async {
+        stream.write_all(response.as_bytes()).await?;
+        stream.shutdown().await
+    })
+    .await;
+}
+
+/// Serves one connection until it ends, the listener stops or it stays idle too long.
+async fn serve_connection(
+    stream: TcpStream,
+    routes: Arc<RwLock<Vec<Route>>>,
+    runtime: Weak<Inner>,
+    stop: CancellationToken,
+    limits: HttpLimits,
+) {
+    let activity = Arc::new(Activity::new());
+    let io = Tracked {
+        inner: stream,
+        activity: activity.clone(),
+    };
+    let service = hyper::service::service_fn(move |req: Request<Incoming>| {
         let routes = routes.clone();
         let runtime = runtime.clone();
-        let stop = stop.clone();
-        tokio::spawn(async move {
-            let service = hyper::service::service_fn(move |req: Request<Incoming>| {
-                let routes = routes.clone();
-                let runtime = runtime.clone();
-                async move { Ok::<_, Infallible>(dispatch(&routes, &runtime, req).await) }
-            });
-            let conn = hyper::server::conn::http1::Builder::new()
-                .keep_alive(true)
-                .serve_connection(TokioIo::new(stream), service);
-            let mut conn = std::pin::pin!(conn);
-            tokio::select! {
-                _ = conn.as_mut() => {}
-                _ = stop.cancelled() => {
-                    conn.as_mut().graceful_shutdown();
-                    let _ = conn.await;
+        async move { Ok::<_, Infallible>(dispatch(&routes, &runtime, req, limits).await) }
+    });
+    let conn = hyper::server::conn::http1::Builder::new()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout)
+        .keep_alive(true)
+        .serve_connection(TokioIo::new(io), service);
+    let mut conn = std::pin::pin!(conn);
+    let mut stopping = false;
+    loop {
+        let quiet = limits.idle_timeout.saturating_sub(activity.idle());
+        tokio::select! {
+            _ = conn.as_mut() => return,
+            _ = stop.cancelled(), if !stopping => {
+                conn.as_mut().graceful_shutdown();
+                stopping = true;
+            }
+            _ = tokio::time::sleep(quiet) => {
+                if activity.idle() >= limits.idle_timeout {
+                    tracing::debug!("http-server: closing a connection idle for {:?}", limits.idle_timeout);
+                    return;
                 }
             }
-        });
+        }
+    }
+}
+
+/// When a connection last moved a byte, in milliseconds since it opened.
+struct Activity {
+    opened: Instant,
+    last_ms: AtomicU64,
+}
+
+impl Activity {
+    fn new() -> Self {
+        Activity {
+            opened: Instant::now(),
+            last_ms: AtomicU64::new(0),
+        }
+    }
+
+    fn touch(&self) {
+        let now = self.opened.elapsed().as_millis() as u64;
+        self.last_ms.store(now, Ordering::Relaxed);
+    }
+
+    fn idle(&self) -> Duration {
+        let last = Duration::from_millis(self.last_ms.load(Ordering::Relaxed));
+        self.opened.elapsed().saturating_sub(last)
+    }
+}
+
+/// A stream that records its reads and writes in an [`Activity`].
+struct Tracked {
+    inner: TcpStream,
+    activity: Arc<Activity>,
+}
+
+impl AsyncRead for Tracked {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let polled = Pin::new(&mut self.inner).poll_read(cx, buf);
+        if buf.filled().len() > before {
+            self.activity.touch();
+        }
+        polled
+    }
+}
+
+impl AsyncWrite for Tracked {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        let polled = Pin::new(&mut self.inner).poll_write(cx, buf);
+        if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
+            self.activity.touch();
+        }
+        polled
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        let polled = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
+        if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
+            self.activity.touch();
+        }
+        polled
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
     }
 }
 
@@ -172,7 +391,36 @@ async fn dispatch(
     routes: &RwLock<Vec<Route>>,
     runtime: &Weak<Inner>,
     req: Request<Incoming>,
+    limits: HttpLimits,
 ) -> Response<HyperOutgoingBody> {
+    let max_body = limits.max_body_bytes;
+    let declared = req
+        .headers()
+        .get(hyper::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if let Some(length) = declared.filter(|length| *length > max_body) {
+        let mut response = plain(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the request body is {length} bytes, over this server's limit of {max_body} bytes\n"),
+        );
+        // The unread body would otherwise be taken for the next request.
+        response.headers_mut().insert(
+            hyper::header::CONNECTION,
+            hyper::header::HeaderValue::from_static("close"),
+        );
+        return response;
+    }
+    // A body without a (truthful) length is cut off at the cap: the component's read
+    // fails with `HTTP-request-body-size`.
+    let req = req.map(|body| {
+        Limited::new(body, max_body as usize).map_err(move |err| {
+            match err.downcast::<hyper::Error>() {
+                Ok(err) => wasmtime_wasi_http::Error::Hyper(*err),
+                Err(_) => wasmtime_wasi_http::Error::HttpRequestBodySize(Some(max_body)),
+            }
+        })
+    });
     let component = {
         let routes = routes.read().unwrap_or_else(|p| p.into_inner());
         let path = req.uri().path();
@@ -233,11 +481,15 @@ pub(crate) fn describe_failure(err: &wasmtime::Error) -> String {
 
 impl Inner {
     /// Serves one request with component `id`.
-    pub(crate) async fn handle_http(
+    pub(crate) async fn handle_http<B>(
         self: &Arc<Self>,
         id: &Arc<str>,
-        req: Request<Incoming>,
-    ) -> Response<HyperOutgoingBody> {
+        req: Request<B>,
+    ) -> Response<HyperOutgoingBody>
+    where
+        B: Body<Data = Bytes> + Send + 'static,
+        B::Error: Into<wasmtime_wasi_http::Error>,
+    {
         let Some(entry) = self.component(id) else {
             return plain(
                 StatusCode::SERVICE_UNAVAILABLE,

@@ -9,7 +9,7 @@ use trellis_proto::{ConfigMap, Link, LinkKey};
 
 use super::component::split_interface;
 use super::core::{Inner, Runtime};
-use super::http::{parse_address, DEFAULT_HTTP_ADDRESS};
+use super::http::{parse_address, HttpLimits, DEFAULT_HTTP_ADDRESS};
 use crate::providers::{BuiltinKind, LinkRoutes};
 use crate::HostError;
 
@@ -93,6 +93,7 @@ impl Runtime {
         let address = parse_address(address)?;
         self.inner.config.grants.check_http_address(address)?;
         let path = source_config.get("path").cloned();
+        let limits = HttpLimits::from_config(source_config)?;
         let mut http = self.inner.http.lock().await;
         http.add_route(
             Arc::downgrade(&self.inner),
@@ -100,6 +101,7 @@ impl Runtime {
             path,
             link.key(),
             &link.target,
+            limits,
         )
         .await
     }

@@ -32,7 +32,7 @@ mod watch;
 
 pub use self::component::{ARGS_ANNOTATION, GRANT_DIRS, GRANT_ENV, GRANT_NETWORK};
 pub use self::core::{Runtime, RuntimeConfig};
-pub use self::http::DEFAULT_HTTP_ADDRESS;
+pub use self::http::{HttpLimits, DEFAULT_HTTP_ADDRESS};
 pub use self::logs::{LogBus, LogLayer};
 pub use self::providers::builtin_name;
 pub use self::source::ComponentSource;

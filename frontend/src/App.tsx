@@ -25,6 +25,13 @@ export function App() {
   );
   const selected = model.nodes.find((n) => n.id === selectedId) ?? null;
   const history = useHistory();
+  const hostChoices = useMemo(
+    () =>
+      model.nodes.flatMap((n) =>
+        n.kind === "host" ? [{ id: n.data.hostId, name: n.data.friendlyName, isLocal: n.data.isLocal }] : [],
+      ),
+    [model],
+  );
   const configRevision = useMemo(
     // An undo or redo may change a config's values, which the snapshot does not carry.
     () => JSON.stringify([lattice.snapshot.configs, lattice.snapshot.links, history.notice]),
@@ -75,7 +82,8 @@ export function App() {
       />
       <Sidebar
         status={lattice.status}
-        onStarted={(id) => setSelectedId(componentNodeId(localHostId ?? "", id))}
+        hosts={hostChoices}
+        onStarted={(id, hostId) => setSelectedId(componentNodeId(hostId ?? localHostId ?? "", id))}
         openWasm={openWasm}
         onOpenWasmChange={setOpenWasm}
       />

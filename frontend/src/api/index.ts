@@ -125,14 +125,14 @@ export function inspectComponent(componentId: string): Promise<ComponentInspecti
   return call<ComponentInspection>("inspect_component", { componentId });
 }
 
-/** Starts the `.wasm` file at `path` on the local host as `id`; resolves with a sentence once it runs. */
-export function startComponent(path: string, id: string): Promise<string> {
-  return call<string>("start_component", { path, id });
+/** Starts the `.wasm` file at `path` as `id` on `hostId` (default: the local host); resolves with a sentence once it runs. */
+export function startComponent(path: string, id: string, hostId?: string | null): Promise<string> {
+  return call<string>("start_component", { path, id, hostId: hostId ?? null });
 }
 
-/** Starts built-in provider `name` on the local host as `id`; resolves with a sentence once it runs. */
-export function startProvider(name: string, id: string): Promise<string> {
-  return call<string>("start_provider", { name, id });
+/** Starts built-in provider `name` as `id` on `hostId` (default: the local host); resolves with a sentence once it runs. */
+export function startProvider(name: string, id: string, hostId?: string | null): Promise<string> {
+  return call<string>("start_provider", { name, id, hostId: hostId ?? null });
 }
 
 /** Calls `handler` for every change of the lattice model. */

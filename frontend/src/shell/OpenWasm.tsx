@@ -3,18 +3,22 @@
 import { useState } from "react";
 import { startComponent } from "../api";
 import { idFromPath } from "./openWasm";
+import { HostPicker, startLabel, type HostChoice } from "./HostPicker";
 import { PaletteForm, useAction } from "./PaletteForm";
 import { isString, usePersistentState } from "./settings";
 
 interface Props {
   connected: boolean;
-  onStarted: (componentId: string) => void;
+  hosts: readonly HostChoice[];
+  /** A component started (its id, and its host when not the local one). */
+  onStarted: (componentId: string, hostId: string | null) => void;
   /** Whether the form is shown (Ctrl+O opens it). */
   open: boolean;
   onOpenChange: (open: boolean) => void;
 }
 
-export function OpenWasm({ connected, onStarted, open, onOpenChange }: Props) {
+export function OpenWasm({ connected, hosts, onStarted, open, onOpenChange }: Props) {
+  const [hostId, setHostId] = useState<string | null>(null);
   // The last path is remembered: the usual loop is starting the same file again.
   const [path, setPath] = usePersistentState("openWasm.path", "", isString);
   const [id, setId] = useState("");
@@ -34,12 +38,15 @@ export function OpenWasm({ connected, onStarted, open, onOpenChange }: Props) {
       result={result}
       onSubmit={() => {
         const startedId = effectiveId;
+        const on = hostId;
         run(
-          () => startComponent(path.trim(), startedId),
-          () => onStarted(startedId),
+          () => startComponent(path.trim(), startedId, on),
+          () => onStarted(startedId, on),
         );
       }}
+      submitLabel={startLabel(hosts, hostId)}
     >
+      <HostPicker hosts={hosts} value={hostId} onChange={setHostId} testId="open-wasm-host" />
       <label className="open-wasm__label">
         path
         <input

@@ -53,12 +53,15 @@ interface Props {
   startedAt?: number | null;
   result: ActionResult | null;
   onSubmit: () => void;
+  /** The submit button's words when idle (default: "Start on local host"). */
+  submitLabel?: string;
   /** The form's fields. */
   children: ReactNode;
 }
 
 export function PaletteForm(props: Props) {
-  const { icon, title, testId, open, onOpenChange, canSubmit, busy, startedAt, result, onSubmit, children } = props;
+  const { icon, title, testId, open, onOpenChange, canSubmit, busy, startedAt, result, onSubmit, submitLabel, children } =
+    props;
   return (
     <div className="open-wasm">
       <button
@@ -85,7 +88,7 @@ export function PaletteForm(props: Props) {
                 Starting… {startedAt ? <Elapsed since={startedAt} /> : null}
               </>
             ) : (
-              "Start on local host"
+              (submitLabel ?? "Start on local host")
             )}
           </button>
           {result && (

@@ -1,17 +1,20 @@
 import type { LatticeStatus } from "../api";
+import type { HostChoice } from "./HostPicker";
 import { OpenWasm } from "./OpenWasm";
 import { StartProvider } from "./StartProvider";
 
 interface Props {
   status: LatticeStatus | null;
-  /** A component was started from the palette (its id). */
-  onStarted: (componentId: string) => void;
+  /** The hosts starts can go to. */
+  hosts: readonly HostChoice[];
+  /** A component was started from the palette (its id, and its host when not the local one). */
+  onStarted: (componentId: string, hostId: string | null) => void;
   /** Whether the "Open .wasm" form is shown. */
   openWasm: boolean;
   onOpenWasmChange: (open: boolean) => void;
 }
 
-export function Sidebar({ status, onStarted, openWasm, onOpenWasmChange }: Props) {
+export function Sidebar({ status, hosts, onStarted, openWasm, onOpenWasmChange }: Props) {
   return (
     <nav className="sidebar panel">
       <h2 className="panel__title">Contexts</h2>
@@ -30,9 +33,10 @@ export function Sidebar({ status, onStarted, openWasm, onOpenWasmChange }: Props
           <span className="palette__icon">▣</span> Components
         </li>
       </ul>
-      <StartProvider connected={status?.state === "connected"} />
+      <StartProvider connected={status?.state === "connected"} hosts={hosts} />
       <OpenWasm
         connected={status?.state === "connected"}
+        hosts={hosts}
         onStarted={onStarted}
         open={openWasm}
         onOpenChange={onOpenWasmChange}

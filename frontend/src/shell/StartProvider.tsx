@@ -3,15 +3,18 @@
 import { useState } from "react";
 import { startProvider } from "../api";
 import { PROVIDER_EXPORTS } from "../graph/link";
+import { HostPicker, startLabel, type HostChoice } from "./HostPicker";
 import { PaletteForm, useAction } from "./PaletteForm";
 
 const NAMES = Object.keys(PROVIDER_EXPORTS);
 
 interface Props {
   connected: boolean;
+  hosts: readonly HostChoice[];
 }
 
-export function StartProvider({ connected }: Props) {
+export function StartProvider({ connected, hosts }: Props) {
+  const [hostId, setHostId] = useState<string | null>(null);
   const [open, setOpen] = useState(false);
   const [name, setName] = useState(NAMES[0] ?? "");
   const [id, setId] = useState("");
@@ -29,8 +32,10 @@ export function StartProvider({ connected }: Props) {
       busy={busy}
       startedAt={startedAt}
       result={result}
-      onSubmit={() => run(() => startProvider(name, effectiveId))}
+      onSubmit={() => run(() => startProvider(name, effectiveId, hostId))}
+      submitLabel={startLabel(hosts, hostId)}
     >
+      <HostPicker hosts={hosts} value={hostId} onChange={setHostId} testId="start-provider-host" />
       <label className="open-wasm__label">
         provider
         <select

@@ -27,21 +27,22 @@ pub async fn inspect_component(
     Ok(ops::inspect_component(&client, &snapshot, &state.wit_cache(), &component_id).await?)
 }
 
-/// Starts the component in the `.wasm` file at `path` (absolute) on the app's own host
-/// under `id` (one instance), as `trellis start component` does, and waits until the
-/// host reports it running. Answers with a sentence saying so.
+/// Starts the component in the `.wasm` file at `path` (absolute) under `id` (one
+/// instance) on host `host_id`, by default the app's own, as `trellis start component`
+/// does, and waits until the host reports it running. Answers with a sentence saying so.
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn start_component(
     state: State<'_, AppState>,
     path: String,
     id: String,
+    host_id: Option<String>,
 ) -> Result<String, CommandError> {
     let request = ops::StartComponent {
         reference: ops::component_ref(&path, PathRule::AbsoluteOnly)?,
         id,
         count: 1,
-        placement: Placement::HostId(local_host(&state)?),
+        placement: placement(&state, host_id)?,
         config: Vec::new(),
         allow_update: true,
     };
@@ -50,20 +51,21 @@ pub async fn start_component(
     Ok(outcome.into_result()?)
 }
 
-/// Starts built-in provider `name` (`http-server`, `keyvalue`, …) on the app's own host
-/// under `id`, as `trellis start provider NAME` does, and waits until the host reports
-/// it started. Answers with a sentence saying so.
+/// Starts built-in provider `name` (`http-server`, `keyvalue`, …) under `id` on host
+/// `host_id`, by default the app's own, as `trellis start provider NAME` does, and waits
+/// until the host reports it started. Answers with a sentence saying so.
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn start_provider(
     state: State<'_, AppState>,
     name: String,
     id: String,
+    host_id: Option<String>,
 ) -> Result<String, CommandError> {
     let request = ops::StartProvider {
         reference: ops::provider_ref(&name)?,
         id,
-        placement: Placement::HostId(local_host(&state)?),
+        placement: placement(&state, host_id)?,
         config: Vec::new(),
     };
     let client = state.client()?;
@@ -71,10 +73,14 @@ pub async fn start_provider(
     Ok(outcome.into_result()?)
 }
 
-/// The app's own host, or `not_ready` while it starts.
-fn local_host(state: &AppState) -> Result<String, CommandError> {
+/// The host chosen in the window, else the app's own (`not_ready` while it starts).
+fn placement(state: &AppState, host_id: Option<String>) -> Result<Placement, CommandError> {
+    if let Some(host_id) = host_id.filter(|h| !h.trim().is_empty()) {
+        return Ok(Placement::Host(host_id));
+    }
     state
         .status()
         .local_host_id
+        .map(Placement::HostId)
         .ok_or_else(|| CommandError::new(ErrorCode::NotReady, "the local host is still starting"))
 }

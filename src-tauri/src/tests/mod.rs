@@ -124,6 +124,19 @@ fn the_app_joins_a_local_lattice_that_trellis_up_runs() {
     assert_eq!(names.len(), 2, "{hosts:#}");
     assert!(names.contains(&"from-trellis-up"), "{names:?}");
 
+    // The palette can start on the other host by naming it.
+    let other = up.host().id().to_owned();
+    let reply = invoke_with(
+        &window,
+        "start_provider",
+        json!({"name": "keyvalue", "id": "kv-there", "hostId": other}),
+    )
+    .expect("a provider starts on the chosen host");
+    assert!(
+        reply.as_str().unwrap_or_default().contains(&other),
+        "it ran on the host chosen: {reply}"
+    );
+
     block_on(started.local.shutdown());
     block_on(up.shutdown());
 }

@@ -16,6 +16,10 @@ if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   exec "$CARGO_TARGET_DIR/debug/trellis" up "$@"
 fi
 
-echo "Building the desktop app (the first build takes a few minutes)..."
-(cd frontend && TAURI_APP_PATH=../src-tauri npx tauri build --debug --no-bundle)
+echo "Building the desktop app and the trellis CLI (the first build takes a few minutes)..."
+# The same build e2e/run.sh makes: features resolved as for the whole workspace, so it
+# reuses what `scripts/test.sh` compiled, and the CLI beside the app reaches its lattice.
+(cd frontend && TAURI_APP_PATH=../src-tauri npx tauri build --debug --no-bundle -- \
+  --workspace --exclude trellis-bench-lattice --examples)
+echo "The trellis CLI is $CARGO_TARGET_DIR/debug/trellis: with the app open, 'trellis get hosts' shows its host."
 exec "$CARGO_TARGET_DIR/debug/trellis-app" "$@"

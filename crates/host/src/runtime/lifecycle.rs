@@ -24,6 +24,21 @@ impl Runtime {
         config: ConfigMap,
         annotations: BTreeMap<String, String>,
     ) -> Result<(), HostError> {
+        self.start_component_bytes(id, source, None, max_instances, config, annotations)
+            .await
+    }
+
+    /// [`Runtime::start_component`] with the bytes already read from `source`
+    /// (by [`Runtime::read_source`]), or `None` to read them here.
+    pub(crate) async fn start_component_bytes(
+        &self,
+        id: &str,
+        source: ComponentSource,
+        bytes: Option<Arc<[u8]>>,
+        max_instances: u32,
+        config: ConfigMap,
+        annotations: BTreeMap<String, String>,
+    ) -> Result<(), HostError> {
         if id.trim().is_empty() {
             return Err(HostError::InvalidConfig("the component id is empty".into()));
         }
@@ -33,7 +48,10 @@ impl Runtime {
             )));
         }
         // Read before taking the lifecycle lock: a slow file must not hold up others.
-        let bytes = source.load(self.inner.config.max_component_bytes).await?;
+        let bytes = match bytes {
+            Some(bytes) => bytes,
+            None => self.read_source(&source).await?,
+        };
         let lock = self.inner.lifecycle_lock(id);
         let _guard = lock.lock().await;
         if self.inner.component(id).is_some() {
@@ -118,7 +136,7 @@ impl Runtime {
         // Read before taking the lifecycle lock: a slow file must not hold up others.
         let bytes = match bytes {
             Some(bytes) => bytes,
-            None => source.load(self.inner.config.max_component_bytes).await?,
+            None => self.read_source(&source).await?,
         };
         let lock = self.inner.lifecycle_lock(id);
         let _guard = lock.lock().await;
@@ -143,6 +161,16 @@ impl Runtime {
             "component updated",
         );
         Ok(())
+    }
+
+    /// Reads the bytes of `source`, refusing what is not a regular file or is over
+    /// [`RuntimeConfig::max_component_bytes`](super::RuntimeConfig::max_component_bytes).
+    /// Takes no lock, so callers can read before they queue behind other changes.
+    pub(crate) async fn read_source(
+        &self,
+        source: &ComponentSource,
+    ) -> Result<Arc<[u8]>, HostError> {
+        source.load(self.inner.config.max_component_bytes).await
     }
 
     /// Stops a component; its links stay (as in wasmCloud) but lead nowhere.

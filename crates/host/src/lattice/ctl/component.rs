@@ -50,9 +50,16 @@ pub(super) fn scale(core: &Arc<HostCore>, body: &[u8]) -> Option<Bytes> {
         };
     let task_core = Arc::clone(core);
     core.spawn(async move {
-        let _order = task_core.component_lock.lock().await;
         let annotations = request.annotations.clone().unwrap_or_default();
-        let (event_ref, outcome) = apply_scale(&task_core, &request).await;
+        // The file is read before queueing behind other scales, so a slow one holds up
+        // nobody; a refused one (a FIFO, a device, over the size cap) fails here.
+        let (event_ref, outcome) = match prefetch(&task_core, &request).await {
+            Err(error) => (request.component_ref.clone(), Err(error)),
+            Ok(bytes) => {
+                let _order = task_core.component_lock.lock().await;
+                apply_scale(&task_core, &request, bytes).await
+            }
+        };
         let scaled = ComponentScaled {
             annotations,
             component_id: request.component_id.clone(),
@@ -77,10 +84,39 @@ pub(super) fn scale(core: &Arc<HostCore>, body: &[u8]) -> Option<Bytes> {
     success("")
 }
 
-/// Does the scale; returns the image ref to report and the outcome.
+/// Reads the component file a scale will need (to start the component, or to replace
+/// its image when allowed); `Ok(None)` when it needs none or the reference is not a
+/// file (the scale itself then reports that).
+async fn prefetch(
+    core: &HostCore,
+    request: &ScaleComponentCommand,
+) -> Result<Option<Arc<[u8]>>, String> {
+    if request.count == 0 {
+        return Ok(None);
+    }
+    let running = core
+        .runtime
+        .components()
+        .into_iter()
+        .find(|c| c.id == request.component_id);
+    let needs_file = running
+        .is_none_or(|current| request.allow_update && current.image_ref != request.component_ref);
+    let Ok(source) = ComponentSource::from_reference(&request.component_ref) else {
+        return Ok(None);
+    };
+    if !needs_file {
+        return Ok(None);
+    }
+    let bytes = core.runtime.read_source(&source).await;
+    bytes.map(Some).map_err(|e| e.to_string())
+}
+
+/// Does the scale with the bytes [`prefetch`] read; returns the image ref to report
+/// and the outcome.
 async fn apply_scale(
     core: &HostCore,
     request: &ScaleComponentCommand,
+    bytes: Option<Arc<[u8]>>,
 ) -> (String, Result<(), String>) {
     let id = &request.component_id;
     let running = core.runtime.components().into_iter().find(|c| &c.id == id);
@@ -103,7 +139,7 @@ async fn apply_scale(
             let started = match ComponentSource::from_reference(&request.component_ref) {
                 Ok(source) => core
                     .runtime
-                    .start_component(id, source, request.count, config, annotations)
+                    .start_component_bytes(id, source, bytes, request.count, config, annotations)
                     .await
                     .map_err(|e| e.to_string()),
                 Err(err) => Err(err.to_string()),
@@ -119,7 +155,7 @@ async fn apply_scale(
             }
             // A different ref only replaces the image when the caller allows it.
             if current.image_ref != request.component_ref && request.allow_update {
-                let updated = update_image(core, id, &request.component_ref).await;
+                let updated = update_image(core, id, &request.component_ref, bytes).await;
                 if updated.is_ok() {
                     record_url(core, id, &request.component_ref).await;
                 }
@@ -150,9 +186,18 @@ pub(super) fn update(core: &Arc<HostCore>, body: &[u8]) -> Option<Bytes> {
     };
     let task_core = Arc::clone(core);
     core.spawn(async move {
-        let _order = task_core.component_lock.lock().await;
         let id = &request.component_id;
-        let outcome = update_image(&task_core, id, &request.new_component_ref).await;
+        // Read before queueing behind other changes, as a scale does.
+        let outcome = match ComponentSource::from_reference(&request.new_component_ref) {
+            Ok(source) => match task_core.runtime.read_source(&source).await {
+                Ok(bytes) => {
+                    let _order = task_core.component_lock.lock().await;
+                    update_image(&task_core, id, &request.new_component_ref, Some(bytes)).await
+                }
+                Err(err) => Err(err.to_string()),
+            },
+            Err(err) => Err(err.to_string()),
+        };
         if outcome.is_ok() {
             record_url(&task_core, id, &request.new_component_ref).await;
         }
@@ -177,13 +222,19 @@ pub(super) fn update(core: &Arc<HostCore>, body: &[u8]) -> Option<Bytes> {
     success("")
 }
 
-/// Replaces the image of a running component.
-async fn update_image(core: &HostCore, id: &str, reference: &str) -> Result<(), String> {
+/// Replaces the image of a running component, with its bytes if already read.
+async fn update_image(
+    core: &HostCore,
+    id: &str,
+    reference: &str,
+    bytes: Option<Arc<[u8]>>,
+) -> Result<(), String> {
     let source = ComponentSource::from_reference(reference).map_err(|e| e.to_string())?;
-    core.runtime
-        .update_component(id, source)
-        .await
-        .map_err(|e| e.to_string())
+    let updated = match bytes {
+        Some(bytes) => core.runtime.update_component_bytes(id, source, bytes).await,
+        None => core.runtime.update_component(id, source).await,
+    };
+    updated.map_err(|e| e.to_string())
 }
 
 /// Stores the image under `COMPONENT_<id>` (links kept). A failure is only logged: the

@@ -47,7 +47,7 @@ pub const DEFAULT_HTTP_ADDRESS: &str = "127.0.0.1:8000";
 ///
 /// | key | default | what |
 /// |---|---|---|
-/// | `header_read_timeout` | `10s` | time to send a request head; also bounds waiting for the next request on a kept-alive connection. The connection is closed when it passes. |
+/// | `header_read_timeout` | `10s` | time to send a request head; also bounds waiting for the next request on a kept-alive connection. When it passes the connection is closed (hyper sends no 408). |
 /// | `idle_timeout` | `60s` | a connection with no bytes read or written for this long is closed (a stalled body upload, a client that stopped reading). |
 /// | `max_connections` | `1024` | open connections; one more is answered `503 Service Unavailable` and closed. |
 /// | `max_body_bytes` | `10485760` (10 MiB) | request body size; a larger `content-length` gets `413 Content Too Large`, a longer chunked body fails the component's read. |

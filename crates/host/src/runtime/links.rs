@@ -26,6 +26,9 @@ impl Runtime {
     ///
     /// A link from an http-server provider binds its `address` source config (default
     /// 127.0.0.1:8000) and routes it (optionally by `path`) to the target component.
+    /// The listener's limits (header-read and idle timeouts, connection and body caps)
+    /// come from the same source config; see [`HttpLimits`](crate::HttpLimits) for the
+    /// keys and defaults.
     ///
     /// A link whose source provider is not running yet is kept and applied when that
     /// provider starts ([`Runtime::start_provider`]).

@@ -348,12 +348,7 @@ impl Context {
     /// );
     /// ```
     pub fn redact_url(url: &str) -> String {
-        url.split(',')
-            .map(str::trim)
-            .filter(|u| !u.is_empty())
-            .map(without_user_info)
-            .collect::<Vec<_>>()
-            .join(",")
+        trellis_proto::redact_url(url)
     }
 
     /// Checks URLs, lattice name, prefix and timeouts, naming the first problem.
@@ -399,7 +394,7 @@ impl fmt::Debug for Context {
                 &self
                     .urls
                     .iter()
-                    .map(|u| without_user_info(u))
+                    .map(|u| trellis_proto::url_without_user_info(u))
                     .collect::<Vec<_>>(),
             )
             .field("lattice", &self.lattice)
@@ -414,23 +409,6 @@ impl fmt::Debug for Context {
     }
 }
 
-/// One URL without its user info. Everything up to the last `@` goes, so a password
-/// holding `@`, `/` or `:` cannot survive in part (a path after the host is kept).
-fn without_user_info(url: &str) -> String {
-    let (scheme, rest) = match url.split_once("://") {
-        Some((scheme, rest)) => (Some(scheme), rest),
-        None => (None, url),
-    };
-    let host = match rest.rfind('@') {
-        Some(at) => &rest[at + 1..],
-        None => rest,
-    };
-    match scheme {
-        Some(scheme) => format!("{scheme}://{host}"),
-        None => host.to_owned(),
-    }
-}
-
 fn split_urls(text: &str) -> Vec<String> {
     text.split(',')
         .map(str::trim)
@@ -442,7 +420,7 @@ fn split_urls(text: &str) -> Vec<String> {
 /// Accepts `host:port`, `host` and URLs with the schemes async-nats understands.
 fn validate_url(full: &str) -> Result<()> {
     // Messages show the URL without its user info.
-    let url = without_user_info(full);
+    let url = trellis_proto::url_without_user_info(full);
     let url = url.as_str();
     let rest = match url.split_once("://") {
         Some((scheme, rest)) => {

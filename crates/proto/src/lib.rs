@@ -55,6 +55,7 @@ mod host;
 mod lenient;
 mod link;
 mod logs;
+mod url;
 mod v2;
 mod validate;
 
@@ -86,5 +87,6 @@ pub use host::{
 pub use link::{DeleteLinkRequest, Link, LinkDefinition, LinkKey};
 pub use logs::{LogLevel, LogRecord};
 pub use subject::{DEFAULT_CTL_PREFIX, DEFAULT_LATTICE, DEFAULT_LINK_NAME};
+pub use url::{redact_url, url_without_user_info};
 pub use v2::{v2_heartbeat_subject, HostHeartbeatV2, WitInterfaceV2, V2_HEARTBEAT_ALL};
 pub use validate::{validate_config_name, validate_host_id, validate_lattice_name};

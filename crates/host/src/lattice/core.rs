@@ -20,7 +20,7 @@ pub(crate) struct HostCore {
     pub(crate) lattice: String,
     pub(crate) ctl_prefix: String,
     /// Reported as `ctl_host` and `rpc_host` (one connection serves both); without user
-    /// info (see [`redact_url`]).
+    /// info (see [`trellis_proto::redact_url`]).
     pub(crate) nats_url: String,
     pub(crate) js_domain: Option<String>,
     pub(crate) enable_auctions: bool,
@@ -102,54 +102,6 @@ impl HostCore {
     {
         if !self.shutdown.is_cancelled() {
             self.tasks.spawn(work);
-        }
-    }
-}
-
-/// `url` (or several, comma separated) without user info: `nats://u:pw@h:4222` becomes
-/// `nats://h:4222`. Everything up to the last `@` goes, so no part of a password holding
-/// `@`, `/` or `:` survives.
-///
-/// The same rule as `trellis_lattice::Context::redact_url`, which this crate cannot reach
-/// (trellis-lattice is the client side; the two share only trellis-proto).
-pub(crate) fn redact_url(url: &str) -> String {
-    url.split(',')
-        .map(str::trim)
-        .filter(|u| !u.is_empty())
-        .map(|url| {
-            let (scheme, rest) = match url.split_once("://") {
-                Some((scheme, rest)) => (Some(scheme), rest),
-                None => (None, url),
-            };
-            let host = rest.rfind('@').map_or(rest, |at| &rest[at + 1..]);
-            match scheme {
-                Some(scheme) => format!("{scheme}://{host}"),
-                None => host.to_owned(),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::redact_url;
-
-    #[test]
-    fn redact_url_strips_user_info() {
-        let cases = [
-            ("nats://u:secret@h:4222", "nats://h:4222"),
-            ("tls://secret@h:4222", "tls://h:4222"),
-            ("ws://u:se@cr/et@h:80/path", "ws://h:80/path"),
-            ("u:secret@127.0.0.1:4222", "127.0.0.1:4222"),
-            ("nats://h:4222", "nats://h:4222"),
-            (
-                "nats://a:secret@x:1, wss://b:secret@[::1]:2",
-                "nats://x:1,wss://[::1]:2",
-            ),
-        ];
-        for (url, shown) in cases {
-            assert_eq!(redact_url(url), shown, "{url}");
         }
     }
 }

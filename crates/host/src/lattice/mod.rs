@@ -140,7 +140,7 @@ impl LatticeHost {
         labels.extend(identity::hostcore_labels());
         let nats_url = match &config.nats_url {
             // Never sent with the password or token a URL may carry.
-            Some(url) => self::core::redact_url(url),
+            Some(url) => trellis_proto::redact_url(url),
             None => {
                 let info = nats.server_info();
                 format!("nats://{}:{}", info.host, info.port)

@@ -467,7 +467,7 @@ export type ComponentInspection = {
   links: Array<Link>,
   /**
    * Named configs its links give it, with their values (`None` when the config
-   * does not exist or could not be read).
+   * does not exist, could not be read, or is a secret reference).
    */
   config: { [key in string]: { [key in string]: string } | null },
   /**
@@ -493,7 +493,8 @@ export type NamedConfig = {
    */
   name: string,
   /**
-   * Its values; `None` when it does not exist (a link names it) or could not be read.
+   * Its values; `None` when it does not exist (a link names it), could not be read, or
+   * is a secret reference (`SECRET_…`, never shown).
    */
   values: { [key in string]: string } | null,
   /**

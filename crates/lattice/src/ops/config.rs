@@ -14,7 +14,8 @@ use crate::{Client, ModelSnapshot};
 pub struct NamedConfig {
     /// The config's name.
     pub name: String,
-    /// Its values; `None` when it does not exist (a link names it) or could not be read.
+    /// Its values; `None` when it does not exist (a link names it), could not be read, or
+    /// is a secret reference (`SECRET_…`, never shown).
     pub values: Option<ConfigMap>,
     /// Who it is given to, through which link.
     pub used_by: Vec<ConfigUse>,
@@ -57,7 +58,11 @@ pub async fn list_configs(client: &Client, snapshot: &ModelSnapshot) -> Result<V
     }
     let mut configs = Vec::with_capacity(users.len());
     for (name, used_by) in users {
-        let values = client.config_get(&name).await?;
+        let values = if values_shown(&name) {
+            client.config_get(&name).await?
+        } else {
+            None
+        };
         configs.push(NamedConfig {
             name,
             values,
@@ -83,7 +88,8 @@ pub async fn delete_config(client: &Client, name: &str) -> Result<String> {
     Ok(client.config_del(checked_name(name)?).await?)
 }
 
-/// A config name is one KV key: non-empty, no spaces, '*', '>' or '.' at the ends.
+/// A config name as `config.put` takes it: one subject token and one KV key (the
+/// protocol's own rule, `trellis_proto::validate_config_name`).
 fn checked_name(name: &str) -> Result<&str> {
     let name = name.trim();
     if name.is_empty() {
@@ -91,20 +97,20 @@ fn checked_name(name: &str) -> Result<&str> {
             "a config name is required".to_owned(),
         ));
     }
-    if name.contains(|c: char| c.is_whitespace() || c == '*' || c == '>')
-        || name.starts_with('.')
-        || name.ends_with('.')
-    {
-        return Err(OpsError::InvalidInput(format!(
-            "config name {name:?} may not contain spaces, '*' or '>', nor start or end with '.'"
-        )));
-    }
+    trellis_proto::validate_config_name(name)
+        .map_err(|e| OpsError::InvalidInput(format!("config name: {e}")))?;
     Ok(name)
+}
+
+/// Whether a config's values may be shown: names starting `SECRET_` are references to
+/// secrets, whose entries are listed by name only (they never reach the webview).
+pub(super) fn values_shown(name: &str) -> bool {
+    !name.starts_with(trellis_proto::SECRET_CONFIG_PREFIX)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::checked_name;
+    use super::{checked_name, values_shown};
 
     #[test]
     fn config_names_are_one_key() {
@@ -116,5 +122,11 @@ mod tests {
                 "{bad}: {err}"
             );
         }
+    }
+
+    #[test]
+    fn secret_references_are_listed_by_name_only() {
+        assert!(values_shown("web"));
+        assert!(!values_shown("SECRET_db"));
     }
 }

@@ -24,7 +24,7 @@ pub struct ComponentInspection {
     /// Links from or to it.
     pub links: Vec<Link>,
     /// Named configs its links give it, with their values (`None` when the config
-    /// does not exist or could not be read).
+    /// does not exist, could not be read, or is a secret reference).
     pub config: BTreeMap<String, Option<ConfigMap>>,
     /// Its WIT: from its `file://` image when that file is on this machine, else as
     /// its host decodes it.
@@ -253,7 +253,11 @@ async fn link_config(
     });
     for name in names {
         if !config.contains_key(name) {
-            let values = client.config_get(name).await.ok().flatten();
+            let values = if super::config::values_shown(name) {
+                client.config_get(name).await.ok().flatten()
+            } else {
+                None
+            };
             config.insert(name.clone(), values);
         }
     }

@@ -366,15 +366,22 @@ impl Client {
     // ----- streams -----
 
     /// Lattice events from `wasmbus.evt.<lattice>.>`. Subscribe before acting so the
-    /// outcome of an operation is not missed. Unsubscribes when dropped.
+    /// outcome of an operation is not missed: the server holds the subscription when this
+    /// returns, so events other connections publish afterwards arrive too. Unsubscribes
+    /// when dropped.
     pub async fn events(&self) -> Result<EventStream> {
-        let sub = self.subscribe(subject::events_all(self.lattice())).await?;
+        let sub = self
+            .subscribe_confirmed(subject::events_all(self.lattice()))
+            .await?;
         Ok(EventStream::new(sub))
     }
 
-    /// Host logs from `trellis.logs.<lattice>.*`. Unsubscribes when dropped.
+    /// Host logs from `trellis.logs.<lattice>.*`, from the moment this returns.
+    /// Unsubscribes when dropped.
     pub async fn logs(&self) -> Result<LogStream> {
-        let sub = self.subscribe(subject::logs_all(self.lattice())).await?;
+        let sub = self
+            .subscribe_confirmed(subject::logs_all(self.lattice()))
+            .await?;
         Ok(LogStream::new(sub))
     }
 
@@ -411,6 +418,18 @@ impl Client {
             .subscribe(subject)
             .await
             .map_err(|e| nats_error("subscribe", e))
+    }
+
+    /// Subscribes and waits for the server to have the subscription (a flush is a
+    /// round trip after the SUB), since hosts publish on connections of their own.
+    async fn subscribe_confirmed(&self, subject: String) -> Result<async_nats::Subscriber> {
+        let sub = self.subscribe(subject).await?;
+        self.inner
+            .nats
+            .flush()
+            .await
+            .map_err(|e| nats_error("flush", e))?;
+        Ok(sub)
     }
 
     /// Sends `body` to `<prefix>.v1.<lattice>.<rest>` and returns the host's message.

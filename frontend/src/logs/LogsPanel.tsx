@@ -1,44 +1,102 @@
-// The Logs tab: host log lines forwarded from the lattice client's log stream, with a
-// level and a component filter.
-import { useMemo } from "react";
-import { onLog, type LogLevel, type LogRecord } from "../api";
-import { formatClock, shortId } from "../graph/format";
+// The Logs tab of one session: host and component log lines with level chips, a component
+// and a regex filter, timestamps, follow that pauses on scroll up, export and clear.
+import { useCallback, useMemo } from "react";
+import { onLog, type LogRecord } from "../api";
 import { isBoolean, isOneOf, isString, usePersistentState } from "../shell/settings";
-import { LEVELS, logVisible } from "./filter";
+import { exportLogs, LOG_EXPORT_FORMATS, saveText, type LogExportFormat } from "./exportLines";
+import { compileRegex, isChipList, LEVEL_CHIPS, logVisible, toggleChip, type LevelChip } from "./filter";
+import { LogRow } from "./LogRow";
 import { StreamList } from "./StreamList";
-import { useStream } from "./useStream";
+import { useFollow } from "./useFollow";
+import { useStream, type Subscribe } from "./useStream";
+import "./logs.css";
 
 /** Lines kept in memory; older ones scroll away. */
 const MAX_LINES = 5000;
 
-export function LogsPanel() {
-  const [lines, clear] = useStream<LogRecord>(onLog, MAX_LINES);
-  const [follow, setFollow] = usePersistentState("logs.follow", true, isBoolean);
-  const [minLevel, setMinLevel] = usePersistentState<LogLevel>("logs.level", "trace", isOneOf(LEVELS));
-  const [component, setComponent] = usePersistentState("logs.component", "", isString);
-  const shown = useMemo(() => lines.filter((l) => logVisible(l, minLevel, component)), [lines, minLevel, component]);
+export interface LogsPanelProps {
+  /** The session (lattice tab) whose lines are shown. */
+  session: string;
+  /** Called with a component id when its name on a line is clicked. */
+  onSelectComponent?: (componentId: string) => void;
+  /** Said instead of the generic empty text while no line has arrived (e.g. hosts that publish none). */
+  logsNote?: string | null;
+}
 
+export function LogsPanel({ session, ...rest }: LogsPanelProps) {
+  const subscribe = useCallback<Subscribe<LogRecord>>((handler) => onLog(session, handler), [session]);
+  return <LogsView session={session} subscribe={subscribe} {...rest} />;
+}
+
+/** The tab itself, over any source of lines (tests inject one). */
+export function LogsView({
+  session,
+  subscribe,
+  onSelectComponent,
+  logsNote,
+}: LogsPanelProps & { subscribe: Subscribe<LogRecord> }) {
+  const [lines, clearLines] = useStream(subscribe, MAX_LINES);
+  const [levels, setLevels] = usePersistentState<LevelChip[]>("logs.levels", [...LEVEL_CHIPS], isChipList);
+  const [component, setComponent] = usePersistentState("logs.component", "", isString);
+  const [pattern, setPattern] = usePersistentState("logs.regex", "", isString);
+  const [timestamps, setTimestamps] = usePersistentState("logs.timestamps", true, isBoolean);
+  const [format, setFormat] = usePersistentState<LogExportFormat>(
+    "logs.exportFormat",
+    "jsonl",
+    isOneOf(LOG_EXPORT_FORMATS),
+  );
+  const { regex, error } = useMemo(() => compileRegex(pattern), [pattern]);
+  const shown = useMemo(
+    () => lines.filter((l) => logVisible(l.value, { levels, component, regex })),
+    [lines, levels, component, regex],
+  );
+  const follow = useFollow(shown);
+  const { setFollowing } = follow;
+
+  const clear = useCallback(() => {
+    clearLines();
+    setFollowing(true);
+  }, [clearLines, setFollowing]);
+  const exportShown = () => {
+    const file = exportLogs(
+      shown.map((l) => l.value),
+      format,
+      session,
+      new Date(),
+    );
+    saveText(file.filename, file.text, format === "jsonl" ? "application/x-ndjson" : "text/plain");
+  };
+
+  const empty = lines.length === 0 ? (logsNote ?? "No log lines yet.") : "No lines match the filter.";
   return (
     <div className="stream">
-      <div className="stream__toolbar">
+      <div className="stream__toolbar stream__toolbar--wrap">
         <label className="check">
-          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> follow
+          <input
+            type="checkbox"
+            checked={follow.following}
+            onChange={(e) => setFollowing(e.target.checked)}
+            data-testid="log-follow"
+          />{" "}
+          follow
         </label>
-        <select
-          className="input input--small"
-          value={minLevel}
-          onChange={(e) => setMinLevel(e.target.value as LogLevel)}
-          aria-label="lowest level shown"
-          data-testid="log-level"
-        >
-          {LEVELS.map((l) => (
-            <option key={l} value={l}>
-              {l === "trace" ? "all levels" : `${l} and above`}
-            </option>
+        <span className="chips" role="group" aria-label="levels shown">
+          {LEVEL_CHIPS.map((chip) => (
+            <button
+              key={chip}
+              type="button"
+              className={`chip chip--${chip}${levels.includes(chip) ? " chip--on" : ""}`}
+              aria-pressed={levels.includes(chip)}
+              onClick={() => setLevels((prev) => toggleChip(prev, chip))}
+              title={chip === "error" ? "error and critical" : chip}
+              data-testid={`log-level-chip-${chip}`}
+            >
+              {chip}
+            </button>
           ))}
-        </select>
+        </span>
         <input
-          className="input input--small mono"
+          className="input input--small mono logs__component"
           value={component}
           onChange={(e) => setComponent(e.target.value)}
           placeholder="component"
@@ -46,33 +104,81 @@ export function LogsPanel() {
           aria-label="component filter"
           data-testid="log-component"
         />
-        <button type="button" className="btn btn--ghost" onClick={clear}>
-          clear
-        </button>
-        <span className="muted">
+        <input
+          className={`input input--small mono logs__regex${error ? " input--invalid" : ""}`}
+          value={pattern}
+          onChange={(e) => setPattern(e.target.value)}
+          placeholder="regex"
+          spellCheck={false}
+          aria-label="regex filter"
+          aria-invalid={error !== null}
+          title="Hides lines whose message, source and context do not match; case-insensitive unless it has a capital"
+          data-testid="log-regex"
+        />
+        {error !== null && (
+          <span className="stream__error" role="alert" data-testid="log-regex-error">
+            invalid regex: {error}
+          </span>
+        )}
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={timestamps}
+            onChange={(e) => setTimestamps(e.target.checked)}
+            data-testid="log-timestamps"
+          />{" "}
+          timestamps
+        </label>
+        <span className="stream__spacer" />
+        <span className="muted" data-testid="log-count">
           {shown.length === lines.length ? `${lines.length} lines` : `${shown.length} of ${lines.length} lines`}
         </span>
+        <select
+          className="input input--small"
+          value={format}
+          onChange={(e) => setFormat(e.target.value as LogExportFormat)}
+          aria-label="export format"
+          data-testid="log-export-format"
+        >
+          <option value="jsonl">JSON lines</option>
+          <option value="text">plain text</option>
+        </select>
+        <button
+          type="button"
+          className="btn btn--ghost"
+          onClick={exportShown}
+          disabled={shown.length === 0}
+          title="Save the lines shown"
+          data-testid="log-export"
+        >
+          export
+        </button>
+        <button type="button" className="btn btn--ghost" onClick={clear} data-testid="log-clear">
+          clear
+        </button>
       </div>
-      <StreamList
-        items={shown}
-        rowKey={(_, i) => i}
-        follow={follow}
-        empty={lines.length === 0 ? "No log lines yet." : "No lines match the filter."}
-        label="logs"
-        renderRow={(l) => (
-          <div className={`logline logline--${l.level}`} title={l.message}>
-            <span className="logline__time">{formatClock(l.time)}</span>
-            <span className="logline__level">{l.level.toUpperCase()}</span>
-            <span className="logline__src">{l.component ?? shortId(l.host)}</span>
-            <span className="logline__msg">{oneLine(l.message)}</span>
-          </div>
+      <div className="stream__view">
+        <StreamList
+          items={shown}
+          rowKey={(l) => l.seq}
+          follow={follow.following}
+          onScroll={follow.onScroll}
+          empty={empty}
+          label="logs"
+          renderRow={(l) => <LogRow record={l.value} timestamps={timestamps} onSelectComponent={onSelectComponent} />}
+        />
+        {follow.pill !== null && (
+          <button
+            type="button"
+            className="stream__pill"
+            onClick={() => setFollowing(true)}
+            title="Jump to the newest line and follow"
+            data-testid="log-paused"
+          >
+            {follow.pill}
+          </button>
         )}
-      />
+      </div>
     </div>
   );
-}
-
-/** A message on one row: line breaks shown as ↵ (the full text is the row's tooltip). */
-function oneLine(message: string): string {
-  return message.replace(/\r?\n/g, " ↵ ");
 }

@@ -2,6 +2,7 @@
 // in the DOM, so thousands of lines scroll and update without stalling the window.
 import { useEffect, useRef, type ReactNode } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
+import type { ScrollMetrics } from "./follow";
 
 /** Height of one stream row in pixels (matches `.logline` in styles.css). */
 export const ROW_HEIGHT = 18;
@@ -15,9 +16,11 @@ interface Props<T> {
   /** Shown when there are no rows. */
   empty: string;
   label: string;
+  /** Called on every scroll of the list, with its position. */
+  onScroll?: (m: ScrollMetrics) => void;
 }
 
-export function StreamList<T>({ items, rowKey, renderRow, follow, empty, label }: Props<T>) {
+export function StreamList<T>({ items, rowKey, renderRow, follow, empty, label, onScroll }: Props<T>) {
   const scroller = useRef<HTMLDivElement>(null);
   // The app does not use the React Compiler; the virtualiser re-renders this list itself.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -33,7 +36,19 @@ export function StreamList<T>({ items, rowKey, renderRow, follow, empty, label }
   }, [items, follow, virtualizer]);
 
   return (
-    <div ref={scroller} className="stream__body mono" role="log" aria-label={label}>
+    <div
+      ref={scroller}
+      className="stream__body mono"
+      role="log"
+      aria-label={label}
+      onScroll={
+        onScroll &&
+        ((e) => {
+          const el = e.currentTarget;
+          onScroll({ scrollTop: el.scrollTop, scrollHeight: el.scrollHeight, clientHeight: el.clientHeight });
+        })
+      }
+    >
       {items.length === 0 ? (
         <div className="muted stream__empty">{empty}</div>
       ) : (

@@ -1,27 +1,44 @@
 // A live stream for the dock: items arrive one by one from the backend and are applied
 // at most once per animation frame, so a log flood costs one render per frame, not one
-// per line; only the newest `limit` are kept.
+// per line; only the newest `limit` are kept. Each item gets a sequence number, in
+// arrival order, that row keys and the "N new lines" count use.
 import { useCallback, useEffect, useState } from "react";
 import { appendBounded } from "./buffer";
 
 /** Subscribes a handler; resolves to the function that unsubscribes it. */
 export type Subscribe<T> = (handler: (item: T) => void) => Promise<() => void>;
 
-/** The stream's items (oldest first) and a function that clears them. */
-export function useStream<T>(subscribe: Subscribe<T>, limit: number): [T[], () => void] {
-  const [items, setItems] = useState<T[]>([]);
+/** An item and its place in the stream (0, 1, 2… from the subscription). */
+export interface Entry<T> {
+  seq: number;
+  value: T;
+}
+
+interface State<T> {
+  /** The subscription the entries came from: a new one (another session) starts empty. */
+  source: Subscribe<T>;
+  entries: Entry<T>[];
+}
+
+/** The stream's entries (oldest first) and a function that clears them. */
+export function useStream<T>(subscribe: Subscribe<T>, limit: number): [Entry<T>[], () => void] {
+  const [state, setState] = useState<State<T>>({ source: subscribe, entries: [] });
 
   useEffect(() => {
-    let pending: T[] = [];
+    let pending: Entry<T>[] = [];
     let frame: number | null = null;
+    let seq = 0;
     const flush = () => {
       frame = null;
       const batch = pending;
       pending = [];
-      setItems((prev) => appendBounded(prev, batch, limit));
+      setState((prev) => ({
+        source: subscribe,
+        entries: appendBounded(prev.source === subscribe ? prev.entries : [], batch, limit),
+      }));
     };
-    const unlisten = subscribe((item) => {
-      pending.push(item);
+    const unlisten = subscribe((value) => {
+      pending.push({ seq: seq++, value });
       // While the window is hidden frames stop: keep the backlog bounded too.
       if (pending.length > 2 * limit) pending = pending.slice(-limit);
       frame ??= requestAnimationFrame(flush);
@@ -32,6 +49,6 @@ export function useStream<T>(subscribe: Subscribe<T>, limit: number): [T[], () =
     };
   }, [subscribe, limit]);
 
-  const clear = useCallback(() => setItems([]), []);
-  return [items, clear];
+  const clear = useCallback(() => setState({ source: subscribe, entries: [] }), [subscribe]);
+  return [state.source === subscribe ? state.entries : [], clear];
 }

@@ -1,0 +1,46 @@
+// One line of the Logs tab: time (optional), level, source and message. The component
+// name is a button that selects the component's node.
+import { memo } from "react";
+import type { LogRecord } from "../api";
+import { formatClock, shortId } from "../graph/format";
+
+interface Props {
+  record: LogRecord;
+  timestamps: boolean;
+  onSelectComponent?: (componentId: string) => void;
+}
+
+export const LogRow = memo(function LogRow({ record, timestamps, onSelectComponent }: Props) {
+  const component = record.component;
+  return (
+    <div className={`logline logline--${record.level}`} title={record.message}>
+      {timestamps && (
+        <span className="logline__time" title={record.time}>
+          {formatClock(record.time)}
+        </span>
+      )}
+      <span className="logline__level">{record.level.toUpperCase()}</span>
+      {component && onSelectComponent ? (
+        <button
+          type="button"
+          className="logline__src logline__src--link"
+          title={`Select ${component} in the graph`}
+          onClick={() => onSelectComponent(component)}
+          data-testid="log-component-link"
+        >
+          {component}
+        </button>
+      ) : (
+        <span className="logline__src" title={component ?? record.host}>
+          {component ?? shortId(record.host)}
+        </span>
+      )}
+      <span className="logline__msg">{oneLine(record.message)}</span>
+    </div>
+  );
+});
+
+/** A message on one row: line breaks shown as ↵ (the full text is the row's tooltip). */
+export function oneLine(message: string): string {
+  return message.replace(/\r?\n/g, " ↵ ");
+}

@@ -1,6 +1,7 @@
 // Draws the lattice graph: lays the model out with ELK whenever its shape changes and renders
-// only nodes that have a position.
-import { useEffect, useMemo, useState } from "react";
+// only nodes that have a position. Placed nodes keep their place (only new ones are laid out),
+// and positions are saved per session so the graph looks the same next time.
+import { useEffect, useMemo, useRef, useState } from "react";
 import {
   Background,
   BackgroundVariant,
@@ -19,7 +20,8 @@ import { deleteLink, putLink, toApiError, type Link, type LinkKey } from "../api
 import { useHistory } from "../history/HistoryContext";
 import { planLink, type LinkDraft, type LinkEnd, type LinkPlan } from "./link";
 import { LinkDialog } from "./LinkDialog";
-import { layoutGraph, type Positions } from "./layout";
+import { layoutGraph, type Position, type Positions } from "./layout";
+import { DEFAULT_SESSION, loadPositions, savePositions } from "./positions";
 import { structureKey, type GraphModel, type GraphNode } from "./model";
 import { nodeTypes, type ComponentFlowNode, type HostFlowNode, type ProviderFlowNode } from "./nodes";
 
@@ -33,10 +35,24 @@ interface Props {
   fitRequest: number;
   /** The lattice's links, for editing the one an edge draws. */
   links: readonly Link[];
+  /** Whose positions these are (the session's name); positions are saved and restored per key. */
+  sessionKey?: string;
+  /** Changes whenever the user asks for a fresh layout of the whole graph (forgets positions). */
+  layoutRequest?: number;
 }
 
-export function GraphCanvas({ model, selectedId, onSelect, fitRequest, links }: Props) {
+/** How long positions settle before they are saved (a drag moves them every frame). */
+const SAVE_DELAY_MS = 400;
+
+export function GraphCanvas({ model, selectedId, onSelect, fitRequest, links, sessionKey = DEFAULT_SESSION, layoutRequest = 0 }: Props) {
   const [positions, setPositions] = useState<Positions>(new Map());
+  // What the layout builds on: the positions drawn now, and those saved for the session (so a
+  // node that comes back, or a graph that arrives after an empty start, finds its place).
+  const positionsRef = useRef<Positions>(positions);
+  const saved = useRef<{ session: string; positions: Positions } | null>(null);
+  // The session the drawn positions belong to, and the last fresh-layout request served.
+  const laidFor = useRef<string | null>(null);
+  const servedRequest = useRef(layoutRequest);
   const [draft, setDraft] = useState<LinkDraft | null>(null);
   const [editing, setEditing] = useState<Link | null>(null);
   const { perform } = useHistory();
@@ -46,17 +62,39 @@ export function GraphCanvas({ model, selectedId, onSelect, fitRequest, links }: 
   const key = structureKey(model);
 
   useEffect(() => {
+    positionsRef.current = positions;
+  }, [positions]);
+
+  useEffect(() => {
     let current = true;
-    layoutGraph(model)
+    if (saved.current?.session !== sessionKey) saved.current = { session: sessionKey, positions: loadPositions(sessionKey) };
+    const fresh = layoutRequest !== servedRequest.current;
+    servedRequest.current = layoutRequest;
+    if (fresh) saved.current.positions = new Map();
+    const sameSession = laidFor.current === sessionKey;
+    const drawn = sameSession ? positionsRef.current : new Map<string, Position>();
+    const known: Positions = fresh ? new Map() : new Map([...saved.current.positions, ...drawn]);
+    layoutGraph(model, known)
       .then((laid) => {
         if (!current) return;
-        setPositions(laid);
+        const added = [...laid.keys()].some((id) => !drawn.has(id));
+        laidFor.current = sessionKey;
+        // A node dragged while the layout ran stays where it was dropped.
+        setPositions((prev) => {
+          if (!sameSession || fresh) return laid;
+          const next = new Map(laid);
+          for (const [id, p] of prev) {
+            const at = next.get(id);
+            if (at && p !== known.get(id)) next.set(id, { ...at, x: p.x, y: p.y });
+          }
+          return next;
+        });
         // Wait a frame so React Flow has the new nodes before fitting. Pins come and go
         // with links and WIT, and frames change size: re-measure every node's handles so
-        // each edge finds the pins it joins.
+        // each edge finds the pins it joins. The view moves only to show new nodes.
         requestAnimationFrame(() => {
           updateNodeInternals([...laid.keys()]);
-          void fitView({ padding: 0.3, maxZoom: 1.1, duration: 200 });
+          if (added || fresh || !sameSession) void fitView({ padding: 0.3, maxZoom: 1.1, duration: 200 });
         });
       })
       .catch((err: unknown) => console.error("layout failed", err));
@@ -65,7 +103,18 @@ export function GraphCanvas({ model, selectedId, onSelect, fitRequest, links }: 
     };
     // Re-layout only when the structure changes, not on every uptime tick.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key, fitView, updateNodeInternals]);
+  }, [key, sessionKey, layoutRequest, fitView, updateNodeInternals]);
+
+  // Save the session's positions once they settle; an empty graph (not loaded yet) saves nothing.
+  useEffect(() => {
+    if (laidFor.current !== sessionKey || positions.size === 0) return;
+    const timer = setTimeout(() => {
+      savePositions(sessionKey, positions);
+      // Remembered for this run too, so a node that goes and comes back returns where it was.
+      if (saved.current?.session === sessionKey) saved.current.positions = new Map([...saved.current.positions, ...positions]);
+    }, SAVE_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [positions, sessionKey]);
 
   useEffect(() => {
     if (fitRequest > 0) void fitView({ padding: 0.3, maxZoom: 1.1, duration: 200 });
@@ -192,7 +241,7 @@ export function GraphCanvas({ model, selectedId, onSelect, fitRequest, links }: 
       nodes={nodes}
       edges={edges}
       nodeTypes={nodeTypes}
-      colorMode="dark"
+      colorMode="system"
       minZoom={0.2}
       maxZoom={2}
       proOptions={{ hideAttribution: true }}
@@ -211,9 +260,9 @@ export function GraphCanvas({ model, selectedId, onSelect, fitRequest, links }: 
       onEdgeClick={onEdgeClick}
       deleteKeyCode={["Delete", "Backspace"]}
     >
-      <Background variant={BackgroundVariant.Dots} gap={22} size={1.2} color="#2b3445" />
+      <Background variant={BackgroundVariant.Dots} gap={22} size={1.2} color="var(--canvas-dots)" />
       <Controls showInteractive={false} />
-      <MiniMap pannable zoomable style={{ width: 160, height: 100 }} nodeColor={minimapColor} maskColor="rgba(10,13,20,0.7)" />
+      <MiniMap pannable zoomable style={{ width: 160, height: 100 }} nodeColor={minimapColor} maskColor="var(--minimap-mask)" />
     </ReactFlow>
     {notice && (
       <div className="link-notice" role="alert" data-testid="link-notice" onClick={() => setNotice(null)}>
@@ -267,9 +316,9 @@ function sameKey(link: Link, key: LinkKey): boolean {
   );
 }
 
-/** Minimap colours by node type: frames dim, components violet, providers amber. */
+/** Minimap colours by node type (theme variables): frames dim, components violet, providers amber. */
 function minimapColor(node: { type?: string }): string {
-  if (node.type === "component") return "#8b5cf6";
-  if (node.type === "provider") return "#f59e0b";
-  return "#1e3a66";
+  if (node.type === "component") return "var(--minimap-component)";
+  if (node.type === "provider") return "var(--minimap-provider)";
+  return "var(--minimap-host)";
 }

@@ -1,6 +1,15 @@
-import { describe, expect, it } from "vitest";
-import { graphFromHosts, HOST_HEADER_HEIGHT, HOST_NODE_SIZE } from "./model";
-import { layoutGraph } from "./layout";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { ElkNode } from "elkjs/lib/elk-api";
+import { graphFromHosts, HOST_HEADER_HEIGHT, HOST_NODE_SIZE, type GraphModel } from "./model";
+import {
+  createLayoutEngine,
+  layoutGraph,
+  type LayoutRequest,
+  type LayoutResponse,
+  type LayoutWorker,
+  type Position,
+  type Positions,
+} from "./layout";
 import type { Host, ModelSnapshot } from "../api";
 
 const host = (id: string): Host => ({
@@ -117,5 +126,163 @@ describe("layoutGraph across hosts", () => {
     expect([...pos.keys()].sort()).toEqual(model.nodes.map((n) => n.id).sort());
     // The serving host's frame comes first (left), the calling host's after it.
     expect(pos.get("host:NB")?.x).toBeLessThan(pos.get("host:NA")?.x ?? 0);
+  });
+});
+
+const info = (id: string) => ({ id, friendly_name: id, labels: {}, version: "1", uptime_seconds: 1 });
+const component = (id: string) => ({ id, image_ref: "", annotations: {}, revision: 0, max_instances: 1, limits: null });
+
+/** A lattice of hosts, each with the named components. */
+function lattice(hosts: Record<string, string[]>): GraphModel {
+  const snapshot: ModelSnapshot = {
+    hosts: Object.entries(hosts).map(([id, components]) => ({
+      host: info(id),
+      components: components.map(component),
+      providers: [],
+    })),
+    links: [],
+    configs: [],
+  };
+  return graphFromHosts([], 0, null, snapshot);
+}
+
+interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** Absolute boxes of every node (children are relative to their frame). */
+function boxes(model: GraphModel, pos: Positions): Map<string, Box> {
+  const out = new Map<string, Box>();
+  for (const n of model.nodes) {
+    const p = pos.get(n.id);
+    if (!p) throw new Error(`no position for ${n.id}`);
+    const frame = n.parentId ? pos.get(n.parentId) : undefined;
+    out.set(n.id, {
+      x: p.x + (frame?.x ?? 0),
+      y: p.y + (frame?.y ?? 0),
+      w: n.kind === "host" ? (p.width ?? n.width) : n.width,
+      h: n.kind === "host" ? (p.height ?? n.height) : n.height,
+    });
+  }
+  return out;
+}
+
+const apart = (a: Box, b: Box) => a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+
+/** Positions only (what the canvas keeps and the session saves). */
+const xy = (pos: ReadonlyMap<string, Position>) => new Map([...pos].map(([id, p]) => [id, { x: p.x, y: p.y }]));
+
+describe("incremental layout", () => {
+  it("keeps every placed node where it is when nodes are added, and places only the new ones", async () => {
+    const before = lattice({ NA: ["one", "two"], NB: ["three"] });
+    const first = await layoutGraph(before);
+    // The user moved a frame and a component.
+    first.set("host:NB", { ...(first.get("host:NB") ?? { x: 0, y: 0 }), x: 900, y: 40 });
+    first.set("component:NA:two", { x: 400, y: 300 });
+
+    const after = lattice({ NA: ["one", "two", "four"], NB: ["three"], NC: ["five", "six"] });
+    const second = await layoutGraph(after, xy(first));
+    for (const [id, p] of first) expect([id, second.get(id)?.x, second.get(id)?.y]).toEqual([id, p.x, p.y]);
+
+    // Every node has a place, and no two nodes of one level overlap.
+    const b = boxes(after, second);
+    const levels = [after.nodes.filter((n) => !n.parentId), ...["host:NA", "host:NB", "host:NC"].map((h) => after.nodes.filter((n) => n.parentId === h))];
+    for (const level of levels) {
+      for (let i = 0; i < level.length; i++) {
+        for (let j = i + 1; j < level.length; j++) {
+          const [p, q] = [level[i], level[j]];
+          if (!p || !q) throw new Error("missing node");
+          expect([p.id, q.id, apart(b.get(p.id) as Box, b.get(q.id) as Box)]).toEqual([p.id, q.id, true]);
+        }
+      }
+    }
+    // The new component sits inside its frame, under the header; the frame grew around it.
+    const frame = second.get("host:NA");
+    const added = second.get("component:NA:four");
+    if (!frame?.width || !frame.height || !added) throw new Error("no frame or no new node");
+    expect(added.y).toBeGreaterThanOrEqual(HOST_HEADER_HEIGHT);
+    expect(added.x + 1).toBeGreaterThan(0);
+    expect(added.y + (after.nodes.find((n) => n.id === "component:NA:four")?.height ?? 0)).toBeLessThanOrEqual(frame.height);
+  });
+
+  it("moves nothing when a node is removed", async () => {
+    const before = lattice({ NA: ["one", "two", "three"], NB: ["four"] });
+    const first = await layoutGraph(before);
+    const after = lattice({ NA: ["one", "three"], NB: ["four"] });
+    const second = await layoutGraph(after, xy(first));
+    expect(second.has("component:NA:two")).toBe(false);
+    for (const n of after.nodes) {
+      expect([n.id, second.get(n.id)?.x, second.get(n.id)?.y]).toEqual([n.id, first.get(n.id)?.x, first.get(n.id)?.y]);
+    }
+  });
+
+  it("lays everything out when no node has a place yet (positions of other nodes don't count)", async () => {
+    const model = lattice({ NA: ["one"] });
+    const fresh = await layoutGraph(model);
+    const stale = await layoutGraph(model, new Map([["host:GONE", { x: 5000, y: 5000 }]]));
+    expect(xy(stale)).toEqual(xy(fresh));
+  });
+});
+
+/** A stand-in worker that answers with `answer`, after the engine has set its handlers. */
+function fakeWorker(answer: (req: LayoutRequest, w: LayoutWorker) => void): LayoutWorker & { sent: number } {
+  const w: LayoutWorker & { sent: number } = {
+    sent: 0,
+    onmessage: null,
+    onerror: null,
+    terminate: vi.fn(),
+    postMessage(req) {
+      w.sent++;
+      queueMicrotask(() => answer(req, w));
+    },
+  };
+  return w;
+}
+
+const reply = (w: LayoutWorker, data: LayoutResponse) => w.onmessage?.({ data } as MessageEvent<LayoutResponse>);
+
+describe("layout engine", () => {
+  afterEach(() => vi.unstubAllGlobals());
+  const model = lattice({ NA: ["one"], NB: [] });
+
+  it("lays out on this thread when no worker can be made", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const engine = createLayoutEngine(() => {
+      throw new Error("workers are refused here");
+    });
+    const pos = await layoutGraph(model, new Map(), engine);
+    expect(engine.inThread).toBe(true);
+    expect([...pos.keys()].sort()).toEqual(model.nodes.map((n) => n.id).sort());
+    warn.mockRestore();
+  });
+
+  it("falls back to this thread when the worker fails, for the pending layout and the next", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const worker = fakeWorker((_, w) => w.onerror?.(new Event("error")));
+    const engine = createLayoutEngine(() => worker);
+    const pos = await layoutGraph(model, new Map(), engine);
+    expect([...pos.keys()].sort()).toEqual(model.nodes.map((n) => n.id).sort());
+    expect(worker.terminate).toHaveBeenCalled();
+    expect(engine.inThread).toBe(true);
+    await layoutGraph(model, new Map(), engine);
+    expect(worker.sent).toBe(1);
+    warn.mockRestore();
+  });
+
+  it("uses the worker's answer, and passes on ELK's errors without dropping the worker", async () => {
+    const answered: ElkNode = { id: "root", children: [{ id: "host:NA", x: 7, y: 9, width: 300, height: 200 }] };
+    const engine = createLayoutEngine(() =>
+      fakeWorker((req, w) => reply(w, { id: req.id, graph: answered })),
+    );
+    const pos = await layoutGraph(model, new Map(), engine);
+    expect(pos.get("host:NA")).toEqual({ x: 7, y: 9, width: 300, height: 200 });
+    expect(engine.inThread).toBe(false);
+
+    const failing = createLayoutEngine(() => fakeWorker((req, w) => reply(w, { id: req.id, error: "bad option" })));
+    await expect(layoutGraph(model, new Map(), failing)).rejects.toThrow("bad option");
+    expect(failing.inThread).toBe(false);
   });
 });

@@ -1,7 +1,16 @@
-// Automatic layout with ELK. The only module that imports elkjs; it maps our model to ELK's
+// Automatic layout with ELK. The only module that talks to elkjs; it maps our model to ELK's
 // graph and back to positions, so the canvas never sees ELK types.
-import ELK, { type ElkExtendedEdge, type ElkNode } from "elkjs/lib/elk.bundled.js";
-import { HOST_HEADER_HEIGHT, HOST_NODE_SIZE, type GraphModel } from "./model";
+//
+// ELK runs in a Web Worker (layout.worker.ts) so a large lattice never stalls the window. Where
+// no worker can be made or the worker fails (tests, a refused script), the same layout runs on
+// this thread, loaded on first use.
+//
+// Layout is incremental: nodes that already have a position keep it, and only new ones are
+// placed. New children of a frame are laid out together by ELK as a block that goes into the
+// free slot of their frame that grows it least; new frames go into free space beside the others.
+// Only when no node has a position yet is the whole graph laid out at once.
+import type { ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api";
+import { HOST_HEADER_HEIGHT, HOST_NODE_SIZE, type GraphModel, type GraphNode } from "./model";
 
 /** Position of a node (relative to its host frame for children), and the size the layout gave it. */
 export interface Position {
@@ -14,16 +23,18 @@ export interface Position {
 /** Positions by node id. */
 export type Positions = Map<string, Position>;
 
-// One engine for the app. The bundled build runs ELK on the main thread, which is fine for
-// lattices of tens of nodes and needs no worker (and no worker-src in the CSP).
-const elk = new ELK();
+// ---------------------------------------------------------------------------------------------
+// ELK options
+
+/** Margin around the whole drawing. */
+const ROOT_PAD = 24;
 
 const LAYOUT_OPTIONS: Record<string, string> = {
   "elk.algorithm": "layered",
   "elk.direction": "RIGHT",
   "elk.spacing.nodeNode": "48",
   "elk.layered.spacing.nodeNodeBetweenLayers": "200",
-  "elk.padding": "[top=24,left=24,bottom=24,right=24]",
+  "elk.padding": `[top=${ROOT_PAD},left=${ROOT_PAD},bottom=${ROOT_PAD},right=${ROOT_PAD}]`,
   // Links cross host frames: lay frames and their contents out together.
   "elk.hierarchyHandling": "INCLUDE_CHILDREN",
   // Unconnected hosts would otherwise stack in one column; lay them out in a row.
@@ -31,18 +42,164 @@ const LAYOUT_OPTIONS: Record<string, string> = {
   "elk.spacing.componentComponent": "48",
 };
 
+/** Padding of a host frame's contents (the header is above them). */
+const FRAME_PAD = 20;
+/** Room between frames placed into free space. */
+const FRAME_GAP = 48;
+/** Room between nodes inside a frame. */
+const CHILD_GAP = 28;
+
 /** A host frame: its header above the contents, never smaller than an empty host. */
 const HOST_OPTIONS: Record<string, string> = {
-  "elk.padding": `[top=${HOST_HEADER_HEIGHT},left=20,bottom=20,right=20]`,
+  "elk.padding": `[top=${HOST_HEADER_HEIGHT},left=${FRAME_PAD},bottom=${FRAME_PAD},right=${FRAME_PAD}]`,
   "elk.nodeSize.constraints": "MINIMUM_SIZE",
   "elk.nodeSize.minimum": `(${HOST_NODE_SIZE.width}, ${HOST_NODE_SIZE.height})`,
-  "elk.spacing.nodeNode": "28",
+  "elk.spacing.nodeNode": `${CHILD_GAP}`,
   // Room between columns for edge labels such as "wasi:http/incoming-handler · default".
   "elk.layered.spacing.nodeNodeBetweenLayers": "200",
 };
 
-/** Lays the graph out and returns a position (and the laid-out size) for every node. */
-export async function layoutGraph(model: GraphModel): Promise<Positions> {
+/** New children of one frame, laid out on their own: the frame's spacing, no padding. */
+const BLOCK_OPTIONS: Record<string, string> = {
+  "elk.algorithm": "layered",
+  "elk.direction": "RIGHT",
+  "elk.padding": "[top=0,left=0,bottom=0,right=0]",
+  "elk.spacing.nodeNode": `${CHILD_GAP}`,
+  "elk.layered.spacing.nodeNodeBetweenLayers": "200",
+  "elk.separateConnectedComponents": "true",
+  "elk.spacing.componentComponent": `${CHILD_GAP}`,
+};
+
+// ---------------------------------------------------------------------------------------------
+// The engine: a worker, or this thread
+
+/** A request to the layout worker. */
+export interface LayoutRequest {
+  id: number;
+  graph: ElkNode;
+}
+
+/** The worker's answer: the laid-out graph, or why ELK refused it. */
+export type LayoutResponse = { id: number; graph: ElkNode } | { id: number; error: string };
+
+/** What the engine needs of a worker (a real `Worker`, or a stand-in in tests). */
+export interface LayoutWorker {
+  postMessage(message: LayoutRequest): void;
+  terminate(): void;
+  onmessage: ((event: MessageEvent<LayoutResponse>) => void) | null;
+  onerror: ((event: ErrorEvent | Event) => void) | null;
+}
+
+/** Runs ELK on a graph. */
+export interface LayoutEngine {
+  layout(graph: ElkNode): Promise<ElkNode>;
+  /** Whether layouts run on this thread (no worker, or the worker failed). */
+  readonly inThread: boolean;
+}
+
+/** Makes the app's layout worker, or null where workers don't exist (tests). */
+function makeWorker(): LayoutWorker | null {
+  if (typeof Worker === "undefined") return null;
+  return new Worker(new URL("./layout.worker.ts", import.meta.url), {
+    type: "module",
+    name: "trellis-layout",
+  }) as unknown as LayoutWorker;
+}
+
+/** ELK on this thread, loaded on first use so the window doesn't parse it at start. */
+let inThreadElk: Promise<{ layout(graph: ElkNode): Promise<ElkNode> }> | null = null;
+function layoutInThread(graph: ElkNode): Promise<ElkNode> {
+  inThreadElk ??= import("elkjs/lib/elk.bundled.js").then((m) => new m.default());
+  return inThreadElk.then((elk) => elk.layout(graph));
+}
+
+/**
+ * A layout engine that uses a worker from `factory` while it works and this thread otherwise.
+ * A worker that cannot be made, or reports an error (a script the CSP refused, a crash), is
+ * dropped: the layouts it had pending and all later ones run on this thread.
+ */
+export function createLayoutEngine(factory: () => LayoutWorker | null = makeWorker): LayoutEngine {
+  let worker: LayoutWorker | null | undefined;
+  let nextId = 1;
+  const pending = new Map<number, { graph: ElkNode; resolve: (g: ElkNode) => void; reject: (e: Error) => void }>();
+
+  const dropWorker = (why: unknown) => {
+    console.warn("layout worker unavailable, laying out on the main thread:", why);
+    worker?.terminate();
+    worker = null;
+    const waiting = [...pending.values()];
+    pending.clear();
+    for (const p of waiting) layoutInThread(p.graph).then(p.resolve, p.reject);
+  };
+
+  const getWorker = (): LayoutWorker | null => {
+    if (worker !== undefined) return worker;
+    try {
+      worker = factory();
+    } catch (err) {
+      console.warn("layout worker could not start:", err);
+      worker = null;
+    }
+    if (worker) {
+      worker.onmessage = (event) => {
+        const answer = event.data;
+        const p = pending.get(answer.id);
+        if (!p) return;
+        pending.delete(answer.id);
+        if ("error" in answer) p.reject(new Error(answer.error));
+        else p.resolve(answer.graph);
+      };
+      worker.onerror = (event) => dropWorker((event as ErrorEvent).message ?? event.type);
+    }
+    return worker;
+  };
+
+  return {
+    get inThread() {
+      return worker === null;
+    },
+    layout(graph) {
+      const w = getWorker();
+      if (!w) return layoutInThread(graph);
+      return new Promise<ElkNode>((resolve, reject) => {
+        const id = nextId++;
+        pending.set(id, { graph, resolve, reject });
+        try {
+          w.postMessage({ id, graph });
+        } catch (err) {
+          dropWorker(err);
+        }
+      });
+    },
+  };
+}
+
+let appEngine: LayoutEngine | null = null;
+/** The app's engine: one worker for the whole app, made on first layout. */
+function defaultEngine(): LayoutEngine {
+  appEngine ??= createLayoutEngine();
+  return appEngine;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layout
+
+/**
+ * Lays the graph out and returns a position (and, for frames, the size) for every node.
+ * Nodes found in `known` keep their position (children relative to their frame); the others
+ * are placed around them. With nothing known, the whole graph is laid out.
+ */
+export async function layoutGraph(
+  model: GraphModel,
+  known: ReadonlyMap<string, Position> = new Map(),
+  engine: LayoutEngine = defaultEngine(),
+): Promise<Positions> {
+  if (!model.nodes.some((n) => known.has(n.id))) return layoutAll(model, engine);
+  return layoutIncrementally(model, known, engine);
+}
+
+/** The whole graph in one ELK run. */
+async function layoutAll(model: GraphModel, engine: LayoutEngine): Promise<Positions> {
   const elkNodes = new Map<string, ElkNode>();
   const roots: ElkNode[] = [];
   for (const n of model.nodes) {
@@ -73,8 +230,9 @@ export async function layoutGraph(model: GraphModel): Promise<Positions> {
     if (owner) owner.edges?.push(edge);
     else rootEdges.push(edge);
   }
+  if (roots.length === 0) return new Map();
 
-  const laidOut = await elk.layout({ id: "root", layoutOptions: LAYOUT_OPTIONS, children: roots, edges: rootEdges });
+  const laidOut = await engine.layout({ id: "root", layoutOptions: LAYOUT_OPTIONS, children: roots, edges: rootEdges });
   const positions: Positions = new Map();
   const visit = (nodes: ElkNode[] | undefined) => {
     for (const child of nodes ?? []) {
@@ -84,4 +242,196 @@ export async function layoutGraph(model: GraphModel): Promise<Positions> {
   };
   visit(laidOut.children);
   return positions;
+}
+
+interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** A top-level node: a host frame (with children) or a node whose frame is not in the model. */
+interface Root {
+  node: GraphNode;
+  children: GraphNode[];
+}
+
+/** Keeps known nodes in place and places the new ones around them. */
+async function layoutIncrementally(
+  model: GraphModel,
+  known: ReadonlyMap<string, Position>,
+  engine: LayoutEngine,
+): Promise<Positions> {
+  const ids = new Set(model.nodes.map((n) => n.id));
+  const roots = new Map<string, Root>();
+  for (const n of model.nodes) {
+    if (n.parentId === undefined || !ids.has(n.parentId)) roots.set(n.id, { node: n, children: [] });
+  }
+  for (const n of model.nodes) {
+    const root = n.parentId !== undefined ? roots.get(n.parentId) : undefined;
+    if (root && root.node.id !== n.id) root.children.push(n);
+  }
+
+  // New children of each frame, laid out together in one ELK run as one block per frame.
+  const blocks: ElkNode[] = [];
+  const parentOf = new Map(model.nodes.map((n) => [n.id, n.parentId]));
+  for (const root of roots.values()) {
+    const fresh = root.children.filter((c) => !known.has(c.id));
+    if (fresh.length === 0) continue;
+    const inBlock = new Set(fresh.map((c) => c.id));
+    const edges: ElkExtendedEdge[] = model.edges
+      .filter((e) => inBlock.has(e.source) && inBlock.has(e.target) && parentOf.get(e.source) === root.node.id)
+      .map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] }));
+    blocks.push({
+      id: `block:${root.node.id}`,
+      layoutOptions: BLOCK_OPTIONS,
+      children: fresh.map((c) => ({ id: c.id, width: c.width, height: c.height })),
+      edges,
+    });
+  }
+  const laidBlocks = new Map<string, ElkNode>();
+  if (blocks.length > 0) {
+    // Blocks are independent: a fixed arrangement at the root keeps ELK from relating them.
+    const laid = await engine.layout({
+      id: "root",
+      layoutOptions: { "elk.algorithm": "layered", "elk.hierarchyHandling": "SEPARATE_CHILDREN" },
+      children: blocks,
+      edges: [],
+    });
+    for (const b of laid.children ?? []) laidBlocks.set(b.id, b);
+  }
+
+  const out: Positions = new Map();
+  // Children: known ones stay; the new block goes into the frame where it grows it least.
+  const frames = new Map<string, Rect>();
+  const fresh: Root[] = [];
+  for (const root of roots.values()) {
+    const at = known.get(root.node.id);
+    const placed: Rect[] = [];
+    for (const c of root.children) {
+      const p = known.get(c.id);
+      if (!p) continue;
+      out.set(c.id, { x: p.x, y: p.y, width: c.width, height: c.height });
+      placed.push({ x: p.x, y: p.y, width: c.width, height: c.height });
+    }
+    const size = fitFrame(root.node, placed);
+    if (at) frames.set(root.node.id, { x: at.x, y: at.y, ...size });
+    else fresh.push(root);
+  }
+  for (const root of roots.values()) {
+    const block = laidBlocks.get(`block:${root.node.id}`);
+    if (!block) continue;
+    const placed = root.children.flatMap((c) => {
+      const p = out.get(c.id);
+      return p ? [{ x: p.x, y: p.y, width: c.width, height: c.height }] : [];
+    });
+    const frame = frames.get(root.node.id);
+    const others = [...frames].filter(([id]) => id !== root.node.id).map(([, r]) => r);
+    const slot = slotInFrame(root.node, placed, { width: block.width ?? 0, height: block.height ?? 0 }, frame, others);
+    for (const c of block.children ?? []) {
+      out.set(c.id, { x: slot.x + (c.x ?? 0), y: slot.y + (c.y ?? 0), width: c.width, height: c.height });
+    }
+    if (frame) {
+      const grown = fitFrame(root.node, [...placed, { ...slot, width: block.width ?? 0, height: block.height ?? 0 }]);
+      frames.set(root.node.id, { x: frame.x, y: frame.y, ...grown });
+    }
+  }
+  // New frames: into free space beside the others, in model order.
+  for (const root of fresh) {
+    const placed = root.children.flatMap((c) => {
+      const p = out.get(c.id);
+      return p ? [{ x: p.x, y: p.y, width: c.width, height: c.height }] : [];
+    });
+    const size = fitFrame(root.node, placed);
+    const at = freeSpot([...frames.values()], size);
+    frames.set(root.node.id, { ...at, ...size });
+  }
+  for (const [id, r] of frames) out.set(id, { x: r.x, y: r.y, width: r.width, height: r.height });
+  return out;
+}
+
+/** The size of a frame around its children (at least an empty host); other roots keep their size. */
+function fitFrame(node: GraphNode, children: readonly Rect[]): { width: number; height: number } {
+  if (node.kind !== "host") return { width: node.width, height: node.height };
+  let width: number = HOST_NODE_SIZE.width;
+  let height: number = HOST_NODE_SIZE.height;
+  for (const c of children) {
+    width = Math.max(width, c.x + c.width + FRAME_PAD);
+    height = Math.max(height, c.y + c.height + FRAME_PAD);
+  }
+  return { width, height };
+}
+
+/** Whether two rectangles come closer than `gap`. */
+function overlaps(a: Rect, b: Rect, gap: number): boolean {
+  return a.x < b.x + b.width + gap && b.x < a.x + a.width + gap && a.y < b.y + b.height + gap && b.y < a.y + a.height + gap;
+}
+
+/**
+ * Where in a frame a block of new children goes: the first content slot, or right of or below
+ * a child already there, wherever it grows the frame least without covering another frame.
+ */
+function slotInFrame(
+  node: GraphNode,
+  placed: readonly Rect[],
+  block: { width: number; height: number },
+  frame: Rect | undefined,
+  others: readonly Rect[],
+): { x: number; y: number } {
+  const origin = { x: FRAME_PAD, y: HOST_HEADER_HEIGHT };
+  const candidates = [origin];
+  for (const p of placed) {
+    candidates.push({ x: p.x + p.width + CHILD_GAP * 2, y: p.y }, { x: p.x, y: p.y + p.height + CHILD_GAP });
+  }
+  const before = fitFrame(node, placed);
+  let best: { x: number; y: number } | null = null;
+  let bestScore = Infinity;
+  for (const c of candidates) {
+    if (c.x < origin.x || c.y < origin.y) continue;
+    const rect = { ...c, ...block };
+    if (placed.some((p) => overlaps(rect, p, CHILD_GAP - 1))) continue;
+    const after = fitFrame(node, [...placed, rect]);
+    let score = after.width * after.height - before.width * before.height;
+    if (frame && others.some((o) => overlaps({ x: frame.x, y: frame.y, ...after }, o, 0))) score += 1e12;
+    // Ties: higher, then further left.
+    score += c.y * 1e-3 + c.x * 1e-6;
+    if (score < bestScore) {
+      bestScore = score;
+      best = c;
+    }
+  }
+  // Below everything always fits.
+  return best ?? { x: origin.x, y: Math.max(origin.y, ...placed.map((p) => p.y + p.height + CHILD_GAP)) };
+}
+
+/**
+ * A free place for a frame of `size`: the root's corner, or right of or below a frame already
+ * there, keeping the whole drawing about as wide as a window (16:10) and otherwise compact.
+ */
+function freeSpot(frames: readonly Rect[], size: { width: number; height: number }): { x: number; y: number } {
+  const pad = ROOT_PAD;
+  const candidates = [{ x: pad, y: pad }];
+  for (const f of frames) {
+    candidates.push({ x: f.x + f.width + FRAME_GAP, y: f.y }, { x: f.x, y: f.y + f.height + FRAME_GAP });
+  }
+  let best: { x: number; y: number } | null = null;
+  let bestScore = Infinity;
+  for (const c of candidates) {
+    const rect = { ...c, ...size };
+    if (frames.some((f) => overlaps(rect, f, FRAME_GAP - 1))) continue;
+    let right = rect.x + rect.width;
+    let bottom = rect.y + rect.height;
+    for (const f of frames) {
+      right = Math.max(right, f.x + f.width);
+      bottom = Math.max(bottom, f.y + f.height);
+    }
+    const score = Math.max(right / 1.6, bottom) + c.y * 1e-3 + c.x * 1e-6;
+    if (score < bestScore) {
+      bestScore = score;
+      best = c;
+    }
+  }
+  // Right of everything always fits.
+  return best ?? { x: Math.max(pad, ...frames.map((f) => f.x + f.width + FRAME_GAP)), y: pad };
 }

@@ -7,7 +7,7 @@ import { formatClock, shortId } from "../graph/format";
 import { exportEvents, saveText } from "../logs/exportLines";
 import { StreamList } from "../logs/StreamList";
 import { useFollow } from "../logs/useFollow";
-import { useStream, type Entry, type Subscribe } from "../logs/useStream";
+import { bySeq, useStream, type Entry, type Subscribe } from "../logs/useStream";
 import { isBoolean, isString, usePersistentState } from "../shell/settings";
 import { eventKind, eventSummary, isFailure } from "./describe";
 import { eventVisible, HEARTBEAT, isStringList, kindCounts, prettyJson, toggleKind } from "./filter";
@@ -120,7 +120,7 @@ export function EventsView({ session, subscribe }: EventsPanelProps & { subscrib
         <div className="stream__view">
           <StreamList
             items={shown}
-            rowKey={(e) => e.seq}
+            rowKey={bySeq}
             follow={follow.following}
             onScroll={follow.onScroll}
             empty={events.length === 0 ? "No lattice events yet." : "No events match the filter."}

@@ -8,7 +8,7 @@ import { compileRegex, isChipList, LEVEL_CHIPS, logVisible, toggleChip, type Lev
 import { LogRow } from "./LogRow";
 import { StreamList } from "./StreamList";
 import { useFollow } from "./useFollow";
-import { useStream, type Subscribe } from "./useStream";
+import { bySeq, useStream, type Subscribe } from "./useStream";
 import "./logs.css";
 
 /** Lines kept in memory; older ones scroll away. */
@@ -140,15 +140,15 @@ export function LogsView({
           aria-label="export format"
           data-testid="log-export-format"
         >
-          <option value="jsonl">JSON lines</option>
-          <option value="text">plain text</option>
+          <option value="jsonl">.jsonl</option>
+          <option value="text">.txt</option>
         </select>
         <button
           type="button"
           className="btn btn--ghost"
           onClick={exportShown}
           disabled={shown.length === 0}
-          title="Save the lines shown"
+          title="Save the lines shown, as JSON lines or plain text"
           data-testid="log-export"
         >
           export
@@ -160,7 +160,7 @@ export function LogsView({
       <div className="stream__view">
         <StreamList
           items={shown}
-          rowKey={(l) => l.seq}
+          rowKey={bySeq}
           follow={follow.following}
           onScroll={follow.onScroll}
           empty={empty}

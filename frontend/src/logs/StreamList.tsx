@@ -1,14 +1,17 @@
 // A virtualised, fixed-row-height list for the dock's streams: only the rows in view are
 // in the DOM, so thousands of lines scroll and update without stalling the window.
-import { useEffect, useRef, type ReactNode } from "react";
+// While not following, the row at the top of the view stays in place when older rows are
+// dropped from the front of a full buffer (or new ones are filtered in above it).
+import { useEffect, useLayoutEffect, useRef, type ReactNode } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import type { ScrollMetrics } from "./follow";
+import { anchoredTop, type ScrollMetrics } from "./follow";
 
 /** Height of one stream row in pixels (matches `.logline` in styles.css). */
 export const ROW_HEIGHT = 18;
 
 interface Props<T> {
   items: readonly T[];
+  /** A key that stays with the item as rows come and go (keep the function stable). */
   rowKey: (item: T, index: number) => string | number;
   renderRow: (item: T) => ReactNode;
   /** Keep the newest row in view as rows arrive. */
@@ -31,6 +34,26 @@ export function StreamList<T>({ items, rowKey, renderRow, follow, empty, label, 
     overscan: 20,
   });
 
+  // The row at the top of the view, by key, as of the last scroll or update.
+  const anchor = useRef<{ key: string | number; index: number } | null>(null);
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el === null || follow) {
+      anchor.current = null;
+      return;
+    }
+    const before = anchor.current;
+    if (before !== null) {
+      const after = items.findIndex((item, i) => rowKey(item, i) === before.key);
+      if (after >= 0 && after !== before.index) {
+        el.scrollTop = anchoredTop(el.scrollTop, ROW_HEIGHT, before.index, after);
+      }
+    }
+    const index = Math.floor(el.scrollTop / ROW_HEIGHT);
+    const top = items[index];
+    anchor.current = top === undefined ? null : { key: rowKey(top, index), index };
+  }, [items, follow, rowKey]);
+
   useEffect(() => {
     if (follow && items.length > 0) virtualizer.scrollToIndex(items.length - 1, { align: "end" });
   }, [items, follow, virtualizer]);
@@ -45,6 +68,11 @@ export function StreamList<T>({ items, rowKey, renderRow, follow, empty, label, 
         onScroll &&
         ((e) => {
           const el = e.currentTarget;
+          if (!follow) {
+            const index = Math.floor(el.scrollTop / ROW_HEIGHT);
+            const top = items[index];
+            anchor.current = top === undefined ? null : { key: rowKey(top, index), index };
+          }
           onScroll({ scrollTop: el.scrollTop, scrollHeight: el.scrollHeight, clientHeight: el.clientHeight });
         })
       }

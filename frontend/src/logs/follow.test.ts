@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { afterScroll, atBottom, FOLLOWING, pause, pausedLabel, unseenCount, type FollowState } from "./follow";
+import { afterScroll, anchoredTop, atBottom, FOLLOWING, pause, pausedLabel, unseenCount, type FollowState } from "./follow";
 
 // A list 1000 px tall in a 200 px window.
 const at = (scrollTop: number) => ({ scrollTop, scrollHeight: 1000, clientHeight: 200 });
@@ -45,5 +45,12 @@ describe("follow and pause", () => {
     expect(pausedLabel({ following: false, seenSeq: 1 }, 1)).toBe("paused — 1 new line");
     expect(pausedLabel({ following: false, seenSeq: 1 }, 12)).toBe("paused — 12 new lines");
     expect(pausedLabel({ following: false, seenSeq: 1 }, 2, "event")).toBe("paused — 2 new events");
+  });
+
+  it("keeps the line a paused reader looks at in place as old lines drop off the front", () => {
+    // Row 100 was at the top (18 px rows, 3 px into it); 30 older rows dropped: it is row 70 now.
+    expect(anchoredTop(1803, 18, 100, 70)).toBe(1263);
+    expect(anchoredTop(1803, 18, 100, 100)).toBe(1803);
+    expect(anchoredTop(10, 18, 5, 0)).toBe(0);
   });
 });

@@ -54,3 +54,11 @@ export function pausedLabel(state: FollowState, unseen: number, noun = "line"): 
   if (unseen === 0) return "paused";
   return `paused — ${unseen} new ${noun}${unseen === 1 ? "" : "s"}`;
 }
+
+/**
+ * While paused, the scroll position that keeps the row at the top of the view in place
+ * when it moved from index `before` to `after` (older rows dropped, or rows filtered in above).
+ */
+export function anchoredTop(scrollTop: number, rowHeight: number, before: number, after: number): number {
+  return Math.max(0, scrollTop + (after - before) * rowHeight);
+}

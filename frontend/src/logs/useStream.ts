@@ -52,3 +52,6 @@ export function useStream<T>(subscribe: Subscribe<T>, limit: number): [Entry<T>[
   const clear = useCallback(() => setState({ source: subscribe, entries: [] }), [subscribe]);
   return [state.source === subscribe ? state.entries : [], clear];
 }
+
+/** A stable row key for stream lists: the entry's sequence number. */
+export const bySeq = (entry: { seq: number }): number => entry.seq;

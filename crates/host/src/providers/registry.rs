@@ -26,6 +26,15 @@ pub type InvokeFuture = Pin<Box<dyn Future<Output = Result<(), String>> + Send>>
 pub trait ComponentInvoker: Send + Sync + 'static {
     /// Delivers `msg` to the `wasmcloud:messaging/handler` export of `component_id`.
     fn handle_message(&self, component_id: &str, msg: BrokerMessage) -> InvokeFuture;
+
+    /// How many messages a subscription may have in delivery to `component_id` at
+    /// once (the runtime answers its `max_instances`; default 1). Past it, the
+    /// subscription stops reading, so the backlog stays in the NATS client's bounded
+    /// buffer instead of becoming a task per message.
+    fn max_concurrency(&self, component_id: &str) -> usize {
+        let _ = component_id;
+        1
+    }
 }
 
 /// A built-in provider kind.

@@ -13,6 +13,7 @@ use wasmtime::Engine;
 use wasmtime_wasi::{FsPerms, WasiCtxBuilder};
 use wasmtime_wasi_http::p2::bindings::ProxyPre;
 
+use super::limits::{ComponentLimits, Load};
 use super::state::HostState;
 use super::ComponentSource;
 use crate::providers::LinkRoutes;
@@ -242,6 +243,8 @@ pub(crate) struct Active {
     pub(crate) max_instances: u32,
     pub(crate) revision: i32,
     pub(crate) source: ComponentSource,
+    /// What `component_limits` asked for (lowered to the host's caps when applied).
+    pub(crate) limits: ComponentLimits,
 }
 
 /// A component running on this host.
@@ -253,6 +256,8 @@ pub(crate) struct ComponentEntry {
     pub(crate) active: RwLock<Active>,
     /// Where its provider imports go; rebuilt when its links change.
     pub(crate) routes: RwLock<LinkRoutes>,
+    /// Instances running and callers waiting, for backpressure and diagnostics.
+    pub(crate) load: Load,
 }
 
 impl ComponentEntry {
@@ -282,7 +287,8 @@ impl ComponentEntry {
             annotations: self.annotations.clone(),
             revision: active.revision,
             max_instances: active.max_instances,
-            limits: None,
+            // As wasmCloud: the map the scale carried, `null` when none.
+            limits: (!active.limits.raw.is_empty()).then(|| active.limits.raw.clone()),
         }
     }
 }

@@ -19,6 +19,7 @@ use super::component::ComponentEntry;
 use super::engine::{self, SharedEngine};
 use super::http::HttpServers;
 use super::invoke::Invoker;
+use super::limits::DEFAULT_INSTANCE_MEMORY_BYTES;
 use super::linker::base_linker;
 use super::links::LinkEntry;
 use super::state::{HostState, StoreParams};
@@ -37,9 +38,13 @@ pub struct RuntimeConfig {
     pub cache_dir: Option<PathBuf>,
     /// Whether to use the on-disk compile cache at all (default true).
     pub compile_cache: bool,
-    /// Deadline of one invocation (default 10 s).
+    /// Deadline of one invocation (default 10 s). A component's
+    /// [`max_execution_time`](crate::ComponentLimits::max_execution_time) can lower it, not raise it.
     pub invocation_timeout: Duration,
-    /// Linear memory cap of one instance (default 512 MiB).
+    /// Memory cap of one instance: all its linear memories and tables together
+    /// (default [`DEFAULT_INSTANCE_MEMORY_BYTES`], 256 MiB). A guest growing past it
+    /// traps with an error naming the cap; other instances keep running. A component's
+    /// [`max_memory_bytes`](crate::ComponentLimits::max_memory_bytes) can lower it, not raise it.
     pub max_memory_bytes: usize,
     /// The lattice's NATS connection: enables JetStream keyvalue and messaging.
     pub nats: Option<async_nats::Client>,
@@ -63,7 +68,7 @@ impl Default for RuntimeConfig {
             cache_dir: None,
             compile_cache: true,
             invocation_timeout: Duration::from_secs(10),
-            max_memory_bytes: 512 << 20,
+            max_memory_bytes: DEFAULT_INSTANCE_MEMORY_BYTES,
             nats: None,
             jetstream: true,
             grants: GrantPolicy::default(),
@@ -171,14 +176,15 @@ impl Inner {
         self: &'a Arc<Self>,
         entry: &'a ComponentEntry,
     ) -> StoreParams<'a> {
+        let limits = self.limits_of(entry);
         StoreParams {
             engine: &self.shared.engine,
             runtime: Arc::downgrade(self),
             component_id: entry.id.clone(),
             grants: &entry.grants,
             logs: &self.logs,
-            timeout: self.config.invocation_timeout,
-            max_memory_bytes: self.config.max_memory_bytes,
+            timeout: limits.timeout,
+            max_memory_bytes: limits.memory_bytes,
             providers: ProviderCtxInit {
                 component_id: entry.id.clone(),
                 host_id: self.host_id.clone(),
@@ -188,6 +194,14 @@ impl Inner {
                 registry: self.registry.clone(),
             },
         }
+    }
+
+    /// The limits component `entry`'s invocations run under.
+    pub(crate) fn limits_of(&self, entry: &ComponentEntry) -> super::limits::Effective {
+        let active = entry.active.read().unwrap_or_else(|p| p.into_inner());
+        active
+            .limits
+            .effective(self.config.max_memory_bytes, self.config.invocation_timeout)
     }
 
     pub(super) fn cache_dir(&self) -> Option<PathBuf> {

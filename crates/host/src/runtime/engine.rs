@@ -73,6 +73,9 @@ fn build_engine() -> wasmtime::Result<Engine> {
     pool.total_stacks(POOL_INSTANCES);
     pool.max_core_instances_per_component(64);
     pool.max_memories_per_component(16);
+    // Multi-memory modules (the default of 1 refuses them); the instance's memory cap
+    // sums them all (see `limits.rs`).
+    pool.max_memories_per_module(4);
     pool.max_tables_per_component(64);
     // CPython's and SpiderMonkey's function tables exceed the 20k default.
     pool.table_elements(200_000);

@@ -503,7 +503,8 @@ impl Inner {
                 format!("component {id} does not export wasi:http/incoming-handler\n"),
             );
         };
-        let timeout = self.config.invocation_timeout;
+        let timeout = self.limits_of(&entry).timeout;
+        let waiting = entry.load.waiting();
         let permit = match tokio::time::timeout(timeout, permits.acquire_owned()).await {
             Ok(Ok(permit)) => permit,
             Ok(Err(_)) => {
@@ -519,6 +520,8 @@ impl Inner {
                 )
             }
         };
+        drop(waiting);
+        let running = entry.load.running();
         let mut store = new_store(self.store_params(&entry));
         let (sender, receiver) = tokio::sync::oneshot::channel();
         let prepared = store
@@ -536,7 +539,7 @@ impl Inner {
         let logs = self.logs.clone();
         let component = id.clone();
         let task = tokio::spawn(async move {
-            let _permit = permit;
+            let (_permit, _running) = (permit, running);
             let run = async {
                 let proxy = proxy.instantiate_async(&mut store).await?;
                 proxy

@@ -86,12 +86,15 @@ impl Inner {
                 wasmtime::bail!("component {id} is not running on this host");
             };
             let (loaded, permits) = entry.current();
-            let timeout = self.config.invocation_timeout;
+            let timeout = self.limits_of(&entry).timeout;
+            let waiting = entry.load.waiting();
             let _permit = match tokio::time::timeout(timeout, permits.acquire_owned()).await {
                 Ok(Ok(permit)) => permit,
                 Ok(Err(_)) => wasmtime::bail!("component {id} is stopped"),
                 Err(_) => wasmtime::bail!("component {id} is busy (all instances in use)"),
             };
+            drop(waiting);
+            let _running = entry.load.running();
             let mut store = new_store(self.store_params(&entry));
             let instance = loaded.pre.instantiate_async(&mut store).await?;
             let parent = match iface {
@@ -131,12 +134,15 @@ impl Inner {
             return Err(format!("component {id} is not running on this host"));
         };
         let (loaded, permits) = entry.current();
-        let timeout = self.config.invocation_timeout;
+        let timeout = self.limits_of(&entry).timeout;
+        let waiting = entry.load.waiting();
         let _permit = match tokio::time::timeout(timeout, permits.acquire_owned()).await {
             Ok(Ok(permit)) => permit,
             Ok(Err(_)) => return Err(format!("component {id} is stopped")),
             Err(_) => return Err(format!("component {id} is busy (all instances in use)")),
         };
+        drop(waiting);
+        let _running = entry.load.running();
         let mut store = new_store(self.store_params(&entry));
         let run = async {
             let instance = loaded.pre.instantiate_async(&mut store).await?;
@@ -171,6 +177,17 @@ impl Invoker {
 }
 
 impl ComponentInvoker for Invoker {
+    fn max_concurrency(&self, component_id: &str) -> usize {
+        let entry = self
+            .0
+            .upgrade()
+            .and_then(|inner| inner.component(component_id));
+        entry.map_or(1, |entry| {
+            let active = entry.active.read().unwrap_or_else(|p| p.into_inner());
+            active.max_instances as usize
+        })
+    }
+
     fn handle_message(&self, component_id: &str, msg: BrokerMessage) -> InvokeFuture {
         let inner = self.0.clone();
         let id = component_id.to_owned();

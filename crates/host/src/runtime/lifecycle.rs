@@ -9,6 +9,7 @@ use trellis_proto::{ConfigMap, Link, LogLevel};
 
 use super::component::{interface_names, strip_version, Active, ComponentEntry, Grants, Loaded};
 use super::core::{Inner, Runtime};
+use super::limits::{ComponentLimits, ComponentLoad, Load};
 use super::linker::component_linker;
 use super::ComponentSource;
 use crate::HostError;
@@ -24,12 +25,15 @@ impl Runtime {
         config: ConfigMap,
         annotations: BTreeMap<String, String>,
     ) -> Result<(), HostError> {
-        self.start_component_bytes(id, source, None, max_instances, config, annotations)
+        let limits = ComponentLimits::default();
+        self.start_component_bytes(id, source, None, max_instances, config, annotations, limits)
             .await
     }
 
     /// [`Runtime::start_component`] with the bytes already read from `source`
-    /// (by [`Runtime::read_source`]), or `None` to read them here.
+    /// (by [`Runtime::read_source`]), or `None` to read them here, and `limits`
+    /// in effect from the first invocation.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn start_component_bytes(
         &self,
         id: &str,
@@ -38,6 +42,7 @@ impl Runtime {
         max_instances: u32,
         config: ConfigMap,
         annotations: BTreeMap<String, String>,
+        limits: ComponentLimits,
     ) -> Result<(), HostError> {
         if id.trim().is_empty() {
             return Err(HostError::InvalidConfig("the component id is empty".into()));
@@ -71,7 +76,9 @@ impl Runtime {
                 max_instances,
                 revision: 0,
                 source,
+                limits,
             }),
+            load: Load::default(),
         });
         self.inner
             .components
@@ -103,6 +110,31 @@ impl Runtime {
             active.max_instances = max_instances;
         }
         Ok(())
+    }
+
+    /// Sets the limits of running component `id` (`component_limits` of a scale); its
+    /// next invocations run under them. Each is lowered to the host's cap
+    /// ([`RuntimeConfig::max_memory_bytes`](super::RuntimeConfig::max_memory_bytes),
+    /// [`RuntimeConfig::invocation_timeout`](super::RuntimeConfig::invocation_timeout)).
+    pub fn set_component_limits(&self, id: &str, limits: ComponentLimits) -> Result<(), HostError> {
+        let entry = self
+            .inner
+            .component(id)
+            .ok_or_else(|| HostError::ComponentNotFound(id.into()))?;
+        let mut active = entry.active.write().unwrap_or_else(|p| p.into_inner());
+        active.limits = limits;
+        Ok(())
+    }
+
+    /// How busy component `id` is: instances running, invocations waiting.
+    pub fn component_load(&self, id: &str) -> Option<ComponentLoad> {
+        let entry = self.inner.component(id)?;
+        let max = entry
+            .active
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .max_instances;
+        Some(entry.load.snapshot(max))
     }
 
     /// Replaces the code of a running component, keeping its id, config and links.

@@ -7,7 +7,8 @@
 //! - [`LogBus`]: the host's structured log stream (guests and host tracing).
 //!
 //! Layout: `engine` (the shared wasmtime engine, epochs, compile cache), `linker`
-//! (what imports resolve to), `state` (per-invocation store data and limits),
+//! (what imports resolve to), `state` (per-invocation store data), `limits` (memory
+//! cap and deadline per component, `component_limits`),
 //! `component` (a compiled component and its grants), `http` (the http-server
 //! built-in), `watch` (hot reload), `logs`, `source`. The runtime itself: `core` (the
 //! [`Runtime`] handle, its settings and shared state), `lifecycle` (start, scale,
@@ -22,6 +23,7 @@ mod http;
 mod inventory;
 mod invoke;
 mod lifecycle;
+mod limits;
 mod linker;
 mod links;
 mod logs;
@@ -33,6 +35,10 @@ mod watch;
 pub use self::component::{ARGS_ANNOTATION, GRANT_DIRS, GRANT_ENV, GRANT_NETWORK};
 pub use self::core::{Runtime, RuntimeConfig};
 pub use self::http::{HttpLimits, DEFAULT_HTTP_ADDRESS};
+pub use self::limits::{
+    ComponentLimits, ComponentLoad, DEFAULT_INSTANCE_MEMORY_BYTES, LIMIT_EXECUTION_TIME,
+    LIMIT_EXECUTION_TIME_MS, LIMIT_MEMORY, LIMIT_MEMORY_BYTES,
+};
 pub use self::logs::{LogBus, LogLayer};
 pub use self::providers::builtin_name;
 pub use self::source::ComponentSource;

@@ -1,18 +1,20 @@
 //! Per-invocation store state ([`HostState`]) and store construction with limits.
 //!
 //! Every invocation gets a fresh `Store<HostState>`: WASI context (deny by default,
-//! widened only by the component's grants), the wasi:http context, the memory
-//! limit and a wall-clock deadline enforced through epochs.
+//! widened only by the component's grants), the wasi:http context, the memory cap
+//! over all the instance's memories and tables (see `limits.rs`) and a wall-clock
+//! deadline enforced through epochs.
 
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
 use wasmtime::component::ResourceTable;
-use wasmtime::{Engine, Store, StoreLimits, StoreLimitsBuilder, UpdateDeadline};
+use wasmtime::{Engine, Store, UpdateDeadline};
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
 use super::component::Grants;
+use super::limits::InstanceLimiter;
 use super::Inner;
 use crate::providers::{ProviderCtx, ProviderCtxInit, ProvidersCtxView, ProvidersView};
 
@@ -21,7 +23,7 @@ pub struct HostState {
     wasi: WasiCtx,
     table: ResourceTable,
     http: WasiHttpCtx,
-    limits: StoreLimits,
+    limits: InstanceLimiter,
     providers: ProviderCtx,
     /// The component this store runs.
     pub(crate) component_id: Arc<str>,
@@ -75,6 +77,7 @@ pub(crate) struct StoreParams<'a> {
     pub(crate) grants: &'a Grants,
     pub(crate) logs: &'a super::LogBus,
     pub(crate) timeout: Duration,
+    /// Cap of all the instance's memories and tables together.
     pub(crate) max_memory_bytes: usize,
     /// Config, link routes and registry for the provider interfaces.
     pub(crate) providers: ProviderCtxInit,
@@ -86,12 +89,7 @@ pub(crate) fn new_store(params: StoreParams<'_>) -> Store<HostState> {
     wasi.stdout(params.logs.guest_output(&params.component_id, "stdout"))
         .stderr(params.logs.guest_output(&params.component_id, "stderr"));
     params.grants.apply(&mut wasi);
-    let limits = StoreLimitsBuilder::new()
-        .memory_size(params.max_memory_bytes)
-        // A memory overrun becomes a trap naming the limit instead of a -1 the
-        // guest may not check.
-        .trap_on_grow_failure(true)
-        .build();
+    let limits = InstanceLimiter::new(params.max_memory_bytes);
     let deadline = Instant::now() + params.timeout;
     let state = HostState {
         wasi: wasi.build(),

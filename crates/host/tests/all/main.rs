@@ -12,6 +12,7 @@ mod ctl_support;
 mod ctl_workloads;
 mod grant_policy;
 mod issue11_http;
+mod issue11_limits;
 mod issue11_references;
 mod provider_start_links;
 mod providers_host_internal;

@@ -13,7 +13,7 @@ use trellis_proto::{
 
 use super::{error, ok, success};
 use crate::lattice::core::HostCore;
-use crate::ComponentSource;
+use crate::{ComponentLimits, ComponentSource};
 
 /// Replies only when this host qualifies: labels satisfy every constraint and the id
 /// is not already running here.
@@ -120,6 +120,20 @@ async fn apply_scale(
 ) -> (String, Result<(), String>) {
     let id = &request.component_id;
     let running = core.runtime.components().into_iter().find(|c| &c.id == id);
+    // wasmCloud's `component_limits`: they lower the host's memory cap and deadline for
+    // this component; a bad value fails the scale naming the key.
+    let limits = match request
+        .component_limits
+        .as_ref()
+        .map(ComponentLimits::from_map)
+    {
+        Some(Err(err)) if request.count > 0 => {
+            let shown = running.map_or(request.component_ref.clone(), |c| c.image_ref);
+            return (shown, Err(err.to_string()));
+        }
+        Some(Ok(limits)) => Some(limits),
+        _ => None,
+    };
     match running {
         // Scaling an absent component to zero is a no-op that still reports success.
         None if request.count == 0 => (request.component_ref.clone(), Ok(())),
@@ -139,7 +153,15 @@ async fn apply_scale(
             let started = match ComponentSource::from_reference(&request.component_ref) {
                 Ok(source) => core
                     .runtime
-                    .start_component_bytes(id, source, bytes, request.count, config, annotations)
+                    .start_component_bytes(
+                        id,
+                        source,
+                        bytes,
+                        request.count,
+                        config,
+                        annotations,
+                        limits.unwrap_or_default(),
+                    )
                     .await
                     .map_err(|e| e.to_string()),
                 Err(err) => Err(err.to_string()),
@@ -152,6 +174,12 @@ async fn apply_scale(
         Some(current) => {
             if let Err(err) = core.runtime.scale_component(id, request.count).await {
                 return (current.image_ref, Err(err.to_string()));
+            }
+            // A scale without limits keeps the ones set before.
+            if let Some(limits) = limits {
+                if let Err(err) = core.runtime.set_component_limits(id, limits) {
+                    return (current.image_ref, Err(err.to_string()));
+                }
             }
             // A different ref only replaces the image when the caller allows it.
             if current.image_ref != request.component_ref && request.allow_update {

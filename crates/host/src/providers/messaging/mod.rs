@@ -30,6 +30,10 @@ use super::bindings::wasmcloud::messaging::{consumer, types};
 use super::{BrokerMessage, BuiltinKind, BuiltinProviders, ProvidersCtxView};
 use crate::HostError;
 
+mod deliver;
+
+use deliver::deliver;
+
 /// The import name used in "no link" errors.
 const CONSUMER: &str = "wasmcloud:messaging/consumer";
 
@@ -263,33 +267,6 @@ async fn round_trip(client: &async_nats::Client) -> Result<(), String> {
 impl Drop for MessagingProvider {
     fn drop(&mut self) {
         self.unsubscribe_all();
-    }
-}
-
-/// Forwards every message of `subscriber` to `component`, each in its own task so a
-/// slow handler does not hold up the subscription.
-async fn deliver(
-    registry: BuiltinProviders,
-    component: String,
-    mut subscriber: async_nats::Subscriber,
-) {
-    while let Some(message) = subscriber.next().await {
-        let Some(invoker) = registry.invoker() else {
-            tracing::warn!(component = %component, subject = %message.subject, "message dropped: no component invoker is set");
-            continue;
-        };
-        let msg = BrokerMessage {
-            subject: message.subject.to_string(),
-            body: message.payload.to_vec(),
-            reply_to: message.reply.map(|r| r.to_string()),
-        };
-        let component = component.clone();
-        tokio::spawn(async move {
-            let subject = msg.subject.clone();
-            if let Err(e) = invoker.handle_message(&component, msg).await {
-                tracing::warn!(component = %component, subject = %subject, "handle-message failed: {e}");
-            }
-        });
     }
 }
 

@@ -33,6 +33,7 @@
 mod client;
 mod connect;
 mod context;
+mod diagnose;
 mod error;
 mod model;
 mod state;
@@ -45,6 +46,7 @@ pub use client::Client;
 pub use context::{
     Auth, Context, TlsOptions, DEFAULT_CONNECT_TIMEOUT, DEFAULT_SCATTER_WINDOW, DEFAULT_TIMEOUT,
 };
+pub use diagnose::{test_connection, CheckStep, ConnectionReport, StepKind, StepOutcome};
 pub use error::{LatticeError, Result};
 pub use model::{
     Edge, HostInfo, HostSnapshot, LatticeModel, ModelChange, ModelOptions, ModelSnapshot,

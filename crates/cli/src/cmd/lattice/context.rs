@@ -1,10 +1,12 @@
-//! `context add | list | use | del | import`: saved contexts (see `trellis_lattice::ContextStore`).
+//! `context add | list | use | del | import | test`: saved contexts (see
+//! `trellis_lattice::ContextStore`), and testing one step by step
+//! (`trellis_lattice::test_connection`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use trellis_lattice::{Auth, Context, ContextStore};
+use trellis_lattice::{Auth, ConnectionReport, Context, ContextStore, StepKind, StepOutcome};
 
 use super::output;
 use crate::cmd::GlobalOpts;
@@ -31,6 +33,15 @@ pub enum ContextCommand {
     Import {
         /// Context files to import.
         files: Vec<PathBuf>,
+    },
+    /// Test a context step by step (name lookup, tcp, tls, authentication, authorization,
+    /// hosts, jetstream) and name the step that fails; exits 1 when one does.
+    ///
+    /// NAME defaults to the context the global flags select (--context, else the current
+    /// one); --nats-url and --lattice override what it holds.
+    Test {
+        /// Saved context to test.
+        name: Option<String>,
     },
 }
 
@@ -125,10 +136,33 @@ pub struct AddArgs {
     make_current: bool,
 }
 
-/// Runs a context command (no connection needed).
+/// Runs a context command (only `test` connects).
 pub fn run(cmd: ContextCommand, global: &GlobalOpts) -> anyhow::Result<ExitCode> {
     let mut store = ContextStore::open_default()?;
     match cmd {
+        ContextCommand::Test { name } => {
+            let ctx = match name {
+                Some(name) => {
+                    let mut ctx = store
+                        .get(&name)
+                        .cloned()
+                        .ok_or(trellis_lattice::LatticeError::UnknownContext(name))?;
+                    if let Some(url) = &global.nats_url {
+                        ctx.urls = Context::new(url).urls;
+                    }
+                    if let Some(lattice) = &global.lattice {
+                        ctx.lattice = lattice.clone();
+                    }
+                    ctx
+                }
+                None => super::resolve_context(global)?,
+            };
+            // The context commands are synchronous; this one alone waits on the network.
+            let report = tokio::task::block_in_place(|| {
+                tokio::runtime::Handle::current().block_on(trellis_lattice::test_connection(&ctx))
+            });
+            return print_report(&report, global);
+        }
         ContextCommand::Add(args) => {
             let name = args.name.clone();
             let make_current = args.make_current;
@@ -227,6 +261,45 @@ pub fn run(cmd: ContextCommand, global: &GlobalOpts) -> anyhow::Result<ExitCode>
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One line per step (`✓ tcp  127.0.0.1:4222 accepted`, `✗ …`, `- … skipped`), or the
+/// report as JSON; exit code 1 when a step failed.
+fn print_report(report: &ConnectionReport, global: &GlobalOpts) -> anyhow::Result<ExitCode> {
+    if global.json {
+        output::json(report)?;
+    } else {
+        output::write_line(&format!(
+            "testing {} (lattice {:?})",
+            report.url, report.lattice
+        ))?;
+        let width = StepKind::ALL
+            .iter()
+            .map(|s| s.label().chars().count())
+            .max()
+            .unwrap_or(0);
+        for step in &report.steps {
+            let mark = match step.outcome {
+                StepOutcome::Passed => '✓',
+                StepOutcome::Failed => '✗',
+                StepOutcome::Skipped => '-',
+            };
+            output::write_line(&format!(
+                "{mark} {:<width$}  {}",
+                step.step.label(),
+                step.detail
+            ))?;
+        }
+        match report.failed_step() {
+            Some(step) => output::write_line(&format!("failed at {}", step.step))?,
+            None => output::write_line("connection works")?,
+        }
+    }
+    Ok(if report.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn build(args: AddArgs, global: &GlobalOpts) -> anyhow::Result<Context> {

@@ -1,0 +1,900 @@
+//! "Test connection": reach a lattice one step at a time and say which step failed.
+//!
+//! [`test_connection`] runs, in order: the context's [`settings`](StepKind::Settings),
+//! [`name lookup`](StepKind::NameLookup) of each URL's host, a [`tcp`](StepKind::Tcp)
+//! connect, the [`tls`](StepKind::Tls) handshake (when TLS is asked for or the server
+//! requires it), NATS [`authentication`](StepKind::Authentication), the
+//! [`authorization`](StepKind::Authorization) to use the lattice's ctl and event
+//! subjects, a lattice [`hosts`](StepKind::Hosts) ping, and the
+//! [`jetstream`](StepKind::Jetstream) API. Each step is reported as passed, failed or
+//! skipped (every step after a failed one is skipped), with one line of detail.
+//!
+//! Permissions violations only reach an async-nats client as `-ERR` server errors through
+//! its event callback, so the diagnostic opens a connection of its own (with the same
+//! options [`Client::connect`](crate::Client::connect) uses) whose callback collects them.
+//!
+//! No report ever holds a credential: URLs are shown without user info and every
+//! password, token, JWT and seed of the context is scrubbed from the details.
+
+use std::fmt;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use async_nats::{ConnectErrorKind, ConnectOptions, ServerAddr};
+use futures::StreamExt as _;
+use serde::Serialize;
+use tokio::sync::mpsc;
+use trellis_proto::{subject, CtlResponse, Host};
+
+use crate::context::{Auth, Context};
+use crate::error::LatticeError;
+
+/// How long permissions violations may take to arrive after the server answered a flush
+/// (they come before its PONG, but through the client's event task).
+const VIOLATION_GRACE: Duration = Duration::from_millis(250);
+
+/// One step of a connection test, in the order they run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum StepKind {
+    /// The context is usable: URLs, lattice name, ctl prefix, timeouts, and the files and
+    /// seeds its auth and TLS settings name.
+    Settings,
+    /// Each URL's host name resolves to addresses.
+    NameLookup,
+    /// A TCP connection to a resolved address is accepted.
+    Tcp,
+    /// The TLS handshake succeeds (only when the URL is `tls://`/`wss://`, a TLS option is
+    /// set, or the server requires TLS; otherwise skipped as not used).
+    Tls,
+    /// The server accepts the credentials (the NATS `CONNECT`).
+    Authentication,
+    /// The user may publish on the lattice's ctl subjects (`<prefix>.v1.<lattice>.>`) and
+    /// subscribe to replies and to the lattice's events.
+    Authorization,
+    /// At least one host answers the lattice's `host.ping` within the scatter window.
+    Hosts,
+    /// The JetStream API (of the context's domain, if any) answers.
+    Jetstream,
+}
+
+impl StepKind {
+    /// Every step, in the order they run.
+    pub const ALL: [StepKind; 8] = [
+        StepKind::Settings,
+        StepKind::NameLookup,
+        StepKind::Tcp,
+        StepKind::Tls,
+        StepKind::Authentication,
+        StepKind::Authorization,
+        StepKind::Hosts,
+        StepKind::Jetstream,
+    ];
+
+    /// The step's name as shown to people: `name lookup`, `tcp`, `tls`, ...
+    pub fn label(self) -> &'static str {
+        match self {
+            StepKind::Settings => "settings",
+            StepKind::NameLookup => "name lookup",
+            StepKind::Tcp => "tcp",
+            StepKind::Tls => "tls",
+            StepKind::Authentication => "authentication",
+            StepKind::Authorization => "authorization",
+            StepKind::Hosts => "hosts",
+            StepKind::Jetstream => "jetstream",
+        }
+    }
+}
+
+impl fmt::Display for StepKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// How a step went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum StepOutcome {
+    /// It worked.
+    Passed,
+    /// It failed; the detail says why.
+    Failed,
+    /// It did not run: an earlier step failed, or it does not apply (TLS not in use).
+    Skipped,
+}
+
+/// One step's outcome and one line about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CheckStep {
+    /// Which step.
+    pub step: StepKind,
+    /// How it went.
+    pub outcome: StepOutcome,
+    /// What was found, e.g. `localhost → 127.0.0.1`, `connection refused`,
+    /// `no host answered the ping on lattice "default"`; never a credential.
+    pub detail: String,
+    /// How long the step took, in milliseconds (0 when skipped).
+    pub duration_ms: u32,
+}
+
+/// The outcome of [`test_connection`]: every [`StepKind`], in order.
+///
+/// Serialised as
+/// `{"url":"nats://h:4222","lattice":"default","steps":[{"step":"name_lookup","outcome":"passed","detail":"h → 10.0.0.5","duration_ms":1}, …]}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ConnectionReport {
+    /// The server URL(s) tested, comma separated, without user info.
+    pub url: String,
+    /// The lattice tested.
+    pub lattice: String,
+    /// One entry per [`StepKind`], in [`StepKind::ALL`] order.
+    pub steps: Vec<CheckStep>,
+}
+
+impl ConnectionReport {
+    /// Whether no step failed.
+    pub fn ok(&self) -> bool {
+        self.failed_step().is_none()
+    }
+
+    /// The step that failed, if any (at most one does: the ones after it are skipped).
+    pub fn failed_step(&self) -> Option<&CheckStep> {
+        self.steps
+            .iter()
+            .find(|step| step.outcome == StepOutcome::Failed)
+    }
+
+    /// The entry of `kind`.
+    pub fn step(&self, kind: StepKind) -> Option<&CheckStep> {
+        self.steps.iter().find(|step| step.step == kind)
+    }
+}
+
+/// Tests how far `ctx` gets towards a working lattice connection, step by step (see the
+/// [module docs](self) and [`StepKind`]). Never fails: a problem is a failed step.
+///
+/// Takes at most about the connect timeout per address, plus the scatter window and the
+/// request timeout.
+///
+/// ```no_run
+/// # async fn demo() {
+/// use trellis_lattice::{test_connection, Context};
+///
+/// let report = test_connection(&Context::new("nats://127.0.0.1:4222")).await;
+/// if let Some(failed) = report.failed_step() {
+///     eprintln!("{} failed: {}", failed.step, failed.detail);
+/// }
+/// # }
+/// ```
+pub async fn test_connection(ctx: &Context) -> ConnectionReport {
+    let mut run = Run::new(ctx);
+    let _ = diagnose(ctx, &mut run).await;
+    run.finish()
+}
+
+/// Collects steps as they finish; a failed step ends the run (`Err(Stop)`).
+struct Run {
+    report: ConnectionReport,
+    secrets: Vec<String>,
+    started: Instant,
+}
+
+/// Marks the end of a run after a failed step.
+struct Stop;
+
+impl Run {
+    fn new(ctx: &Context) -> Run {
+        Run {
+            report: ConnectionReport {
+                url: ctx.url(),
+                lattice: ctx.lattice.clone(),
+                steps: Vec::with_capacity(StepKind::ALL.len()),
+            },
+            secrets: secrets_of(ctx),
+            started: Instant::now(),
+        }
+    }
+
+    fn record(&mut self, step: StepKind, outcome: StepOutcome, detail: String) {
+        let elapsed = self.started.elapsed();
+        self.started = Instant::now();
+        let detail = self.scrub(detail);
+        self.report.steps.push(CheckStep {
+            step,
+            outcome,
+            detail,
+            duration_ms: u32::try_from(elapsed.as_millis()).unwrap_or(u32::MAX),
+        });
+    }
+
+    fn pass(&mut self, step: StepKind, detail: impl Into<String>) {
+        self.record(step, StepOutcome::Passed, detail.into());
+    }
+
+    /// Skipped because it does not apply (not because of an earlier failure).
+    fn not_used(&mut self, step: StepKind, detail: impl Into<String>) {
+        self.record(step, StepOutcome::Skipped, detail.into());
+    }
+
+    fn fail(&mut self, step: StepKind, detail: impl Into<String>) -> Stop {
+        self.record(step, StepOutcome::Failed, detail.into());
+        Stop
+    }
+
+    /// The report with every step in [`StepKind::ALL`] order, those not recorded as
+    /// skipped.
+    fn finish(mut self) -> ConnectionReport {
+        let mut recorded = std::mem::take(&mut self.report.steps);
+        for kind in StepKind::ALL {
+            let step = match recorded.iter().position(|step| step.step == kind) {
+                Some(at) => recorded.remove(at),
+                None => CheckStep {
+                    step: kind,
+                    outcome: StepOutcome::Skipped,
+                    detail: "skipped".into(),
+                    duration_ms: 0,
+                },
+            };
+            self.report.steps.push(step);
+        }
+        self.report
+    }
+
+    /// Replaces every secret of the context that a message may quote.
+    fn scrub(&self, mut detail: String) -> String {
+        for secret in &self.secrets {
+            if detail.contains(secret.as_str()) {
+                detail = detail.replace(secret.as_str(), "***");
+            }
+        }
+        detail
+    }
+}
+
+/// The context's secrets (and the user info of its URLs), longest first so a secret
+/// holding another is replaced whole.
+fn secrets_of(ctx: &Context) -> Vec<String> {
+    let mut secrets: Vec<String> = match &ctx.auth {
+        Auth::None | Auth::CredsFile { .. } => Vec::new(),
+        Auth::UserPassword { password, .. } => vec![password.clone()],
+        Auth::Token { token } => vec![token.clone()],
+        Auth::JwtSeed { jwt, seed } => vec![jwt.clone(), seed.clone()],
+        Auth::NkeySeed { seed } => vec![seed.clone()],
+    };
+    for url in &ctx.urls {
+        let rest = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
+        if let Some((user_info, _)) = rest.rsplit_once('@') {
+            secrets.push(user_info.to_owned());
+            secrets.extend(user_info.split_once(':').map(|(_, pw)| pw.to_owned()));
+            secrets.push(percent_decode(user_info));
+        }
+    }
+    secrets.retain(|s| s.trim().len() >= 3);
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    secrets.dedup();
+    secrets
+}
+
+async fn diagnose(ctx: &Context, run: &mut Run) -> Result<(), Stop> {
+    // ----- settings -----
+    let (servers, options) = match settings(ctx).await {
+        Ok(ok) => ok,
+        Err(err) => return Err(run.fail(StepKind::Settings, err.to_string())),
+    };
+    run.pass(
+        StepKind::Settings,
+        format!(
+            "lattice {:?}, ctl prefix {}, auth {}{}",
+            ctx.lattice,
+            ctx.ctl_prefix,
+            ctx.auth.mode(),
+            ctx.js_domain
+                .as_deref()
+                .map(|d| format!(", JetStream domain {d:?}"))
+                .unwrap_or_default()
+        ),
+    );
+
+    // ----- name lookup -----
+    let mut resolved: Vec<(&ServerAddr, Vec<SocketAddr>)> = Vec::new();
+    let mut notes = Vec::new();
+    let mut failures = Vec::new();
+    for server in &servers {
+        let host = server.host();
+        let lookup = tokio::time::timeout(
+            ctx.connect_timeout(),
+            tokio::net::lookup_host((host, server.port())),
+        )
+        .await;
+        match lookup {
+            Ok(Ok(addrs)) => {
+                let mut addrs: Vec<SocketAddr> = addrs.collect();
+                addrs.dedup();
+                if addrs.is_empty() {
+                    failures.push(format!("no address for host {host}"));
+                    continue;
+                }
+                let mut ips: Vec<String> = addrs.iter().map(|a| a.ip().to_string()).collect();
+                ips.dedup();
+                notes.push(if ips.len() == 1 && ips[0] == host {
+                    format!("{host} (an address)")
+                } else {
+                    format!("{host} → {}", ips.join(", "))
+                });
+                resolved.push((server, addrs));
+            }
+            Ok(Err(_)) => failures.push(format!("no such host {host}")),
+            Err(_) => failures.push(format!(
+                "looking up {host} timed out after {}",
+                secs(ctx.connect_timeout())
+            )),
+        }
+    }
+    if resolved.is_empty() {
+        return Err(run.fail(StepKind::NameLookup, failures.join("; ")));
+    }
+    notes.extend(failures);
+    run.pass(StepKind::NameLookup, notes.join("; "));
+
+    // ----- tcp -----
+    let mut reachable: Vec<&ServerAddr> = Vec::new();
+    let mut notes = Vec::new();
+    let mut failures = Vec::new();
+    for (server, addrs) in &resolved {
+        let mut connected = None;
+        for addr in addrs {
+            let attempt =
+                tokio::time::timeout(ctx.connect_timeout(), tokio::net::TcpStream::connect(addr))
+                    .await;
+            match attempt {
+                Ok(Ok(_stream)) => {
+                    connected = Some(*addr);
+                    break;
+                }
+                Ok(Err(err)) => failures.push(format!("{addr}: {}", io_reason(&err))),
+                Err(_) => failures.push(format!(
+                    "{addr}: timed out after {}",
+                    secs(ctx.connect_timeout())
+                )),
+            }
+        }
+        if let Some(addr) = connected {
+            notes.push(format!("{addr} accepted"));
+            reachable.push(server);
+        }
+    }
+    if reachable.is_empty() {
+        return Err(run.fail(StepKind::Tcp, failures.join("; ")));
+    }
+    notes.extend(failures);
+    run.pass(StepKind::Tcp, notes.join("; "));
+
+    // ----- tls + authentication -----
+    let tls_asked = ctx.tls.is_set()
+        || reachable
+            .iter()
+            .any(|s| matches!(s.scheme(), "tls" | "wss"));
+    let (violations_tx, mut violations) = mpsc::unbounded_channel::<String>();
+    let options = options
+        .name("trellis-test-connection")
+        .connection_timeout(ctx.connect_timeout())
+        .request_timeout(Some(ctx.timeout()))
+        .max_reconnects(Some(1))
+        .event_callback(move |event| {
+            let violations_tx = violations_tx.clone();
+            async move {
+                if let async_nats::Event::ServerError(async_nats::ServerError::Other(text)) = event
+                {
+                    if text.to_lowercase().contains("permissions violation") {
+                        let _ = violations_tx.send(text);
+                    }
+                }
+            }
+        });
+    let addrs: Vec<ServerAddr> = reachable.into_iter().cloned().collect();
+    let client = match options.connect(addrs).await {
+        Ok(client) => client,
+        Err(err) => {
+            let reason = reason_of(&err);
+            let lower = reason.to_lowercase();
+            return Err(match err.kind() {
+                ConnectErrorKind::Authentication | ConnectErrorKind::AuthorizationViolation => {
+                    pass_tls_before_auth(run, tls_asked);
+                    run.fail(
+                        StepKind::Authentication,
+                        format!("server refused the credentials: {reason}"),
+                    )
+                }
+                ConnectErrorKind::Tls => run.fail(StepKind::Tls, tls_hint(reason)),
+                _ if lower.contains("certificate")
+                    || lower.contains("tls")
+                    || lower.contains("handshake") =>
+                {
+                    run.fail(StepKind::Tls, tls_hint(reason))
+                }
+                _ if lower.contains("authorization") || lower.contains("authentication") => {
+                    pass_tls_before_auth(run, tls_asked);
+                    run.fail(
+                        StepKind::Authentication,
+                        format!("server refused the credentials: {reason}"),
+                    )
+                }
+                _ if tls_asked => run.fail(
+                    StepKind::Tls,
+                    tls_hint(format!("no TLS session with the server: {reason}")),
+                ),
+                _ => {
+                    run.not_used(StepKind::Tls, TLS_NOT_USED);
+                    run.fail(
+                        StepKind::Authentication,
+                        format!("the server did not complete the NATS handshake: {reason}"),
+                    )
+                }
+            });
+        }
+    };
+    let info = client.server_info();
+    if tls_asked || info.tls_required {
+        run.pass(
+            StepKind::Tls,
+            if tls_asked {
+                "handshake succeeded".to_owned()
+            } else {
+                "the server requires TLS; handshake succeeded".to_owned()
+            },
+        );
+    } else {
+        run.not_used(StepKind::Tls, TLS_NOT_USED);
+    }
+    // An unnamed server reports its id as its name: only a real name is worth showing.
+    let server_name = if info.server_name.is_empty() || info.server_name == info.server_id {
+        String::new()
+    } else {
+        format!(" {}", info.server_name)
+    };
+    run.pass(
+        StepKind::Authentication,
+        match &ctx.auth {
+            Auth::None => format!(
+                "connected to nats-server{server_name} {} without credentials",
+                info.version
+            ),
+            auth => format!(
+                "nats-server{server_name} {} accepted the {} credentials",
+                info.version,
+                auth.mode().replace('_', " ")
+            ),
+        },
+    );
+
+    let result = lattice_steps(ctx, run, &client, &mut violations).await;
+    drop(client);
+    result
+}
+
+/// The TLS step before a refused `CONNECT`: the handshake (if any) went through.
+fn pass_tls_before_auth(run: &mut Run, tls_asked: bool) {
+    if tls_asked {
+        run.pass(StepKind::Tls, "handshake succeeded");
+    } else {
+        run.not_used(StepKind::Tls, TLS_NOT_USED);
+    }
+}
+
+/// A handshake that got plain text back is most likely TLS to a port without it: say so.
+fn tls_hint(reason: String) -> String {
+    let lower = reason.to_lowercase();
+    if lower.contains("invalidcontenttype") || lower.contains("corrupt message") {
+        format!("{reason} (is TLS enabled on this server port?)")
+    } else {
+        reason
+    }
+}
+
+/// The detail of a TLS step that does not apply.
+const TLS_NOT_USED: &str =
+    "not used (nats:// or ws:// URL, no TLS option set, server does not require it)";
+
+/// Authorization, hosts and JetStream, on a connected client.
+async fn lattice_steps(
+    ctx: &Context,
+    run: &mut Run,
+    client: &async_nats::Client,
+    violations: &mut mpsc::UnboundedReceiver<String>,
+) -> Result<(), Stop> {
+    // ----- authorization: subscribe to replies and events, publish the ping -----
+    let ctl = format!("{}.>", subject::ctl_root(&ctx.ctl_prefix, &ctx.lattice));
+    let ping = subject::host_ping(&ctx.ctl_prefix, &ctx.lattice);
+    let events = format!("{}.{}.>", subject::EVENT_PREFIX, ctx.lattice);
+    let nats_failure = |run: &mut Run, what: &str, err: &dyn fmt::Display| {
+        run.fail(StepKind::Authorization, format!("{what} failed: {err}"))
+    };
+    let inbox = client.new_inbox();
+    let mut replies = match client.subscribe(inbox.clone()).await {
+        Ok(sub) => sub,
+        Err(err) => return Err(nats_failure(run, "subscribe", &err)),
+    };
+    let _events = match client.subscribe(events.clone()).await {
+        Ok(sub) => sub,
+        Err(err) => return Err(nats_failure(run, "subscribe", &err)),
+    };
+    let sent = Instant::now();
+    if let Err(err) = client
+        .publish_with_reply(ping.clone(), inbox, bytes::Bytes::new())
+        .await
+    {
+        return Err(nats_failure(run, "publish", &err));
+    }
+    // The server answers the flush after it has dealt with the SUBs and the PUB, so any
+    // permissions violation was sent before.
+    if let Err(err) = client.flush().await {
+        return Err(nats_failure(run, "flush", &err));
+    }
+
+    // ----- hosts: collect ping replies for the scatter window -----
+    let deadline = tokio::time::Instant::from_std(sent) + ctx.scatter_window();
+    let grace_end = tokio::time::Instant::now() + VIOLATION_GRACE;
+    let mut hosts: Vec<Host> = Vec::new();
+    let mut refused = Vec::new();
+    let mut violation = None;
+    let mut replies_done = false;
+    loop {
+        // Until the window ends, or only the grace for violations once replies are done.
+        let until = if replies_done {
+            grace_end
+        } else {
+            deadline.max(grace_end)
+        };
+        tokio::select! {
+            Some(text) = violations.recv() => {
+                violation = Some(text);
+                break;
+            }
+            message = replies.next(), if !replies_done => match message {
+                Some(message) => {
+                    if message.status == Some(async_nats::StatusCode::NO_RESPONDERS)
+                        || message.payload.is_empty()
+                    {
+                        replies_done = true;
+                    } else {
+                        match serde_json::from_slice::<CtlResponse<Host>>(&message.payload) {
+                            Ok(CtlResponse { success: true, response: Some(host), .. }) => {
+                                hosts.push(host)
+                            }
+                            Ok(reply) => refused.push(reply.message),
+                            Err(err) => refused.push(format!("undecodable reply: {err}")),
+                        }
+                    }
+                }
+                None => replies_done = true,
+            },
+            _ = tokio::time::sleep_until(until) => break,
+        }
+    }
+    if let Some(text) = violation {
+        return Err(run.fail(StepKind::Authorization, format!("not allowed: {text}")));
+    }
+    run.pass(
+        StepKind::Authorization,
+        format!("may publish on {ctl} and subscribe to replies and {events}"),
+    );
+    if hosts.is_empty() {
+        let mut detail = format!(
+            "no host answered the ping on lattice {:?} within {}",
+            ctx.lattice,
+            secs(ctx.scatter_window())
+        );
+        if !refused.is_empty() {
+            detail.push_str(&format!(" ({} unusable replies)", refused.len()));
+        }
+        return Err(run.fail(StepKind::Hosts, detail));
+    }
+    hosts.sort_by(|a, b| a.friendly_name.cmp(&b.friendly_name));
+    let mut names: Vec<String> = hosts
+        .iter()
+        .take(5)
+        .map(|h| {
+            if h.friendly_name.is_empty() {
+                h.id.clone()
+            } else {
+                h.friendly_name.clone()
+            }
+        })
+        .collect();
+    if hosts.len() > names.len() {
+        names.push(format!("and {} more", hosts.len() - names.len()));
+    }
+    run.pass(
+        StepKind::Hosts,
+        format!("{} host(s) answered: {}", hosts.len(), names.join(", ")),
+    );
+
+    // ----- jetstream -----
+    let api = match &ctx.js_domain {
+        Some(domain) => format!("$JS.{domain}.API.INFO"),
+        None => "$JS.API.INFO".to_owned(),
+    };
+    let request = async_nats::Request::new().timeout(Some(ctx.timeout()));
+    let reply = client.send_request(api.clone(), request).await;
+    let violation = tokio::time::timeout(Duration::from_millis(50), violations.recv())
+        .await
+        .ok()
+        .flatten();
+    if let Some(text) = violation {
+        return Err(run.fail(StepKind::Jetstream, format!("not allowed: {text}")));
+    }
+    let not_there = || match &ctx.js_domain {
+        Some(domain) => format!("JetStream domain {domain:?} not found (nothing answers {api})"),
+        None => format!("JetStream is not enabled on this server (nothing answers {api})"),
+    };
+    let message = match reply {
+        Ok(message) => message,
+        Err(err) => {
+            return Err(match err.kind() {
+                async_nats::RequestErrorKind::NoResponders => {
+                    run.fail(StepKind::Jetstream, not_there())
+                }
+                async_nats::RequestErrorKind::TimedOut => run.fail(
+                    StepKind::Jetstream,
+                    format!("no reply on {api} within {}", secs(ctx.timeout())),
+                ),
+                _ => run.fail(
+                    StepKind::Jetstream,
+                    format!("request on {api} failed: {err}"),
+                ),
+            })
+        }
+    };
+    if message.status == Some(async_nats::StatusCode::NO_RESPONDERS) {
+        return Err(run.fail(StepKind::Jetstream, not_there()));
+    }
+    let info: serde_json::Value = match serde_json::from_slice(&message.payload) {
+        Ok(info) => info,
+        Err(err) => return Err(run.fail(StepKind::Jetstream, format!("bad reply on {api}: {err}"))),
+    };
+    if let Some(error) = info.get("error") {
+        let description = error
+            .get("description")
+            .and_then(|d| d.as_str())
+            .unwrap_or("unknown error");
+        return Err(run.fail(
+            StepKind::Jetstream,
+            format!("JetStream refused the account: {description}"),
+        ));
+    }
+    let count = |key: &str| info.get(key).and_then(|v| v.as_u64()).unwrap_or(0);
+    let domain = info
+        .get("domain")
+        .and_then(|d| d.as_str())
+        .map(|d| format!(" (domain {d:?})"))
+        .unwrap_or_default();
+    run.pass(
+        StepKind::Jetstream,
+        format!(
+            "JetStream answers{domain}: {} stream(s), {} consumer(s)",
+            count("streams"),
+            count("consumers")
+        ),
+    );
+    Ok(())
+}
+
+/// Validates the context and builds the connection options, as
+/// [`Client::connect`](crate::Client::connect) does.
+async fn settings(ctx: &Context) -> Result<(Vec<ServerAddr>, ConnectOptions), LatticeError> {
+    ctx.validate()?;
+    let mut url_auth = None;
+    let mut servers = Vec::with_capacity(ctx.urls.len());
+    for url in &ctx.urls {
+        let shown = Context::redact_url(url);
+        let parse = |u: &str| {
+            u.parse::<ServerAddr>()
+                .map_err(|e| LatticeError::InvalidContext(format!("URL {shown:?}: {e}")))
+        };
+        let full = parse(url)?;
+        if url_auth.is_none() {
+            url_auth = match (full.username(), full.password()) {
+                (Some(user), Some(password)) => Some(Auth::UserPassword {
+                    user: percent_decode(user),
+                    password: percent_decode(password),
+                }),
+                (Some(token), None) => Some(Auth::Token {
+                    token: percent_decode(token),
+                }),
+                _ => None,
+            };
+        }
+        servers.push(parse(&shown)?);
+    }
+    // The context's own auth wins over credentials written into a URL.
+    let auth = match (&ctx.auth, url_auth) {
+        (Auth::None, Some(auth)) => auth,
+        (auth, _) => auth.clone(),
+    };
+    let mut options = auth_options(&auth).await?;
+    let tls = &ctx.tls;
+    if let Some(ca) = &tls.ca_file {
+        check_readable("TLS CA file", ca)?;
+        options = options.add_root_certificates(ca.clone()).require_tls(true);
+    }
+    if let (Some(cert), Some(key)) = (&tls.cert_file, &tls.key_file) {
+        check_readable("TLS client certificate", cert)?;
+        check_readable("TLS client key", key)?;
+        options = options.add_client_certificate(cert.clone(), key.clone());
+    }
+    if tls.tls_first {
+        options = options.tls_first();
+    }
+    if tls.required {
+        options = options.require_tls(true);
+    }
+    Ok((servers, options))
+}
+
+async fn auth_options(auth: &Auth) -> Result<ConnectOptions, LatticeError> {
+    Ok(match auth {
+        Auth::None => ConnectOptions::new(),
+        Auth::UserPassword { user, password } => {
+            ConnectOptions::with_user_and_password(user.clone(), password.clone())
+        }
+        Auth::Token { token } => ConnectOptions::with_token(token.clone()),
+        Auth::CredsFile { path } => {
+            let text = tokio::fs::read_to_string(path)
+                .await
+                .map_err(|e| file_error("creds file", path, &e))?;
+            ConnectOptions::with_credentials(&text)
+                .map_err(|e| file_error("creds file", path, &e))?
+        }
+        Auth::JwtSeed { jwt, seed } => {
+            let key = nkeys::KeyPair::from_seed(seed.trim()).map_err(|e| {
+                LatticeError::InvalidContext(format!(
+                    "the JWT's seed is not a valid nkey seed: {e}"
+                ))
+            })?;
+            if jwt.trim().is_empty() {
+                return Err(LatticeError::InvalidContext("the JWT is empty".into()));
+            }
+            let key = Arc::new(key);
+            ConnectOptions::with_jwt(jwt.trim().to_owned(), move |nonce| {
+                let key = key.clone();
+                async move { key.sign(&nonce).map_err(async_nats::AuthError::new) }
+            })
+        }
+        Auth::NkeySeed { seed } => {
+            nkeys::KeyPair::from_seed(seed.trim()).map_err(|e| {
+                LatticeError::InvalidContext(format!("the nkey seed is not valid: {e}"))
+            })?;
+            ConnectOptions::with_nkey(seed.trim().to_owned())
+        }
+    })
+}
+
+fn check_readable(what: &'static str, path: &std::path::Path) -> Result<(), LatticeError> {
+    std::fs::File::open(path)
+        .map(drop)
+        .map_err(|e| file_error(what, path, &e))
+}
+
+fn file_error(what: &'static str, path: &std::path::Path, err: &io::Error) -> LatticeError {
+    LatticeError::File {
+        what,
+        path: path.to_path_buf(),
+        reason: io_reason(err),
+    }
+}
+
+/// "connection refused" rather than "Connection refused (os error 111)".
+fn io_reason(err: &io::Error) -> String {
+    match err.kind() {
+        io::ErrorKind::ConnectionRefused => "connection refused".into(),
+        io::ErrorKind::TimedOut => "timed out".into(),
+        io::ErrorKind::NotFound => "no such file".into(),
+        io::ErrorKind::PermissionDenied => "permission denied".into(),
+        io::ErrorKind::ConnectionReset => "connection reset".into(),
+        io::ErrorKind::HostUnreachable => "host unreachable".into(),
+        io::ErrorKind::NetworkUnreachable => "network unreachable".into(),
+        _ => err.to_string(),
+    }
+}
+
+/// The innermost useful explanation of a connect error.
+fn reason_of(err: &async_nats::ConnectError) -> String {
+    use std::error::Error as _;
+    let mut source = err.source();
+    let mut last = None;
+    while let Some(cause) = source {
+        if let Some(io) = cause.downcast_ref::<io::Error>() {
+            // An io::Error may wrap a rustls error; prefer the innermost text.
+            return match io.get_ref() {
+                Some(inner)
+                    if matches!(io.kind(), io::ErrorKind::Other | io::ErrorKind::InvalidData) =>
+                {
+                    inner.to_string()
+                }
+                _ => io_reason(io),
+            };
+        }
+        last = Some(cause.to_string());
+        source = cause.source();
+    }
+    // async-nats prefixes server errors with "nats: ".
+    let last = last.map(|text| text.trim_start_matches("nats: ").to_owned());
+    match (last, err.kind()) {
+        (Some(text), _) if !text.is_empty() => text,
+        (_, ConnectErrorKind::AuthorizationViolation) => "authorization violation".into(),
+        (_, ConnectErrorKind::TimedOut) => "timed out".into(),
+        (_, kind) => kind.to_string(),
+    }
+}
+
+/// `%XX` escapes of a URL's user info back to bytes (invalid escapes stay as written).
+fn percent_decode(text: &str) -> String {
+    let hex = |b: Option<&u8>| b.and_then(|&b| (b as char).to_digit(16)).map(|d| d as u8);
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match (bytes[i], hex(bytes.get(i + 1)), hex(bytes.get(i + 2))) {
+            (b'%', Some(high), Some(low)) => {
+                out.push(high << 4 | low);
+                i += 3;
+            }
+            (byte, _, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `2 s`, `500 ms`.
+fn secs(duration: Duration) -> String {
+    if duration.subsec_millis() == 0 {
+        format!("{} s", duration.as_secs())
+    } else {
+        format!("{} ms", duration.as_millis())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_scrubbed_and_steps_completed() {
+        let ctx = Context::new("nats://bob:url-secret@h:1").with_user_password("u", "pw-secret");
+        let mut run = Run::new(&ctx);
+        let _ = run.fail(
+            StepKind::Authentication,
+            "refused pw-secret and bob:url-secret",
+        );
+        let report = run.finish();
+        let json = serde_json::to_string(&report).unwrap();
+        assert!(!json.contains("secret"), "{json}");
+        assert_eq!(report.url, "nats://h:1");
+        assert_eq!(report.steps.len(), StepKind::ALL.len());
+        assert_eq!(
+            report.failed_step().map(|s| s.step),
+            Some(StepKind::Authentication)
+        );
+        assert!(!report.ok());
+        assert!(
+            json.contains(r#""step":"name_lookup","outcome":"skipped""#),
+            "{json}"
+        );
+    }
+
+    #[test]
+    fn durations_read_well() {
+        assert_eq!(secs(Duration::from_secs(2)), "2 s");
+        assert_eq!(secs(Duration::from_millis(1500)), "1500 ms");
+    }
+}

@@ -19,6 +19,7 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 ///
 /// Secrets are kept as given; [`Context`]'s `Debug` never prints them.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "mode", rename_all = "snake_case")]
 pub enum Auth {
     /// No credentials.
@@ -89,6 +90,7 @@ impl fmt::Debug for Auth {
 /// TLS settings. With none set, TLS is still used when the URL is `tls://`/`wss://` or
 /// the server requires it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TlsOptions {
     /// PEM file with the CA certificate(s) to trust, besides the system roots.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -133,6 +135,7 @@ impl TlsOptions {
 /// assert!(!format!("{ctx:?}").contains("secret"));
 /// ```
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Context {
     /// Server URLs (`nats://`, `tls://`, `ws://`, `wss://`); several for a cluster.
     pub urls: Vec<String>,

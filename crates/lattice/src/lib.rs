@@ -53,5 +53,7 @@ pub use model::{
     ModelWatcher, Node, RemovalReason,
 };
 pub use state::ConnectionState;
-pub use store::{ContextStore, ImportFormat, ImportReport, CONFIG_DIR_ENV, CONTEXTS_FILE};
+pub use store::{
+    ContextStore, ContextSummary, ImportFormat, ImportReport, CONFIG_DIR_ENV, CONTEXTS_FILE,
+};
 pub use stream::{EventMessage, EventStream, LogStream};

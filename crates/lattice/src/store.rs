@@ -24,6 +24,68 @@ struct ContextsFile {
     contexts: BTreeMap<String, Context>,
 }
 
+/// The file as read before each context is checked on its own, so one broken entry does
+/// not make the others unusable.
+#[derive(Deserialize)]
+struct RawContextsFile {
+    #[serde(default)]
+    current: Option<String>,
+    #[serde(default)]
+    contexts: BTreeMap<String, serde_json::Value>,
+}
+
+/// A saved context as the desktop app's webview may see it: no credential, URLs without
+/// user info, only the auth mode.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ContextSummary {
+    /// The context's name.
+    pub name: String,
+    /// Server URLs, user info removed.
+    pub urls: Vec<String>,
+    /// Lattice name.
+    pub lattice: String,
+    /// Control subject prefix.
+    pub ctl_prefix: String,
+    /// How it authenticates (`none`, `user_password`, `token`, `creds_file`, `jwt_seed`,
+    /// `nkey_seed`).
+    pub auth_mode: String,
+    /// Whether any TLS option is set or a URL is `tls://`/`wss://`.
+    pub tls: bool,
+    /// JetStream domain, if any.
+    pub js_domain: Option<String>,
+    /// Free text.
+    pub description: Option<String>,
+    /// Whether it is the current context.
+    pub current: bool,
+}
+
+impl ContextSummary {
+    /// The summary of `context` saved as `name`.
+    pub fn of(name: &str, context: &Context, current: bool) -> ContextSummary {
+        let urls: Vec<String> = context
+            .urls
+            .iter()
+            .map(|u| Context::redact_url(u))
+            .collect();
+        let tls = context.tls.is_set()
+            || urls
+                .iter()
+                .any(|u| u.starts_with("tls://") || u.starts_with("wss://"));
+        ContextSummary {
+            name: name.to_owned(),
+            urls,
+            lattice: context.lattice.clone(),
+            ctl_prefix: context.ctl_prefix.clone(),
+            auth_mode: context.auth.mode().to_owned(),
+            tls,
+            js_domain: context.js_domain.clone(),
+            description: context.description.clone(),
+            current,
+        }
+    }
+}
+
 /// Saved contexts and which one is current.
 ///
 /// Changes are in memory until [`ContextStore::save`], which writes the file atomically
@@ -32,6 +94,9 @@ struct ContextsFile {
 pub struct ContextStore {
     path: PathBuf,
     file: ContextsFile,
+    /// Entries that did not parse, kept as written so saving does not lose them, with
+    /// why each was refused.
+    broken: BTreeMap<String, (serde_json::Value, String)>,
 }
 
 /// What [`ContextStore::import_discovered`] did: imported `(name, format)` pairs, and
@@ -68,16 +133,21 @@ impl ContextStore {
         ContextStore::open(Self::default_dir()?)
     }
 
-    /// Opens the store in `dir`; a missing file is an empty store.
+    /// Opens the store in `dir`; a missing file is an empty store. A file that is not
+    /// JSON is an error naming its line; a context entry that does not parse is left out
+    /// (see [`ContextStore::problems`]) and kept in the file on save.
     pub fn open(dir: impl Into<PathBuf>) -> Result<ContextStore> {
         let path = dir.into().join(CONTEXTS_FILE);
-        let file = match fs::read_to_string(&path) {
+        let raw: RawContextsFile = match fs::read_to_string(&path) {
             Ok(text) => serde_json::from_str(&text).map_err(|e| LatticeError::Store {
                 action: "cannot parse",
                 path: path.clone(),
                 reason: e.to_string(),
             })?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => ContextsFile::default(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => RawContextsFile {
+                current: None,
+                contexts: BTreeMap::new(),
+            },
             Err(e) => {
                 return Err(LatticeError::Store {
                     action: "cannot read",
@@ -86,7 +156,36 @@ impl ContextStore {
                 })
             }
         };
-        Ok(ContextStore { path, file })
+        let mut file = ContextsFile {
+            current: raw.current,
+            contexts: BTreeMap::new(),
+        };
+        let mut broken = BTreeMap::new();
+        for (name, value) in raw.contexts {
+            match serde_json::from_value::<Context>(value.clone()) {
+                Ok(context) => {
+                    file.contexts.insert(name, context);
+                }
+                Err(err) => {
+                    broken.insert(name, (value, err.to_string()));
+                }
+            }
+        }
+        Ok(ContextStore { path, file, broken })
+    }
+
+    /// Saved contexts that could not be read, with why: `(name, reason)`.
+    pub fn problems(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.broken
+            .iter()
+            .map(|(name, (_, reason))| (name.as_str(), reason.as_str()))
+    }
+
+    /// Every saved context as the webview may see it, by name.
+    pub fn summaries(&self) -> Vec<ContextSummary> {
+        self.list()
+            .map(|(name, ctx)| ContextSummary::of(name, ctx, self.current_name() == Some(name)))
+            .collect()
     }
 
     /// The contexts file.
@@ -118,21 +217,21 @@ impl ContextStore {
     /// Adds or replaces a context. The name must be non-empty, without `/` or `\`.
     pub fn insert(&mut self, name: &str, context: Context) -> Result<()> {
         validate_name(name)?;
+        self.broken.remove(name);
         self.file.contexts.insert(name.to_owned(), context);
         Ok(())
     }
 
-    /// Removes a context (clearing "current" if it was current).
-    pub fn remove(&mut self, name: &str) -> Result<Context> {
-        let ctx = self
-            .file
-            .contexts
-            .remove(name)
-            .ok_or_else(|| LatticeError::UnknownContext(name.to_owned()))?;
+    /// Removes a context, readable or not (clearing "current" if it was current).
+    pub fn remove(&mut self, name: &str) -> Result<()> {
+        let readable = self.file.contexts.remove(name).is_some();
+        if !readable && self.broken.remove(name).is_none() {
+            return Err(LatticeError::UnknownContext(name.to_owned()));
+        }
         if self.file.current.as_deref() == Some(name) {
             self.file.current = None;
         }
-        Ok(ctx)
+        Ok(())
     }
 
     /// Makes a saved context current.
@@ -155,7 +254,15 @@ impl ContextStore {
         };
         let dir = self.path.parent().unwrap_or(Path::new("."));
         create_private_dir(dir).map_err(|e| store_err("cannot create", dir, e))?;
-        let text = serde_json::to_string_pretty(&self.file).expect("contexts serialise");
+        let mut file = serde_json::to_value(&self.file).expect("contexts serialise");
+        if let Some(contexts) = file.get_mut("contexts").and_then(|c| c.as_object_mut()) {
+            for (name, (value, _)) in &self.broken {
+                contexts
+                    .entry(name.clone())
+                    .or_insert_with(|| value.clone());
+            }
+        }
+        let text = serde_json::to_string_pretty(&file).expect("contexts serialise");
         let tmp = self.path.with_extension("json.tmp");
         write_private(&tmp, &text).map_err(|e| store_err("cannot write", &tmp, e))?;
         fs::rename(&tmp, &self.path).map_err(|e| store_err("cannot replace", &self.path, e))
@@ -476,6 +583,62 @@ mod tests {
         let err = again.set_current("nope").unwrap_err().to_string();
         assert!(err.contains("\"nope\""), "{err}");
         assert!(again.insert("a/b", Context::default()).is_err());
+    }
+
+    /// Issue 10, bad input: one broken entry is named and left out, the others stay
+    /// usable, and saving keeps the broken entry for the user to fix.
+    #[test]
+    fn a_broken_context_is_named_and_kept_while_the_others_work() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(CONTEXTS_FILE);
+        fs::write(
+            &path,
+            r#"{"current": "good", "contexts": {
+                "good": {"urls": ["nats://127.0.0.1:4222"]},
+                "bad": {"urls": "not a list"}
+            }}"#,
+        )
+        .unwrap();
+        let mut store = ContextStore::open(dir.path()).unwrap();
+        assert_eq!(store.current().unwrap().0, "good");
+        let problems: Vec<_> = store.problems().collect();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].0, "bad");
+        assert!(problems[0].1.contains("invalid type"), "{}", problems[0].1);
+        store.insert("new", Context::default()).unwrap();
+        store.save().unwrap();
+        let saved = fs::read_to_string(&path).unwrap();
+        assert!(
+            saved.contains("not a list"),
+            "the broken entry was lost: {saved}"
+        );
+        store.remove("bad").unwrap();
+        store.save().unwrap();
+        assert!(!fs::read_to_string(&path).unwrap().contains("not a list"));
+
+        fs::write(&path, "{\n  \"contexts\": {,\n}").unwrap();
+        let err = ContextStore::open(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("line 2"), "the error names the line: {err}");
+    }
+
+    #[test]
+    fn summaries_carry_no_credentials() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = ContextStore::open(dir.path()).unwrap();
+        store
+            .insert(
+                "prod",
+                Context::new("nats://admin:hunter2@prod:4222").with_token("t0ken-s3cret"),
+            )
+            .unwrap();
+        let summaries = store.summaries();
+        let text = serde_json::to_string(&summaries).unwrap();
+        assert!(
+            !text.contains("hunter2") && !text.contains("t0ken-s3cret"),
+            "{text}"
+        );
+        assert_eq!(summaries[0].urls, ["nats://prod:4222"]);
+        assert_eq!(summaries[0].auth_mode, "token");
     }
 
     /// Issue 11, item 4: a new config dir (and its parents) and a stale temporary file

@@ -282,10 +282,10 @@ fn secrets_of(ctx: &Context) -> Vec<String> {
     secrets
 }
 
+/// Runs the steps in order, stopping at the first failure.
 async fn diagnose(ctx: &Context, run: &mut Run) -> Result<(), Stop> {
-    // ----- settings -----
-    let (servers, options) = match settings(ctx).await {
-        Ok(ok) => ok,
+    let settings = match settings(ctx).await {
+        Ok(settings) => settings,
         Err(err) => return Err(run.fail(StepKind::Settings, err.to_string())),
     };
     run.pass(
@@ -294,19 +294,31 @@ async fn diagnose(ctx: &Context, run: &mut Run) -> Result<(), Stop> {
             "lattice {:?}, ctl prefix {}, auth {}{}",
             ctx.lattice,
             ctx.ctl_prefix,
-            ctx.auth.mode(),
+            settings.auth_mode,
             ctx.js_domain
                 .as_deref()
                 .map(|d| format!(", JetStream domain {d:?}"))
                 .unwrap_or_default()
         ),
     );
+    let resolved = name_lookup(ctx, run, &settings.servers).await?;
+    let reachable = tcp(ctx, run, &resolved).await?;
+    let (client, mut violations) = handshake(ctx, run, settings, reachable).await?;
+    let hosts = authorization(ctx, run, &client, &mut violations).await?;
+    hosts_step(ctx, run, hosts)?;
+    jetstream(ctx, run, &client, &mut violations).await
+}
 
-    // ----- name lookup -----
-    let mut resolved: Vec<(&ServerAddr, Vec<SocketAddr>)> = Vec::new();
+/// Resolves every URL's host; passes when at least one resolves.
+async fn name_lookup<'a>(
+    ctx: &Context,
+    run: &mut Run,
+    servers: &'a [ServerAddr],
+) -> Result<Vec<(&'a ServerAddr, Vec<SocketAddr>)>, Stop> {
+    let mut resolved = Vec::new();
     let mut notes = Vec::new();
     let mut failures = Vec::new();
-    for server in &servers {
+    for server in servers {
         let host = server.host();
         let lookup = tokio::time::timeout(
             ctx.connect_timeout(),
@@ -342,20 +354,28 @@ async fn diagnose(ctx: &Context, run: &mut Run) -> Result<(), Stop> {
     }
     notes.extend(failures);
     run.pass(StepKind::NameLookup, notes.join("; "));
+    Ok(resolved)
+}
 
-    // ----- tcp -----
-    let mut reachable: Vec<&ServerAddr> = Vec::new();
+/// Opens (and closes) a TCP connection to each server's first address that accepts one;
+/// passes when at least one server does. Returns the servers that did.
+async fn tcp(
+    ctx: &Context,
+    run: &mut Run,
+    resolved: &[(&ServerAddr, Vec<SocketAddr>)],
+) -> Result<Vec<ServerAddr>, Stop> {
+    let mut reachable = Vec::new();
     let mut notes = Vec::new();
     let mut failures = Vec::new();
-    for (server, addrs) in &resolved {
-        let mut connected = None;
+    for (server, addrs) in resolved {
         for addr in addrs {
             let attempt =
                 tokio::time::timeout(ctx.connect_timeout(), tokio::net::TcpStream::connect(addr))
                     .await;
             match attempt {
                 Ok(Ok(_stream)) => {
-                    connected = Some(*addr);
+                    notes.push(format!("{addr} accepted"));
+                    reachable.push((*server).clone());
                     break;
                 }
                 Ok(Err(err)) => failures.push(format!("{addr}: {}", io_reason(&err))),
@@ -365,24 +385,33 @@ async fn diagnose(ctx: &Context, run: &mut Run) -> Result<(), Stop> {
                 )),
             }
         }
-        if let Some(addr) = connected {
-            notes.push(format!("{addr} accepted"));
-            reachable.push(server);
-        }
     }
     if reachable.is_empty() {
         return Err(run.fail(StepKind::Tcp, failures.join("; ")));
     }
     notes.extend(failures);
     run.pass(StepKind::Tcp, notes.join("; "));
+    Ok(reachable)
+}
 
-    // ----- tls + authentication -----
+/// The permissions violations the server reports on the diagnostic's connection.
+type Violations = mpsc::UnboundedReceiver<String>;
+
+/// TLS and authentication: the async-nats connection to the reachable servers, with an
+/// event callback that forwards permissions violations.
+async fn handshake(
+    ctx: &Context,
+    run: &mut Run,
+    settings: Settings,
+    reachable: Vec<ServerAddr>,
+) -> Result<(async_nats::Client, Violations), Stop> {
     let tls_asked = ctx.tls.is_set()
         || reachable
             .iter()
             .any(|s| matches!(s.scheme(), "tls" | "wss"));
-    let (violations_tx, mut violations) = mpsc::unbounded_channel::<String>();
-    let options = options
+    let (violations_tx, violations) = mpsc::unbounded_channel::<String>();
+    let options = settings
+        .options
         .name("trellis-test-connection")
         .connection_timeout(ctx.connect_timeout())
         .request_timeout(Some(ctx.timeout()))
@@ -398,19 +427,27 @@ async fn diagnose(ctx: &Context, run: &mut Run) -> Result<(), Stop> {
                 }
             }
         });
-    let addrs: Vec<ServerAddr> = reachable.into_iter().cloned().collect();
-    let client = match options.connect(addrs).await {
+    let client = match options.connect(reachable).await {
         Ok(client) => client,
         Err(err) => {
             let reason = reason_of(&err);
             let lower = reason.to_lowercase();
+            let refused = |run: &mut Run| {
+                pass_tls_before_auth(run, tls_asked);
+                run.fail(
+                    StepKind::Authentication,
+                    if settings.auth_mode == Auth::None.mode() {
+                        format!(
+                            "the server requires credentials and the context has none ({reason})"
+                        )
+                    } else {
+                        format!("server refused the credentials: {reason}")
+                    },
+                )
+            };
             return Err(match err.kind() {
                 ConnectErrorKind::Authentication | ConnectErrorKind::AuthorizationViolation => {
-                    pass_tls_before_auth(run, tls_asked);
-                    run.fail(
-                        StepKind::Authentication,
-                        format!("server refused the credentials: {reason}"),
-                    )
+                    refused(run)
                 }
                 ConnectErrorKind::Tls => run.fail(StepKind::Tls, tls_hint(reason)),
                 _ if lower.contains("certificate")
@@ -420,11 +457,7 @@ async fn diagnose(ctx: &Context, run: &mut Run) -> Result<(), Stop> {
                     run.fail(StepKind::Tls, tls_hint(reason))
                 }
                 _ if lower.contains("authorization") || lower.contains("authentication") => {
-                    pass_tls_before_auth(run, tls_asked);
-                    run.fail(
-                        StepKind::Authentication,
-                        format!("server refused the credentials: {reason}"),
-                    )
+                    refused(run)
                 }
                 _ if tls_asked => run.fail(
                     StepKind::Tls,
@@ -441,42 +474,34 @@ async fn diagnose(ctx: &Context, run: &mut Run) -> Result<(), Stop> {
         }
     };
     let info = client.server_info();
-    if tls_asked || info.tls_required {
+    if tls_asked {
+        run.pass(StepKind::Tls, "handshake succeeded");
+    } else if info.tls_required {
         run.pass(
             StepKind::Tls,
-            if tls_asked {
-                "handshake succeeded".to_owned()
-            } else {
-                "the server requires TLS; handshake succeeded".to_owned()
-            },
+            "the server requires TLS; handshake succeeded",
         );
     } else {
         run.not_used(StepKind::Tls, TLS_NOT_USED);
     }
     // An unnamed server reports its id as its name: only a real name is worth showing.
-    let server_name = if info.server_name.is_empty() || info.server_name == info.server_id {
-        String::new()
+    let server = if info.server_name.is_empty() || info.server_name == info.server_id {
+        format!("nats-server {}", info.version)
     } else {
-        format!(" {}", info.server_name)
+        format!("nats-server {} {}", info.server_name, info.version)
     };
     run.pass(
         StepKind::Authentication,
-        match &ctx.auth {
-            Auth::None => format!(
-                "connected to nats-server{server_name} {} without credentials",
-                info.version
-            ),
-            auth => format!(
-                "nats-server{server_name} {} accepted the {} credentials",
-                info.version,
-                auth.mode().replace('_', " ")
-            ),
+        if settings.auth_mode == Auth::None.mode() {
+            format!("connected to {server} without credentials")
+        } else {
+            format!(
+                "{server} accepted the {} credentials",
+                settings.auth_mode.replace('_', " ")
+            )
         },
     );
-
-    let result = lattice_steps(ctx, run, &client, &mut violations).await;
-    drop(client);
-    result
+    Ok((client, violations))
 }
 
 /// The TLS step before a refused `CONNECT`: the handshake (if any) went through.
@@ -502,57 +527,66 @@ fn tls_hint(reason: String) -> String {
 const TLS_NOT_USED: &str =
     "not used (nats:// or ws:// URL, no TLS option set, server does not require it)";
 
-/// Authorization, hosts and JetStream, on a connected client.
-async fn lattice_steps(
+/// What the lattice ping collected: hosts, and replies that could not be used.
+struct Pinged {
+    hosts: Vec<Host>,
+    unusable: usize,
+}
+
+/// Subscribes to a reply inbox and the lattice's events and sends `host.ping`, as
+/// [`Client::ping_hosts`](crate::Client::ping_hosts) does; fails on a permissions
+/// violation, else returns what answered within the scatter window.
+async fn authorization(
     ctx: &Context,
     run: &mut Run,
     client: &async_nats::Client,
-    violations: &mut mpsc::UnboundedReceiver<String>,
-) -> Result<(), Stop> {
-    // ----- authorization: subscribe to replies and events, publish the ping -----
+    violations: &mut Violations,
+) -> Result<Pinged, Stop> {
     let ctl = format!("{}.>", subject::ctl_root(&ctx.ctl_prefix, &ctx.lattice));
     let ping = subject::host_ping(&ctx.ctl_prefix, &ctx.lattice);
     let events = format!("{}.{}.>", subject::EVENT_PREFIX, ctx.lattice);
-    let nats_failure = |run: &mut Run, what: &str, err: &dyn fmt::Display| {
+    let failed = |run: &mut Run, what: &str, err: &dyn fmt::Display| {
         run.fail(StepKind::Authorization, format!("{what} failed: {err}"))
     };
     let inbox = client.new_inbox();
     let mut replies = match client.subscribe(inbox.clone()).await {
         Ok(sub) => sub,
-        Err(err) => return Err(nats_failure(run, "subscribe", &err)),
+        Err(err) => return Err(failed(run, "subscribe", &err)),
     };
     let _events = match client.subscribe(events.clone()).await {
         Ok(sub) => sub,
-        Err(err) => return Err(nats_failure(run, "subscribe", &err)),
+        Err(err) => return Err(failed(run, "subscribe", &err)),
     };
-    let sent = Instant::now();
+    let sent = tokio::time::Instant::now();
     if let Err(err) = client
-        .publish_with_reply(ping.clone(), inbox, bytes::Bytes::new())
+        .publish_with_reply(ping, inbox, bytes::Bytes::new())
         .await
     {
-        return Err(nats_failure(run, "publish", &err));
+        return Err(failed(run, "publish", &err));
     }
     // The server answers the flush after it has dealt with the SUBs and the PUB, so any
-    // permissions violation was sent before.
+    // permissions violation was sent before its PONG.
     if let Err(err) = client.flush().await {
-        return Err(nats_failure(run, "flush", &err));
+        return Err(failed(run, "flush", &err));
     }
 
-    // ----- hosts: collect ping replies for the scatter window -----
-    let deadline = tokio::time::Instant::from_std(sent) + ctx.scatter_window();
+    let deadline = sent + ctx.scatter_window();
     let grace_end = tokio::time::Instant::now() + VIOLATION_GRACE;
-    let mut hosts: Vec<Host> = Vec::new();
-    let mut refused = Vec::new();
+    let mut pinged = Pinged {
+        hosts: Vec::new(),
+        unusable: 0,
+    };
     let mut violation = None;
     let mut replies_done = false;
     loop {
-        // Until the window ends, or only the grace for violations once replies are done.
+        // Until the window ends; once the replies are done, only the violations' grace.
         let until = if replies_done {
             grace_end
         } else {
             deadline.max(grace_end)
         };
         tokio::select! {
+            biased;
             Some(text) = violations.recv() => {
                 violation = Some(text);
                 break;
@@ -564,12 +598,12 @@ async fn lattice_steps(
                     {
                         replies_done = true;
                     } else {
+                        // One misbehaving host must not hide the others.
                         match serde_json::from_slice::<CtlResponse<Host>>(&message.payload) {
                             Ok(CtlResponse { success: true, response: Some(host), .. }) => {
-                                hosts.push(host)
+                                pinged.hosts.push(host)
                             }
-                            Ok(reply) => refused.push(reply.message),
-                            Err(err) => refused.push(format!("undecodable reply: {err}")),
+                            _ => pinged.unusable += 1,
                         }
                     }
                 }
@@ -578,21 +612,30 @@ async fn lattice_steps(
             _ = tokio::time::sleep_until(until) => break,
         }
     }
-    if let Some(text) = violation {
+    if let Some(text) = violation.or_else(|| violations.try_recv().ok()) {
         return Err(run.fail(StepKind::Authorization, format!("not allowed: {text}")));
     }
     run.pass(
         StepKind::Authorization,
         format!("may publish on {ctl} and subscribe to replies and {events}"),
     );
+    Ok(pinged)
+}
+
+/// Passes when at least one host answered the ping.
+fn hosts_step(ctx: &Context, run: &mut Run, pinged: Pinged) -> Result<(), Stop> {
+    let Pinged {
+        mut hosts,
+        unusable,
+    } = pinged;
     if hosts.is_empty() {
         let mut detail = format!(
             "no host answered the ping on lattice {:?} within {}",
             ctx.lattice,
             secs(ctx.scatter_window())
         );
-        if !refused.is_empty() {
-            detail.push_str(&format!(" ({} unusable replies)", refused.len()));
+        if unusable > 0 {
+            detail.push_str(&format!(" ({unusable} unusable replies)"));
         }
         return Err(run.fail(StepKind::Hosts, detail));
     }
@@ -615,46 +658,50 @@ async fn lattice_steps(
         StepKind::Hosts,
         format!("{} host(s) answered: {}", hosts.len(), names.join(", ")),
     );
+    Ok(())
+}
 
-    // ----- jetstream -----
+/// Requests `$JS.API.INFO` (or `$JS.<domain>.API.INFO`): account info means JetStream
+/// (of that domain) is there for this account.
+async fn jetstream(
+    ctx: &Context,
+    run: &mut Run,
+    client: &async_nats::Client,
+    violations: &mut Violations,
+) -> Result<(), Stop> {
     let api = match &ctx.js_domain {
         Some(domain) => format!("$JS.{domain}.API.INFO"),
         None => "$JS.API.INFO".to_owned(),
     };
     let request = async_nats::Request::new().timeout(Some(ctx.timeout()));
-    let reply = client.send_request(api.clone(), request).await;
-    let violation = tokio::time::timeout(Duration::from_millis(50), violations.recv())
-        .await
-        .ok()
-        .flatten();
-    if let Some(text) = violation {
-        return Err(run.fail(StepKind::Jetstream, format!("not allowed: {text}")));
-    }
+    // A denied publish gets no reply at all: the violation is the answer.
+    let reply = tokio::select! {
+        biased;
+        Some(text) = violations.recv() => {
+            return Err(run.fail(StepKind::Jetstream, format!("not allowed: {text}")));
+        }
+        reply = client.send_request(api.clone(), request) => reply,
+    };
     let not_there = || match &ctx.js_domain {
         Some(domain) => format!("JetStream domain {domain:?} not found (nothing answers {api})"),
         None => format!("JetStream is not enabled on this server (nothing answers {api})"),
     };
     let message = match reply {
+        Ok(message) if message.status == Some(async_nats::StatusCode::NO_RESPONDERS) => {
+            return Err(run.fail(StepKind::Jetstream, not_there()))
+        }
         Ok(message) => message,
         Err(err) => {
-            return Err(match err.kind() {
-                async_nats::RequestErrorKind::NoResponders => {
-                    run.fail(StepKind::Jetstream, not_there())
+            let detail = match err.kind() {
+                async_nats::RequestErrorKind::NoResponders => not_there(),
+                async_nats::RequestErrorKind::TimedOut => {
+                    format!("no reply on {api} within {}", secs(ctx.timeout()))
                 }
-                async_nats::RequestErrorKind::TimedOut => run.fail(
-                    StepKind::Jetstream,
-                    format!("no reply on {api} within {}", secs(ctx.timeout())),
-                ),
-                _ => run.fail(
-                    StepKind::Jetstream,
-                    format!("request on {api} failed: {err}"),
-                ),
-            })
+                _ => format!("request on {api} failed: {err}"),
+            };
+            return Err(run.fail(StepKind::Jetstream, detail));
         }
     };
-    if message.status == Some(async_nats::StatusCode::NO_RESPONDERS) {
-        return Err(run.fail(StepKind::Jetstream, not_there()));
-    }
     let info: serde_json::Value = match serde_json::from_slice(&message.payload) {
         Ok(info) => info,
         Err(err) => return Err(run.fail(StepKind::Jetstream, format!("bad reply on {api}: {err}"))),
@@ -664,10 +711,12 @@ async fn lattice_steps(
             .get("description")
             .and_then(|d| d.as_str())
             .unwrap_or("unknown error");
-        return Err(run.fail(
-            StepKind::Jetstream,
-            format!("JetStream refused the account: {description}"),
-        ));
+        let detail = if description.to_lowercase().contains("not enabled") {
+            format!("JetStream is not enabled for this account ({description})")
+        } else {
+            format!("JetStream answered with an error: {description}")
+        };
+        return Err(run.fail(StepKind::Jetstream, detail));
     }
     let count = |key: &str| info.get(key).and_then(|v| v.as_u64()).unwrap_or(0);
     let domain = info
@@ -686,9 +735,19 @@ async fn lattice_steps(
     Ok(())
 }
 
+/// The usable parts of a valid context.
+struct Settings {
+    /// The servers, without user info.
+    servers: Vec<ServerAddr>,
+    /// Auth and TLS options.
+    options: ConnectOptions,
+    /// The auth mode in effect (the context's, else that of credentials in a URL).
+    auth_mode: &'static str,
+}
+
 /// Validates the context and builds the connection options, as
 /// [`Client::connect`](crate::Client::connect) does.
-async fn settings(ctx: &Context) -> Result<(Vec<ServerAddr>, ConnectOptions), LatticeError> {
+async fn settings(ctx: &Context) -> Result<Settings, LatticeError> {
     ctx.validate()?;
     let mut url_auth = None;
     let mut servers = Vec::with_capacity(ctx.urls.len());
@@ -735,7 +794,11 @@ async fn settings(ctx: &Context) -> Result<(Vec<ServerAddr>, ConnectOptions), La
     if tls.required {
         options = options.require_tls(true);
     }
-    Ok((servers, options))
+    Ok(Settings {
+        servers,
+        options,
+        auth_mode: auth.mode(),
+    })
 }
 
 async fn auth_options(auth: &Auth) -> Result<ConnectOptions, LatticeError> {

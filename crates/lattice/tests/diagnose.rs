@@ -112,6 +112,15 @@ async fn a_wrong_password_fails_at_authentication_and_is_never_shown() {
     assert!(!json.contains("wrong-pass"), "{json}");
     assert_eq!(report.url, nats.url());
 
+    // No credentials at all: said so.
+    let report = test_connection(&ctx(&nats.url())).await;
+    assert_failed_at(&report, StepKind::Authentication);
+    assert!(
+        detail(&report, StepKind::Authentication)
+            .starts_with("the server requires credentials and the context has none"),
+        "{report:#?}"
+    );
+
     // The right one gets past authentication (no host: hosts fails), still unshown.
     let right = ctx(&nats.url()).with_user_password("alice", "right-pass-1234");
     let report = test_connection(&right).await;
@@ -190,6 +199,26 @@ async fn a_server_without_jetstream_fails_at_jetstream() {
     assert_failed_at(&report, StepKind::Jetstream);
     assert!(
         detail(&report, StepKind::Jetstream).starts_with("JetStream is not enabled on this server"),
+        "{report:#?}"
+    );
+}
+
+#[tokio::test]
+async fn an_account_without_jetstream_fails_at_jetstream() {
+    // JetStream runs on the server, but account APP (where users without credentials
+    // land, the host too) does not have it.
+    let nats = NatsServer::start_with_config(
+        r#"accounts { APP: { users: [ { user: "app", password: "app-pass-1234" } ] } }
+no_auth_user: "app"
+"#,
+    )
+    .unwrap();
+    let _host = host(&nats, "diag-host").await;
+    let report = test_connection(&ctx(&nats.url())).await;
+    assert_failed_at(&report, StepKind::Jetstream);
+    assert!(
+        detail(&report, StepKind::Jetstream)
+            .starts_with("JetStream is not enabled for this account"),
         "{report:#?}"
     );
 }

@@ -1,7 +1,7 @@
 // The Events tab of one session: the lattice's CloudEvents, newest last, with a type
 // filter, a search, failures highlighted, the selected event's JSON beside the list,
 // export as JSON lines and clear.
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { onLatticeEvent, type CloudEvent } from "../api";
 import { formatClock, shortId } from "../graph/format";
 import { exportEvents, saveText } from "../logs/exportLines";
@@ -10,7 +10,7 @@ import { useFollow } from "../logs/useFollow";
 import { bySeq, useStream, type Entry, type Subscribe } from "../logs/useStream";
 import { isBoolean, isString, usePersistentState } from "../shell/settings";
 import { eventKind, eventSummary, isFailure } from "./describe";
-import { eventVisible, HEARTBEAT, isStringList, kindCounts, prettyJson, toggleKind } from "./filter";
+import { eventVisible, HEARTBEAT, isStringList, kindCounts, prettyJson, stepSelection, toggleKind } from "./filter";
 import "../logs/logs.css";
 import "./events.css";
 
@@ -32,7 +32,14 @@ export function EventsView({ session, subscribe }: EventsPanelProps & { subscrib
   const [hiddenKinds, setHiddenKinds] = usePersistentState<string[]>("events.hiddenKinds", [], isStringList);
   const [heartbeats, setHeartbeats] = usePersistentState("events.heartbeats", false, isBoolean);
   const [search, setSearch] = usePersistentState("events.search", "", isString);
-  const [selectedSeq, setSelectedSeq] = useState<number | null>(null);
+  const [selectedSeq, setSelected] = useState<number | null>(null);
+  // The selection as of the last change, for key presses that come faster than renders.
+  const latest = useRef<number | null>(null);
+  const setSelectedSeq = useCallback((seq: number | null) => {
+    latest.current = seq;
+    setSelected(seq);
+  }, []);
+  const [reveal, setReveal] = useState<{ index: number } | null>(null);
 
   const kinds = useMemo(() => kindCounts(events.map((e) => e.value)), [events]);
   const beats = useMemo(() => events.filter((e) => eventKind(e.value.type) === HEARTBEAT).length, [events]);
@@ -48,6 +55,20 @@ export function EventsView({ session, subscribe }: EventsPanelProps & { subscrib
     clearEvents();
     setSelectedSeq(null);
     setFollowing(true);
+  };
+  // Up/Down move the selection (the JSON follows), Escape closes the JSON pane.
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === "Escape" && latest.current !== null) {
+      setSelectedSeq(null);
+    } else if (e.key === "ArrowUp" || e.key === "ArrowDown") {
+      const next = stepSelection(shown, latest.current, e.key === "ArrowUp" ? -1 : 1);
+      if (next === null) return;
+      setSelectedSeq(next);
+      setReveal({ index: shown.findIndex((s) => s.seq === next) });
+    } else {
+      return;
+    }
+    e.preventDefault();
   };
   const exportShown = () => {
     const file = exportEvents(
@@ -117,19 +138,20 @@ export function EventsView({ session, subscribe }: EventsPanelProps & { subscrib
         </button>
       </div>
       <div className="events__body">
-        <div className="stream__view">
+        <div className="stream__view" onKeyDown={onKeyDown}>
           <StreamList
             items={shown}
             rowKey={bySeq}
             follow={follow.following}
             onScroll={follow.onScroll}
+            reveal={reveal}
             empty={events.length === 0 ? "No lattice events yet." : "No events match the filter."}
             label="lattice events"
             renderRow={(e) => (
               <EventRow
                 entry={e}
                 selected={e.seq === selectedSeq}
-                onSelect={(seq) => setSelectedSeq((prev) => (prev === seq ? null : seq))}
+                onSelect={(seq) => setSelectedSeq(latest.current === seq ? null : seq)}
               />
             )}
           />

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CloudEvent } from "../api";
-import { eventVisible, kindCounts, prettyJson, toggleKind, type EventFilter } from "./filter";
+import { eventVisible, kindCounts, prettyJson, stepSelection, toggleKind, type EventFilter } from "./filter";
 
 let nextId = 0;
 const ev = (type: string, data: unknown, source = "NHOSTA"): CloudEvent => ({
@@ -61,5 +61,20 @@ describe("event filter", () => {
     const text = prettyJson(timeline[1] as CloudEvent);
     expect(text).toContain('\n  "type": "com.wasmcloud.lattice.component_scaled"');
     expect(text).toContain('\n    "max_instances": 3');
+  });
+});
+
+describe("keyboard selection", () => {
+  const rows = [{ seq: 2 }, { seq: 5 }, { seq: 9 }];
+  it("moves up and down the shown events and stops at the ends", () => {
+    expect(stepSelection(rows, 5, -1)).toBe(2);
+    expect(stepSelection(rows, 5, 1)).toBe(9);
+    expect(stepSelection(rows, 9, 1)).toBe(9);
+    expect(stepSelection(rows, 2, -10)).toBe(2);
+  });
+  it("starts from the newest going up, the oldest going down, and has nothing to select in an empty list", () => {
+    expect(stepSelection(rows, null, -1)).toBe(9);
+    expect(stepSelection(rows, 7, 1)).toBe(2);
+    expect(stepSelection([], null, 1)).toBeNull();
   });
 });

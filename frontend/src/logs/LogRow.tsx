@@ -3,14 +3,17 @@
 import { memo } from "react";
 import type { LogRecord } from "../api";
 import { formatClock, shortId } from "../graph/format";
+import { splitMatches } from "./filter";
 
 interface Props {
   record: LogRecord;
   timestamps: boolean;
+  /** The regex filter, whose matches in the message are highlighted. */
+  highlight?: RegExp | null;
   onSelectComponent?: (componentId: string) => void;
 }
 
-export const LogRow = memo(function LogRow({ record, timestamps, onSelectComponent }: Props) {
+export const LogRow = memo(function LogRow({ record, timestamps, highlight = null, onSelectComponent }: Props) {
   const component = record.component;
   return (
     <div className={`logline logline--${record.level}`} title={record.message}>
@@ -35,7 +38,17 @@ export const LogRow = memo(function LogRow({ record, timestamps, onSelectCompone
           {component ?? shortId(record.host)}
         </span>
       )}
-      <span className="logline__msg">{oneLine(record.message)}</span>
+      <span className="logline__msg">
+        {splitMatches(oneLine(record.message), highlight).map((piece, i) =>
+          piece.match ? (
+            <mark key={i} className="logline__match">
+              {piece.text}
+            </mark>
+          ) : (
+            piece.text
+          ),
+        )}
+      </span>
     </div>
   );
 });

@@ -47,6 +47,11 @@ describe("LogRow", () => {
     expect(without).toBe("WARNcallerslow ↵ request");
   });
 
+  it("highlights what the regex filter matched", () => {
+    const html = renderToStaticMarkup(createElement(LogRow, { record: line, timestamps: false, highlight: /slow/ }));
+    expect(html).toContain('<mark class="logline__match">slow</mark> ↵ request');
+  });
+
   it("makes the component a button when it can select the node; a host line shows the short host id", () => {
     const html = renderToStaticMarkup(
       createElement(LogRow, { record: line, timestamps: false, onSelectComponent: () => {} }),

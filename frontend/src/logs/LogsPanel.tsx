@@ -165,7 +165,9 @@ export function LogsView({
           onScroll={follow.onScroll}
           empty={empty}
           label="logs"
-          renderRow={(l) => <LogRow record={l.value} timestamps={timestamps} onSelectComponent={onSelectComponent} />}
+          renderRow={(l) => (
+            <LogRow record={l.value} timestamps={timestamps} highlight={regex} onSelectComponent={onSelectComponent} />
+          )}
         />
         {follow.pill !== null && (
           <button

@@ -19,11 +19,13 @@ interface Props<T> {
   /** Shown when there are no rows. */
   empty: string;
   label: string;
+  /** Bring this row into view (a new object each time, e.g. on each key press). */
+  reveal?: { index: number } | null;
   /** Called on every scroll of the list, with its position. */
   onScroll?: (m: ScrollMetrics) => void;
 }
 
-export function StreamList<T>({ items, rowKey, renderRow, follow, empty, label, onScroll }: Props<T>) {
+export function StreamList<T>({ items, rowKey, renderRow, follow, empty, label, reveal, onScroll }: Props<T>) {
   const scroller = useRef<HTMLDivElement>(null);
   // The app does not use the React Compiler; the virtualiser re-renders this list itself.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -58,9 +60,14 @@ export function StreamList<T>({ items, rowKey, renderRow, follow, empty, label, 
     if (follow && items.length > 0) virtualizer.scrollToIndex(items.length - 1, { align: "end" });
   }, [items, follow, virtualizer]);
 
+  useEffect(() => {
+    if (reveal && reveal.index >= 0) virtualizer.scrollToIndex(reveal.index, { align: "auto" });
+  }, [reveal, virtualizer]);
+
   return (
     <div
       ref={scroller}
+      tabIndex={0}
       className="stream__body mono"
       role="log"
       aria-label={label}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { LogRecord } from "../api";
-import { compileRegex, LEVEL_CHIPS, logVisible, toggleChip, type LogFilter } from "./filter";
+import { compileRegex, LEVEL_CHIPS, logVisible, splitMatches, toggleChip, type LogFilter } from "./filter";
 
 const record = (level: LogRecord["level"], message = "m", component?: string): LogRecord => ({
   time: "2026-11-24T12:00:00Z",
@@ -75,5 +75,25 @@ describe("regex filter", () => {
     expect(result.error).toBe("Unterminated group");
     expect(compileRegex("a[").error).not.toBeNull();
     expect(compileRegex("*").error).not.toBeNull();
+  });
+});
+
+describe("regex highlight", () => {
+  const marked = (text: string, pattern: string) =>
+    splitMatches(text, compileRegex(pattern).regex)
+      .map((p) => (p.match ? `[${p.text}]` : p.text))
+      .join("");
+
+  it("marks every match in the shown message", () => {
+    expect(marked("GET /a 500, GET /b 500", "500")).toBe("GET /a [500], GET /b [500]");
+    expect(marked("Timeout after 30s", "time\\w*")).toBe("[Timeout] after 30s");
+    expect(marked("no match here", "zzz")).toBe("no match here");
+  });
+
+  it("copes with empty matches and no regex", () => {
+    expect(marked("abc", "x*")).toBe("abc");
+    expect(marked("abc", "^")).toBe("abc");
+    expect(splitMatches("", null)).toEqual([{ text: "", match: false }]);
+    expect(marked("aaa", "a")).toBe("[a][a][a]");
   });
 });

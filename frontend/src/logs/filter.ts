@@ -80,3 +80,33 @@ export function logVisible(record: LogRecord, filter: LogFilter): boolean {
   if (re === null) return true;
   return re.test(record.message) || re.test(logSource(record)) || (record.context != null && re.test(record.context));
 }
+
+/** A piece of a shown message: matched by the regex filter (highlighted) or not. */
+export interface Piece {
+  text: string;
+  match: boolean;
+}
+
+/** At most this many highlighted matches per line; the rest of the line is plain. */
+const MAX_MATCHES = 100;
+
+/** `text` cut into the parts `regex` matches and the parts between; one plain piece without a regex. */
+export function splitMatches(text: string, regex: RegExp | null): Piece[] {
+  if (regex === null) return [{ text, match: false }];
+  const re = new RegExp(regex.source, regex.flags.includes("g") ? regex.flags : `${regex.flags}g`);
+  const pieces: Piece[] = [];
+  let last = 0;
+  let found = 0;
+  for (let m = re.exec(text); m !== null && found < MAX_MATCHES; m = re.exec(text)) {
+    if (m[0] === "") {
+      re.lastIndex++;
+      continue;
+    }
+    if (m.index > last) pieces.push({ text: text.slice(last, m.index), match: false });
+    pieces.push({ text: m[0], match: true });
+    last = m.index + m[0].length;
+    found++;
+  }
+  if (last < text.length || pieces.length === 0) pieces.push({ text: text.slice(last), match: false });
+  return pieces;
+}

@@ -14,15 +14,25 @@ export interface Entry<T> {
   value: T;
 }
 
-interface State<T> {
-  /** The subscription the entries came from: a new one (another session) starts empty. */
-  source: Subscribe<T>;
+/** The entries and the subscription they came from: a new one (another session) starts empty. */
+export interface StreamState<T, S = Subscribe<T>> {
+  source: S;
   entries: Entry<T>[];
+}
+
+/** `prev` with `batch` from `source` appended, keeping the newest `limit`; another source's entries are dropped. */
+export function receive<T, S>(
+  prev: StreamState<T, S>,
+  source: S,
+  batch: readonly Entry<T>[],
+  limit: number,
+): StreamState<T, S> {
+  return { source, entries: appendBounded(prev.source === source ? prev.entries : [], batch, limit) };
 }
 
 /** The stream's entries (oldest first) and a function that clears them. */
 export function useStream<T>(subscribe: Subscribe<T>, limit: number): [Entry<T>[], () => void] {
-  const [state, setState] = useState<State<T>>({ source: subscribe, entries: [] });
+  const [state, setState] = useState<StreamState<T>>({ source: subscribe, entries: [] });
 
   useEffect(() => {
     let pending: Entry<T>[] = [];
@@ -32,10 +42,7 @@ export function useStream<T>(subscribe: Subscribe<T>, limit: number): [Entry<T>[
       frame = null;
       const batch = pending;
       pending = [];
-      setState((prev) => ({
-        source: subscribe,
-        entries: appendBounded(prev.source === subscribe ? prev.entries : [], batch, limit),
-      }));
+      setState((prev) => receive(prev, subscribe, batch, limit));
     };
     const unlisten = subscribe((value) => {
       pending.push({ seq: seq++, value });

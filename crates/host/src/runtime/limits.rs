@@ -194,11 +194,19 @@ impl ResourceLimiter for InstanceLimiter {
     }
 }
 
-/// How busy a component is: instances running and callers waiting for one.
+/// How busy a component is: instances running and callers waiting for one, now and
+/// at their peak since it started.
 #[derive(Debug, Default)]
 pub(crate) struct Load {
-    running: Arc<AtomicUsize>,
-    waiting: Arc<AtomicUsize>,
+    running: Arc<Gauge>,
+    waiting: Arc<Gauge>,
+}
+
+/// A count and its highest value.
+#[derive(Debug, Default)]
+pub(crate) struct Gauge {
+    now: AtomicUsize,
+    peak: AtomicUsize,
 }
 
 /// A snapshot of a component's load (see [`Runtime::component_load`](super::Runtime::component_load)).
@@ -208,36 +216,48 @@ pub struct ComponentLoad {
     pub max_instances: u32,
     /// Instances running now.
     pub running: usize,
-    /// Invocations waiting for a free instance.
+    /// Invocations waiting for a free instance now.
     pub waiting: usize,
+    /// The most instances that ran at once since the component started.
+    pub peak_running: usize,
+    /// The most invocations that waited at once since the component started.
+    pub peak_waiting: usize,
 }
 
-/// Counts one caller in a [`Load`] counter while alive (owned, so it can move into
-/// the task that runs the instance).
-pub(crate) struct Counted(Arc<AtomicUsize>);
+/// Counts one caller in a [`Load`] gauge while alive (owned, so it can move into the
+/// task that runs the instance).
+pub(crate) struct Counted(Arc<Gauge>);
 
 impl Drop for Counted {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::Relaxed);
+        self.0.now.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+impl Gauge {
+    fn count(self: &Arc<Self>) -> Counted {
+        let now = self.now.fetch_add(1, Ordering::Relaxed) + 1;
+        self.peak.fetch_max(now, Ordering::Relaxed);
+        Counted(self.clone())
     }
 }
 
 impl Load {
     pub(crate) fn waiting(&self) -> Counted {
-        self.waiting.fetch_add(1, Ordering::Relaxed);
-        Counted(self.waiting.clone())
+        self.waiting.count()
     }
 
     pub(crate) fn running(&self) -> Counted {
-        self.running.fetch_add(1, Ordering::Relaxed);
-        Counted(self.running.clone())
+        self.running.count()
     }
 
     pub(crate) fn snapshot(&self, max_instances: u32) -> ComponentLoad {
         ComponentLoad {
             max_instances,
-            running: self.running.load(Ordering::Relaxed),
-            waiting: self.waiting.load(Ordering::Relaxed),
+            running: self.running.now.load(Ordering::Relaxed),
+            waiting: self.waiting.now.load(Ordering::Relaxed),
+            peak_running: self.running.peak.load(Ordering::Relaxed),
+            peak_waiting: self.waiting.peak.load(Ordering::Relaxed),
         }
     }
 }

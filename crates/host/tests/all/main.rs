@@ -19,6 +19,7 @@ mod providers_host_internal;
 mod providers_keyvalue;
 mod providers_messaging;
 mod providers_support;
+mod reliability;
 mod runtime_examples;
 mod runtime_gaps_errors;
 mod runtime_gaps_grants;

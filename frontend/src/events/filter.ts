@@ -86,7 +86,11 @@ export function prettyJson(event: CloudEvent): string {
  * The event `delta` rows away from `selected` among `shown` (oldest first), kept within
  * the list; with nothing (or a hidden event) selected, the newest going up, the oldest going down.
  */
-export function stepSelection(shown: readonly { seq: number }[], selected: number | null, delta: number): number | null {
+export function stepSelection(
+  shown: readonly { seq: number }[],
+  selected: number | null,
+  delta: number,
+): number | null {
   if (shown.length === 0) return null;
   const at = selected === null ? -1 : shown.findIndex((e) => e.seq === selected);
   const index = at < 0 ? (delta < 0 ? shown.length - 1 : 0) : Math.min(shown.length - 1, Math.max(0, at + delta));

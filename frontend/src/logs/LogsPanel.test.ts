@@ -57,7 +57,8 @@ describe("LogRow", () => {
       createElement(LogRow, { record: line, timestamps: false, onSelectComponent: () => {} }),
     );
     expect(html).toMatch(/<button[^>]*data-testid="log-component-link"[^>]*>caller<\/button>/);
-    const host = renderToStaticMarkup(createElement(LogRow, { record: { ...line, component: null }, timestamps: false }));
+    const hostLine = { ...line, component: null };
+    const host = renderToStaticMarkup(createElement(LogRow, { record: hostLine, timestamps: false }));
     expect(text(host)).toBe("WARNNABCDEFG…slow ↵ request");
   });
 });

@@ -30,7 +30,8 @@ describe("log export", () => {
 
   it("writes plain text with time, level, source and message", () => {
     expect(exportLogs(lines, "text", "s", when).text).toBe(
-      "2026-12-06T09:00:00Z INFO     hello GET / 200\n" + "2026-12-06T09:00:01Z ERROR    NHOST [wasmtime] trap\nat 0x1\n",
+      "2026-12-06T09:00:00Z INFO     hello GET / 200\n" +
+        "2026-12-06T09:00:01Z ERROR    NHOST [wasmtime] trap\nat 0x1\n",
     );
   });
 });

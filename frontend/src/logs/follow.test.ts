@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { afterScroll, anchoredTop, atBottom, FOLLOWING, pause, pausedLabel, unseenCount, type FollowState } from "./follow";
+import {
+  afterScroll,
+  anchoredTop,
+  atBottom,
+  FOLLOWING,
+  pause,
+  pausedLabel,
+  unseenCount,
+  type FollowState,
+} from "./follow";
 
 // A list 1000 px tall in a 200 px window.
 const at = (scrollTop: number) => ({ scrollTop, scrollHeight: 1000, clientHeight: 200 });

@@ -31,5 +31,6 @@ export function useFollow(shown: readonly { seq: number }[], noun = "line"): Fol
     [lastSeq],
   );
 
-  return { following: state.following, pill: pausedLabel(state, unseenCount(state, shown), noun), onScroll, setFollowing };
+  const pill = pausedLabel(state, unseenCount(state, shown), noun);
+  return { following: state.following, pill, onScroll, setFollowing };
 }

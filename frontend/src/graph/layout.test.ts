@@ -3,6 +3,7 @@ import type { ElkNode } from "elkjs/lib/elk-api";
 import { graphFromHosts, HOST_HEADER_HEIGHT, HOST_NODE_SIZE, type GraphModel } from "./model";
 import {
   createLayoutEngine,
+  LARGE_GRAPH,
   layoutGraph,
   type LayoutRequest,
   type LayoutResponse,
@@ -172,6 +173,23 @@ function boxes(model: GraphModel, pos: Positions): Map<string, Box> {
 
 const apart = (a: Box, b: Box) => a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
 
+/** Fails on the first two frames, or two nodes of one frame, that overlap, or a child outside its frame. */
+function expectTidy(model: GraphModel, pos: Positions) {
+  const b = boxes(model, pos);
+  const groups = new Map<string, Box[]>();
+  for (const n of model.nodes) {
+    const box = b.get(n.id) as Box;
+    const group = groups.get(n.parentId ?? "") ?? [];
+    for (const other of group) if (!apart(box, other)) throw new Error(`${n.id} overlaps a neighbour`);
+    group.push(box);
+    groups.set(n.parentId ?? "", group);
+    const frame = n.parentId ? b.get(n.parentId) : undefined;
+    if (frame && (box.x < frame.x || box.y < frame.y + HOST_HEADER_HEIGHT || box.x + box.w > frame.x + frame.w || box.y + box.h > frame.y + frame.h)) {
+      throw new Error(`${n.id} is outside its frame`);
+    }
+  }
+}
+
 /** Positions only (what the canvas keeps and the session saves). */
 const xy = (pos: ReadonlyMap<string, Position>) => new Map([...pos].map(([id, p]) => [id, { x: p.x, y: p.y }]));
 
@@ -188,17 +206,7 @@ describe("incremental layout", () => {
     for (const [id, p] of first) expect([id, second.get(id)?.x, second.get(id)?.y]).toEqual([id, p.x, p.y]);
 
     // Every node has a place, and no two nodes of one level overlap.
-    const b = boxes(after, second);
-    const levels = [after.nodes.filter((n) => !n.parentId), ...["host:NA", "host:NB", "host:NC"].map((h) => after.nodes.filter((n) => n.parentId === h))];
-    for (const level of levels) {
-      for (let i = 0; i < level.length; i++) {
-        for (let j = i + 1; j < level.length; j++) {
-          const [p, q] = [level[i], level[j]];
-          if (!p || !q) throw new Error("missing node");
-          expect([p.id, q.id, apart(b.get(p.id) as Box, b.get(q.id) as Box)]).toEqual([p.id, q.id, true]);
-        }
-      }
-    }
+    expectTidy(after, second);
     // The new component sits inside its frame, under the header; the frame grew around it.
     const frame = second.get("host:NA");
     const added = second.get("component:NA:four");
@@ -284,5 +292,35 @@ describe("layout engine", () => {
     const failing = createLayoutEngine(() => fakeWorker((req, w) => reply(w, { id: req.id, error: "bad option" })));
     await expect(layoutGraph(model, new Map(), failing)).rejects.toThrow("bad option");
     expect(failing.inThread).toBe(false);
+  });
+});
+
+describe("layout of a large lattice", () => {
+  /** An engine that must not be used. */
+  const refuse = () => Promise.reject(new Error("ELK was asked to lay out a large graph"));
+
+  it("places hundreds of nodes without ELK, tidily, and quickly", async () => {
+    const hosts: Record<string, string[]> = {};
+    for (let h = 0; h < 30; h++) hosts[`N${h}`] = Array.from({ length: 20 }, (_, c) => `c${c}`);
+    const model = lattice(hosts);
+    expect(model.nodes.length).toBeGreaterThan(LARGE_GRAPH.nodes);
+    const started = performance.now();
+    const pos = await layoutGraph(model, new Map(), { inThread: true, layout: refuse });
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(pos.size).toBe(model.nodes.length);
+    expectTidy(model, pos);
+  });
+
+  it("puts many new frames in rows below the placed ones, moving none", async () => {
+    const hosts: Record<string, string[]> = {};
+    for (let h = 0; h < 80; h++) hosts[`N${h}`] = [`a`, `b`, `c`];
+    const model = lattice(hosts);
+    const first = await layoutGraph(model, new Map(), { inThread: true, layout: refuse });
+    expectTidy(model, first);
+    for (let h = 80; h < 150; h++) hosts[`N${h}`] = ["a"];
+    const bigger = lattice(hosts);
+    const second = await layoutGraph(bigger, xy(first), { inThread: true, layout: refuse });
+    expectTidy(bigger, second);
+    for (const [id, p] of first) expect([id, second.get(id)?.x, second.get(id)?.y]).toEqual([id, p.x, p.y]);
   });
 });

@@ -9,6 +9,11 @@
 // placed. New children of a frame are laid out together by ELK as a block that goes into the
 // free slot of their frame that grows it least; new frames go into free space beside the others.
 // Only when no node has a position yet is the whole graph laid out at once.
+//
+// ELK's layered layout grows much faster than linearly with links (a few hundred nodes with
+// links across frames take seconds; 2,000 nodes and 4,000 links most of a minute), so a large
+// graph is placed without it: each frame's new children in columns, providers first, and
+// frames packed into free space. That takes milliseconds at any size.
 import type { ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api";
 import { HOST_HEADER_HEIGHT, HOST_NODE_SIZE, type GraphModel, type GraphNode } from "./model";
 
@@ -48,6 +53,9 @@ const FRAME_PAD = 20;
 const FRAME_GAP = 48;
 /** Room between nodes inside a frame. */
 const CHILD_GAP = 28;
+
+/** Above this many nodes or links, nodes are placed in columns instead of by ELK. */
+export const LARGE_GRAPH = { nodes: 250, edges: 500 } as const;
 
 /** A host frame: its header above the contents, never smaller than an empty host. */
 const HOST_OPTIONS: Record<string, string> = {
@@ -194,8 +202,9 @@ export async function layoutGraph(
   known: ReadonlyMap<string, Position> = new Map(),
   engine: LayoutEngine = defaultEngine(),
 ): Promise<Positions> {
-  if (!model.nodes.some((n) => known.has(n.id))) return layoutAll(model, engine);
-  return layoutIncrementally(model, known, engine);
+  const large = model.nodes.length > LARGE_GRAPH.nodes || model.edges.length > LARGE_GRAPH.edges;
+  if (!large && !model.nodes.some((n) => known.has(n.id))) return layoutAll(model, engine);
+  return layoutIncrementally(model, known, large ? null : engine);
 }
 
 /** The whole graph in one ELK run. */
@@ -257,11 +266,14 @@ interface Root {
   children: GraphNode[];
 }
 
-/** Keeps known nodes in place and places the new ones around them. */
+/**
+ * Keeps known nodes in place and places the new ones around them: with ELK, or in columns
+ * when there is no engine (a large graph).
+ */
 async function layoutIncrementally(
   model: GraphModel,
   known: ReadonlyMap<string, Position>,
-  engine: LayoutEngine,
+  engine: LayoutEngine | null,
 ): Promise<Positions> {
   const ids = new Set(model.nodes.map((n) => n.id));
   const roots = new Map<string, Root>();
@@ -291,7 +303,9 @@ async function layoutIncrementally(
     });
   }
   const laidBlocks = new Map<string, ElkNode>();
-  if (blocks.length > 0) {
+  if (!engine) {
+    for (const b of blocks) laidBlocks.set(b.id, columns(b.children ?? [], model));
+  } else if (blocks.length > 0) {
     // Blocks are independent: a fixed arrangement at the root keeps ELK from relating them.
     const laid = await engine.layout({
       id: "root",
@@ -337,18 +351,50 @@ async function layoutIncrementally(
       frames.set(root.node.id, { x: frame.x, y: frame.y, ...grown });
     }
   }
-  // New frames: into free space beside the others, in model order.
-  for (const root of fresh) {
+  // New frames: into free space beside the others, in model order (many at once: in rows below).
+  const sized = fresh.map((root) => {
     const placed = root.children.flatMap((c) => {
       const p = out.get(c.id);
       return p ? [{ x: p.x, y: p.y, width: c.width, height: c.height }] : [];
     });
-    const size = fitFrame(root.node, placed);
-    const at = freeSpot([...frames.values()], size);
-    frames.set(root.node.id, { ...at, ...size });
+    return { id: root.node.id, size: fitFrame(root.node, placed) };
+  });
+  if (sized.length > MANY_FRAMES) {
+    for (const [id, rect] of rows([...frames.values()], sized)) frames.set(id, rect);
+  } else {
+    for (const { id, size } of sized) frames.set(id, { ...freeSpot([...frames.values()], size), ...size });
   }
   for (const [id, r] of frames) out.set(id, { x: r.x, y: r.y, width: r.width, height: r.height });
   return out;
+}
+
+/**
+ * New children in columns about as tall as the block is wide at 16:10: providers first (they
+ * serve the components, as in the layered layout), then components, each in model order.
+ */
+function columns(children: readonly ElkNode[], model: GraphModel): ElkNode {
+  const kind = new Map(model.nodes.map((n) => [n.id, n.kind]));
+  const ordered = [
+    ...children.filter((c) => kind.get(c.id) === "provider"),
+    ...children.filter((c) => kind.get(c.id) !== "provider"),
+  ];
+  const area = ordered.reduce((sum, c) => sum + ((c.width ?? 0) + CHILD_GAP * 2) * ((c.height ?? 0) + CHILD_GAP), 0);
+  const maxHeight = Math.max(...ordered.map((c) => c.height ?? 0), Math.sqrt(area / 1.6));
+  const placed: ElkNode[] = [];
+  let [x, y, columnWidth, width, height] = [0, 0, 0, 0, 0];
+  for (const c of ordered) {
+    const [w, h] = [c.width ?? 0, c.height ?? 0];
+    if (y > 0 && y + h > maxHeight) {
+      x += columnWidth + CHILD_GAP * 2;
+      [y, columnWidth] = [0, 0];
+    }
+    placed.push({ ...c, x, y });
+    columnWidth = Math.max(columnWidth, w);
+    width = Math.max(width, x + w);
+    height = Math.max(height, y + h);
+    y += h + CHILD_GAP;
+  }
+  return { id: "columns", width, height, children: placed };
 }
 
 /** The size of a frame around its children (at least an empty host); other roots keep their size. */
@@ -403,6 +449,27 @@ function slotInFrame(
   }
   // Below everything always fits.
   return best ?? { x: origin.x, y: Math.max(origin.y, ...placed.map((p) => p.y + p.height + CHILD_GAP)) };
+}
+
+/** Above this many new frames at once, they go in rows instead of each into free space. */
+const MANY_FRAMES = 40;
+
+/** Frames in rows below everything there, the rows about 16:10 overall. */
+function rows(frames: readonly Rect[], fresh: readonly { id: string; size: { width: number; height: number } }[]): Map<string, Rect> {
+  const top = Math.max(ROOT_PAD, ...frames.map((f) => f.y + f.height + FRAME_GAP));
+  const area = fresh.reduce((sum, f) => sum + (f.size.width + FRAME_GAP) * (f.size.height + FRAME_GAP), 0);
+  const rowWidth = Math.max(...fresh.map((f) => f.size.width), Math.sqrt(area * 1.6));
+  const out = new Map<string, Rect>();
+  let [x, y, rowHeight] = [ROOT_PAD, top, 0];
+  for (const { id, size } of fresh) {
+    if (x > ROOT_PAD && x + size.width > ROOT_PAD + rowWidth) {
+      [x, y, rowHeight] = [ROOT_PAD, y + rowHeight + FRAME_GAP, 0];
+    }
+    out.set(id, { x, y, ...size });
+    x += size.width + FRAME_GAP;
+    rowHeight = Math.max(rowHeight, size.height);
+  }
+  return out;
 }
 
 /**

@@ -7,10 +7,10 @@
 #   component: the healthy one answers all, RSS stays within 10 % of its post-warm-up
 #   value (TRELLIS_RELIABILITY_RSS_CHECK=1);
 # - a memory bomb stopped at the per-instance cap while another component answers;
-# - a burst of messages at a handler with max_instances 1: all answered, at most one
-#   running and one waiting.
+# - 50,000 messages (MESSAGES) burst at a handler with max_instances 1: all answered,
+#   at most one running and one waiting, RSS printed.
 #
-# Usage: scripts/reliability.sh [REQUESTS] (default 10000). BUDGET (seconds, default
+# Usage: scripts/reliability.sh [REQUESTS [MESSAGES]] (default 10000 50000). BUDGET (seconds, default
 # 600) bounds each check, build included.
 set -euo pipefail
 
@@ -19,6 +19,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 REQUESTS="${1:-10000}"
+MESSAGES="${2:-50000}"
 BUDGET="${BUDGET:-600}"
 say() { printf '[reliability] %s\n' "$*"; }
 
@@ -43,13 +44,14 @@ run() {
     failed=1
   fi
   # The figures each check prints.
-  grep -E '^(reliability:|[0-9]+ messages through)' "$log" | sed 's/^/    /' || true
+  grep -E '^(reliability:|memory bomb:|[0-9]+ messages through)' "$log" | sed 's/^/    /' || true
 }
 
 run reliability::reliability_mixed_faults_leave_the_healthy_component_answering \
   TRELLIS_RELIABILITY_REQUESTS="$REQUESTS" TRELLIS_RELIABILITY_RSS_CHECK=1
 run issue11_limits::a_memory_bomb_stops_at_the_instance_cap_while_others_answer
-run issue11_limits::a_message_burst_at_one_instance_is_delivered_with_bounded_concurrency
+run issue11_limits::a_message_burst_at_one_instance_is_delivered_with_bounded_concurrency \
+  TRELLIS_RELIABILITY_MESSAGES="$MESSAGES"
 
 if [ "$failed" -ne 0 ]; then
   say "some checks failed"

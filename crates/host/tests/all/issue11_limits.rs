@@ -82,15 +82,23 @@ async fn a_memory_bomb_stops_at_the_instance_cap_while_others_answer() -> anyhow
         }
         answers
     };
+    let started = Instant::now();
     let (bomb, answers) = tokio::join!(bomb, healthy);
+    let took = started.elapsed();
     let err = bomb.unwrap_err().to_string();
     assert!(
         err.contains("memory limit exceeded") && err.contains(&cap.to_string()),
         "{err}"
     );
+    let answered = answers.len();
     for answer in answers {
         assert_eq!(answer?, vec![Val::U32(42)]);
     }
+    eprintln!(
+        "memory bomb: stopped at its {} MiB cap, {answered}/{answered} healthy calls answered \
+         meanwhile, in {took:?}",
+        cap >> 20
+    );
     // The bomb's own next instance is fresh and answers.
     assert_eq!(
         rt.call_function("bomb", "ping", vec![]).await?,
@@ -209,7 +217,11 @@ fn messaging_link(source: &str, target: &str, interface: &str) -> Link {
 #[tokio::test]
 async fn a_message_burst_at_one_instance_is_delivered_with_bounded_concurrency(
 ) -> anyhow::Result<()> {
-    const BURST: usize = 2000;
+    // 2,000 in CI; scripts/reliability.sh sends 50,000.
+    let burst: usize = std::env::var("TRELLIS_RELIABILITY_MESSAGES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2_000);
     let nats = NatsServer::start()?;
     // A short deadline: a backlog waiting on the instance (one task per message)
     // would time out as "busy" and lose messages.
@@ -241,19 +253,20 @@ async fn a_message_burst_at_one_instance_is_delivered_with_bounded_concurrency(
     let mut done = client.subscribe("burst.done").await?;
     client.flush().await?;
     let started = Instant::now();
-    for i in 0..BURST {
+    let rss_start = crate::reliability::rss_kib();
+    for i in 0..burst {
         let body = format!("{i}").into_bytes();
         client
             .publish_with_reply("burst.in", "burst.done", body.into())
             .await?;
     }
     client.flush().await?;
-    let mut seen = vec![false; BURST];
+    let mut seen = vec![false; burst];
     let mut count = 0;
-    while count < BURST {
+    while count < burst {
         let message = tokio::time::timeout(Duration::from_secs(30), done.next())
             .await
-            .map_err(|_| anyhow::anyhow!("only {count} of {BURST} messages were answered"))?
+            .map_err(|_| anyhow::anyhow!("only {count} of {burst} messages were answered"))?
             .expect("subscription open");
         let i: usize = std::str::from_utf8(&message.payload)?.parse()?;
         assert!(!seen[i], "message {i} answered twice");
@@ -263,8 +276,12 @@ async fn a_message_burst_at_one_instance_is_delivered_with_bounded_concurrency(
     let took = started.elapsed();
     let load = rt.component_load("echo").expect("echo runs");
     eprintln!(
-        "{BURST} messages through max_instances 1 in {took:?}; peak running {}, peak waiting {}",
-        load.peak_running, load.peak_waiting
+        "{burst} messages through max_instances 1 in {took:?}; peak running {}, peak waiting {}; \
+         RSS {} MiB -> {} MiB",
+        load.peak_running,
+        load.peak_waiting,
+        rss_start / 1024,
+        crate::reliability::rss_kib() / 1024,
     );
     assert_eq!(load.peak_running, 1, "{load:?}");
     // One subscription hands over at most max_instances messages at a time.

@@ -34,7 +34,7 @@ fn kind_of(i: usize) -> Kind {
 }
 
 /// Resident set size of this process in KiB (Linux), or 0.
-fn rss_kib() -> u64 {
+pub fn rss_kib() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
         .lines()

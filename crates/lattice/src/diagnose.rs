@@ -955,6 +955,25 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "ts")]
+    #[test]
+    fn typescript_matches_the_json() {
+        use ts_rs::TS as _;
+        let cfg = ts_rs::Config::new();
+        let kinds = StepKind::inline(&cfg);
+        assert!(
+            kinds.contains(r#""name_lookup""#) && kinds.contains(r#""jetstream""#),
+            "{kinds}"
+        );
+        let step = CheckStep::decl(&cfg);
+        assert!(
+            step.contains("outcome: StepOutcome") && step.contains("duration_ms: number"),
+            "{step}"
+        );
+        let report = ConnectionReport::decl(&cfg);
+        assert!(report.contains("steps: Array<CheckStep>"), "{report}");
+    }
+
     #[test]
     fn durations_read_well() {
         assert_eq!(secs(Duration::from_secs(2)), "2 s");

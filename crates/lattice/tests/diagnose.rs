@@ -307,3 +307,22 @@ async fn tls_passes_with_its_ca_and_fails_with_another() {
         "{report:#?}"
     );
 }
+
+#[tokio::test]
+async fn a_websocket_url_goes_the_same_way() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let nats = NatsServer::start_with(|o| o.websocket_port = Some(port)).unwrap();
+    let _host = host(&nats, "diag-host").await;
+    let ws = nats.websocket_url().unwrap();
+    let report = test_connection(&ctx(&ws)).await;
+    assert!(report.ok(), "{report:#?}");
+    assert_eq!(
+        detail(&report, StepKind::Tcp),
+        format!("127.0.0.1:{port} accepted")
+    );
+    assert_eq!(report.url, ws);
+}

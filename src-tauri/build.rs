@@ -20,6 +20,15 @@ fn main() {
         "list_configs",
         "put_config",
         "delete_config",
+        "list_contexts",
+        "list_sessions",
+        "test_connection",
+        "save_context",
+        "attach_new",
+        "attach",
+        "detach",
+        "delete_context",
+        "import_contexts",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed");

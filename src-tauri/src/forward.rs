@@ -1,34 +1,69 @@
-//! Background tasks that push lattice state to the webview as Tauri events.
+//! Background tasks that push each session's state to the webview as Tauri events. Every
+//! payload names its session, so each tab listens to its own lattice.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt as _;
-use tauri::{AppHandle, Emitter, Manager, Runtime};
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, Runtime};
 use tokio::sync::broadcast::error::RecvError;
-use trellis_lattice::{Client, ConnectionState, ModelOptions, ModelWatcher};
+use trellis_lattice::{Client, ConnectionState, ModelChange, ModelOptions, ModelWatcher};
+use trellis_proto::{CloudEvent, LogRecord};
 
-use crate::state::{AppState, ConnState};
+use crate::session::{ConnState, Session};
 
-/// Status changes (`LatticeStatus`).
+/// Status changes (`LatticeStatus`, which names its session in `context`).
 pub const STATUS_EVENT: &str = "trellis://status";
-/// Host log lines (`LogRecord`).
+/// Host log lines (`SessionLog`).
 pub const LOG_EVENT: &str = "trellis://log";
-/// Lattice events (CloudEvents envelopes).
+/// Lattice events (`SessionLatticeEvent`: CloudEvents envelopes).
 pub const LATTICE_EVENT: &str = "trellis://lattice-event";
-
-/// Lattice model changes (`ModelChange`, tagged by `change`), plus `{"change": "resync"}`
-/// when the webview should re-read `lattice_snapshot` (the model loaded, or changes were
-/// missed).
+/// Lattice model changes (`SessionModelEvent`).
 pub const MODEL_EVENT: &str = "trellis://model";
 
 /// How long to wait before trying to load the model again after a failure.
 const MODEL_RETRY: Duration = Duration::from_secs(2);
 
-/// Emits every status change until the app exits.
-pub fn status<R: Runtime>(app: &AppHandle<R>) {
-    let mut rx = app.state::<AppState>().subscribe_status();
+/// A host log line of one session (`trellis://log`).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct SessionLog {
+    /// The session it came from.
+    pub session: String,
+    /// The line.
+    pub record: LogRecord,
+}
+
+/// A lattice event of one session (`trellis://lattice-event`).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct SessionLatticeEvent {
+    /// The session it came from.
+    pub session: String,
+    /// The CloudEvents envelope.
+    pub event: CloudEvent,
+}
+
+/// A change of one session's lattice model (`trellis://model`): `change`, or `resync`
+/// when the webview should re-read `lattice_snapshot` (the model loaded, or changes were
+/// missed).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct SessionModelEvent {
+    /// The session it is about.
+    pub session: String,
+    /// Re-read the whole snapshot.
+    pub resync: bool,
+    /// The change, when not a resync.
+    pub change: Option<ModelChange>,
+}
+
+/// Emits every status change of `session` until it closes.
+pub fn status<R: Runtime>(app: &AppHandle<R>, session: &Arc<Session>) {
+    let mut rx = session.subscribe_status();
     let app = app.clone();
+    // Not kept with the session's tasks: the last change (`disconnected`) must still go out.
     tauri::async_runtime::spawn(async move {
         while rx.changed().await.is_ok() {
             let status = rx.borrow_and_update().clone();
@@ -39,11 +74,11 @@ pub fn status<R: Runtime>(app: &AppHandle<R>) {
     });
 }
 
-/// Follows the client's connection state, events and logs.
-pub fn client<R: Runtime>(app: &AppHandle<R>, client: &Client) {
+/// Follows the client's connection state, events and logs for `session`.
+pub fn client<R: Runtime>(app: &AppHandle<R>, session: &Arc<Session>, client: &Client) {
     let mut conn = client.connection_state();
-    let handle = app.clone();
-    tauri::async_runtime::spawn(async move {
+    let follower = session.clone();
+    session.keep_task(tauri::async_runtime::spawn(async move {
         loop {
             let state = match &*conn.borrow_and_update() {
                 ConnectionState::Connecting => ConnState::Starting,
@@ -51,7 +86,7 @@ pub fn client<R: Runtime>(app: &AppHandle<R>, client: &Client) {
                 ConnectionState::Reconnecting => ConnState::Reconnecting,
                 ConnectionState::Failed { .. } => ConnState::Disconnected,
             };
-            handle.state::<AppState>().update_status(|s| {
+            follower.update_status(|s| {
                 // A failure of the start-up keeps its message; don't paper over it.
                 if s.state != ConnState::Failed {
                     s.state = state;
@@ -62,11 +97,12 @@ pub fn client<R: Runtime>(app: &AppHandle<R>, client: &Client) {
                 break;
             }
         }
-    });
+    }));
 
     let events_client = client.clone();
     let handle = app.clone();
-    tauri::async_runtime::spawn(async move {
+    let name = session.name().to_owned();
+    session.keep_task(tauri::async_runtime::spawn(async move {
         let mut events = match events_client.events().await {
             Ok(events) => events,
             Err(err) => return tracing::warn!(%err, "cannot subscribe to lattice events"),
@@ -74,16 +110,21 @@ pub fn client<R: Runtime>(app: &AppHandle<R>, client: &Client) {
         while let Some(next) = events.next().await {
             match next {
                 Ok(message) => {
-                    let _ = handle.emit(LATTICE_EVENT, &message.cloud_event);
+                    let payload = SessionLatticeEvent {
+                        session: name.clone(),
+                        event: message.cloud_event,
+                    };
+                    let _ = handle.emit(LATTICE_EVENT, &payload);
                 }
                 Err(err) => tracing::debug!(%err, "skipping an undecodable lattice event"),
             }
         }
-    });
+    }));
 
     let logs_client = client.clone();
     let handle = app.clone();
-    tauri::async_runtime::spawn(async move {
+    let name = session.name().to_owned();
+    session.keep_task(tauri::async_runtime::spawn(async move {
         let mut logs = match logs_client.logs().await {
             Ok(logs) => logs,
             Err(err) => return tracing::warn!(%err, "cannot subscribe to host logs"),
@@ -91,44 +132,53 @@ pub fn client<R: Runtime>(app: &AppHandle<R>, client: &Client) {
         while let Some(next) = logs.next().await {
             match next {
                 Ok(record) => {
-                    let _ = handle.emit(LOG_EVENT, &record);
+                    let payload = SessionLog {
+                        session: name.clone(),
+                        record,
+                    };
+                    let _ = handle.emit(LOG_EVENT, &payload);
                 }
                 Err(err) => tracing::debug!(%err, "skipping an undecodable log record"),
             }
         }
-    });
+    }));
 }
 
-/// Loads the lattice model (retrying until it works), installs it in the state and emits
-/// its changes until the app exits.
-pub fn model<R: Runtime>(app: &AppHandle<R>, client: &Client) {
+/// Loads `session`'s lattice model (retrying until it works), installs it and emits its
+/// changes until the session closes.
+pub fn model<R: Runtime>(app: &AppHandle<R>, session: &Arc<Session>, client: &Client) {
     let client = client.clone();
     let app = app.clone();
-    tauri::async_runtime::spawn(async move {
+    let owner = session.clone();
+    session.keep_task(tauri::async_runtime::spawn(async move {
         let watcher = loop {
             match ModelWatcher::start(&client, ModelOptions::default()).await {
                 Ok(watcher) => break Arc::new(watcher),
                 Err(err) => {
-                    tracing::warn!(%err, "cannot load the lattice model; retrying");
+                    tracing::warn!(session = %owner.name(), %err, "cannot load the lattice model; retrying");
                     tokio::time::sleep(MODEL_RETRY).await;
                 }
             }
         };
         let mut changes = watcher.subscribe();
-        app.state::<crate::AppState>().set_model(Some(watcher));
-        let resync = serde_json::json!({ "change": "resync" });
-        let _ = app.emit(MODEL_EVENT, &resync);
+        owner.set_model(Some(watcher));
+        let event = |change: Option<ModelChange>| SessionModelEvent {
+            session: owner.name().to_owned(),
+            resync: change.is_none(),
+            change,
+        };
+        let _ = app.emit(MODEL_EVENT, event(None));
         loop {
             match changes.recv().await {
                 Ok(change) => {
-                    let _ = app.emit(MODEL_EVENT, &change);
+                    let _ = app.emit(MODEL_EVENT, event(Some(change)));
                 }
                 Err(RecvError::Lagged(missed)) => {
                     tracing::debug!(missed, "model changes missed; asking for a resync");
-                    let _ = app.emit(MODEL_EVENT, &resync);
+                    let _ = app.emit(MODEL_EVENT, event(None));
                 }
                 Err(RecvError::Closed) => break,
             }
         }
-    });
+    }));
 }

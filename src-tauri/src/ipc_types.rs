@@ -66,6 +66,23 @@ fn ipc_types(cfg: &Config) -> Vec<Decl> {
         decl::<crate::ErrorCode>(cfg),
         decl::<crate::LatticeStatus>(cfg),
         decl::<crate::ConnState>(cfg),
+        // Event payloads of `trellis://log`, `trellis://lattice-event`, `trellis://model`.
+        decl::<crate::SessionLog>(cfg),
+        decl::<crate::SessionLatticeEvent>(cfg),
+        decl::<crate::SessionModelEvent>(cfg),
+        // The session commands: contexts as the webview may see them, the context the
+        // Attach dialog sends, and the connection test's report.
+        decl::<crate::commands::sessions::ContextList>(cfg),
+        decl::<crate::commands::sessions::ContextProblem>(cfg),
+        decl::<crate::commands::sessions::ImportSummary>(cfg),
+        decl::<lattice::ContextSummary>(cfg),
+        decl::<lattice::Context>(cfg),
+        decl::<lattice::Auth>(cfg),
+        decl::<lattice::TlsOptions>(cfg),
+        decl::<lattice::ConnectionReport>(cfg),
+        decl::<lattice::CheckStep>(cfg),
+        decl::<lattice::StepKind>(cfg),
+        decl::<lattice::StepOutcome>(cfg),
         // trellis-proto: `list_hosts`, `put_link`, `delete_link`, `trellis://log`,
         // `trellis://lattice-event`.
         decl::<proto::Host>(cfg),

@@ -10,6 +10,7 @@
 //! - [`commands`]: the `#[tauri::command]`s, one module per area.
 //! - `error`: [`CommandError`], serialised as `{code, message}`.
 //! - `state`: [`AppState`], what the app holds while it runs.
+//! - `session`: one open lattice (status, client, model); the app holds several.
 //! - `local`: starting (or joining) and stopping the local lattice.
 //! - `forward`: tasks pushing status, events, logs and model changes to the webview.
 //!
@@ -17,8 +18,11 @@
 //! (`lattice_status`, `list_hosts`, `lattice_snapshot`, `inspect_component`,
 //! `start_component`, `start_provider`, `put_link`, `delete_link`, the lifecycle commands
 //! `scale_component`, `stop_component`, `update_component`, `stop_provider`, `stop_host`,
-//! `put_label`, `delete_label`, and `list_configs`, `put_config`, `delete_config`) and
-//! event listening. The one plugin, window-state, works from Rust
+//! `put_label`, `delete_label`, `list_configs`, `put_config`, `delete_config`, and the
+//! session commands `list_contexts`, `list_sessions`, `test_connection`, `save_context`,
+//! `attach_new`, `attach`, `detach`, `delete_context`, `import_contexts`) and event
+//! listening. Every lattice command takes an optional `session` (default: the local
+//! lattice). The one plugin, window-state, works from Rust
 //! only (it saves and restores the window's size and position) and exposes no command to
 //! the window; the `.wasm` path is typed in. The CSP in `tauri.conf.json` is written per
 //! directive (no remote origins, IPC only). `freezePrototype` is off on purpose: with a
@@ -34,12 +38,16 @@ mod forward;
 #[cfg(test)]
 mod ipc_types;
 mod local;
+mod session;
 mod state;
 
 use tauri::{AppHandle, Builder, Manager, RunEvent, Runtime};
 
 pub use error::{CommandError, ErrorCode};
-pub use forward::{LATTICE_EVENT, LOG_EVENT, MODEL_EVENT, STATUS_EVENT};
+pub use forward::{
+    SessionLatticeEvent, SessionLog, SessionModelEvent, LATTICE_EVENT, LOG_EVENT, MODEL_EVENT,
+    STATUS_EVENT,
+};
 pub use state::{AppState, ConnState, LatticeStatus};
 
 /// Name of the context for the embedded local lattice.
@@ -72,6 +80,15 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::config::list_configs,
             commands::config::put_config,
             commands::config::delete_config,
+            commands::sessions::list_contexts,
+            commands::sessions::list_sessions,
+            commands::sessions::test_connection,
+            commands::sessions::save_context,
+            commands::sessions::attach_new,
+            commands::sessions::attach,
+            commands::sessions::detach,
+            commands::sessions::delete_context,
+            commands::sessions::import_contexts,
         ])
 }
 
@@ -95,7 +112,7 @@ pub fn run() {
         .plugin(window_state)
         .setup(|app| {
             let handle = app.handle().clone();
-            forward::status(&handle);
+            forward::status(&handle, &handle.state::<AppState>().local_session());
             // Off the UI thread: the window shows "starting" while this runs.
             tauri::async_runtime::spawn(start_local_lattice(handle.clone()));
             stop_on_sigterm(handle);
@@ -119,12 +136,13 @@ pub fn run() {
 /// Starts the local lattice and installs its client, or records why it failed.
 async fn start_local_lattice<R: Runtime>(app: AppHandle<R>) {
     let state = app.state::<AppState>();
+    let session = state.local_session();
     let data_dir = match trellis_local::data_dir() {
         Ok(dir) => dir,
-        Err(err) => return state.fail(err.into()),
+        Err(err) => return session.fail(err.into()),
     };
-    let lattice = state.status().lattice;
-    let progress = |step: &str| state.update_status(|s| s.detail = Some(step.to_owned()));
+    let lattice = session.status().lattice;
+    let progress = |step: &str| session.update_status(|s| s.detail = Some(step.to_owned()));
     match local::start(data_dir, &lattice, true, progress).await {
         Ok(started) => {
             let host_id = started.host_id.clone();
@@ -132,22 +150,22 @@ async fn start_local_lattice<R: Runtime>(app: AppHandle<R>) {
                 // The window closed while we were starting.
                 return (*local).shutdown().await;
             }
-            state.set_client(Some(started.client.clone()));
-            state.update_status(|s| {
+            session.set_client(Some(started.client.clone()));
+            session.update_status(|s| {
                 s.nats_url = Some(started.nats_url.clone());
                 s.local_host_id = Some(host_id.clone());
                 s.state = ConnState::Connected;
                 s.detail = None;
             });
-            forward::client(&app, &started.client);
-            forward::model(&app, &started.client);
+            forward::client(&app, &session, &started.client);
+            forward::model(&app, &session, &started.client);
             if started.joined {
                 tracing::info!(host = %host_id, url = %started.nats_url, "joined the running local lattice");
             } else {
                 tracing::info!(host = %host_id, "local lattice ready");
             }
         }
-        Err(err) => state.fail(err),
+        Err(err) => session.fail(err),
     }
 }
 

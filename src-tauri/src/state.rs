@@ -1,160 +1,182 @@
-//! What the app holds while it runs: the lattice status shown in the window, the lattice
-//! client commands use, and the local lattice (embedded host + nats-server) to stop on exit.
+//! What the app holds while it runs: its sessions (the local lattice and every lattice
+//! the user attached to), the WIT cache the inspector shares, where the contexts file
+//! lives, and the local lattice (embedded host + nats-server) to stop on exit.
 
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
-use serde::Serialize;
 use tokio::sync::watch;
-use trellis_lattice::{Client, ModelWatcher};
+use trellis_lattice::{Client, ContextStore, ModelWatcher};
+use trellis_wit::WitCache;
 
 use crate::error::{CommandError, ErrorCode};
 use crate::local::LocalLattice;
-use trellis_wit::WitCache;
-
-/// Where the window's lattice connection stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum ConnState {
-    /// The local lattice is being started or the client is connecting.
-    Starting,
-    /// The client is connected; commands work.
-    Connected,
-    /// The connection dropped; the client is retrying by itself.
-    Reconnecting,
-    /// The lattice was shut down.
-    Disconnected,
-    /// Starting or connecting failed; `error` says why.
-    Failed,
-}
-
-/// The status the top bar shows; sent to the webview as `trellis://status`.
-///
-/// Holds no credentials: `nats_url` is the bare server URL.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
-pub struct LatticeStatus {
-    /// Name of the active context (`local` for the embedded lattice).
-    pub context: String,
-    /// The lattice name.
-    pub lattice: String,
-    /// Connection state.
-    pub state: ConnState,
-    /// The current step while starting, for the user.
-    pub detail: Option<String>,
-    /// The NATS server URL, once known.
-    pub nats_url: Option<String>,
-    /// The embedded host's id, once it runs.
-    pub local_host_id: Option<String>,
-    /// Why the lattice failed, when `state` is `failed`.
-    pub error: Option<CommandError>,
-}
-
-impl LatticeStatus {
-    /// The status before anything started.
-    pub fn starting(context: &str, lattice: &str) -> Self {
-        LatticeStatus {
-            context: context.to_owned(),
-            lattice: lattice.to_owned(),
-            state: ConnState::Starting,
-            detail: Some("starting".to_owned()),
-            nats_url: None,
-            local_host_id: None,
-            error: None,
-        }
-    }
-}
+pub use crate::session::{ConnState, LatticeStatus, Session};
 
 /// The app's managed state.
 pub struct AppState {
-    status: watch::Sender<LatticeStatus>,
-    client: RwLock<Option<Client>>,
-    model: RwLock<Option<Arc<ModelWatcher>>>,
+    /// The local session's name (`local`).
+    local_name: String,
+    sessions: RwLock<BTreeMap<String, Arc<Session>>>,
     wit: Arc<WitCache>,
+    /// The contexts file's directory; `None` means the user's (`ContextStore::default_dir`).
+    contexts_dir: RwLock<Option<PathBuf>>,
     local: Mutex<Option<LocalLattice>>,
     /// Set once the app is exiting, so a lattice that finishes starting late is stopped.
     closing: AtomicBool,
 }
 
 impl AppState {
-    /// A state showing `starting` for the given context and lattice.
+    /// A state with the local session, named `context`, showing `starting`.
     pub fn new(context: &str, lattice: &str) -> Self {
+        let local = Arc::new(Session::new(context, lattice, true));
         AppState {
-            status: watch::Sender::new(LatticeStatus::starting(context, lattice)),
-            client: RwLock::new(None),
-            model: RwLock::new(None),
+            local_name: context.to_owned(),
+            sessions: RwLock::new(BTreeMap::from([(context.to_owned(), local)])),
             wit: Arc::default(),
+            contexts_dir: RwLock::new(None),
             local: Mutex::new(None),
             closing: AtomicBool::new(false),
         }
     }
 
-    /// The current status.
-    pub fn status(&self) -> LatticeStatus {
-        self.status.borrow().clone()
+    /// The session named `name`, or the local one when `None`; `not_found` for a
+    /// session that is not open.
+    pub fn session(&self, name: Option<&str>) -> Result<Arc<Session>, CommandError> {
+        let name = name.unwrap_or(&self.local_name);
+        self.sessions
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(name)
+            .cloned()
+            .ok_or_else(|| {
+                CommandError::new(
+                    ErrorCode::NotFound,
+                    format!("no open session {name:?}: attach to it first"),
+                )
+            })
     }
 
-    /// Changes to the status, for forwarding to the webview.
-    pub fn subscribe_status(&self) -> watch::Receiver<LatticeStatus> {
-        self.status.subscribe()
+    /// The local session.
+    pub fn local_session(&self) -> Arc<Session> {
+        self.session(None).expect("the local session always exists")
     }
 
-    /// Changes the status (listeners are told only if it really changed).
-    pub fn update_status(&self, change: impl FnOnce(&mut LatticeStatus)) {
-        self.status.send_if_modified(|status| {
-            let before = status.clone();
-            change(status);
-            *status != before
-        });
+    /// Every open session, local first.
+    pub fn sessions(&self) -> Vec<Arc<Session>> {
+        let sessions = self.sessions.read().unwrap_or_else(|p| p.into_inner());
+        let mut all: Vec<_> = sessions.values().cloned().collect();
+        all.sort_by_key(|s| s.name() != self.local_name);
+        all
     }
 
-    /// Marks the lattice as failed with `error`.
-    pub fn fail(&self, error: CommandError) {
-        tracing::error!(code = ?error.code, "{}", error.message);
-        self.update_status(|s| {
-            s.state = ConnState::Failed;
-            s.detail = None;
-            s.error = Some(error);
-        });
+    /// Adds `session`, replacing (and closing) one of the same name; the local session
+    /// cannot be replaced.
+    pub fn add_session(&self, session: Arc<Session>) -> Result<(), CommandError> {
+        if session.name() == self.local_name {
+            return Err(CommandError::new(
+                ErrorCode::InvalidInput,
+                format!(
+                    "{:?} is the app's local lattice, already open",
+                    self.local_name
+                ),
+            ));
+        }
+        let old = self
+            .sessions
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(session.name().to_owned(), session);
+        if let Some(old) = old {
+            old.close();
+        }
+        Ok(())
     }
 
-    /// The lattice client, or `not_ready` while there is none.
-    pub fn client(&self) -> Result<Client, CommandError> {
-        let client = self
-            .client
+    /// Closes and forgets session `name` (not the local one).
+    pub fn remove_session(&self, name: &str) -> Result<(), CommandError> {
+        if name == self.local_name {
+            return Err(CommandError::new(
+                ErrorCode::InvalidInput,
+                "the local lattice stays open while the app runs",
+            ));
+        }
+        let removed = self
+            .sessions
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(name);
+        match removed {
+            Some(session) => {
+                session.close();
+                Ok(())
+            }
+            None => Err(CommandError::new(
+                ErrorCode::NotFound,
+                format!("no open session {name:?}"),
+            )),
+        }
+    }
+
+    /// The saved contexts (the same file the CLI uses).
+    pub fn context_store(&self) -> Result<ContextStore, CommandError> {
+        let dir = self
+            .contexts_dir
             .read()
             .unwrap_or_else(|p| p.into_inner())
             .clone();
-        client.ok_or_else(|| {
-            let status = self.status();
-            match status.error {
-                Some(err) => CommandError::new(
-                    ErrorCode::NotReady,
-                    format!("the lattice is not available: {}", err.message),
-                ),
-                None => CommandError::new(ErrorCode::NotReady, "the lattice is still starting"),
-            }
-        })
+        let store = match dir {
+            Some(dir) => ContextStore::open(dir),
+            None => ContextStore::open_default(),
+        };
+        Ok(store?)
     }
 
-    /// Installs the connected client.
+    /// Uses the contexts file in `dir` instead of the user's (tests).
+    pub fn set_contexts_dir(&self, dir: PathBuf) {
+        *self.contexts_dir.write().unwrap_or_else(|p| p.into_inner()) = Some(dir);
+    }
+
+    /// The local session's status.
+    pub fn status(&self) -> LatticeStatus {
+        self.local_session().status()
+    }
+
+    /// Changes to the local session's status.
+    pub fn subscribe_status(&self) -> watch::Receiver<LatticeStatus> {
+        self.local_session().subscribe_status()
+    }
+
+    /// Changes the local session's status.
+    pub fn update_status(&self, change: impl FnOnce(&mut LatticeStatus)) {
+        self.local_session().update_status(change)
+    }
+
+    /// Marks the local lattice as failed with `error`.
+    pub fn fail(&self, error: CommandError) {
+        self.local_session().fail(error)
+    }
+
+    /// The local lattice's client, or `not_ready` while there is none.
+    pub fn client(&self) -> Result<Client, CommandError> {
+        self.local_session().client()
+    }
+
+    /// Installs the local lattice's client.
     pub fn set_client(&self, client: Option<Client>) {
-        *self.client.write().unwrap_or_else(|p| p.into_inner()) = client;
+        self.local_session().set_client(client)
     }
 
-    /// The lattice model (hosts, components, providers, links), or `not_ready` until the
-    /// watcher has taken its first snapshot.
+    /// The local lattice's model, or `not_ready` until it has loaded.
     pub fn model(&self) -> Result<Arc<ModelWatcher>, CommandError> {
-        let model = self.model.read().unwrap_or_else(|p| p.into_inner()).clone();
-        model.ok_or_else(|| {
-            CommandError::new(ErrorCode::NotReady, "the lattice model is still loading")
-        })
+        self.local_session().model()
     }
 
-    /// Installs (or drops) the lattice model watcher.
+    /// Installs (or drops) the local lattice's model watcher.
     pub fn set_model(&self, model: Option<Arc<ModelWatcher>>) {
-        *self.model.write().unwrap_or_else(|p| p.into_inner()) = model;
+        self.local_session().set_model(model)
     }
 
     /// Decoded WIT of component files, shared by the inspector commands.
@@ -173,12 +195,15 @@ impl AppState {
         Ok(())
     }
 
-    /// Marks the app as exiting and takes the local lattice out, for shutting it down.
+    /// Marks the app as exiting, closes every session and takes the local lattice out,
+    /// for shutting it down.
     pub fn begin_close(&self) -> Option<LocalLattice> {
         let mut slot = self.local.lock().unwrap_or_else(|p| p.into_inner());
         self.closing.store(true, Ordering::SeqCst);
-        self.set_client(None);
-        self.set_model(None);
+        for session in self.sessions() {
+            session.set_client(None);
+            session.set_model(None);
+        }
         slot.take()
     }
 }

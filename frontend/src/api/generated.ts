@@ -20,13 +20,14 @@ export type CommandError = {
 export type ErrorCode = "not_ready" | "nats_not_found" | "local_nats" | "host" | "lattice" | "invalid_input" | "not_found" | "internal";
 
 /**
- * The status the top bar shows; sent to the webview as `trellis://status`.
+ * A session's status, shown in its tab and the top bar; sent to the webview as
+ * `trellis://status`.
  *
- * Holds no credentials: `nats_url` is the bare server URL.
+ * Holds no credentials: `nats_url` is the server URL without user info.
  */
 export type LatticeStatus = {
   /**
-   * Name of the active context (`local` for the embedded lattice).
+   * The session's name: its context's (`local` for the embedded lattice).
    */
   context: string,
   /**
@@ -34,19 +35,28 @@ export type LatticeStatus = {
    */
   lattice: string,
   /**
+   * Whether this is the app's own local lattice.
+   */
+  local: boolean,
+  /**
    * Connection state.
    */
   state: ConnState,
+  /**
+   * When `state` last changed, in ms since the Unix epoch (a session that lost its
+   * server shows its graph as stale since then).
+   */
+  since_ms: number,
   /**
    * The current step while starting, for the user.
    */
   detail: string | null,
   /**
-   * The NATS server URL, once known.
+   * The NATS server URL(s), once known, without user info.
    */
   nats_url: string | null,
   /**
-   * The embedded host's id, once it runs.
+   * The embedded host's id, once it runs (local session only).
    */
   local_host_id: string | null,
   /**
@@ -55,9 +65,311 @@ export type LatticeStatus = {
   error: CommandError | null, };
 
 /**
- * Where the window's lattice connection stands.
+ * Where a session's lattice connection stands.
  */
 export type ConnState = "starting" | "connected" | "reconnecting" | "disconnected" | "failed";
+
+/**
+ * A host log line of one session (`trellis://log`).
+ */
+export type SessionLog = {
+  /**
+   * The session it came from.
+   */
+  session: string,
+  /**
+   * The line.
+   */
+  record: LogRecord, };
+
+/**
+ * A lattice event of one session (`trellis://lattice-event`).
+ */
+export type SessionLatticeEvent = {
+  /**
+   * The session it came from.
+   */
+  session: string,
+  /**
+   * The CloudEvents envelope.
+   */
+  event: CloudEvent, };
+
+/**
+ * A change of one session's lattice model (`trellis://model`): `change`, or `resync`
+ * when the webview should re-read `lattice_snapshot` (the model loaded, or changes were
+ * missed).
+ */
+export type SessionModelEvent = {
+  /**
+   * The session it is about.
+   */
+  session: string,
+  /**
+   * Re-read the whole snapshot.
+   */
+  resync: boolean,
+  /**
+   * The change, when not a resync.
+   */
+  change: ModelChange | null, };
+
+/**
+ * The saved contexts, and the entries of the file that could not be read.
+ */
+export type ContextList = {
+  /**
+   * Every readable context, by name.
+   */
+  contexts: Array<ContextSummary>,
+  /**
+   * Entries that could not be read, with why (the others stay usable).
+   */
+  problems: Array<ContextProblem>,
+  /**
+   * Why the file could not be read at all, if so.
+   */
+  error: string | null, };
+
+/**
+ * A saved context that could not be read.
+ */
+export type ContextProblem = {
+  /**
+   * Its name.
+   */
+  name: string,
+  /**
+   * Why, naming the field or line.
+   */
+  reason: string, };
+
+/**
+ * What an import of `nats` CLI and wash contexts did.
+ */
+export type ImportSummary = {
+  /**
+   * The contexts imported (and saved), by name.
+   */
+  imported: Array<string>,
+  /**
+   * Files skipped, with why.
+   */
+  skipped: Array<ContextProblem>, };
+
+/**
+ * A saved context as the desktop app's webview may see it: no credential, URLs without
+ * user info, only the auth mode.
+ */
+export type ContextSummary = {
+  /**
+   * The context's name.
+   */
+  name: string,
+  /**
+   * Server URLs, user info removed.
+   */
+  urls: Array<string>,
+  /**
+   * Lattice name.
+   */
+  lattice: string,
+  /**
+   * Control subject prefix.
+   */
+  ctl_prefix: string,
+  /**
+   * How it authenticates (`none`, `user_password`, `token`, `creds_file`, `jwt_seed`,
+   * `nkey_seed`).
+   */
+  auth_mode: string,
+  /**
+   * Whether any TLS option is set or a URL is `tls://`/`wss://`.
+   */
+  tls: boolean,
+  /**
+   * JetStream domain, if any.
+   */
+  js_domain: string | null,
+  /**
+   * Free text.
+   */
+  description: string | null,
+  /**
+   * Whether it is the current context.
+   */
+  current: boolean, };
+
+/**
+ * How to reach one lattice: NATS servers, lattice name, ctl prefix, auth, TLS,
+ * JetStream domain and timeouts. Serialisable (the contexts file and the desktop app
+ * store it as JSON); its `Debug` leaves secrets out.
+ *
+ * ```
+ * use std::time::Duration;
+ * use trellis_lattice::Context;
+ *
+ * let ctx = Context::new("nats://127.0.0.1:4222")
+ *     .with_lattice("dev")
+ *     .with_user_password("me", "secret")
+ *     .with_timeout(Duration::from_secs(3));
+ * assert!(!format!("{ctx:?}").contains("secret"));
+ * ```
+ */
+export type Context = {
+  /**
+   * Server URLs (`nats://`, `tls://`, `ws://`, `wss://`); several for a cluster.
+   */
+  urls: Array<string>,
+  /**
+   * Lattice name (default `default`).
+   */
+  lattice: string,
+  /**
+   * Control subject prefix (default `wasmbus.ctl`).
+   */
+  ctl_prefix: string,
+  /**
+   * Authentication.
+   */
+  auth: Auth,
+  /**
+   * TLS settings.
+   */
+  tls: TlsOptions,
+  /**
+   * JetStream domain (leaf nodes, hosted NATS), if any.
+   */
+  js_domain?: string | null,
+  /**
+   * Single-request timeout in milliseconds.
+   */
+  timeout_ms: number,
+  /**
+   * Scatter-gather window (`host.ping`, auctions) in milliseconds.
+   */
+  scatter_window_ms: number,
+  /**
+   * Connection timeout in milliseconds.
+   */
+  connect_timeout_ms: number,
+  /**
+   * Free text shown in context lists.
+   */
+  description?: string | null, };
+
+/**
+ * How the client authenticates to NATS.
+ *
+ * Secrets are kept as given; [`Context`]'s `Debug` never prints them.
+ */
+export type Auth = { "mode": "none" } | { "mode": "user_password",
+  /**
+   * User name.
+   */
+  user: string,
+  /**
+   * Password.
+   */
+  password: string, } | { "mode": "token",
+  /**
+   * The token.
+   */
+  token: string, } | { "mode": "creds_file",
+  /**
+   * Path to the file.
+   */
+  path: string, } | { "mode": "jwt_seed",
+  /**
+   * The user JWT.
+   */
+  jwt: string,
+  /**
+   * The user seed (`SU…`).
+   */
+  seed: string, } | { "mode": "nkey_seed",
+  /**
+   * The seed.
+   */
+  seed: string, };
+
+/**
+ * TLS settings. With none set, TLS is still used when the URL is `tls://`/`wss://` or
+ * the server requires it.
+ */
+export type TlsOptions = {
+  /**
+   * PEM file with the CA certificate(s) to trust, besides the system roots.
+   */
+  ca_file?: string | null,
+  /**
+   * PEM client certificate, for servers that verify clients.
+   */
+  cert_file?: string | null,
+  /**
+   * PEM private key of the client certificate.
+   */
+  key_file?: string | null,
+  /**
+   * Start TLS before the server's INFO (servers with `handshake_first`).
+   */
+  tls_first?: boolean,
+  /**
+   * Refuse to connect without TLS.
+   */
+  required?: boolean, };
+
+/**
+ * The outcome of [`test_connection`]: every [`StepKind`], in order.
+ *
+ * Serialised as
+ * `{"url":"nats://h:4222","lattice":"default","steps":[{"step":"name_lookup","outcome":"passed","detail":"h → 10.0.0.5","duration_ms":1}, …]}`.
+ */
+export type ConnectionReport = {
+  /**
+   * The server URL(s) tested, comma separated, without user info.
+   */
+  url: string,
+  /**
+   * The lattice tested.
+   */
+  lattice: string,
+  /**
+   * One entry per [`StepKind`], in [`StepKind::ALL`] order.
+   */
+  steps: Array<CheckStep>, };
+
+/**
+ * One step's outcome and one line about it.
+ */
+export type CheckStep = {
+  /**
+   * Which step.
+   */
+  step: StepKind,
+  /**
+   * How it went.
+   */
+  outcome: StepOutcome,
+  /**
+   * What was found, e.g. `localhost → 127.0.0.1`, `connection refused`,
+   * `no host answered the ping on lattice "default"`; never a credential.
+   */
+  detail: string,
+  /**
+   * How long the step took, in milliseconds (0 when skipped).
+   */
+  duration_ms: number, };
+
+/**
+ * One step of a connection test, in the order they run.
+ */
+export type StepKind = "settings" | "name_lookup" | "tcp" | "tls" | "authentication" | "authorization" | "hosts" | "jetstream";
+
+/**
+ * How a step went.
+ */
+export type StepOutcome = "passed" | "failed" | "skipped";
 
 /**
  * One host's answer to `host.ping`.

@@ -20,10 +20,12 @@ const START_TIMEOUT: Duration = Duration::from_secs(60);
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn inspect_component(
     state: State<'_, AppState>,
+    session: Option<String>,
     component_id: String,
 ) -> Result<ComponentInspection, CommandError> {
-    let snapshot = state.model()?.snapshot();
-    let client = state.client()?;
+    let session = state.session(session.as_deref())?;
+    let snapshot = session.model()?.snapshot();
+    let client = session.client()?;
     Ok(ops::inspect_component(&client, &snapshot, &state.wit_cache(), &component_id).await?)
 }
 
@@ -34,6 +36,7 @@ pub async fn inspect_component(
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn start_component(
     state: State<'_, AppState>,
+    session: Option<String>,
     path: String,
     id: String,
     host_id: Option<String>,
@@ -42,11 +45,11 @@ pub async fn start_component(
         reference: ops::component_ref(&path, PathRule::AbsoluteOnly)?,
         id,
         count: 1,
-        placement: placement(&state, host_id)?,
+        placement: placement(&state, session.as_deref(), host_id)?,
         config: Vec::new(),
         allow_update: true,
     };
-    let client = state.client()?;
+    let client = state.session(session.as_deref())?.client()?;
     let outcome = ops::start_component(&client, &request, Some(START_TIMEOUT)).await?;
     Ok(outcome.into_result()?)
 }
@@ -58,6 +61,7 @@ pub async fn start_component(
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn start_provider(
     state: State<'_, AppState>,
+    session: Option<String>,
     name: String,
     id: String,
     host_id: Option<String>,
@@ -65,21 +69,29 @@ pub async fn start_provider(
     let request = ops::StartProvider {
         reference: ops::provider_ref(&name)?,
         id,
-        placement: placement(&state, host_id)?,
+        placement: placement(&state, session.as_deref(), host_id)?,
         config: Vec::new(),
     };
-    let client = state.client()?;
+    let client = state.session(session.as_deref())?.client()?;
     let outcome = ops::start_provider(&client, &request, Some(START_TIMEOUT)).await?;
     Ok(outcome.into_result()?)
 }
 
-/// The host chosen in the window, else the app's own (`not_ready` while it starts).
-fn placement(state: &AppState, host_id: Option<String>) -> Result<Placement, CommandError> {
+/// The host chosen in the window, else the app's own on the local lattice (`not_ready`
+/// while it starts), else the first host the auction finds.
+fn placement(
+    state: &AppState,
+    session: Option<&str>,
+    host_id: Option<String>,
+) -> Result<Placement, CommandError> {
     if let Some(host_id) = host_id.filter(|h| !h.trim().is_empty()) {
         return Ok(Placement::Host(host_id));
     }
-    state
-        .status()
+    let status = state.session(session)?.status();
+    if !status.local {
+        return Ok(Placement::Auction);
+    }
+    status
         .local_host_id
         .map(Placement::HostId)
         .ok_or_else(|| CommandError::new(ErrorCode::NotReady, "the local host is still starting"))

@@ -11,9 +11,13 @@ use crate::state::AppState;
 /// Every named config with its values and the links that use it.
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
-pub async fn list_configs(state: State<'_, AppState>) -> Result<Vec<NamedConfig>, CommandError> {
-    let snapshot = state.model()?.snapshot();
-    Ok(ops::list_configs(&state.client()?, &snapshot).await?)
+pub async fn list_configs(
+    state: State<'_, AppState>,
+    session: Option<String>,
+) -> Result<Vec<NamedConfig>, CommandError> {
+    let session = state.session(session.as_deref())?;
+    let snapshot = session.model()?.snapshot();
+    Ok(ops::list_configs(&session.client()?, &snapshot).await?)
 }
 
 /// Creates or replaces config `name` with `values`, an object of strings (anything else
@@ -22,12 +26,18 @@ pub async fn list_configs(state: State<'_, AppState>) -> Result<Vec<NamedConfig>
 #[tracing::instrument(skip(state, values), err(Debug))]
 pub async fn put_config(
     state: State<'_, AppState>,
+    session: Option<String>,
     name: String,
     values: serde_json::Value,
 ) -> Result<String, CommandError> {
     let values = config_map_from_value(values)
         .map_err(|e| CommandError::new(ErrorCode::InvalidInput, format!("config {name:?}: {e}")))?;
-    Ok(ops::put_config(&state.client()?, &name, &values).await?)
+    Ok(ops::put_config(
+        &state.session(session.as_deref())?.client()?,
+        &name,
+        &values,
+    )
+    .await?)
 }
 
 /// Deletes config `name`.
@@ -35,7 +45,8 @@ pub async fn put_config(
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn delete_config(
     state: State<'_, AppState>,
+    session: Option<String>,
     name: String,
 ) -> Result<String, CommandError> {
-    Ok(ops::delete_config(&state.client()?, &name).await?)
+    Ok(ops::delete_config(&state.session(session.as_deref())?.client()?, &name).await?)
 }

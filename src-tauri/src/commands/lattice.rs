@@ -7,22 +7,36 @@ use trellis_proto::Host;
 use crate::error::CommandError;
 use crate::state::{AppState, LatticeStatus};
 
-/// The connection status (context, lattice, state, start-up error). Never fails.
+/// A session's connection status (context, lattice, state, start-up error), by default
+/// the local lattice's; `not_found` for a session that is not open.
 #[tauri::command]
-pub fn lattice_status(state: State<'_, AppState>) -> LatticeStatus {
-    state.status()
+pub fn lattice_status(
+    state: State<'_, AppState>,
+    session: Option<String>,
+) -> Result<LatticeStatus, CommandError> {
+    Ok(state.session(session.as_deref())?.status())
 }
 
 /// The hosts that answer `host.ping` on the lattice.
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
-pub async fn list_hosts(state: State<'_, AppState>) -> Result<Vec<Host>, CommandError> {
-    Ok(state.client()?.ping_hosts().await?)
+pub async fn list_hosts(
+    state: State<'_, AppState>,
+    session: Option<String>,
+) -> Result<Vec<Host>, CommandError> {
+    Ok(state
+        .session(session.as_deref())?
+        .client()?
+        .ping_hosts()
+        .await?)
 }
 
 /// The whole lattice model: hosts with their components and providers, links and config
 /// names. `not_ready` until the model has loaded; `trellis://model` tells about changes.
 #[tauri::command]
-pub fn lattice_snapshot(state: State<'_, AppState>) -> Result<ModelSnapshot, CommandError> {
-    Ok(state.model()?.snapshot())
+pub fn lattice_snapshot(
+    state: State<'_, AppState>,
+    session: Option<String>,
+) -> Result<ModelSnapshot, CommandError> {
+    Ok(state.session(session.as_deref())?.model()?.snapshot())
 }

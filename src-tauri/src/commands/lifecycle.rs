@@ -19,10 +19,11 @@ const OUTCOME_TIMEOUT: Duration = Duration::from_secs(60);
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn scale_component(
     state: State<'_, AppState>,
+    session: Option<String>,
     component_id: String,
     count: u32,
 ) -> Result<String, CommandError> {
-    let client = state.client()?;
+    let client = state.session(session.as_deref())?.client()?;
     let outcomes =
         ops::scale_component(&client, &component_id, count, None, Some(OUTCOME_TIMEOUT)).await?;
     sentences(outcomes)
@@ -33,9 +34,10 @@ pub async fn scale_component(
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn stop_component(
     state: State<'_, AppState>,
+    session: Option<String>,
     component_id: String,
 ) -> Result<String, CommandError> {
-    let client = state.client()?;
+    let client = state.session(session.as_deref())?.client()?;
     let outcomes =
         ops::scale_component(&client, &component_id, 0, None, Some(OUTCOME_TIMEOUT)).await?;
     sentences(outcomes)
@@ -48,11 +50,12 @@ pub async fn stop_component(
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn update_component(
     state: State<'_, AppState>,
+    session: Option<String>,
     component_id: String,
     path: String,
 ) -> Result<String, CommandError> {
     let reference = ops::component_ref(&path, PathRule::AbsoluteOnly)?;
-    let client = state.client()?;
+    let client = state.session(session.as_deref())?.client()?;
     let outcomes = ops::update_component(
         &client,
         &component_id,
@@ -69,9 +72,10 @@ pub async fn update_component(
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn stop_provider(
     state: State<'_, AppState>,
+    session: Option<String>,
     provider_id: String,
 ) -> Result<String, CommandError> {
-    let client = state.client()?;
+    let client = state.session(session.as_deref())?.client()?;
     let outcomes = ops::stop_provider(&client, &provider_id, None, Some(OUTCOME_TIMEOUT)).await?;
     sentences(outcomes)
 }
@@ -81,9 +85,10 @@ pub async fn stop_provider(
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn stop_host(
     state: State<'_, AppState>,
+    session: Option<String>,
     host_id: String,
 ) -> Result<String, CommandError> {
-    let client = state.client()?;
+    let client = state.session(session.as_deref())?.client()?;
     let outcome = ops::stop_host(&client, &host_id, None, Some(OUTCOME_TIMEOUT)).await?;
     Ok(outcome.into_result()?)
 }
@@ -93,11 +98,18 @@ pub async fn stop_host(
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn put_label(
     state: State<'_, AppState>,
+    session: Option<String>,
     host_id: String,
     key: String,
     value: String,
 ) -> Result<String, CommandError> {
-    Ok(ops::put_label(&state.client()?, &host_id, &key, &value).await?)
+    Ok(ops::put_label(
+        &state.session(session.as_deref())?.client()?,
+        &host_id,
+        &key,
+        &value,
+    )
+    .await?)
 }
 
 /// Removes label `key` from a host.
@@ -105,10 +117,16 @@ pub async fn put_label(
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn delete_label(
     state: State<'_, AppState>,
+    session: Option<String>,
     host_id: String,
     key: String,
 ) -> Result<String, CommandError> {
-    Ok(ops::delete_label(&state.client()?, &host_id, &key).await?)
+    Ok(ops::delete_label(
+        &state.session(session.as_deref())?.client()?,
+        &host_id,
+        &key,
+    )
+    .await?)
 }
 
 /// One sentence from the outcomes of every host: success when all succeeded, else the

@@ -14,9 +14,14 @@ use crate::state::AppState;
 /// message, or the note saying why the link could not be checked.
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
-pub async fn put_link(state: State<'_, AppState>, link: Link) -> Result<String, CommandError> {
-    let snapshot = state.model()?.snapshot();
-    let client = state.client()?;
+pub async fn put_link(
+    state: State<'_, AppState>,
+    session: Option<String>,
+    link: Link,
+) -> Result<String, CommandError> {
+    let session = state.session(session.as_deref())?;
+    let snapshot = session.model()?.snapshot();
+    let client = session.client()?;
     let put = ops::put_link(&client, &snapshot, &state.wit_cache(), &link, false).await?;
     Ok(match put.check {
         LinkCheck::Unchecked { note } => note,
@@ -29,7 +34,12 @@ pub async fn put_link(state: State<'_, AppState>, link: Link) -> Result<String, 
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn delete_link(
     state: State<'_, AppState>,
+    session: Option<String>,
     request: DeleteLinkRequest,
 ) -> Result<String, CommandError> {
-    Ok(state.client()?.link_del(&request).await?)
+    Ok(state
+        .session(session.as_deref())?
+        .client()?
+        .link_del(&request)
+        .await?)
 }

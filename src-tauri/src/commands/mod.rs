@@ -6,3 +6,4 @@ pub mod config;
 pub mod lattice;
 pub mod lifecycle;
 pub mod links;
+pub mod sessions;

@@ -555,12 +555,15 @@ fn model_changes_reach_the_webview_as_events_after_a_resync() {
     app.listen_any(crate::MODEL_EVENT, move |event| {
         let _ = tx.send(serde_json::from_str(event.payload()).unwrap_or(Value::Null));
     });
-    crate::forward::model(app.handle(), &started.client);
+    crate::forward::model(app.handle(), &state.local_session(), &started.client);
     let next = |what: &str| {
         rx.recv_timeout(Duration::from_secs(10))
             .unwrap_or_else(|_| panic!("no {what} event"))
     };
-    assert_eq!(next("resync"), json!({"change": "resync"}));
+    assert_eq!(
+        next("resync"),
+        json!({"session": "local", "resync": true, "change": null})
+    );
     assert!(
         state.model().is_ok(),
         "the model is installed before the resync"
@@ -576,8 +579,8 @@ fn model_changes_reach_the_webview_as_events_after_a_resync() {
     .expect("the component starts");
     let changed = loop {
         let event = next("component_changed");
-        if event["change"] == "component_changed" {
-            break event;
+        if event["change"]["change"] == "component_changed" {
+            break event["change"].clone();
         }
     };
     assert_eq!(changed["host_id"], host_id.as_str());
@@ -589,3 +592,4 @@ fn model_changes_reach_the_webview_as_events_after_a_resync() {
 }
 
 mod lifecycle;
+mod sessions;

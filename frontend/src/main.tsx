@@ -3,14 +3,11 @@ import { createRoot } from "react-dom/client";
 import "@xyflow/react/dist/style.css";
 import "./styles.css";
 import { App } from "./App";
-import { HistoryProvider } from "./history/HistoryContext";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");
 createRoot(root).render(
   <StrictMode>
-    <HistoryProvider>
-      <App />
-    </HistoryProvider>
+    <App />
   </StrictMode>,
 );

@@ -6,6 +6,14 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   CloudEvent,
   ComponentInspection,
+  ConnectionReport,
+  Context,
+  ContextList,
+  ContextSummary,
+  ImportSummary,
+  SessionLatticeEvent,
+  SessionLog,
+  SessionModelEvent,
   DeleteLinkRequest,
   ErrorCode as ErrorCodeName,
   Host,
@@ -82,7 +90,24 @@ function isErrorPayload(raw: unknown): raw is ErrorPayload {
   );
 }
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+/** The name of the app's own local lattice session. */
+export const LOCAL_SESSION = "local";
+
+// Lattice commands go to the session whose tab is shown: the workbench is mounted for one
+// session at a time, so every command it sends is about that session.
+let activeSession = LOCAL_SESSION;
+
+/** Makes `name` the session lattice commands are sent to. */
+export function setActiveSession(name: string): void {
+  activeSession = name;
+}
+
+/** The session lattice commands are sent to. */
+export function getActiveSession(): string {
+  return activeSession;
+}
+
+async function invokeOrThrow<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (raw) {
@@ -90,32 +115,92 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
-/** The state of the lattice connection (never fails). */
-export function latticeStatus(): Promise<LatticeStatus> {
-  return call<LatticeStatus>("lattice_status");
+/** A command about the active session's lattice. */
+function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  return invokeOrThrow<T>(command, { session: activeSession, ...args });
 }
 
-/** Hosts that answered `host.ping` on the current lattice. */
+/** The state of a session's connection, by default the active one's. */
+export function latticeStatus(session: string = activeSession): Promise<LatticeStatus> {
+  return invokeOrThrow<LatticeStatus>("lattice_status", { session });
+}
+
+/** Hosts that answered `host.ping` on the active session's lattice. */
 export function listHosts(): Promise<Host[]> {
   return call<Host[]>("list_hosts");
 }
 
-/** Calls `handler` for every status change. */
+/** Calls `handler` for every status change of any session (`status.context` names it). */
 export function onStatus(handler: (status: LatticeStatus) => void): Promise<UnlistenFn> {
   return listen<LatticeStatus>(EventName.Status, (e) => handler(e.payload));
 }
 
-/** Calls `handler` for every log line from the lattice's hosts. */
-export function onLog(handler: (record: LogRecord) => void): Promise<UnlistenFn> {
-  return listen<LogRecord>(EventName.Log, (e) => handler(e.payload));
+/**
+ * Per-session streams kept outside React: a tab that is not shown still records its
+ * session's log lines and events, and shows them when it is shown again.
+ */
+class SessionStreams<T> {
+  private readonly buffers = new Map<string, T[]>();
+  private readonly handlers = new Map<string, Set<(item: T) => void>>();
+  private started: Promise<unknown> | null = null;
+
+  constructor(
+    private readonly eventName: string,
+    private readonly limit: number,
+    private readonly unwrap: (payload: never) => [string, T],
+  ) {}
+
+  /** Replays what `session` recorded, then calls `handler` for every new item. */
+  subscribe(session: string, handler: (item: T) => void): Promise<UnlistenFn> {
+    this.started ??= listen(this.eventName, (e) => {
+      const [from, item] = this.unwrap(e.payload as never);
+      this.push(from, item);
+    });
+    for (const item of this.buffers.get(session) ?? []) handler(item);
+    let set = this.handlers.get(session);
+    if (!set) this.handlers.set(session, (set = new Set()));
+    set.add(handler);
+    const stop = () => void set.delete(handler);
+    return this.started.then(() => stop);
+  }
+
+  /** Forgets what `session` recorded (its panel's "clear", or a closed tab). */
+  clear(session: string): void {
+    this.buffers.delete(session);
+  }
+
+  private push(session: string, item: T): void {
+    let buffer = this.buffers.get(session);
+    if (!buffer) this.buffers.set(session, (buffer = []));
+    buffer.push(item);
+    if (buffer.length > this.limit * 1.25) buffer.splice(0, buffer.length - this.limit);
+    for (const handler of this.handlers.get(session) ?? []) handler(item);
+  }
 }
 
-/** Calls `handler` for every lattice event (CloudEvents envelope). */
-export function onLatticeEvent(handler: (event: CloudEvent) => void): Promise<UnlistenFn> {
-  return listen<CloudEvent>(EventName.LatticeEvent, (e) => handler(e.payload));
+const logStreams = new SessionStreams<LogRecord>(EventName.Log, 5000, (p: SessionLog) => [p.session, p.record]);
+const eventStreams = new SessionStreams<CloudEvent>(EventName.LatticeEvent, 2000, (p: SessionLatticeEvent) => [
+  p.session,
+  p.event,
+]);
+
+/** Calls `handler` for the log lines `session`'s hosts sent so far and every new one. */
+export function onLog(session: string, handler: (record: LogRecord) => void): Promise<UnlistenFn> {
+  return logStreams.subscribe(session, handler);
 }
 
-/** The lattice model: hosts with their components and providers, links, config names. */
+/** Calls `handler` for `session`'s lattice events so far and every new one (CloudEvents). */
+export function onLatticeEvent(session: string, handler: (event: CloudEvent) => void): Promise<UnlistenFn> {
+  return eventStreams.subscribe(session, handler);
+}
+
+/** Forgets the log lines and events recorded for `session`. */
+export function clearSessionStreams(session: string): void {
+  logStreams.clear(session);
+  eventStreams.clear(session);
+}
+
+/** The active session's lattice model: hosts with their components and providers, links, config names. */
 export function latticeSnapshot(): Promise<ModelSnapshot> {
   return call<ModelSnapshot>("lattice_snapshot");
 }
@@ -125,19 +210,71 @@ export function inspectComponent(componentId: string): Promise<ComponentInspecti
   return call<ComponentInspection>("inspect_component", { componentId });
 }
 
-/** Starts the `.wasm` file at `path` as `id` on `hostId` (default: the local host); resolves with a sentence once it runs. */
+/** Starts the `.wasm` file at `path` as `id` on `hostId` (default: the local host, or any host of a remote lattice); resolves with a sentence once it runs. */
 export function startComponent(path: string, id: string, hostId?: string | null): Promise<string> {
   return call<string>("start_component", { path, id, hostId: hostId ?? null });
 }
 
-/** Starts built-in provider `name` as `id` on `hostId` (default: the local host); resolves with a sentence once it runs. */
+/** Starts built-in provider `name` as `id` on `hostId` (default: the local host, or any host of a remote lattice); resolves with a sentence once it runs. */
 export function startProvider(name: string, id: string, hostId?: string | null): Promise<string> {
   return call<string>("start_provider", { name, id, hostId: hostId ?? null });
 }
 
-/** Calls `handler` for every change of the lattice model. */
-export function onModelChange(handler: (change: ModelEvent) => void): Promise<UnlistenFn> {
-  return listen<ModelEvent>(EventName.Model, (e) => handler(e.payload));
+/** Calls `handler` for every change of `session`'s lattice model. */
+export function onModelChange(session: string, handler: (change: ModelEvent) => void): Promise<UnlistenFn> {
+  return listen<SessionModelEvent>(EventName.Model, (e) => {
+    const { session: from, resync, change } = e.payload;
+    if (from !== session) return;
+    if (resync || !change) handler({ change: "resync" });
+    else handler(change);
+  });
+}
+
+// ----- sessions and saved contexts -----
+
+/** The saved contexts (never their credentials) and the entries that could not be read. */
+export function listContexts(): Promise<ContextList> {
+  return invokeOrThrow<ContextList>("list_contexts");
+}
+
+/** The status of every open session, local first. */
+export function listSessions(): Promise<LatticeStatus[]> {
+  return invokeOrThrow<LatticeStatus[]>("list_sessions");
+}
+
+/** Reaches the lattice `context` describes step by step and says which step failed. */
+export function testConnection(context: Context): Promise<ConnectionReport> {
+  return invokeOrThrow<ConnectionReport>("test_connection", { context });
+}
+
+/** Saves `context` as `name` without connecting. */
+export function saveContext(name: string, context: Context): Promise<ContextSummary> {
+  return invokeOrThrow<ContextSummary>("save_context", { name, context });
+}
+
+/** Connects to `context`; once connected saves it as `name` and opens it as a session. Nothing is saved when it fails. */
+export function attachNew(name: string, context: Context): Promise<LatticeStatus> {
+  return invokeOrThrow<LatticeStatus>("attach_new", { name, context });
+}
+
+/** Opens saved context `name` as a session (answers with its status when already open). */
+export function attach(name: string): Promise<LatticeStatus> {
+  return invokeOrThrow<LatticeStatus>("attach", { name });
+}
+
+/** Closes session `name` (not the local one). */
+export async function detach(name: string): Promise<void> {
+  await invokeOrThrow<null>("detach", { name });
+}
+
+/** Deletes saved context `name`. */
+export async function deleteContext(name: string): Promise<void> {
+  await invokeOrThrow<null>("delete_context", { name });
+}
+
+/** Imports every `nats` CLI and wash 1.x context found on this machine. */
+export function importContexts(): Promise<ImportSummary> {
+  return invokeOrThrow<ImportSummary>("import_contexts");
 }
 
 /** Puts a link; the host validates it and a refusal rejects with the host's message. */

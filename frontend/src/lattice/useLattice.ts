@@ -1,130 +1,109 @@
-// Keeps the window's view of the lattice current: the connection status (pushed by the
-// backend), the hosts (pulled with `list_hosts`, every few seconds and after events that
-// change the set of hosts) and the lattice model (a `lattice_snapshot`, then the
-// `trellis://model` changes applied to it).
+// Keeps a session's view of its lattice current: the connection status (pushed by the
+// backend) and the lattice model (a `lattice_snapshot`, then the `trellis://model` changes
+// applied to it). The model alone feeds the graph: hosts come from it too (it learns them
+// from heartbeats and events), so nothing is polled.
 import { useCallback, useEffect, useRef, useState } from "react";
 import {
   ApiError,
   latticeSnapshot,
   latticeStatus,
-  listHosts,
-  onLatticeEvent,
   onModelChange,
   onStatus,
-  type Host,
   type LatticeStatus,
   type ModelSnapshot,
 } from "../api";
-import { changesHosts } from "../events/describe";
 import { applyModelChange, EMPTY_SNAPSHOT } from "./snapshot";
 
 /** How long to wait before asking again for a snapshot that was not ready. */
 const SNAPSHOT_RETRY_MS = 1000;
 
-/** How often hosts are pinged while connected. */
-const REFRESH_MS = 4000;
-
-/** What the window shows about the lattice. */
+/** What the window shows about one session's lattice. */
 export interface LatticeView {
   status: LatticeStatus | null;
-  hosts: Host[];
-  /** When `hosts` was fetched (ms since epoch). */
-  hostsAt: number;
-  /** The last failed refresh, cleared by the next good one. */
-  hostsError: ApiError | null;
-  refreshing: boolean;
-  refresh: () => void;
-  /** The lattice model: what runs on each host, and the links. */
+  /** The lattice model: hosts, what runs on each, the links and config names. */
   snapshot: ModelSnapshot;
+  /** When the snapshot last changed (ms since epoch), for uptimes shown as of now. */
+  snapshotAt: number;
+  /** The last failed reload, cleared by the next good one. */
+  error: ApiError | null;
+  refreshing: boolean;
+  /** Re-reads the whole model (the model also resyncs by itself when it missed changes). */
+  refresh: () => void;
 }
 
-export function useLattice(): LatticeView {
+export function useLattice(session: string): LatticeView {
   const [status, setStatus] = useState<LatticeStatus | null>(null);
-  const [hosts, setHosts] = useState<Host[]>([]);
-  const [hostsAt, setHostsAt] = useState(0);
-  const [hostsError, setHostsError] = useState<ApiError | null>(null);
-  const [refreshing, setRefreshing] = useState(false);
-  // A ping takes a scatter-gather window; never run two at once.
-  const inFlight = useRef(false);
   const connected = status?.state === "connected";
-  const snapshot = useModelSnapshot(connected);
-
-  const refresh = useCallback(() => {
-    if (inFlight.current) return;
-    inFlight.current = true;
-    setRefreshing(true);
-    listHosts()
-      .then((found) => {
-        setHosts(found);
-        setHostsAt(Date.now());
-        setHostsError(null);
-      })
-      .catch((err: ApiError) => setHostsError(err))
-      .finally(() => {
-        inFlight.current = false;
-        setRefreshing(false);
-      });
-  }, []);
+  const model = useModelSnapshot(session, connected);
 
   useEffect(() => {
     let alive = true;
-    const unlisten = onStatus((s) => alive && setStatus(s));
+    const unlisten = onStatus((s) => alive && s.context === session && setStatus(s));
     // Ask only once the listener is in place, so no change falls between the two.
     unlisten
-      .then(() => latticeStatus())
+      .then(() => latticeStatus(session))
       .then((s) => alive && setStatus(s))
       .catch(() => undefined);
     return () => {
       alive = false;
       void unlisten.then((f) => f());
     };
-  }, []);
+  }, [session]);
 
-  useEffect(() => {
-    if (!connected) return;
-    refresh();
-    const timer = window.setInterval(refresh, REFRESH_MS);
-    const unlisten = onLatticeEvent((event) => {
-      if (changesHosts(event)) refresh();
-    });
-    return () => {
-      window.clearInterval(timer);
-      void unlisten.then((f) => f());
-    };
-  }, [connected, refresh]);
-
-  return { status, hosts, hostsAt, hostsError, refreshing, refresh, snapshot };
+  return { status, ...model };
 }
 
-/** The lattice model while connected: a snapshot, kept current by change events. */
-function useModelSnapshot(connected: boolean): ModelSnapshot {
+/** The lattice model while connected: a snapshot, kept current by change events. The
+ * last one stays while disconnected, so a stale graph keeps showing. */
+function useModelSnapshot(session: string, connected: boolean): Omit<LatticeView, "status"> {
   const [snapshot, setSnapshot] = useState<ModelSnapshot>(EMPTY_SNAPSHOT);
+  const [snapshotAt, setSnapshotAt] = useState(0);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [refreshing, setRefreshing] = useState(false);
+  const loadRef = useRef<() => void>(() => undefined);
+
   useEffect(() => {
     if (!connected) return;
     let alive = true;
     let retry: number | undefined;
     const load = () => {
       window.clearTimeout(retry);
+      setRefreshing(true);
       latticeSnapshot()
-        .then((s) => alive && setSnapshot(s))
+        .then((s) => {
+          if (!alive) return;
+          setSnapshot(s);
+          setSnapshotAt(Date.now());
+          setError(null);
+        })
         // Not ready while the model loads: the backend also sends a resync once it is.
-        .catch(() => {
-          if (alive) retry = window.setTimeout(load, SNAPSHOT_RETRY_MS);
-        });
+        .catch((err: ApiError) => {
+          if (!alive) return;
+          setError(err);
+          retry = window.setTimeout(load, SNAPSHOT_RETRY_MS);
+        })
+        .finally(() => alive && setRefreshing(false));
     };
-    const unlisten = onModelChange((change) => {
+    loadRef.current = load;
+    const unlisten = onModelChange(session, (change) => {
       if (!alive) return;
       // Whether a change asks for a resync does not depend on the snapshot.
       if (applyModelChange(EMPTY_SNAPSHOT, change) === null) load();
-      else setSnapshot((current) => applyModelChange(current, change) ?? current);
+      else {
+        setSnapshot((current) => applyModelChange(current, change) ?? current);
+        setSnapshotAt(Date.now());
+      }
     });
     // Listen first, then read, so no change falls between the two.
     void unlisten.then(load);
     return () => {
       alive = false;
+      loadRef.current = () => undefined;
       window.clearTimeout(retry);
       void unlisten.then((f) => f());
     };
-  }, [connected]);
-  return snapshot;
+  }, [session, connected]);
+
+  const refresh = useCallback(() => loadRef.current(), []);
+  return { snapshot, snapshotAt, error, refreshing, refresh };
 }

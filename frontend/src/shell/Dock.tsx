@@ -11,9 +11,15 @@ interface Props {
   onTab: (tab: DockTab) => void;
   /** Changes when the lattice's config names or links change (the Config view re-reads). */
   configRevision: string;
+  /** The session whose logs and events these are. */
+  session: string;
+  /** Shown in the Logs tab while it is empty (e.g. why a lattice sends no logs). */
+  logsNote?: string | null;
+  /** A click on a log line's component selects its node. */
+  onSelectComponent?: (componentId: string) => void;
 }
 
-export function Dock({ tab, onTab, configRevision }: Props) {
+export function Dock({ tab, onTab, configRevision, session, logsNote, onSelectComponent }: Props) {
   return (
     <section className="dock panel">
       <div className="tabs" role="tablist">
@@ -33,10 +39,10 @@ export function Dock({ tab, onTab, configRevision }: Props) {
       </div>
       {/* Both stay mounted so neither misses lines while hidden. */}
       <div className="dock__body" hidden={tab !== "Logs"}>
-        <LogsPanel />
+        <LogsPanel session={session} logsNote={logsNote} onSelectComponent={onSelectComponent} />
       </div>
       <div className="dock__body" hidden={tab !== "Events"}>
-        <EventsPanel />
+        <EventsPanel session={session} />
       </div>
       {tab === "Config" && (
         <div className="dock__body">

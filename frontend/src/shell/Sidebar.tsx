@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import type { LatticeStatus } from "../api";
 import type { HostChoice } from "./HostPicker";
 import { OpenWasm } from "./OpenWasm";
@@ -12,21 +13,15 @@ interface Props {
   /** Whether the "Open .wasm" form is shown. */
   openWasm: boolean;
   onOpenWasmChange: (open: boolean) => void;
+  /** The saved contexts and open sessions. */
+  contexts: ReactNode;
 }
 
-export function Sidebar({ status, hosts, onStarted, openWasm, onOpenWasmChange }: Props) {
+export function Sidebar({ status, hosts, onStarted, openWasm, onOpenWasmChange, contexts }: Props) {
   return (
     <nav className="sidebar panel">
       <h2 className="panel__title">Contexts</h2>
-      <ul className="tree">
-        <li className="tree__item tree__item--active">
-          <span className={`conn__dot conn--${status?.state ?? "starting"}`} />
-          <span>{status?.context ?? "local"}</span>
-          <ul className="tree">
-            <li className="tree__item tree__item--child mono">{status?.lattice ?? "default"}</li>
-          </ul>
-        </li>
-      </ul>
+      {contexts}
       <h2 className="panel__title">Palette</h2>
       <ul className="palette">
         <li className="palette__item palette__item--disabled" title="coming soon">

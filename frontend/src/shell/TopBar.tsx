@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import type { LatticeStatus } from "../api";
 
 interface Props {
@@ -6,6 +7,8 @@ interface Props {
   refreshing: boolean;
   onRefresh: () => void;
   onShowShortcuts: () => void;
+  /** The session tabs. */
+  tabs?: ReactNode;
 }
 
 const STATE_LABEL: Record<string, string> = {
@@ -16,7 +19,7 @@ const STATE_LABEL: Record<string, string> = {
   failed: "failed",
 };
 
-export function TopBar({ status, hostCount, refreshing, onRefresh, onShowShortcuts }: Props) {
+export function TopBar({ status, hostCount, refreshing, onRefresh, onShowShortcuts, tabs }: Props) {
   const state = status?.state ?? "starting";
   return (
     <header className="topbar">
@@ -26,6 +29,7 @@ export function TopBar({ status, hostCount, refreshing, onRefresh, onShowShortcu
         </svg>
         Trellis
       </div>
+      {tabs}
       <div className="topbar__group">
         <span className="field">
           <span className="field__label">context</span>
@@ -54,7 +58,7 @@ export function TopBar({ status, hostCount, refreshing, onRefresh, onShowShortcu
         onClick={onRefresh}
         disabled={state !== "connected" || refreshing}
         aria-busy={refreshing}
-        title="Ping hosts now (Ctrl+R)"
+        title="Re-read the lattice now (Ctrl+R)"
       >
         Refresh
       </button>

@@ -53,9 +53,9 @@ export function useTimeline(
   const listen = events === undefined;
   useEffect(() => {
     if (!listen) return;
-    const unlisten = onLatticeEvent((event) => store.noteEvents([event], Date.now()));
+    const unlisten = onLatticeEvent(sessionKey, (event) => store.noteEvents([event], Date.now()));
     return () => void unlisten.then((stop) => stop());
-  }, [store, listen]);
+  }, [store, listen, sessionKey]);
 
   return useMemo(
     () => ({ frames: state.timeline.frames, at: state.at, setAt: store.setAt, viewed: viewedFrame(state) }),

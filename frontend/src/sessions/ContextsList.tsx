@@ -59,7 +59,7 @@ function rowsOf(sessions: readonly LatticeStatus[], saved: readonly ContextSumma
 }
 
 export function ContextsList({ model, attachOpen, onAttachOpenChange }: ContextsListProps) {
-  const { sessions, contexts, active, attachSaved, adopt, reloadContexts } = model;
+  const { sessions, sessionsError, contexts, active, attachSaved, adopt, reloadContexts } = model;
   const [ownOpen, setOwnOpen] = useState(false);
   const dialogOpen = attachOpen ?? ownOpen;
   const setDialogOpen = (open: boolean) => {
@@ -149,7 +149,7 @@ export function ContextsList({ model, attachOpen, onAttachOpenChange }: Contexts
                     data-testid={`context-delete-${name}`}
                     onClick={() => setConfirming(confirming === name ? null : name)}
                   >
-                    🗑
+                    ✕
                   </button>
                 )}
               </div>
@@ -182,6 +182,11 @@ export function ContextsList({ model, attachOpen, onAttachOpenChange }: Contexts
         })}
       </ul>
 
+      {sessionsError && (
+        <div className="contexts__error" role="alert" data-testid="sessions-error">
+          Open sessions could not be listed: {sessionsError}
+        </div>
+      )}
       {contexts.error && (
         <div className="contexts__error" role="alert" data-testid="contexts-error">
           Saved contexts could not be read: {contexts.error}

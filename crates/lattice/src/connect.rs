@@ -17,15 +17,7 @@ pub(crate) async fn connect(
     ctx: &Context,
     state: Arc<watch::Sender<ConnectionState>>,
 ) -> Result<async_nats::Client> {
-    ctx.validate()?;
-    let (addrs, url_auth) = server_addrs(&ctx.urls)?;
-    // The context's own auth wins over credentials written into a URL.
-    let auth = match (&ctx.auth, url_auth) {
-        (Auth::None, Some(auth)) => auth,
-        (auth, _) => auth.clone(),
-    };
-    let options = auth_options(&auth).await?;
-    let options = tls_options(options, ctx)?;
+    let (addrs, options, _) = prepare(ctx).await?;
     let events = state.clone();
     let options = options
         .name("trellis")
@@ -67,6 +59,24 @@ pub(crate) async fn connect(
     }
 }
 
+/// Checks `ctx` and turns it into server addresses (without user info), connection
+/// options carrying its auth and TLS settings, and the auth mode used (`Client::connect`
+/// and the connection test share it).
+pub(crate) async fn prepare(
+    ctx: &Context,
+) -> Result<(Vec<async_nats::ServerAddr>, ConnectOptions, &'static str)> {
+    ctx.validate()?;
+    let (addrs, url_auth) = server_addrs(&ctx.urls)?;
+    // The context's own auth wins over credentials written into a URL.
+    let auth = match (&ctx.auth, url_auth) {
+        (Auth::None, Some(auth)) => auth,
+        (auth, _) => auth.clone(),
+    };
+    let options = auth_options(&auth).await?;
+    let options = tls_options(options, ctx)?;
+    Ok((addrs, options, auth.mode()))
+}
+
 /// The server addresses without user info, and the credentials the first URL that had
 /// some carried: `user:password@` or a lone `token@`, percent-decoded. async-nats would
 /// neither use them nor keep them out of its logs, so they go into the options instead.
@@ -98,7 +108,7 @@ fn server_addrs(urls: &[String]) -> Result<(Vec<async_nats::ServerAddr>, Option<
 }
 
 /// `%XX` escapes of a URL's user info back to bytes (invalid escapes stay as written).
-fn percent_decode(text: &str) -> String {
+pub(crate) fn percent_decode(text: &str) -> String {
     let hex = |b: Option<&u8>| b.and_then(|&b| (b as char).to_digit(16)).map(|d| d as u8);
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -192,34 +202,46 @@ fn file_error(what: &'static str, path: &Path, err: &io::Error) -> LatticeError 
 }
 
 /// "connection refused" rather than "Connection refused (os error 111)".
-fn io_reason(err: &io::Error) -> String {
+pub(crate) fn io_reason(err: &io::Error) -> String {
     match err.kind() {
         io::ErrorKind::ConnectionRefused => "connection refused".into(),
         io::ErrorKind::TimedOut => "timed out".into(),
         io::ErrorKind::NotFound => "no such file".into(),
         io::ErrorKind::PermissionDenied => "permission denied".into(),
         io::ErrorKind::ConnectionReset => "connection reset".into(),
+        io::ErrorKind::HostUnreachable => "host unreachable".into(),
+        io::ErrorKind::NetworkUnreachable => "network unreachable".into(),
         _ => err.to_string(),
     }
 }
 
 /// The innermost useful explanation of a connect error.
-fn reason_of(err: &async_nats::ConnectError) -> String {
+pub(crate) fn reason_of(err: &async_nats::ConnectError) -> String {
     let mut source = err.source();
     let mut last = None;
     while let Some(cause) = source {
         if let Some(io) = cause.downcast_ref::<io::Error>() {
             // An io::Error may wrap a rustls error; prefer the innermost text.
             return match io.get_ref() {
-                Some(inner) if io.kind() == io::ErrorKind::Other => inner.to_string(),
-                Some(inner) if io.kind() == io::ErrorKind::InvalidData => inner.to_string(),
+                Some(inner)
+                    if matches!(io.kind(), io::ErrorKind::Other | io::ErrorKind::InvalidData) =>
+                {
+                    inner.to_string()
+                }
                 _ => io_reason(io),
             };
         }
         last = Some(cause.to_string());
         source = cause.source();
     }
-    last.unwrap_or_else(|| err.kind().to_string())
+    // async-nats prefixes server errors with "nats: ".
+    let last = last.map(|text| text.trim_start_matches("nats: ").to_owned());
+    match (last, err.kind()) {
+        (Some(text), _) if !text.is_empty() => text,
+        (_, ConnectErrorKind::AuthorizationViolation) => "authorization violation".into(),
+        (_, ConnectErrorKind::TimedOut) => "timed out".into(),
+        (_, kind) => kind.to_string(),
+    }
 }
 
 /// `url` is already shown without user info; `raw_urls` are scrubbed from the reason in

@@ -17,9 +17,7 @@
 //! password, token, JWT and seed of the context is scrubbed from the details.
 
 use std::fmt;
-use std::io;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_nats::{ConnectErrorKind, ConnectOptions, ServerAddr};
@@ -28,6 +26,7 @@ use serde::Serialize;
 use tokio::sync::mpsc;
 use trellis_proto::{subject, CtlResponse, Host};
 
+use crate::connect::{io_reason, percent_decode, reason_of};
 use crate::context::{Auth, Context};
 use crate::error::LatticeError;
 
@@ -748,174 +747,12 @@ struct Settings {
 /// Validates the context and builds the connection options, as
 /// [`Client::connect`](crate::Client::connect) does.
 async fn settings(ctx: &Context) -> Result<Settings, LatticeError> {
-    ctx.validate()?;
-    let mut url_auth = None;
-    let mut servers = Vec::with_capacity(ctx.urls.len());
-    for url in &ctx.urls {
-        let shown = Context::redact_url(url);
-        let parse = |u: &str| {
-            u.parse::<ServerAddr>()
-                .map_err(|e| LatticeError::InvalidContext(format!("URL {shown:?}: {e}")))
-        };
-        let full = parse(url)?;
-        if url_auth.is_none() {
-            url_auth = match (full.username(), full.password()) {
-                (Some(user), Some(password)) => Some(Auth::UserPassword {
-                    user: percent_decode(user),
-                    password: percent_decode(password),
-                }),
-                (Some(token), None) => Some(Auth::Token {
-                    token: percent_decode(token),
-                }),
-                _ => None,
-            };
-        }
-        servers.push(parse(&shown)?);
-    }
-    // The context's own auth wins over credentials written into a URL.
-    let auth = match (&ctx.auth, url_auth) {
-        (Auth::None, Some(auth)) => auth,
-        (auth, _) => auth.clone(),
-    };
-    let mut options = auth_options(&auth).await?;
-    let tls = &ctx.tls;
-    if let Some(ca) = &tls.ca_file {
-        check_readable("TLS CA file", ca)?;
-        options = options.add_root_certificates(ca.clone()).require_tls(true);
-    }
-    if let (Some(cert), Some(key)) = (&tls.cert_file, &tls.key_file) {
-        check_readable("TLS client certificate", cert)?;
-        check_readable("TLS client key", key)?;
-        options = options.add_client_certificate(cert.clone(), key.clone());
-    }
-    if tls.tls_first {
-        options = options.tls_first();
-    }
-    if tls.required {
-        options = options.require_tls(true);
-    }
+    let (servers, options, auth_mode) = crate::connect::prepare(ctx).await?;
     Ok(Settings {
         servers,
         options,
-        auth_mode: auth.mode(),
+        auth_mode,
     })
-}
-
-async fn auth_options(auth: &Auth) -> Result<ConnectOptions, LatticeError> {
-    Ok(match auth {
-        Auth::None => ConnectOptions::new(),
-        Auth::UserPassword { user, password } => {
-            ConnectOptions::with_user_and_password(user.clone(), password.clone())
-        }
-        Auth::Token { token } => ConnectOptions::with_token(token.clone()),
-        Auth::CredsFile { path } => {
-            let text = tokio::fs::read_to_string(path)
-                .await
-                .map_err(|e| file_error("creds file", path, &e))?;
-            ConnectOptions::with_credentials(&text)
-                .map_err(|e| file_error("creds file", path, &e))?
-        }
-        Auth::JwtSeed { jwt, seed } => {
-            let key = nkeys::KeyPair::from_seed(seed.trim()).map_err(|e| {
-                LatticeError::InvalidContext(format!(
-                    "the JWT's seed is not a valid nkey seed: {e}"
-                ))
-            })?;
-            if jwt.trim().is_empty() {
-                return Err(LatticeError::InvalidContext("the JWT is empty".into()));
-            }
-            let key = Arc::new(key);
-            ConnectOptions::with_jwt(jwt.trim().to_owned(), move |nonce| {
-                let key = key.clone();
-                async move { key.sign(&nonce).map_err(async_nats::AuthError::new) }
-            })
-        }
-        Auth::NkeySeed { seed } => {
-            nkeys::KeyPair::from_seed(seed.trim()).map_err(|e| {
-                LatticeError::InvalidContext(format!("the nkey seed is not valid: {e}"))
-            })?;
-            ConnectOptions::with_nkey(seed.trim().to_owned())
-        }
-    })
-}
-
-fn check_readable(what: &'static str, path: &std::path::Path) -> Result<(), LatticeError> {
-    std::fs::File::open(path)
-        .map(drop)
-        .map_err(|e| file_error(what, path, &e))
-}
-
-fn file_error(what: &'static str, path: &std::path::Path, err: &io::Error) -> LatticeError {
-    LatticeError::File {
-        what,
-        path: path.to_path_buf(),
-        reason: io_reason(err),
-    }
-}
-
-/// "connection refused" rather than "Connection refused (os error 111)".
-fn io_reason(err: &io::Error) -> String {
-    match err.kind() {
-        io::ErrorKind::ConnectionRefused => "connection refused".into(),
-        io::ErrorKind::TimedOut => "timed out".into(),
-        io::ErrorKind::NotFound => "no such file".into(),
-        io::ErrorKind::PermissionDenied => "permission denied".into(),
-        io::ErrorKind::ConnectionReset => "connection reset".into(),
-        io::ErrorKind::HostUnreachable => "host unreachable".into(),
-        io::ErrorKind::NetworkUnreachable => "network unreachable".into(),
-        _ => err.to_string(),
-    }
-}
-
-/// The innermost useful explanation of a connect error.
-fn reason_of(err: &async_nats::ConnectError) -> String {
-    use std::error::Error as _;
-    let mut source = err.source();
-    let mut last = None;
-    while let Some(cause) = source {
-        if let Some(io) = cause.downcast_ref::<io::Error>() {
-            // An io::Error may wrap a rustls error; prefer the innermost text.
-            return match io.get_ref() {
-                Some(inner)
-                    if matches!(io.kind(), io::ErrorKind::Other | io::ErrorKind::InvalidData) =>
-                {
-                    inner.to_string()
-                }
-                _ => io_reason(io),
-            };
-        }
-        last = Some(cause.to_string());
-        source = cause.source();
-    }
-    // async-nats prefixes server errors with "nats: ".
-    let last = last.map(|text| text.trim_start_matches("nats: ").to_owned());
-    match (last, err.kind()) {
-        (Some(text), _) if !text.is_empty() => text,
-        (_, ConnectErrorKind::AuthorizationViolation) => "authorization violation".into(),
-        (_, ConnectErrorKind::TimedOut) => "timed out".into(),
-        (_, kind) => kind.to_string(),
-    }
-}
-
-/// `%XX` escapes of a URL's user info back to bytes (invalid escapes stay as written).
-fn percent_decode(text: &str) -> String {
-    let hex = |b: Option<&u8>| b.and_then(|&b| (b as char).to_digit(16)).map(|d| d as u8);
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match (bytes[i], hex(bytes.get(i + 1)), hex(bytes.get(i + 2))) {
-            (b'%', Some(high), Some(low)) => {
-                out.push(high << 4 | low);
-                i += 3;
-            }
-            (byte, _, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// `2 s`, `500 ms`.

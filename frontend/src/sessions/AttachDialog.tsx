@@ -56,15 +56,18 @@ function Field({
   label,
   error,
   help,
+  wide = false,
   children,
 }: {
   label: string;
+  /** Spans the section's whole width. */
+  wide?: boolean;
   error?: string | undefined;
   help?: ReactNode;
   children: ReactNode;
 }) {
   return (
-    <label className={"attach__field" + (error ? " attach__field--error" : "")}>
+    <label className={"attach__field" + (wide ? " attach__field--wide" : "") + (error ? " attach__field--error" : "")}>
       <span className="attach__label">{label}</span>
       {children}
       {help && <span className="attach__help muted">{help}</span>}
@@ -167,7 +170,11 @@ export function AttachDialog({ onClose, onAttached, onSaved, takenNames = [], in
             >
               <input className="input" data-testid="attach-name" autoFocus spellCheck={false} {...text("name")} />
             </Field>
+            <Field label="Lattice" error={errors.lattice}>
+              <input className="input" data-testid="attach-lattice" spellCheck={false} {...text("lattice")} />
+            </Field>
             <Field
+              wide
               label="Server URLs"
               error={errors.urls}
               help={
@@ -184,9 +191,6 @@ export function AttachDialog({ onClose, onAttached, onSaved, takenNames = [], in
                 spellCheck={false}
                 {...text("urls")}
               />
-            </Field>
-            <Field label="Lattice" error={errors.lattice}>
-              <input className="input" data-testid="attach-lattice" spellCheck={false} {...text("lattice")} />
             </Field>
           </fieldset>
 

@@ -129,15 +129,22 @@ export function ContextsList({ model, attachOpen, onAttachOpenChange }: Contexts
                   onClick={() => open(name)}
                 >
                   {session ? <StateDot status={session} /> : <span className="session-dot session-dot--none" aria-hidden="true" />}
-                  <span className="contexts__name">{name}</span>
-                  {summary?.current && (
-                    <span className="contexts__badge" title="The current context of the contexts file (the CLI's default)">
-                      current
+                  <span className="contexts__text">
+                    <span className="contexts__line">
+                      <span className="contexts__name">{name}</span>
+                      {summary?.current && (
+                        <span
+                          className="contexts__badge"
+                          title="The current context of the contexts file (the CLI's default)"
+                        >
+                          current
+                        </span>
+                      )}
+                      {isLocal && <span className="contexts__badge contexts__badge--local">local</span>}
                     </span>
-                  )}
-                  {isLocal && <span className="contexts__badge contexts__badge--local">local</span>}
-                  <span className="contexts__state muted">
-                    {pending === name ? "attaching…" : session ? (stale ?? session.state) : "not attached"}
+                    <span className="contexts__state muted">
+                      {pending === name ? "attaching…" : session ? (stale ?? session.state) : "not attached"}
+                    </span>
                   </span>
                 </button>
                 {summary && !isLocal && (

@@ -612,6 +612,99 @@ describe("Trellis desktop app", () => {
     await browser.saveScreenshot(path.join(screenshots, "redo.png"));
   });
 
+  it("attaches to a second lattice in a new tab, names a wrong password and a closed port", async () => {
+    // The lattice to attach to: `trellis up` with its own data and config dirs, so its
+    // nats-server has its own password, saved in its own `local` context.
+    const otherDir = mkdtempSync(path.join(os.tmpdir(), "trellis-e2e-other-"));
+    const otherEnv = privateEnv(otherDir);
+    const up = spawn(cliBinary, ["up", "--lattice", "staging", "--friendly-name", "remote-host"], {
+      env: otherEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let upLog = "";
+    up.stdout.on("data", (d) => (upLog += d));
+    up.stderr.on("data", (d) => (upLog += d));
+    try {
+      const saved = path.join(otherEnv.TRELLIS_CONFIG_DIR, "contexts.json");
+      const deadline = Date.now() + 30000;
+      while (!existsSync(saved) || !/is up on lattice/.test(upLog)) {
+        if (Date.now() > deadline) throw new Error(`trellis up did not start:\n${upLog}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const local = JSON.parse(readFileSync(saved, "utf8")).contexts.local;
+      assert.equal(local.auth.mode, "user_password", "the local lattice has a password");
+      const url = local.urls[0];
+      const field = (id) => `[data-testid="${id}"]`;
+      const fill = async (password) => {
+        await typeInto(browser, field("attach-name"), "staging");
+        await typeInto(browser, field("attach-urls"), url);
+        await typeInto(browser, field("attach-lattice"), "staging");
+        await browser.$(field("attach-auth-mode")).selectByAttribute("value", "user_password");
+        await typeInto(browser, field("attach-user"), local.auth.user);
+        await typeInto(browser, field("attach-password"), password);
+      };
+
+      // A wrong password: the dialog names the authentication failure; nothing is saved.
+      await browser.$(field("attach-open")).click();
+      await browser.$(field("attach-dialog")).waitForDisplayed({ timeout: 10000 });
+      await fill("not-the-password");
+      await browser.$(field("attach-submit")).click();
+      const error = browser.$(field("attach-error"));
+      await error.waitForDisplayed({ timeout: 20000, timeoutMsg: "no error for a wrong password" });
+      assert.match(await error.getText(), /refused the credentials/);
+      assert.equal(await browser.$(field("context-staging")).isExisting(), false, "nothing was saved");
+      const ours = JSON.parse(readFileSync(path.join(env.TRELLIS_CONFIG_DIR, "contexts.json"), "utf8"));
+      assert.equal(ours.contexts.staging, undefined, "the contexts file has no staging entry");
+
+      // The right password: a new tab, showing the other lattice's host.
+      await typeInto(browser, field("attach-password"), local.auth.password);
+      await browser.$(field("attach-submit")).click();
+      await browser.$(field("session-tab-staging")).waitForExist({ timeout: 20000, timeoutMsg: "no staging tab" });
+      await browser.waitUntil(
+        async () => {
+          const names = await browser.$$(".react-flow__node-host .host-node__name").map((n) => n.getText());
+          return names.includes("remote-host");
+        },
+        { timeout: 30000, interval: 300, timeoutMsg: "the staging tab does not show remote-host" },
+      );
+      assert.equal(await browser.$(field("lattice")).getText(), "staging");
+      await browser.saveScreenshot(path.join(screenshots, "attached.png"));
+      // The webview never holds the password: not in the page, not in its storage.
+      const leaked = await browser.execute(
+        (secret) =>
+          document.documentElement.outerHTML.includes(secret) ||
+          JSON.stringify({ ...localStorage }).includes(secret),
+        local.auth.password,
+      );
+      assert.equal(leaked, false, "the password is somewhere in the webview");
+
+      // Test connection to a closed port names the tcp step.
+      const closed = await freePort();
+      await browser.$(field("attach-open")).click();
+      await browser.$(field("attach-dialog")).waitForDisplayed({ timeout: 10000 });
+      await typeInto(browser, field("attach-name"), "closed");
+      await typeInto(browser, field("attach-urls"), `nats://127.0.0.1:${closed}`);
+      await browser.$(field("attach-test")).click();
+      const tcp = browser.$(field("attach-step-tcp"));
+      await browser.waitUntil(async () => (await tcp.isExisting()) && /connection refused/i.test(await tcp.getText()), {
+        timeout: 20000,
+        interval: 200,
+        timeoutMsg: "the report does not say connection refused at the tcp step",
+      });
+      await browser.saveScreenshot(path.join(screenshots, "connection-refused.png"));
+      await browser.keys(["Escape"]);
+
+      // Back to the local lattice's tab.
+      await browser.$(field("session-tab-local")).click();
+      await browser.waitUntil(async () => (await browser.$(field("lattice")).getText()) === "default", {
+        timeout: 10000,
+        timeoutMsg: "the local tab does not come back",
+      });
+    } finally {
+      up.kill("SIGINT");
+    }
+  });
+
   it("stops its nats-server when the window closes", async () => {
     await browser.deleteSession();
     browser = undefined;

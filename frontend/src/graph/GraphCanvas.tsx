@@ -265,7 +265,7 @@ export function GraphCanvas({ model, selectedId, onSelect, fitRequest, links, se
       <MiniMap pannable zoomable style={{ width: 160, height: 100 }} nodeColor={minimapColor} maskColor="var(--minimap-mask)" />
     </ReactFlow>
     {notice && (
-      <div className="link-notice" role="alert" data-testid="link-notice" onClick={() => setNotice(null)}>
+      <div className="link-notice" role="alert" data-testid="link-notice">
         {notice}
       </div>
     )}

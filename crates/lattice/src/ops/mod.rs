@@ -18,6 +18,8 @@
 //! - Named config: [`list_configs`] (values and the links that use each),
 //!   [`put_config`], [`delete_config`].
 //! - Host labels: [`put_label`], [`delete_label`] (reserved `hostcore.*` keys refused).
+//! - Hot reload: [`watch_component`] watches a component's file and updates it on each
+//!   change, reporting each [`ReloadOutcome`].
 //! - References and ids: [`component_ref`], [`provider_ref`], [`checked_id`],
 //!   [`resolve_host`], and [`lattice_snapshot`] for callers without a live model.
 
@@ -27,6 +29,7 @@ mod inspect;
 mod label;
 mod link;
 mod refs;
+mod watch;
 mod workload;
 
 pub use config::{delete_config, list_configs, put_config, ConfigUse, NamedConfig};
@@ -35,6 +38,7 @@ pub use inspect::{inspect_component, ComponentInspection};
 pub use label::{delete_label, put_label};
 pub use link::{check_link_ends, put_link, LinkCheck, PutLink};
 pub use refs::{checked_id, component_ref, lattice_snapshot, provider_ref, resolve_host, PathRule};
+pub use watch::{watch_component, ComponentWatch, ReloadOutcome, DEBOUNCE, RELOAD_TIMEOUT};
 pub use workload::{
     scale_component, start_component, start_provider, stop_host, stop_provider, update_component,
     Outcome, Placement, StartComponent, StartProvider, Wait,

@@ -138,6 +138,10 @@ pub enum UpdateCommand {
         /// Only on this host.
         #[arg(long)]
         host: Option<String>,
+        /// Keep running and update the component again each time the file changes,
+        /// printing one line per reload, until Ctrl-C.
+        #[arg(long, conflicts_with = "host")]
+        watch: bool,
         #[command(flatten)]
         wait: WaitArgs,
     },
@@ -235,12 +239,89 @@ pub async fn update(
         id,
         reference,
         host,
+        watch,
         wait,
     } = cmd;
     let reference = ops::component_ref(&reference, PathRule::RelativeToCurrentDir)?;
+    if watch {
+        return watch_file(client, global, id, reference).await;
+    }
     let outcomes =
         ops::update_component(client, &id, &reference, host.as_deref(), wait.duration()).await?;
     report(global, &outcomes)
+}
+
+/// `update --watch`: updates the component now, then on every change of the file, one
+/// line per reload (JSON with `--json`), until Ctrl-C. Exits 1 if the last reload failed.
+async fn watch_file(
+    client: &Client,
+    global: &GlobalOpts,
+    id: String,
+    reference: String,
+) -> anyhow::Result<ExitCode> {
+    let Some(path) = reference.strip_prefix("file://") else {
+        anyhow::bail!("--watch needs a local file, not {reference}");
+    };
+    let watch = ops::watch_component(client.clone(), id.clone(), path.into())?;
+    let mut outcomes = watch.subscribe();
+    // The file may have changed since the component started: load it now.
+    let first =
+        ops::update_component(client, &id, &reference, None, Some(ops::RELOAD_TIMEOUT)).await?;
+    let mut code = report(global, &first)?;
+    if !global.json {
+        eprintln!(
+            "watching {} for component {id}; Ctrl-C to stop",
+            watch.path().display()
+        );
+    }
+    loop {
+        tokio::select! {
+            outcome = outcomes.recv() => match outcome {
+                Ok(outcome) => {
+                    code = if outcome.ok { ExitCode::SUCCESS } else { ExitCode::from(1) };
+                    print_reload(global, &id, &outcome)?;
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            },
+            _ = tokio::signal::ctrl_c() => break,
+        }
+    }
+    Ok(code)
+}
+
+/// One reload: `reloaded ID: SENTENCE` on stdout, or `reload of ID failed: REASON` on
+/// stderr; with `--json`, one object per line.
+fn print_reload(global: &GlobalOpts, id: &str, outcome: &ops::ReloadOutcome) -> anyhow::Result<()> {
+    if global.json {
+        let at_ms = outcome
+            .at
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as u64)
+            .unwrap_or_default();
+        return output::json_line(&serde_json::json!({
+            "component_id": id,
+            "at_ms": at_ms,
+            "ok": outcome.ok,
+            "message": outcome.message,
+            "revision": outcome.revision,
+        }));
+    }
+    if outcome.ok {
+        output::write_line(&reload_line(id, outcome))
+    } else {
+        eprintln!("{}", reload_line(id, outcome));
+        Ok(())
+    }
+}
+
+/// The line printed for one reload.
+fn reload_line(id: &str, outcome: &ops::ReloadOutcome) -> String {
+    if outcome.ok {
+        format!("reloaded {id}: {}", outcome.message)
+    } else {
+        format!("reload of {id} failed: {}", outcome.message)
+    }
 }
 
 fn placement(host: Option<String>) -> Placement {
@@ -281,6 +362,24 @@ mod tests {
     struct Probe {
         #[command(flatten)]
         wait: super::WaitArgs,
+    }
+
+    #[test]
+    fn reload_lines_name_the_component() {
+        let outcome = |ok, message: &str| trellis_lattice::ops::ReloadOutcome {
+            at: std::time::SystemTime::now(),
+            ok,
+            message: message.into(),
+            revision: None,
+        };
+        assert_eq!(
+            super::reload_line("hello", &outcome(true, "component hello running")),
+            "reloaded hello: component hello running"
+        );
+        assert_eq!(
+            super::reload_line("hello", &outcome(false, "not a component")),
+            "reload of hello failed: not a component"
+        );
     }
 
     #[test]

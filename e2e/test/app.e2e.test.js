@@ -427,12 +427,18 @@ describe("Trellis desktop app", () => {
         console.log(JSON.stringify(await browser.execute(() => window.__logs), null, 1));
         assert.fail("the earlier links are not drawn after a provider was added (see links-after-provider-failed.png)");
       });
-    await browser.$(".react-flow__controls-fitview").click();
-    await new Promise((r) => setTimeout(r, 400));
+    // The whole graph in view (a new node may have been placed below the visible part;
+    // a click on a pin outside the canvas would land on the dock).
+    const fit = async () => {
+      await browser.$(".react-flow__controls-fitview").click();
+      await new Promise((r) => setTimeout(r, 500));
+    };
+    await fit();
     const from = browser.$('.react-flow__handle[data-handleid="out:wasi:http/incoming-handler"]');
     // Pointer drags are unreliable under WebKitWebDriver: click one pin, then the other
     // (React Flow's click-to-connect runs the same check, dialog and command as a drop).
     const drag = async (to) => {
+      await fit();
       await from.click();
       await to.click();
     };
@@ -446,6 +452,7 @@ describe("Trellis desktop app", () => {
     assert.equal(await browser.$('[data-testid="link-dialog"]').isExisting(), false, "no dialog for a refused drop");
 
     // An http-server only calls wasi:http/incoming-handler: the greeter export is refused.
+    await fit();
     await browser.$('.react-flow__handle[data-handleid="out:example:greet/greeter"]').click();
     await target.click();
     await browser.waitUntil(async () => /calls wasi:http\/incoming-handler/.test(await notice.getText()), {
@@ -610,6 +617,36 @@ describe("Trellis desktop app", () => {
     });
     assert.deepEqual(sourceConfigOfSecond(), ["e2e-web"], "the redone link has its source config back");
     await browser.saveScreenshot(path.join(screenshots, "redo.png"));
+  });
+
+  it("starts a built-in provider dropped from the palette onto the host frame", async () => {
+    await browser.$('[data-testid="start-provider"]').click();
+    const chip = browser.$('[data-testid="palette-provider-keyvalue"]');
+    await chip.waitForDisplayed({ timeout: 10000, timeoutMsg: "the palette shows no keyvalue item to drag" });
+    assert.equal(await chip.getAttribute("draggable"), "true");
+    // WebKitWebDriver cannot drive native drag and drop: dispatch the drop the browser
+    // would, with the data the chip's dragstart sets, on the host frame's body.
+    const dropped = await browser.execute(() => {
+      const frame = document.querySelector(".react-flow__node-host .host-node__name");
+      if (!frame) return false;
+      const data = new DataTransfer();
+      data.setData("application/x-trellis-provider", "keyvalue");
+      frame.dispatchEvent(new DragEvent("dragover", { bubbles: true, cancelable: true, dataTransfer: data }));
+      frame.dispatchEvent(new DragEvent("drop", { bubbles: true, cancelable: true, dataTransfer: data }));
+      return true;
+    });
+    assert.ok(dropped, "no host frame to drop on");
+    const notice = browser.$('[data-testid="drop-notice"]');
+    await browser.waitUntil(async () => (await notice.isExisting()) && /provider keyvalue\S* running on host/.test(await notice.getText()), {
+      timeout: 30000,
+      interval: 250,
+      timeoutMsg: "the drop does not say the provider runs",
+    });
+    await browser.$('.react-flow__node[data-id*=":keyvalue"]').waitForExist({
+      timeout: 15000,
+      timeoutMsg: "the dropped provider is not drawn on the host",
+    });
+    await browser.saveScreenshot(path.join(screenshots, "palette-drop.png"));
   });
 
   it("attaches to a second lattice in a new tab, names a wrong password and a closed port", async () => {

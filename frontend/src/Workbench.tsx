@@ -55,8 +55,10 @@ export function Workbench({ session, contexts, tabs }: Props) {
   );
   const configRevision = useMemo(
     // An undo or redo may change a config's values, which the snapshot does not carry.
-    () => JSON.stringify([lattice.snapshot.configs, lattice.snapshot.links, history.notice]),
-    [lattice.snapshot, history.notice],
+    // The first load counts too: a lattice with no config and no link reads again once
+    // its model is there.
+    () => JSON.stringify([lattice.snapshotAt > 0, lattice.snapshot.configs, lattice.snapshot.links, history.notice]),
+    [lattice.snapshotAt, lattice.snapshot, history.notice],
   );
   const logsNote = logsNoteFor(lattice);
   const [dockTab, setDockTab] = usePersistentState<DockTab>("dock.tab", "Logs", isOneOf(DOCK_TABS));

@@ -16,7 +16,8 @@ import {
   type FinalConnectionState,
   type NodeChange,
 } from "@xyflow/react";
-import { deleteLink, putLink, toApiError, type Link, type LinkKey } from "../api";
+import { deleteLink, putLink, startProvider, toApiError, type Link, type LinkKey } from "../api";
+import { freeProviderId, hostIdAt, PROVIDER_DRAG_TYPE } from "../shell/paletteDrag";
 import { useHistory } from "../history/HistoryContext";
 import { planLink, type LinkDraft, type LinkEnd, type LinkPlan } from "./link";
 import { LinkDialog } from "./LinkDialog";
@@ -57,6 +58,13 @@ export function GraphCanvas({ model, selectedId, onSelect, fitRequest, links, se
   const [editing, setEditing] = useState<Link | null>(null);
   const { perform } = useHistory();
   const [notice, setNotice] = useState<string | null>(null);
+  const [dropped, setDropped] = useState<string | null>(null);
+  useEffect(() => {
+    // The outcome of a drop stays a few seconds; "starting…" stays until the outcome.
+    if (!dropped || dropped.endsWith("…")) return;
+    const timer = window.setTimeout(() => setDropped(null), 6000);
+    return () => window.clearTimeout(timer);
+  }, [dropped]);
   const { fitView } = useReactFlow();
   const updateNodeInternals = useUpdateNodeInternals();
   const key = structureKey(model);
@@ -234,9 +242,38 @@ export function GraphCanvas({ model, selectedId, onSelect, fitRequest, links, se
   };
 
 
+  // A built-in provider dragged from the palette starts on the host frame it is dropped on.
+  const onDragOver = (event: React.DragEvent) => {
+    if (!event.dataTransfer.types.includes(PROVIDER_DRAG_TYPE)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = hostIdAt(event.target) ? "copy" : "none";
+  };
+  const onDrop = (event: React.DragEvent) => {
+    const name = event.dataTransfer.getData(PROVIDER_DRAG_TYPE);
+    if (!name) return;
+    event.preventDefault();
+    const hostId = hostIdAt(event.target);
+    if (!hostId) {
+      setNotice(`Drop ${name} on a host frame to start it there`);
+      return;
+    }
+    const taken = new Set(model.nodes.flatMap((n) => (n.kind === "provider" ? [n.data.providerId] : [])));
+    const id = freeProviderId(name, taken);
+    setNotice(null);
+    setDropped(`starting ${id}…`);
+    startProvider(name, id, hostId)
+      .then((sentence) => setDropped(sentence))
+      .catch((err: unknown) => {
+        setDropped(null);
+        setNotice(`Cannot start ${name}: ${toApiError(err).message}`);
+      });
+  };
+
   return (
     <>
     <ReactFlow
+      onDragOver={onDragOver}
+      onDrop={onDrop}
       onNodesChange={onNodesChange}
       nodes={nodes}
       edges={edges}
@@ -267,6 +304,11 @@ export function GraphCanvas({ model, selectedId, onSelect, fitRequest, links, se
     {notice && (
       <div className="link-notice" role="alert" data-testid="link-notice">
         {notice}
+      </div>
+    )}
+    {dropped && !notice && (
+      <div className="drop-notice" role="status" data-testid="drop-notice">
+        {dropped}
       </div>
     )}
     {draft && <LinkDialog draft={draft} onClose={() => setDraft(null)} />}

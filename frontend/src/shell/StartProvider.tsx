@@ -4,6 +4,7 @@ import { useState } from "react";
 import { startProvider } from "../api";
 import { PROVIDER_EXPORTS } from "../graph/link";
 import { HostPicker, startLabel, type HostChoice } from "./HostPicker";
+import { PROVIDER_DRAG_TYPE } from "./paletteDrag";
 import { PaletteForm, useAction } from "./PaletteForm";
 
 const NAMES = Object.keys(PROVIDER_EXPORTS);
@@ -35,6 +36,22 @@ export function StartProvider({ connected, hosts }: Props) {
       onSubmit={() => run(() => startProvider(name, effectiveId, hostId))}
       submitLabel={startLabel(hosts, hostId)}
     >
+      <div className="palette-chips" title="Drag one onto a host frame to start it there">
+        {NAMES.map((n) => (
+          <span
+            key={n}
+            className="palette-chip mono"
+            draggable={connected}
+            onDragStart={(e) => {
+              e.dataTransfer.setData(PROVIDER_DRAG_TYPE, n);
+              e.dataTransfer.effectAllowed = "copy";
+            }}
+            data-testid={`palette-provider-${n}`}
+          >
+            ⬡ {n}
+          </span>
+        ))}
+      </div>
       <HostPicker hosts={hosts} value={hostId} onChange={setHostId} testId="start-provider-host" />
       <label className="open-wasm__label">
         provider

@@ -598,6 +598,19 @@ describe("Trellis desktop app", () => {
     await browser.$('[data-testid="stop-component"]').click();
     await node.waitForExist({ reverse: true, timeout: 20000, timeoutMsg: "the stopped component stays in the graph" });
 
+    // Time travel: stepping the scrubber back shows the stopped component as it was.
+    const range = browser.$(".scrubber__range");
+    await range.click();
+    for (let step = 0; step < 12 && !(await node.isExisting()); step++) {
+      await browser.keys(["ArrowLeft"]);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    assert.ok(await node.isExisting(), "stepping back in time does not show the stopped component");
+    assert.match(await browser.$(".timetravel-banner").getText(), /as it was/i);
+    await browser.saveScreenshot(path.join(screenshots, "time-travel.png"));
+    await browser.$(".scrubber__live").click();
+    await node.waitForExist({ reverse: true, timeout: 10000, timeoutMsg: "back to live, the stopped component is still drawn" });
+
     // Ctrl+Z takes the link edit back; Ctrl+Shift+Z does it again.
     const sourceConfigOfSecond = () =>
       JSON.parse(trellis("get", "links", "--json")).find((l) => l.name === "second")?.source_config;

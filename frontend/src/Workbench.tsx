@@ -99,7 +99,7 @@ export function Workbench({ session, contexts, tabs }: Props) {
   const canvasClass = ["canvas", stale ? "canvas--stale" : "", past ? "canvas--past" : ""].filter(Boolean).join(" ");
 
   return (
-    <div className="app">
+    <div className={past ? "app app--past" : "app"}>
       <TopBar
         status={lattice.status}
         hostCount={model.nodes.filter((n) => n.kind === "host").length}

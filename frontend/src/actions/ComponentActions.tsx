@@ -1,15 +1,28 @@
-// Scale, update and stop a component, from its inspector.
-import { useState } from "react";
-import { scaleComponent, stopComponent, updateComponent } from "../api";
+// Scale, update and stop a component, from its inspector; for a component started from a
+// local file, a "Watch file" toggle that hot-reloads it whenever the file changes.
+import { useEffect, useState } from "react";
+import {
+  getActiveSession,
+  latticeSnapshot,
+  listWatches,
+  onModelChange,
+  scaleComponent,
+  stopComponent,
+  updateComponent,
+  watchComponent,
+} from "../api";
+import { fileRefPath, reloadSummary, useLastReload } from "../graph/nodes/reloads";
 import { useAction } from "../shell/PaletteForm";
 import { ActionOutcome } from "./ActionOutcome";
 
 interface Props {
   componentId: string;
   maxInstances: number;
+  /** The component's image reference; read from the lattice model when not given. */
+  imageRef?: string;
 }
 
-export function ComponentActions({ componentId, maxInstances }: Props) {
+export function ComponentActions({ componentId, maxInstances, imageRef }: Props) {
   const { busy, startedAt, result, run } = useAction();
   const [count, setCount] = useState(String(maxInstances));
   const [path, setPath] = useState("");
@@ -60,6 +73,7 @@ export function ComponentActions({ componentId, maxInstances }: Props) {
           Update
         </button>
       </form>
+      <WatchFile componentId={componentId} imageRef={imageRef} />
       <div className="actions__row">
         <button
           type="button"
@@ -73,5 +87,95 @@ export function ComponentActions({ componentId, maxInstances }: Props) {
       </div>
       <ActionOutcome result={result} busy={busy} startedAt={startedAt} testId="component-action-result" />
     </section>
+  );
+}
+
+/** The image reference of `componentId` in the active session: `given`, else the model's. */
+function useImageRef(componentId: string, given: string | undefined): string | null {
+  const [found, setFound] = useState<string | null>(null);
+  useEffect(() => {
+    if (given !== undefined) return;
+    let alive = true;
+    const session = getActiveSession();
+    const unlisten = onModelChange(session, (change) => {
+      if (change.change === "component_changed" && change.component.id === componentId)
+        setFound(change.component.image_ref);
+    });
+    latticeSnapshot()
+      .then((snapshot) => {
+        const ref = snapshot.hosts.flatMap((h) => h.components).find((c) => c.id === componentId)?.image_ref;
+        if (alive) setFound(ref ?? null);
+      })
+      .catch(() => undefined);
+    return () => {
+      alive = false;
+      void unlisten.then((f) => f());
+    };
+  }, [componentId, given]);
+  return given ?? found;
+}
+
+/** "Watch file": shown only for a component whose image is a local file. */
+function WatchFile({ componentId, imageRef }: { componentId: string; imageRef: string | undefined }) {
+  const path = fileRefPath(useImageRef(componentId, imageRef));
+  const session = getActiveSession();
+  const [watched, setWatched] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const reload = useLastReload(session, componentId);
+
+  // The backend keeps the watch across tab switches: ask it whether this one is on.
+  useEffect(() => {
+    let alive = true;
+    listWatches(session)
+      .then((watches) => alive && setWatched(watches.some((w) => w.component_id === componentId)))
+      .catch(() => undefined);
+    return () => {
+      alive = false;
+    };
+  }, [session, componentId]);
+
+  if (!path) return null;
+  const toggle = (enabled: boolean) => {
+    setBusy(true);
+    setError(null);
+    watchComponent(componentId, path, enabled)
+      .then(() => setWatched(enabled))
+      .catch((err: Error) => setError(err.message))
+      .finally(() => setBusy(false));
+  };
+  return (
+    <>
+      <div className="actions__row">
+        <label className="check" title={path}>
+          <input
+            type="checkbox"
+            checked={watched}
+            disabled={busy}
+            onChange={(e) => toggle(e.target.checked)}
+            data-testid="watch-file"
+          />{" "}
+          Watch file
+        </label>
+      </div>
+      {error ? (
+        <p className="inspector__error" role="alert" data-testid="watch-result">
+          {error}
+        </p>
+      ) : (
+        watched &&
+        reload && (
+          <p
+            className={reload.ok ? "action__outcome action__outcome--ok" : "inspector__error"}
+            role={reload.ok ? "status" : "alert"}
+            title={reload.message}
+            data-testid="watch-result"
+            data-ok={reload.ok}
+          >
+            {reloadSummary(reload)}
+          </p>
+        )
+      )}
+    </>
   );
 }

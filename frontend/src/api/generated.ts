@@ -797,6 +797,52 @@ export type ComponentInspection = {
   imports: Array<ImportStatus>, };
 
 /**
+ * One reload of a watched component (`trellis://reload`).
+ */
+export type ReloadEvent = {
+  /**
+   * The session the component runs in.
+   */
+  session: string,
+  /**
+   * The component reloaded.
+   */
+  component_id: string,
+  /**
+   * Whether the hosts took the new code (otherwise the previous code keeps running).
+   */
+  ok: boolean,
+  /**
+   * The hosts' sentence, or why the reload was refused.
+   */
+  message: string,
+  /**
+   * When, in ms since the Unix epoch.
+   */
+  at_ms: number,
+  /**
+   * The component's revision after a successful reload, when its host reports it.
+   */
+  revision: number | null, };
+
+/**
+ * A watched component, as `list_watches` reports it.
+ */
+export type WatchState = {
+  /**
+   * The component.
+   */
+  component_id: string,
+  /**
+   * The absolute path of the watched file.
+   */
+  path: string,
+  /**
+   * The latest reload, if the file changed since watching began.
+   */
+  last: ReloadEvent | null, };
+
+/**
  * One named config, its values, and the links that give it to a component or provider.
  */
 export type NamedConfig = {

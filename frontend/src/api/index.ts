@@ -23,6 +23,8 @@ import type {
   ModelChange,
   ModelSnapshot,
   NamedConfig,
+  ReloadEvent,
+  WatchState,
 } from "./generated";
 
 export type * from "./generated";
@@ -335,4 +337,26 @@ export function putConfig(name: string, values: Record<string, string>): Promise
 /** Deletes a named config. */
 export function deleteConfig(name: string): Promise<string> {
   return call<string>("delete_config", { name });
+}
+
+// ----- "Watch file": hot reload of a component started from a local file -----
+
+/** The event a watched component's reloads arrive on; keep in step with `src-tauri/src/commands/watch.rs`. */
+export const RELOAD_EVENT = "trellis://reload";
+
+/** Starts (`enabled`) or stops hot reload of `componentId` from the file at `path` (absolute) in the active session. */
+export function watchComponent(componentId: string, path: string, enabled: boolean): Promise<string> {
+  return call<string>("watch_component", { componentId, path, enabled });
+}
+
+/** The components of `session` (default: the active one) whose file is watched, with their latest reload. */
+export function listWatches(session: string = activeSession): Promise<WatchState[]> {
+  return invokeOrThrow<WatchState[]>("list_watches", { session });
+}
+
+/** Calls `handler` for every reload of a watched component of `session`. */
+export function onReload(session: string, handler: (event: ReloadEvent) => void): Promise<UnlistenFn> {
+  return listen<ReloadEvent>(RELOAD_EVENT, (e) => {
+    if (e.payload.session === session) handler(e.payload);
+  });
 }

@@ -1,6 +1,8 @@
 import { memo, useEffect } from "react";
 import { Handle, Position, useUpdateNodeInternals, type Node, type NodeProps } from "@xyflow/react";
+import { getActiveSession } from "../../api";
 import type { ComponentNodeData, Pin } from "../model";
+import { reloadBadge, reloadSummary, useLastReload } from "./reloads";
 
 /** React Flow's view of a component node. */
 export type ComponentFlowNode = Node<ComponentNodeData, "component">;
@@ -46,6 +48,7 @@ function ComponentNodeView({ id, data, selected }: NodeProps<ComponentFlowNode>)
         <span className="badge badge--instances" title="max instances">
           ×{data.maxInstances}
         </span>
+        <ReloadBadge componentId={data.componentId} />
       </div>
       <div className="component-node__sub mono muted">
         {data.witError ? "WIT unavailable" : data.witKnown ? imageName(data.imageRef) : "reading WIT…"}
@@ -68,6 +71,23 @@ function ComponentNodeView({ id, data, selected }: NodeProps<ComponentFlowNode>)
         </div>
       )}
     </div>
+  );
+}
+
+/** The last "Watch file" reload of the component: its new revision, or that it failed. */
+function ReloadBadge({ componentId }: { componentId: string }) {
+  const reload = useLastReload(getActiveSession(), componentId);
+  if (!reload) return null;
+  return (
+    <span
+      className="badge badge--instances"
+      style={reload.ok ? undefined : { background: "var(--err-soft)", color: "var(--err)" }}
+      title={reload.ok ? `${reloadSummary(reload)}\n${reload.message}` : reloadSummary(reload)}
+      data-testid="component-reload-badge"
+      data-ok={reload.ok}
+    >
+      {reloadBadge(reload)}
+    </span>
   );
 }
 

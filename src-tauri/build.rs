@@ -29,6 +29,8 @@ fn main() {
         "detach",
         "delete_context",
         "import_contexts",
+        "watch_component",
+        "list_watches",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed");

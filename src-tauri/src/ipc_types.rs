@@ -102,6 +102,9 @@ fn ipc_types(cfg: &Config) -> Vec<Decl> {
         decl::<lattice::RemovalReason>(cfg),
         // `inspect_component`.
         decl::<trellis_lattice::ops::ComponentInspection>(cfg),
+        // `watch_component`'s `trellis://reload` and `list_watches`.
+        decl::<crate::commands::watch::ReloadEvent>(cfg),
+        decl::<crate::commands::watch::WatchState>(cfg),
         // `list_configs`.
         decl::<trellis_lattice::ops::NamedConfig>(cfg),
         decl::<trellis_lattice::ops::ConfigUse>(cfg),

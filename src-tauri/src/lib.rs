@@ -89,6 +89,8 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::sessions::detach,
             commands::sessions::delete_context,
             commands::sessions::import_contexts,
+            commands::watch::watch_component,
+            commands::watch::list_watches,
         ])
 }
 

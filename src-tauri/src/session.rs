@@ -2,11 +2,13 @@
 //! local lattice and every lattice the user attached to), each shown in its own tab and
 //! reconnecting on its own.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 use tokio::sync::watch;
+use trellis_lattice::ops::ComponentWatch;
 use trellis_lattice::{Client, ModelWatcher};
 
 use crate::error::{CommandError, ErrorCode};
@@ -89,6 +91,8 @@ pub struct Session {
     model: RwLock<Option<Arc<ModelWatcher>>>,
     /// The forwarding tasks, ended when the session closes.
     tasks: Mutex<Vec<tauri::async_runtime::JoinHandle<()>>>,
+    /// "Watch file" hot reloads by component id; dropping one stops it.
+    watches: Mutex<HashMap<String, ComponentWatch>>,
 }
 
 impl Session {
@@ -100,6 +104,7 @@ impl Session {
             client: RwLock::new(None),
             model: RwLock::new(None),
             tasks: Mutex::new(Vec::new()),
+            watches: Mutex::new(HashMap::new()),
         }
     }
 
@@ -190,6 +195,31 @@ impl Session {
             .push(task);
     }
 
+    /// Keeps `watch` as component `id`'s hot reload, stopping the one it replaces.
+    pub fn watch(&self, id: String, watch: ComponentWatch) {
+        self.watches
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(id, watch);
+    }
+
+    /// Stops component `id`'s hot reload; the watch stopped, if there was one.
+    pub fn unwatch(&self, id: &str) -> Option<ComponentWatch> {
+        self.watches
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(id)
+    }
+
+    /// Runs `f` over the hot reloads.
+    pub fn with_watches<T>(
+        &self,
+        f: impl FnOnce(&mut dyn Iterator<Item = &ComponentWatch>) -> T,
+    ) -> T {
+        let watches = self.watches.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut watches.values())
+    }
+
     /// Ends the forwarding tasks and drops the client and model; the status says
     /// `disconnected` (the webview's tab keeps its last graph).
     pub fn close(&self) {
@@ -201,6 +231,10 @@ impl Session {
         {
             task.abort();
         }
+        self.watches
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
         self.set_client(None);
         self.set_model(None);
         self.update_status(|s| {

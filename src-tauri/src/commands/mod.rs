@@ -7,3 +7,4 @@ pub mod lattice;
 pub mod lifecycle;
 pub mod links;
 pub mod sessions;
+pub mod watch;

@@ -593,3 +593,4 @@ fn model_changes_reach_the_webview_as_events_after_a_resync() {
 
 mod lifecycle;
 mod sessions;
+mod watch;

@@ -218,6 +218,15 @@ async function pageFigures(results) {
       },
     });
     await browser.setTimeout({ script: 300000 });
+    // A baseline for figure 5: MiniBrowser's processes with an empty page, after 5 s.
+    await browser.url("about:blank");
+    await sleep(5000);
+    const mini = descendants(driver.proc.pid);
+    results.blankPage = mini.map((pid) => {
+      const m = memoryOf(pid);
+      return { pid, comm: commOf(pid), rssMiB: Math.round(m.rssMiB * 10) / 10, pssMiB: Math.round(m.pssMiB * 10) / 10 };
+    });
+    for (const p of results.blankPage) log(`  about:blank in MiniBrowser: ${p.comm} RSS ${p.rssMiB} MiB, PSS ${p.pssMiB} MiB`);
     // MiniBrowser's toolbar takes some height: make the page at least the app's 1280×800.
     await browser.setWindowRect(0, 0, 1280, 880).catch(() => undefined);
     await browser.url(url);
@@ -513,6 +522,11 @@ function report(results) {
         .map((a) => `${a.spawnToWebviewMs}/${a.spawnToDomContentLoadedMs}/${a.spawnToLoadMs}/${a.spawnToConnectedMs}/${a.spawnToHostVisibleMs}${a.alreadyVisible ? "(≤)" : ""}`)
         .join(", ")}; start-time clock check ${results.clockCheckMs} ms`,
     );
+    if (results.blankPage) {
+      console.log(
+        `baseline, MiniBrowser on about:blank: ${results.blankPage.map((p) => `${p.comm} ${p.rssMiB} MiB RSS / ${p.pssMiB} PSS`).join(", ")}`,
+      );
+    }
     const rss = results.app[0].rss;
     if (rss) console.log(`idle memory incl. the local lattice's nats-server: RSS ${rss.allRssMiB} MiB, PSS ${rss.allPssMiB} MiB`);
   }

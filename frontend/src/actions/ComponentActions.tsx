@@ -92,19 +92,19 @@ export function ComponentActions({ componentId, maxInstances, imageRef }: Props)
 
 /** The image reference of `componentId` in the active session: `given`, else the model's. */
 function useImageRef(componentId: string, given: string | undefined): string | null {
-  const [found, setFound] = useState<string | null>(null);
+  const [found, setFound] = useState<{ id: string; ref: string | null } | null>(null);
   useEffect(() => {
     if (given !== undefined) return;
     let alive = true;
     const session = getActiveSession();
     const unlisten = onModelChange(session, (change) => {
       if (change.change === "component_changed" && change.component.id === componentId)
-        setFound(change.component.image_ref);
+        setFound({ id: componentId, ref: change.component.image_ref });
     });
     latticeSnapshot()
       .then((snapshot) => {
         const ref = snapshot.hosts.flatMap((h) => h.components).find((c) => c.id === componentId)?.image_ref;
-        if (alive) setFound(ref ?? null);
+        if (alive) setFound({ id: componentId, ref: ref ?? null });
       })
       .catch(() => undefined);
     return () => {
@@ -112,23 +112,29 @@ function useImageRef(componentId: string, given: string | undefined): string | n
       void unlisten.then((f) => f());
     };
   }, [componentId, given]);
-  return given ?? found;
+  return given ?? (found?.id === componentId ? found.ref : null);
 }
 
 /** "Watch file": shown only for a component whose image is a local file. */
 function WatchFile({ componentId, imageRef }: { componentId: string; imageRef: string | undefined }) {
   const path = fileRefPath(useImageRef(componentId, imageRef));
   const session = getActiveSession();
-  const [watched, setWatched] = useState(false);
+  // Each kept with the component it is about, so another selection starts clean.
+  const [watchedState, setWatchedState] = useState<{ id: string; on: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [errorState, setErrorState] = useState<{ id: string; text: string } | null>(null);
   const reload = useLastReload(session, componentId);
+  const watched = watchedState?.id === componentId && watchedState.on;
+  const error = errorState?.id === componentId ? errorState.text : null;
 
   // The backend keeps the watch across tab switches: ask it whether this one is on.
   useEffect(() => {
     let alive = true;
     listWatches(session)
-      .then((watches) => alive && setWatched(watches.some((w) => w.component_id === componentId)))
+      .then((watches) => {
+        const on = watches.some((w) => w.component_id === componentId);
+        if (alive) setWatchedState({ id: componentId, on });
+      })
       .catch(() => undefined);
     return () => {
       alive = false;
@@ -138,10 +144,10 @@ function WatchFile({ componentId, imageRef }: { componentId: string; imageRef: s
   if (!path) return null;
   const toggle = (enabled: boolean) => {
     setBusy(true);
-    setError(null);
+    setErrorState(null);
     watchComponent(componentId, path, enabled)
-      .then(() => setWatched(enabled))
-      .catch((err: Error) => setError(err.message))
+      .then(() => setWatchedState({ id: componentId, on: enabled }))
+      .catch((err: Error) => setErrorState({ id: componentId, text: err.message }))
       .finally(() => setBusy(false));
   };
   return (

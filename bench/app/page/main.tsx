@@ -9,7 +9,7 @@
 import { scriptMs } from "./probe";
 import { StrictMode, useEffect, useState } from "react";
 import { createRoot } from "react-dom/client";
-import { ReactFlowProvider, useReactFlow, type ReactFlowInstance } from "@xyflow/react";
+import { ReactFlowProvider, useReactFlow, useStoreApi, type ReactFlowInstance } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import "@frontend/styles.css";
 import { GraphCanvas } from "@frontend/graph/GraphCanvas";
@@ -126,6 +126,8 @@ type Scene = { kind: "none" } | { kind: "graph"; model: GraphModel; session: str
 let setScene: (scene: Scene) => void = () => undefined;
 let flow: ReactFlowInstance | null = null;
 let logHandler: ((record: LogRecord) => void) | null = null;
+/** Updates of React Flow's store so far (a diagnosis of the first paint). */
+let storeUpdates = 0;
 
 /** The injected log source (stable, as LogsPanel's is per session). */
 const subscribe: Subscribe<LogRecord> = (handler) => {
@@ -135,9 +137,11 @@ const subscribe: Subscribe<LogRecord> = (handler) => {
   });
 };
 
-/** Hands the React Flow instance to the bench (for its viewport). */
+/** Hands the React Flow instance to the bench (for its viewport) and counts store updates. */
 function ExposeFlow() {
   const instance = useReactFlow();
+  const store = useStoreApi();
+  useEffect(() => store.subscribe(() => void storeUpdates++), [store]);
   useEffect(() => {
     flow = instance;
     return () => {
@@ -234,6 +238,7 @@ async function paint(hosts = 100, variant: "full" | "no-labels" | "no-edges" = "
   const stop = recordFrames();
   const t0 = performance.now();
   const script0 = scriptMs();
+  storeUpdates = 0;
   let model = graphFromHosts([], Date.now(), null, snapshot);
   // Diagnostic variants: the same nodes without edge labels, or without edges.
   if (variant === "no-labels") model = { ...model, edges: model.edges.map((e) => ({ ...e, label: undefined })) };
@@ -253,11 +258,13 @@ async function paint(hosts = 100, variant: "full" | "no-labels" | "no-edges" = "
   let forcedLayoutMs: number | null = null;
   // Script time (timed callbacks, see probe.ts) until the nodes are painted.
   let scriptToPaintMs: number | null = null;
+  let storeUpdatesToPaint: number | null = null;
   for (;;) {
     await frame();
     const now = performance.now() - t0;
     if (nodesVisibleMs !== null && nodesPaintedMs === null) {
       nodesPaintedMs = now;
+      storeUpdatesToPaint = storeUpdates;
       scriptToPaintMs = scriptMs() - script0 + modelMs;
     }
     const els = document.querySelectorAll<HTMLElement>(".react-flow__node");
@@ -290,6 +297,7 @@ async function paint(hosts = 100, variant: "full" | "no-labels" | "no-edges" = "
     variant,
     forcedLayoutMs: round(forcedLayoutMs),
     scriptToPaintMs: round(scriptToPaintMs),
+    storeUpdatesToPaint,
     nodes: wantNodes,
     edges: wantEdges,
     modelMs: round(modelMs),

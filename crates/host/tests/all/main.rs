@@ -20,6 +20,7 @@ mod providers_keyvalue;
 mod providers_messaging;
 mod providers_support;
 mod reliability;
+mod reliability_half_open;
 mod reliability_nats;
 mod runtime_examples;
 mod runtime_gaps_errors;

@@ -31,6 +31,7 @@ fn main() {
         "import_contexts",
         "watch_component",
         "list_watches",
+        "save_export",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed");

@@ -20,8 +20,9 @@
 //! `scale_component`, `stop_component`, `update_component`, `stop_provider`, `stop_host`,
 //! `put_label`, `delete_label`, `list_configs`, `put_config`, `delete_config`, and the
 //! session commands `list_contexts`, `list_sessions`, `test_connection`, `save_context`,
-//! `attach_new`, `attach`, `detach`, `delete_context`, `import_contexts`) and event
-//! listening. Every lattice command takes an optional `session` (default: the local
+//! `attach_new`, `attach`, `detach`, `delete_context`, `import_contexts`, the file watch
+//! commands `watch_component`, `list_watches`, and `save_export`, which writes a dock
+//! export into the user's Downloads folder) and event listening. Every lattice command takes an optional `session` (default: the local
 //! lattice). The one plugin, window-state, works from Rust
 //! only (it saves and restores the window's size and position) and exposes no command to
 //! the window; the `.wasm` path is typed in. The CSP in `tauri.conf.json` is written per
@@ -91,6 +92,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::sessions::import_contexts,
             commands::watch::watch_component,
             commands::watch::list_watches,
+            commands::export::save_export,
         ])
 }
 

@@ -360,3 +360,8 @@ export function onReload(session: string, handler: (event: ReloadEvent) => void)
     if (e.payload.session === session) handler(e.payload);
   });
 }
+
+/** Writes `text` as `filename` in the user's Downloads folder (never replacing a file); resolves with the path. */
+export function saveExport(filename: string, text: string): Promise<string> {
+  return invokeOrThrow<string>("save_export", { filename, text });
+}

@@ -2,7 +2,7 @@
 // filter, a search, failures highlighted, the selected event's JSON beside the list,
 // export as JSON lines and clear.
 import { useCallback, useMemo, useRef, useState, type KeyboardEvent } from "react";
-import { onLatticeEvent, type CloudEvent } from "../api";
+import { onLatticeEvent, toApiError, type CloudEvent } from "../api";
 import { formatClock, shortId } from "../graph/format";
 import { exportEvents, saveText } from "../logs/exportLines";
 import { StreamList } from "../logs/StreamList";
@@ -70,13 +70,16 @@ export function EventsView({ session, subscribe }: EventsPanelProps & { subscrib
     }
     e.preventDefault();
   };
+  const [exported, setExported] = useState<string | null>(null);
   const exportShown = () => {
     const file = exportEvents(
       shown.map((e) => e.value),
       session,
       new Date(),
     );
-    saveText(file.filename, file.text, "application/x-ndjson");
+    saveText(file.filename, file.text)
+      .then((path) => setExported(`saved to ${path}`))
+      .catch((err: unknown) => setExported(`export failed: ${toApiError(err).message}`));
   };
 
   return (
@@ -136,6 +139,11 @@ export function EventsView({ session, subscribe }: EventsPanelProps & { subscrib
         <button type="button" className="btn btn--ghost" onClick={clear} data-testid="event-clear">
           clear
         </button>
+        {exported && (
+          <span className="muted" role="status" data-testid="event-exported">
+            {exported}
+          </span>
+        )}
       </div>
       <div className="events__body">
         <div className="stream__view" onKeyDown={onKeyDown}>

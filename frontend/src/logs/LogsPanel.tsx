@@ -1,7 +1,7 @@
 // The Logs tab of one session: host and component log lines with level chips, a component
 // and a regex filter, timestamps, follow that pauses on scroll up, export and clear.
-import { useCallback, useMemo } from "react";
-import { onLog, type LogRecord } from "../api";
+import { useCallback, useMemo, useState } from "react";
+import { onLog, toApiError, type LogRecord } from "../api";
 import { isBoolean, isOneOf, isString, usePersistentState } from "../shell/settings";
 import { exportLogs, LOG_EXPORT_FORMATS, saveText, type LogExportFormat } from "./exportLines";
 import { compileRegex, isChipList, LEVEL_CHIPS, logVisible, toggleChip, type LevelChip } from "./filter";
@@ -57,6 +57,7 @@ export function LogsView({
     clearLines();
     setFollowing(true);
   }, [clearLines, setFollowing]);
+  const [exported, setExported] = useState<string | null>(null);
   const exportShown = () => {
     const file = exportLogs(
       shown.map((l) => l.value),
@@ -64,7 +65,9 @@ export function LogsView({
       session,
       new Date(),
     );
-    saveText(file.filename, file.text, format === "jsonl" ? "application/x-ndjson" : "text/plain");
+    saveText(file.filename, file.text)
+      .then((path) => setExported(`saved to ${path}`))
+      .catch((err: unknown) => setExported(`export failed: ${toApiError(err).message}`));
   };
 
   const empty = lines.length === 0 ? (logsNote ?? "No log lines yet.") : "No lines match the filter.";
@@ -156,6 +159,11 @@ export function LogsView({
         <button type="button" className="btn btn--ghost" onClick={clear} data-testid="log-clear">
           clear
         </button>
+        {exported && (
+          <span className="muted" role="status" data-testid="log-exported">
+            {exported}
+          </span>
+        )}
       </div>
       <div className="stream__view">
         <StreamList

@@ -1,6 +1,6 @@
-// Export of what a dock stream shows: the text of a file and its name (pure), and a
-// small `saveText` that hands it to the webview's download of a blob.
-import type { CloudEvent, LogRecord } from "../api";
+// Export of what a dock stream shows: the text of a file and its name (pure), and
+// `saveText`, which has the app write it to the user's Downloads folder.
+import { saveExport, type CloudEvent, type LogRecord } from "../api";
 import { logSource } from "./filter";
 
 export type LogExportFormat = "jsonl" | "text";
@@ -61,20 +61,9 @@ export function exportEvents(events: readonly CloudEvent[], session: string, now
 }
 
 /**
- * Offers `text` as a download named `filename` (a blob behind an `<a download>`). Browsers
- * and WebView2 save it; WebKitGTK may ignore the download attribute, in which case a
- * backend `save_export` command is the way (none exists yet).
+ * Saves `text` as `filename` in the user's Downloads folder (through the app: WebKitGTK's
+ * own downloads are not dependable) and resolves with the path written.
  */
-export function saveText(filename: string, text: string, type = "text/plain"): void {
-  const url = URL.createObjectURL(new Blob([text], { type: `${type};charset=utf-8` }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = filename;
-  a.rel = "noopener";
-  a.style.display = "none";
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // Give the webview time to start reading the blob before it goes.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+export function saveText(filename: string, text: string): Promise<string> {
+  return saveExport(filename, text);
 }

@@ -3,6 +3,7 @@
 
 pub mod components;
 pub mod config;
+pub mod export;
 pub mod lattice;
 pub mod lifecycle;
 pub mod links;

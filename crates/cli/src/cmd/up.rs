@@ -13,6 +13,10 @@
 //! `provider_start_failed` naming the grant) unless `--allow-dir`, `--allow-env`,
 //! `--allow-network`, `--allow-blobstore-root` or `--allow-public-http` allow them.
 //!
+//! When this process starts the local lattice's server it also runs wasmCloud's wadm
+//! (`trellis-wadm`) on it, so `trellis app deploy` works at once; `--no-wadm` skips it.
+//! A process that joins a running local lattice leaves wadm to the one that started it.
+//!
 //! Ctrl-C or SIGTERM stops the host within seconds whatever the state of its server
 //! (`host_stopped` is announced only when the server takes it); a second one ends the
 //! process at once.
@@ -32,6 +36,10 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Request timeout of the host's connection: async-nats' default, which guests' and
 /// providers' requests on it have always had.
 const HOST_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Time given to wadm's event observer to subscribe before the host announces itself
+/// again (see `start_wadm`).
+const WADM_SUBSCRIBE_GRACE: Duration = Duration::from_millis(500);
 
 /// Arguments of `trellis up` (`--nats-url` and `--lattice` are the global flags).
 #[derive(Debug, clap::Args)]
@@ -73,6 +81,10 @@ pub struct Args {
     /// reachable from other machines. Default: loopback only.
     #[arg(long)]
     allow_public_http: bool,
+    /// Do not run wadm (wasmCloud's application deployment manager) on the local
+    /// lattice this process starts.
+    #[arg(long)]
+    no_wadm: bool,
 }
 
 impl Args {
@@ -138,7 +150,15 @@ pub async fn run(args: Args, global: &super::GlobalOpts) -> anyhow::Result<ExitC
     };
     match &global.nats_url {
         Some(_) => run_on_server(global, config).await,
-        None => run_local(config, args.nats_port, args.nats_websocket_port).await,
+        None => {
+            run_local(
+                config,
+                args.nats_port,
+                args.nats_websocket_port,
+                !args.no_wadm,
+            )
+            .await
+        }
     }
 }
 
@@ -148,6 +168,7 @@ async fn run_local(
     host: HostConfig,
     nats_port: Option<u16>,
     websocket_port: Option<u16>,
+    with_wadm: bool,
 ) -> anyhow::Result<ExitCode> {
     let mut options = LocalOptions::new(trellis_local::data_dir()?);
     options.nats_port = nats_port;
@@ -162,10 +183,47 @@ async fn run_local(
              it stops when that process does"
         )),
     };
-    let reason = announce_and_wait(local.host(), local.lattice(), local.url(), note).await;
+    let wadm = match (local.role(), with_wadm) {
+        (Role::Started, true) => start_wadm(&local).await,
+        _ => None,
+    };
+    let wadm_line = wadm
+        .as_ref()
+        .map(|_| "wadm running (applications: `trellis app`)".to_owned());
+    let reason =
+        announce_and_wait(local.host(), local.lattice(), local.url(), note, wadm_line).await;
     tracing::info!(%reason, "stopping");
+    if let Some(wadm) = wadm {
+        wadm.shutdown().await;
+    }
     stop_unless_signalled(local.shutdown()).await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Starts wadm on the local lattice this process started. A failure costs only
+/// applications, not the host: it is printed and `None` returned.
+async fn start_wadm(local: &LocalLattice) -> Option<trellis_wadm::WadmHandle> {
+    let ctx = local.context();
+    let mut options = trellis_wadm::WadmOptions::new(local.url());
+    if let trellis_lattice::Auth::UserPassword { user, password } = &ctx.auth {
+        options = options.with_user_password(user, password);
+    }
+    match trellis_wadm::start(options).await {
+        Ok(wadm) => {
+            // The host started before wadm, whose event streams missed its
+            // `host_started`: heartbeats now save waiting up to an interval for one. wadm
+            // subscribes to events in a task of its own, just after `start` returns, and
+            // only a heartbeat it sees makes it follow the lattice: hence a second one.
+            local.host().announce().await;
+            tokio::time::sleep(WADM_SUBSCRIBE_GRACE).await;
+            local.host().announce().await;
+            Some(wadm)
+        }
+        Err(err) => {
+            eprintln!("warning: {err}; `trellis app` will not work on this lattice");
+            None
+        }
+    }
 }
 
 /// A host on a NATS server the user named. `--context` lends its credentials, TLS
@@ -184,7 +242,7 @@ async fn run_on_server(global: &super::GlobalOpts, config: HostConfig) -> anyhow
     let host = LatticeHost::start(client.nats().clone(), config)
         .await
         .context("cannot start the host")?;
-    let reason = announce_and_wait(&host, &ctx.lattice, &shown, None).await;
+    let reason = announce_and_wait(&host, &ctx.lattice, &shown, None, None).await;
     tracing::info!(%reason, "stopping");
     stop_unless_signalled(host.shutdown()).await;
     drop(client);
@@ -203,7 +261,8 @@ async fn stop_unless_signalled(stop: impl std::future::Future<Output = ()>) {
     }
 }
 
-/// Prints the "is up" line (and a note on stderr) and waits for a reason to stop.
+/// Prints the "is up" line (then `more`, if any, and a note on stderr) and waits for a
+/// reason to stop.
 ///
 /// Polls once before announcing readiness: that installs the signal handlers, so a
 /// Ctrl-C sent right after the "is up" line stops the host cleanly instead of killing
@@ -213,6 +272,7 @@ async fn announce_and_wait(
     lattice: &str,
     url: &str,
     note: Option<String>,
+    more: Option<String>,
 ) -> &'static str {
     let stop = wait_for_stop(host);
     tokio::pin!(stop);
@@ -222,6 +282,9 @@ async fn announce_and_wait(
         host.id(),
         host.friendly_name()
     );
+    if let Some(more) = more {
+        println!("{more}");
+    }
     if let Some(note) = note {
         eprintln!("note: {note}");
     }

@@ -64,7 +64,7 @@ async fn report_health(core: &HostCore) {
     }
 }
 
-async fn beat(core: &HostCore) {
+pub(super) async fn beat(core: &HostCore) {
     core.events
         .publish(LatticeEvent::HostHeartbeat(core.inventory()))
         .await;

@@ -236,6 +236,13 @@ impl LatticeHost {
         &self.core.runtime
     }
 
+    /// Publishes a `host_heartbeat` now, besides the periodic ones: for an observer that
+    /// started after this host (an embedded wadm) and would otherwise learn of it only
+    /// at the next tick, up to an interval later.
+    pub async fn announce(&self) {
+        heartbeat::beat(&self.core).await;
+    }
+
     /// Resolves when a ctl `host.stop` for this host has been answered. The owner then
     /// calls [`LatticeHost::shutdown`] (the host does not stop itself, so an embedding
     /// app decides what a remote stop means for it).

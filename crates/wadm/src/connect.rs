@@ -1,0 +1,120 @@
+//! A NATS connection for wadm's API. `wadm-client` is built on async-nats 0.39 (the
+//! workspace's `async-nats-wasmcloud`), older than Trellis' own, so the context's auth
+//! and TLS settings are applied here once more, for that version.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_nats_wasmcloud as nats;
+use trellis_lattice::{Auth, Context};
+
+use crate::{Error, Result};
+
+/// Connects the way `ctx` says: its auth (else a URL's `user:password@` or `token@`),
+/// TLS and timeouts. Errors name the URL without user info.
+pub(crate) async fn connect(ctx: &Context) -> Result<nats::Client> {
+    let shown = ctx.url();
+    let fail = |reason: String| Error::Connect {
+        url: shown.clone(),
+        reason,
+    };
+    let mut addrs = Vec::with_capacity(ctx.urls.len());
+    let mut url_auth = None;
+    for url in &ctx.urls {
+        let addr: nats::ServerAddr = url
+            .parse()
+            .map_err(|e: std::io::Error| fail(format!("bad URL: {e}")))?;
+        if url_auth.is_none() {
+            url_auth = match (addr.username(), addr.password()) {
+                (Some(user), Some(password)) => Some(Auth::UserPassword {
+                    user: percent_decode(user),
+                    password: percent_decode(password),
+                }),
+                (Some(token), None) => Some(Auth::Token {
+                    token: percent_decode(token),
+                }),
+                _ => None,
+            };
+        }
+        let bare: nats::ServerAddr = Context::redact_url(url)
+            .parse()
+            .map_err(|e: std::io::Error| fail(format!("bad URL: {e}")))?;
+        addrs.push(bare);
+    }
+    let auth = match (&ctx.auth, url_auth) {
+        (Auth::None, Some(auth)) => auth,
+        (auth, _) => auth.clone(),
+    };
+    let mut options = match auth {
+        Auth::None => nats::ConnectOptions::new(),
+        Auth::UserPassword { user, password } => {
+            nats::ConnectOptions::with_user_and_password(user, password)
+        }
+        Auth::Token { token } => nats::ConnectOptions::with_token(token),
+        Auth::CredsFile { path } => {
+            let text = tokio::fs::read_to_string(&path)
+                .await
+                .map_err(|e| fail(format!("creds file {}: {e}", path.display())))?;
+            nats::ConnectOptions::with_credentials(&text)
+                .map_err(|e| fail(format!("creds file {}: {e}", path.display())))?
+        }
+        Auth::JwtSeed { jwt, seed } => {
+            let key = nkeys::KeyPair::from_seed(seed.trim())
+                .map_err(|e| fail(format!("the JWT's seed is not a valid nkey seed: {e}")))?;
+            let key = Arc::new(key);
+            nats::ConnectOptions::with_jwt(jwt.trim().to_owned(), move |nonce| {
+                let key = key.clone();
+                async move { key.sign(&nonce).map_err(nats::AuthError::new) }
+            })
+        }
+        Auth::NkeySeed { seed } => nats::ConnectOptions::with_nkey(seed.trim().to_owned()),
+    };
+    let tls = &ctx.tls;
+    if let Some(ca) = &tls.ca_file {
+        options = options.add_root_certificates(ca.clone()).require_tls(true);
+    }
+    if let (Some(cert), Some(key)) = (&tls.cert_file, &tls.key_file) {
+        options = options.add_client_certificate(cert.clone(), key.clone());
+    }
+    if tls.tls_first {
+        options = options.tls_first();
+    }
+    if tls.required {
+        options = options.require_tls(true);
+    }
+    let options = options
+        .name("trellis wadm client")
+        .connection_timeout(ctx.connect_timeout())
+        .request_timeout(Some(ctx.timeout().max(Duration::from_secs(5))))
+        .max_reconnects(Some(1));
+    let bound = ctx.connect_timeout() + Duration::from_secs(1);
+    match tokio::time::timeout(bound, options.connect(addrs.as_slice())).await {
+        Ok(Ok(client)) => Ok(client),
+        Ok(Err(err)) => Err(fail(err.to_string())),
+        Err(_) => Err(fail(format!(
+            "no answer within {} s",
+            ctx.connect_timeout().as_secs()
+        ))),
+    }
+}
+
+/// `%XX` escapes of a URL's user info back to bytes.
+fn percent_decode(text: &str) -> String {
+    let hex = |b: Option<&u8>| b.and_then(|&b| (b as char).to_digit(16)).map(|d| d as u8);
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match (bytes[i], hex(bytes.get(i + 1)), hex(bytes.get(i + 2))) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high << 4) | low);
+                i += 3;
+            }
+            (byte, _, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

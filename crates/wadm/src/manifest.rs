@@ -1,0 +1,347 @@
+//! OAM manifests: loading (YAML or JSON) and wadm's own validation, before anything is
+//! sent to wadm.
+//!
+//! A manifest that does not parse is named with its line and column; a parsed one is
+//! checked with `wadm_types::validation` (the rules wadm and `wash app validate` apply:
+//! names, versions, dangling links, misspelled interfaces, duplicate links, shared
+//! components, policies, labels) and every error is reported, each with the line of
+//! the component or link it names when the file shows one.
+
+use std::path::{Path, PathBuf};
+
+use wadm_types::validation::{
+    validate_manifest, validate_raw_yaml, ValidationFailure, ValidationFailureLevel,
+};
+use wadm_types::Manifest;
+
+/// A manifest that cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ManifestError {
+    /// The file cannot be read.
+    #[error("cannot read {path}: {reason}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// The text is not YAML or JSON, or not shaped like a manifest (a missing or
+    /// misspelled field, a wrong type).
+    #[error("{source_name}{}: {message}", at(*line, *column))]
+    Parse {
+        /// The file name, or `<manifest>`.
+        source_name: String,
+        /// 1-based line, when known.
+        line: Option<usize>,
+        /// 1-based column, when known.
+        column: Option<usize>,
+        /// What is wrong.
+        message: String,
+    },
+    /// The manifest parsed but breaks wadm's rules.
+    #[error("{source_name}: invalid manifest:{}", list(problems))]
+    Invalid {
+        /// The file name, or `<manifest>`.
+        source_name: String,
+        /// Each error, with its line when found.
+        problems: Vec<Problem>,
+    },
+}
+
+/// One validation error or warning, with the line of what it names.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Problem {
+    /// `error` or `warning`.
+    pub level: String,
+    /// wadm's message.
+    pub message: String,
+    /// 1-based line of the component, link or name the message mentions.
+    pub line: Option<usize>,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "line {line}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+fn at(line: Option<usize>, column: Option<usize>) -> String {
+    match (line, column) {
+        (Some(line), Some(column)) => format!(":{line}:{column}"),
+        (Some(line), None) => format!(":{line}"),
+        _ => String::new(),
+    }
+}
+
+fn list(problems: &[Problem]) -> String {
+    problems.iter().map(|p| format!("\n  - {p}")).collect()
+}
+
+/// A manifest that parsed and passed validation, with wadm's warnings.
+#[derive(Debug, Clone)]
+pub struct LoadedManifest {
+    /// The manifest.
+    pub manifest: Manifest,
+    /// Warnings (an unknown interface of a known package, …): worth showing, not fatal.
+    pub warnings: Vec<Problem>,
+}
+
+/// Reads and validates the manifest at `path` (YAML or JSON).
+pub async fn load_manifest(path: &Path) -> Result<LoadedManifest, ManifestError> {
+    let text = tokio::fs::read_to_string(path)
+        .await
+        .map_err(|e| ManifestError::Read {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+    parse_manifest(&text, &path.display().to_string()).await
+}
+
+/// Parses and validates manifest `text`; `source_name` names it in errors.
+pub async fn parse_manifest(
+    text: &str,
+    source_name: &str,
+) -> Result<LoadedManifest, ManifestError> {
+    let parse_error = |err: serde_yaml::Error| {
+        let location = err.location();
+        let message = err.to_string();
+        // serde_yaml appends " at line L column C"; the location goes in front instead.
+        let message = match message.rfind(" at line ") {
+            Some(cut) if location.is_some() => message[..cut].to_owned(),
+            _ => message,
+        };
+        ManifestError::Parse {
+            source_name: source_name.to_owned(),
+            line: location.as_ref().map(|l| l.line()),
+            column: location.as_ref().map(|l| l.column()),
+            message,
+        }
+    };
+    if text.trim().is_empty() {
+        return Err(ManifestError::Parse {
+            source_name: source_name.to_owned(),
+            line: None,
+            column: None,
+            message: "the manifest is empty".into(),
+        });
+    }
+    // Syntax first, so a YAML error is not reported as a missing field.
+    let _: serde_yaml::Value = serde_yaml::from_str(text).map_err(parse_error)?;
+    let manifest: Manifest = serde_yaml::from_str(text).map_err(parse_error)?;
+
+    let mut failures = validate_manifest(&manifest)
+        .await
+        .map_err(|e| invalid_one(source_name, format!("{e:#}")))?;
+    failures.extend(
+        validate_raw_yaml(text.as_bytes())
+            .map_err(|e| invalid_one(source_name, format!("{e:#}")))?,
+    );
+    failures.extend(unknown_traits(&manifest));
+    let to_problem = |failure: &ValidationFailure| Problem {
+        level: failure.level.to_string(),
+        message: failure.msg.clone(),
+        line: line_of_mentioned(text, &failure.msg),
+    };
+    let errors: Vec<Problem> = failures
+        .iter()
+        .filter(|f| f.level == ValidationFailureLevel::Error)
+        .map(to_problem)
+        .collect();
+    if !errors.is_empty() {
+        return Err(ManifestError::Invalid {
+            source_name: source_name.to_owned(),
+            problems: errors,
+        });
+    }
+    let warnings = failures
+        .iter()
+        .filter(|f| f.level != ValidationFailureLevel::Error)
+        .map(to_problem)
+        .collect();
+    Ok(LoadedManifest { manifest, warnings })
+}
+
+/// Traits wadm acts on. wadm-types reads a trait by the shape of its properties, so a
+/// misspelled `type` with scaler-like properties passes its validation and would then
+/// be silently ignored by wadm: refused here instead.
+const KNOWN_TRAITS: [&str; 3] = [
+    wadm_types::SPREADSCALER_TRAIT,
+    wadm_types::DAEMONSCALER_TRAIT,
+    wadm_types::LINK_TRAIT,
+];
+
+fn unknown_traits(manifest: &Manifest) -> Vec<ValidationFailure> {
+    let mut failures = Vec::new();
+    for component in &manifest.spec.components {
+        for t in component.traits.iter().flatten() {
+            if !KNOWN_TRAITS.contains(&t.trait_type.as_str()) {
+                let failure = serde_json::json!({
+                    "level": "Error",
+                    "msg": format!(
+                        "unknown trait type [{}] on component [{}]: wadm knows {}",
+                        t.trait_type,
+                        component.name,
+                        KNOWN_TRAITS.join(", ")
+                    ),
+                });
+                // ValidationFailure is non_exhaustive: built through its serde form.
+                if let Ok(failure) = serde_json::from_value(failure) {
+                    failures.push(failure);
+                }
+            }
+        }
+    }
+    failures
+}
+
+fn invalid_one(source_name: &str, message: String) -> ManifestError {
+    ManifestError::Invalid {
+        source_name: source_name.to_owned(),
+        problems: vec![Problem {
+            level: "error".into(),
+            message,
+            line: None,
+        }],
+    }
+}
+
+/// The line of the first YAML value equal to a name wadm's message mentions (`[name]`
+/// or `'name'`), e.g. the `target: ghost` of "link target [ghost] is not a listed
+/// component". `None` when the message names nothing the file shows.
+fn line_of_mentioned(text: &str, message: &str) -> Option<usize> {
+    let mut names = Vec::new();
+    for (open, close) in [('[', ']'), ('\'', '\'')] {
+        let mut rest = message;
+        while let Some(start) = rest.find(open) {
+            let after = &rest[start + 1..];
+            let Some(end) = after.find(close) else { break };
+            // `[name]`, or a debug list `["a", "b"]`.
+            names.extend(after[..end].split(", ").map(|n| n.trim().trim_matches('"')));
+            rest = &after[end + 1..];
+        }
+    }
+    names
+        .into_iter()
+        .filter(|n| !n.is_empty())
+        .find_map(|name| {
+            text.lines()
+                .position(|line| {
+                    let value = line
+                        .split_once(':')
+                        .map(|(_, v)| v)
+                        .unwrap_or(line)
+                        .trim()
+                        .trim_start_matches("- ")
+                        .trim_matches(|c| c == '"' || c == '\'');
+                    value == name
+                })
+                .map(|index| index + 1)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata:
+  name: hello
+  annotations:
+    version: v0.0.1
+spec:
+  components:
+    - name: http-component
+      type: component
+      properties:
+        image: file:///tmp/hello.wasm
+      traits:
+        - type: spreadscaler
+          properties:
+            instances: 1
+    - name: httpserver
+      type: capability
+      properties:
+        image: wasmcloud+builtin://http-server
+      traits:
+        - type: link
+          properties:
+            target: http-component
+            namespace: wasi
+            package: http
+            interfaces: [incoming-handler]
+            source:
+              config:
+                - name: default-http
+                  properties:
+                    address: 127.0.0.1:8080
+"#;
+
+    #[tokio::test]
+    async fn a_good_manifest_loads() {
+        let loaded = parse_manifest(GOOD, "hello.yaml").await.unwrap();
+        assert_eq!(loaded.manifest.metadata.name, "hello");
+        assert_eq!(loaded.manifest.version(), "v0.0.1");
+    }
+
+    #[tokio::test]
+    async fn yaml_that_does_not_parse_names_its_line() {
+        let broken = GOOD.replace("  name: hello", "  name: [hello");
+        let err = parse_manifest(&broken, "hello.yaml").await.unwrap_err();
+        let ManifestError::Parse { line, .. } = &err else {
+            panic!("expected a parse error, got {err}");
+        };
+        assert!(line.is_some(), "{err}");
+        assert!(err.to_string().starts_with("hello.yaml:"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn a_link_to_a_missing_component_names_the_line() {
+        let dangling = GOOD.replace("target: http-component", "target: ghost");
+        let err = parse_manifest(&dangling, "hello.yaml").await.unwrap_err();
+        let ManifestError::Invalid { problems, .. } = &err else {
+            panic!("expected a validation error, got {err}");
+        };
+        let line = GOOD
+            .lines()
+            .position(|l| l.contains("target: http-component"))
+            .unwrap()
+            + 1;
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.line == Some(line) && p.message.contains("ghost")),
+            "{err}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_component_without_image_is_refused() {
+        let no_image = GOOD.replace(
+            "        image: file:///tmp/hello.wasm\n",
+            "        config: []\n",
+        );
+        let err = parse_manifest(&no_image, "hello.yaml").await.unwrap_err();
+        assert!(err.to_string().contains("hello.yaml"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn an_unknown_trait_is_refused() {
+        let custom = GOOD.replace("type: spreadscaler", "type: teleporter");
+        let err = parse_manifest(&custom, "hello.yaml").await.unwrap_err();
+        let line = GOOD
+            .lines()
+            .position(|l| l.contains("type: spreadscaler"))
+            .unwrap()
+            + 1;
+        assert!(
+            err.to_string()
+                .contains(&format!("line {line}: unknown trait type [teleporter]")),
+            "{err}"
+        );
+    }
+}

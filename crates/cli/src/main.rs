@@ -31,6 +31,9 @@ enum Command {
     Run(cmd::run::Args),
     /// Show the WIT of a component: imports, exports, functions and types.
     Inspect(cmd::inspect::Args),
+    /// Applications (wadm manifests): put, deploy, undeploy, delete, list, status, get, history.
+    #[command(subcommand)]
+    App(cmd::app::Command),
     #[command(flatten)]
     Lattice(cmd::lattice::Command),
 }
@@ -52,6 +55,7 @@ fn main() -> ExitCode {
             Command::Up(args) => cmd::up::run(args, &cli.global).await,
             Command::Run(args) => cmd::run::run(args, &cli.global).await,
             Command::Inspect(args) => cmd::inspect::run(args, &cli.global).await,
+            Command::App(command) => cmd::app::run(command, &cli.global).await,
             Command::Lattice(command) => cmd::lattice::run(command, &cli.global).await,
         }
     });

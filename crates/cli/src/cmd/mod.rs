@@ -1,6 +1,7 @@
 //! One module per command family. Each exposes `Args` (or a `Command` enum) and an
 //! async `run(args, &GlobalOpts) -> anyhow::Result<ExitCode>`.
 
+pub mod app;
 pub mod inspect;
 pub mod lattice;
 pub mod run;

@@ -100,8 +100,8 @@ pub(crate) fn read_endpoint(nats_dir: &Path) -> Option<Endpoint> {
 }
 
 /// Creates the server's directory (and missing parents) mode 0700, narrowing it when it
-/// existed: it holds `nats.conf` and `credentials.json` with the password. The lock and
-/// the endpoint file in it hold no secret.
+/// existed: it holds `nats.conf`, `credentials.json` and `guest-credentials.json` with
+/// the passwords. The lock and the endpoint file in it hold no secret.
 fn create_private_dir(dir: &Path) -> io::Result<()> {
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);

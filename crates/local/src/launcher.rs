@@ -5,7 +5,9 @@ use std::time::{Duration, Instant};
 
 use trellis_host::{HostConfig, LatticeHost};
 use trellis_lattice::{Context, ContextStore};
-use trellis_nats_server::{saved_credentials, LocalNats, LocalNatsOptions};
+use trellis_nats_server::{
+    saved_credentials, saved_guest_credentials, LocalNats, LocalNatsOptions, GUEST_INBOX_PREFIX,
+};
 
 use crate::dir::{read_endpoint, Endpoint, OwnerLock};
 use crate::LocalError;
@@ -33,7 +35,12 @@ pub struct LocalOptions {
     pub nats_port: Option<u16>,
     /// Also serve NATS over websocket on this loopback port, when this process starts it.
     pub websocket_port: Option<u16>,
-    /// The embedded host's settings; `nats_url` is set to the local server's.
+    /// Serve the server's HTTP monitoring (`/connz`, ...) on this loopback port, when this
+    /// process starts it.
+    pub monitor_port: Option<u16>,
+    /// The embedded host's settings; `nats_url` is set to the local server's, and
+    /// `runtime.guest_nats` (when unset) to a connection as the server's guest user, so
+    /// components' messaging traffic is kept off the lattice's subjects by the server too.
     pub host: HostConfig,
     /// The NATS connection name of the host (shown by the server's monitoring).
     pub connection_name: String,
@@ -50,6 +57,7 @@ impl LocalOptions {
             data_dir: data_dir.into(),
             nats_port: None,
             websocket_port: None,
+            monitor_port: None,
             host: HostConfig::default(),
             connection_name: "trellis host".to_owned(),
             save_context: true,
@@ -79,6 +87,8 @@ pub struct LocalLattice {
     lattice: String,
     host: Option<LatticeHost>,
     host_nats: async_nats::Client,
+    /// The connection components' messaging goes through, as the guest user.
+    guest_nats: Option<async_nats::Client>,
 }
 
 impl std::fmt::Debug for LocalLattice {
@@ -111,6 +121,7 @@ impl LocalLattice {
                 let mut nats_options = LocalNatsOptions::new(&nats_dir);
                 nats_options.port = options.nats_port;
                 nats_options.websocket_port = options.websocket_port;
+                nats_options.monitor_port = options.monitor_port;
                 let nats = tokio::task::spawn_blocking(move || LocalNats::start(nats_options))
                     .await
                     .expect("the nats-server start task does not panic")?;
@@ -138,17 +149,39 @@ impl LocalLattice {
         let lattice = options.host.lattice.clone();
 
         progress("starting the host");
-        let host_nats = match connect(&url, credentials.as_ref(), &options.connection_name).await {
-            Ok(client) => client,
-            Err(err) => {
-                stop_owned(owner).await;
-                return Err(err);
+        let host_nats =
+            match connect(&url, credentials.as_ref(), &options.connection_name, None).await {
+                Ok(client) => client,
+                Err(err) => {
+                    stop_owned(owner).await;
+                    return Err(err);
+                }
+            };
+        // Components' traffic goes through the guest user when the server has one (a
+        // server started by an older Trellis has none: then the host's connection).
+        let guest_nats = match (
+            &options.host.runtime.guest_nats,
+            saved_guest_credentials(&nats_dir),
+        ) {
+            (None, Some(guest)) => {
+                let name = format!("{} (guests)", options.connection_name);
+                match connect(&url, Some(&guest), &name, Some(GUEST_INBOX_PREFIX)).await {
+                    Ok(client) => Some(client),
+                    Err(err) => {
+                        stop_owned(owner).await;
+                        return Err(err);
+                    }
+                }
             }
+            _ => None,
         };
-        let host_config = HostConfig {
+        let mut host_config = HostConfig {
             nats_url: Some(url.clone()),
             ..options.host
         };
+        if let Some(guest) = &guest_nats {
+            host_config.runtime.guest_nats = Some(guest.clone());
+        }
         let host = match LatticeHost::start(host_nats.clone(), host_config).await {
             Ok(host) => host,
             Err(err) => {
@@ -164,6 +197,7 @@ impl LocalLattice {
             lattice,
             host: Some(host),
             host_nats,
+            guest_nats,
         };
         if options.save_context && local.role == Role::Started {
             local.save_context();
@@ -230,6 +264,9 @@ impl LocalLattice {
             }
         }
         let _ = self.host_nats.flush().await;
+        if let Some(guest) = &self.guest_nats {
+            let _ = guest.flush().await;
+        }
         stop_owned(self.owner.take()).await;
     }
 }
@@ -276,12 +313,16 @@ async fn connect(
     url: &str,
     credentials: Option<&(String, String)>,
     name: &str,
+    inbox_prefix: Option<&str>,
 ) -> Result<async_nats::Client, LocalError> {
     let mut options = async_nats::ConnectOptions::new()
         .name(name)
         .connection_timeout(CONNECT_TIMEOUT);
     if let Some((user, password)) = credentials {
         options = options.user_and_password(user.clone(), password.clone());
+    }
+    if let Some(prefix) = inbox_prefix {
+        options = options.custom_inbox_prefix(prefix);
     }
     let failed = |reason: String| LocalError::Connect {
         url: url.to_owned(),

@@ -6,7 +6,10 @@
 //! `~/.local/share/trellis`), holds the data directory's lock, and saves the `local`
 //! context (making it current when none is), so every `trellis` command reaches it with
 //! no flags. Any later start joins that server instead of starting another, and adds
-//! its own host to the same lattice. What it is not: the process launcher of
+//! its own host to the same lattice. Every host started here sends its components'
+//! messaging traffic as the server's guest user, on a connection of its own, so the
+//! server too keeps components off the lattice's subjects (issue 11, item 1; see
+//! [`trellis_nats_server::GUEST_DENIED_SUBJECTS`]). What it is not: the process launcher of
 //! `nats-server` itself (that is `trellis-nats-server`) or a lattice client (that is
 //! `trellis-lattice`).
 //!

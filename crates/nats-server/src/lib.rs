@@ -9,7 +9,10 @@
 //! JetStream KV). [`LocalNats::start`] finds `nats-server`, writes a config file into the
 //! data directory (loopback only, a free port unless one is asked for, JetStream store in
 //! the data directory so state survives restarts, generated credentials kept beside it),
-//! starts it, and waits until it accepts connections. Dropping the [`LocalNats`] stops
+//! starts it, and waits until it accepts connections. With credentials on, the server
+//! has two users: the main one (full access, for hosts and tools) and a guest user for
+//! the traffic of components ([`GUEST_USER`]), which the server itself keeps off the
+//! lattice's own subjects ([`GUEST_DENIED_SUBJECTS`]). Dropping the [`LocalNats`] stops
 //! the server; on Linux the child is also tied to this process's life, so a crash of
 //! Trellis does not leave a server behind.
 //!
@@ -34,6 +37,38 @@ use serde::{Deserialize, Serialize};
 
 /// Environment variable naming the `nats-server` binary to use instead of the one on `PATH`.
 pub const NATS_SERVER_ENV: &str = "TRELLIS_NATS_SERVER";
+
+/// User name of the guest user: the NATS user that components' messaging traffic goes
+/// through on the local lattice.
+pub const GUEST_USER: &str = "trellis-guest";
+
+/// Subjects the guest user may neither publish nor subscribe to, enforced by the server
+/// (issue 11, item 1: defence in depth beside the messaging provider's own check): the
+/// control interface and events, wadm, the JetStream, KV and object store APIs, the
+/// system account, Trellis's own subjects and every lattice's wRPC data plane
+/// (`<lattice>.*.wrpc.>`). Everything else is allowed, publishing replies to `_INBOX.…`
+/// included; subscriptions to `_INBOX.>` are denied too (see [`GUEST_INBOX_PREFIX`]).
+pub const GUEST_DENIED_SUBJECTS: [&str; 8] = [
+    "wasmbus.>",
+    "wadm.>",
+    "$JS.>",
+    "$KV.>",
+    "$O.>",
+    "$SYS.>",
+    "trellis.>",
+    "*.*.wrpc.>",
+];
+
+/// Where the guest user's own request replies go. The guest user may not subscribe to
+/// the usual `_INBOX.>` (replies to the host's control and JetStream requests land
+/// there), so a guest connection must set this inbox prefix
+/// (`async_nats::ConnectOptions::custom_inbox_prefix`) for its requests to get replies.
+/// Publishing to `_INBOX.…` (answering others' requests) stays allowed.
+pub const GUEST_INBOX_PREFIX: &str = "_GUEST_INBOX";
+
+/// What the guest user may not subscribe to beyond [`GUEST_DENIED_SUBJECTS`]: the
+/// ordinary reply inboxes (see [`GUEST_INBOX_PREFIX`]).
+const GUEST_DENIED_SUBSCRIPTIONS: [&str; 1] = ["_INBOX.>"];
 
 /// How long a starting server may take to accept connections before we give up.
 const READY_TIMEOUT: Duration = Duration::from_secs(15);
@@ -101,12 +136,15 @@ pub struct LocalNatsOptions {
     pub credentials: bool,
     /// Also listen for NATS over websocket on this loopback port (no TLS).
     pub websocket_port: Option<u16>,
+    /// Serve the HTTP monitoring endpoints (`/varz`, `/connz`, ...) on this loopback port.
+    pub monitor_port: Option<u16>,
     /// Extra text appended to the server config (auth blocks, TLS, accounts, ...).
     pub extra_config: Option<String>,
 }
 
 impl LocalNatsOptions {
-    /// Defaults: a free port, JetStream on, generated credentials, no websocket.
+    /// Defaults: a free port, JetStream on, generated credentials, no websocket, no
+    /// monitoring.
     pub fn new(data_dir: impl Into<PathBuf>) -> Self {
         LocalNatsOptions {
             data_dir: data_dir.into(),
@@ -114,18 +152,26 @@ impl LocalNatsOptions {
             jetstream: true,
             credentials: true,
             websocket_port: None,
+            monitor_port: None,
             extra_config: None,
         }
     }
 }
 
-/// Credentials generated for the local server, kept in `credentials.json` in its data dir
-/// so that other Trellis processes (the CLI beside the app) can connect too.
+/// Credentials generated for the local server, kept in `credentials.json` (the main
+/// user) and `guest-credentials.json` (the [`GUEST_USER`]) in its data dir so that other
+/// Trellis processes (the CLI beside the app) can connect too.
 #[derive(Clone, Serialize, Deserialize)]
 struct Credentials {
     user: String,
     password: String,
 }
+
+/// File of the main user's credentials in the data dir.
+const CREDENTIALS_FILE: &str = "credentials.json";
+
+/// File of the guest user's credentials in the data dir.
+const GUEST_CREDENTIALS_FILE: &str = "guest-credentials.json";
 
 /// A running local `nats-server`; stopped when dropped.
 pub struct LocalNats {
@@ -133,6 +179,7 @@ pub struct LocalNats {
     binary: PathBuf,
     port: u16,
     credentials: Option<Credentials>,
+    guest_credentials: Option<Credentials>,
     child: Option<Child>,
     keeper: Option<Keeper>,
 }
@@ -175,16 +222,29 @@ impl LocalNats {
     pub fn start(options: LocalNatsOptions) -> Result<LocalNats, LocalNatsError> {
         let binary = find_nats_server()?;
         create_dir(&options.data_dir)?;
-        let credentials = if options.credentials {
-            Some(load_or_create_credentials(&options.data_dir)?)
+        let (credentials, guest_credentials) = if options.credentials {
+            let dir = &options.data_dir;
+            (
+                Some(load_or_create_credentials(
+                    dir,
+                    CREDENTIALS_FILE,
+                    "trellis",
+                )?),
+                Some(load_or_create_credentials(
+                    dir,
+                    GUEST_CREDENTIALS_FILE,
+                    GUEST_USER,
+                )?),
+            )
         } else {
-            None
+            (None, None)
         };
         let mut nats = LocalNats {
             options,
             binary,
             port: 0,
             credentials,
+            guest_credentials,
             child: None,
             keeper: None,
         };
@@ -217,6 +277,20 @@ impl LocalNats {
     /// The generated password, when credentials are on.
     pub fn password(&self) -> Option<&str> {
         self.credentials.as_ref().map(|c| c.password.as_str())
+    }
+
+    /// The guest user's name and password ([`GUEST_USER`]), when credentials are on.
+    pub fn guest_credentials(&self) -> Option<(&str, &str)> {
+        self.guest_credentials
+            .as_ref()
+            .map(|c| (c.user.as_str(), c.password.as_str()))
+    }
+
+    /// The monitoring URL, `http://127.0.0.1:<port>`, when a monitor port was asked for.
+    pub fn monitor_url(&self) -> Option<String> {
+        self.options
+            .monitor_port
+            .map(|port| format!("http://127.0.0.1:{port}"))
     }
 
     /// The data directory (config, credentials, log, JetStream store).
@@ -351,16 +425,42 @@ impl LocalNats {
             ));
         }
         if let Some(creds) = &self.credentials {
+            text.push_str("authorization {\n  users = [\n");
             text.push_str(&format!(
-                "authorization {{\n  user: {}\n  password: {}\n}}\n",
+                "    {{ user: {}, password: {} }}\n",
                 quote_str(&creds.user),
                 quote_str(&creds.password)
             ));
+            if let Some(guest) = &self.guest_credentials {
+                let list = |subjects: &mut dyn Iterator<Item = &&str>| {
+                    subjects
+                        .map(|s| quote_str(s))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                let publish = list(&mut GUEST_DENIED_SUBJECTS.iter());
+                let subscribe = list(
+                    &mut GUEST_DENIED_SUBJECTS
+                        .iter()
+                        .chain(GUEST_DENIED_SUBSCRIPTIONS.iter()),
+                );
+                text.push_str(&format!(
+                    "    {{\n      user: {}, password: {}\n      permissions: {{\n        \
+                     publish: {{ deny: [{publish}] }}\n        \
+                     subscribe: {{ deny: [{subscribe}] }}\n      }}\n    }}\n",
+                    quote_str(&guest.user),
+                    quote_str(&guest.password),
+                ));
+            }
+            text.push_str("  ]\n}\n");
         }
         if let Some(ws) = self.options.websocket_port {
             text.push_str(&format!(
                 "websocket {{\n  listen: \"127.0.0.1:{ws}\"\n  no_tls: true\n}}\n"
             ));
+        }
+        if let Some(port) = self.options.monitor_port {
+            text.push_str(&format!("http: \"127.0.0.1:{port}\"\n"));
         }
         if let Some(extra) = &self.options.extra_config {
             text.push_str(extra);
@@ -492,20 +592,39 @@ fn free_port() -> Result<u16, LocalNatsError> {
 /// the first start there; `None` before that. Lets another process of the same user
 /// connect to a server it did not start.
 pub fn saved_credentials(data_dir: &Path) -> Option<(String, String)> {
-    let text = fs::read_to_string(data_dir.join("credentials.json")).ok()?;
+    read_credentials(&data_dir.join(CREDENTIALS_FILE))
+}
+
+/// The guest user's name and password ([`GUEST_USER`]) of a server started on
+/// `data_dir`, as generated by the first start there; `None` before that (or when the
+/// data dir was last used by a Trellis without a guest user). Lets a host that joins
+/// the local lattice send its components' traffic as the guest too.
+pub fn saved_guest_credentials(data_dir: &Path) -> Option<(String, String)> {
+    read_credentials(&data_dir.join(GUEST_CREDENTIALS_FILE))
+}
+
+fn read_credentials(path: &Path) -> Option<(String, String)> {
+    let text = fs::read_to_string(path).ok()?;
     let creds: Credentials = serde_json::from_str(&text).ok()?;
     Some((creds.user, creds.password))
 }
 
-fn load_or_create_credentials(dir: &Path) -> Result<Credentials, LocalNatsError> {
-    let path = dir.join("credentials.json");
+/// Reads `dir/file`, or creates it (mode 0600) with `user` and a random password.
+fn load_or_create_credentials(
+    dir: &Path,
+    file: &str,
+    user: &str,
+) -> Result<Credentials, LocalNatsError> {
+    let path = dir.join(file);
     if let Ok(text) = fs::read_to_string(&path) {
         if let Ok(creds) = serde_json::from_str::<Credentials>(&text) {
-            return Ok(creds);
+            if creds.user == user {
+                return Ok(creds);
+            }
         }
     }
     let creds = Credentials {
-        user: "trellis".to_owned(),
+        user: user.to_owned(),
         password: Alphanumeric.sample_string(&mut rand::rng(), 32),
     };
     let text = serde_json::to_string_pretty(&creds).expect("credentials serialise");
@@ -605,6 +724,10 @@ mod tests {
                 user: "trellis".into(),
                 password: "p\"w".into(),
             }),
+            guest_credentials: Some(Credentials {
+                user: GUEST_USER.into(),
+                password: "guestpw".into(),
+            }),
             child: None,
             keeper: None,
         };
@@ -613,6 +736,12 @@ mod tests {
         assert!(text.contains("listen: \"127.0.0.1:9001\""));
         assert!(text.contains("store_dir: \"/data/with \\\"quote\\\"/jetstream\""));
         assert!(text.contains("password: \"p\\\"w\""));
+        assert!(text.contains("user: \"trellis-guest\", password: \"guestpw\""));
+        assert!(text.contains(
+            "publish: { deny: [\"wasmbus.>\", \"wadm.>\", \"$JS.>\", \"$KV.>\", \"$O.>\", \
+             \"$SYS.>\", \"trellis.>\", \"*.*.wrpc.>\"] }"
+        ));
+        assert!(text.contains("\"*.*.wrpc.>\", \"_INBOX.>\"] }"), "{text}");
         assert!(!text.contains("0.0.0.0"));
     }
 
@@ -626,10 +755,15 @@ mod tests {
                 user: "trellis".into(),
                 password: "sekrit".into(),
             }),
+            guest_credentials: Some(Credentials {
+                user: GUEST_USER.into(),
+                password: "guestsekrit".into(),
+            }),
             child: None,
             keeper: None,
         };
         assert!(!format!("{nats:?}").contains("sekrit"));
+        assert!(!format!("{nats:?}").contains("guestsekrit"));
     }
 
     #[cfg(unix)]
@@ -641,13 +775,26 @@ mod tests {
         let dir = base.path().join("nats");
         create_dir(&dir).unwrap();
         assert_eq!(mode(&dir), 0o700, "data dir");
-        let creds = load_or_create_credentials(&dir).unwrap();
-        assert_eq!(mode(&dir.join("credentials.json")), 0o600);
-        assert_eq!(
-            load_or_create_credentials(&dir).unwrap().password,
-            creds.password,
-            "the password is generated once"
+        for (file, user) in [
+            (CREDENTIALS_FILE, "trellis"),
+            (GUEST_CREDENTIALS_FILE, GUEST_USER),
+        ] {
+            let creds = load_or_create_credentials(&dir, file, user).unwrap();
+            assert_eq!(mode(&dir.join(file)), 0o600, "{file}");
+            assert_eq!(
+                load_or_create_credentials(&dir, file, user)
+                    .unwrap()
+                    .password,
+                creds.password,
+                "the password is generated once"
+            );
+        }
+        let (main, guest) = (
+            saved_credentials(&dir).unwrap(),
+            saved_guest_credentials(&dir).unwrap(),
         );
+        assert_eq!(guest.0, GUEST_USER);
+        assert_ne!(main.1, guest.1, "each user has its own password");
         // A file left readable by an older version is narrowed when rewritten.
         let conf = dir.join("nats.conf");
         fs::write(&conf, "old").unwrap();

@@ -109,6 +109,10 @@ impl BuiltinKind {
 pub struct BuiltinProvidersConfig {
     /// The lattice connection: enables JetStream keyvalue and messaging.
     pub nats: Option<async_nats::Client>,
+    /// The connection messaging carries components' traffic on, when it is not `nats`:
+    /// on the local lattice, one authenticated as a guest user whose server-side
+    /// permissions deny the lattice's subjects. Default `None`: `nats`.
+    pub guest_nats: Option<async_nats::Client>,
     /// Whether that server has JetStream, so keyvalue may default to it.
     pub jetstream: bool,
     /// Where file-backed providers keep data by default (blobstore: `<dir>/blobstore/<id>`).
@@ -131,6 +135,7 @@ pub struct BuiltinProviders {
 
 struct Inner {
     nats: Option<async_nats::Client>,
+    guest_nats: Option<async_nats::Client>,
     jetstream: bool,
     data_dir: PathBuf,
     lattice: Option<String>,
@@ -166,6 +171,7 @@ impl BuiltinProviders {
         BuiltinProviders {
             inner: Arc::new(Inner {
                 nats: config.nats,
+                guest_nats: config.guest_nats,
                 jetstream: config.jetstream,
                 data_dir,
                 lattice: config.lattice,
@@ -193,8 +199,10 @@ impl BuiltinProviders {
             .clone()
     }
 
-    pub(crate) fn nats(&self) -> Option<&async_nats::Client> {
-        self.inner.nats.as_ref()
+    /// The connection for components' messaging traffic: the guest connection when the
+    /// host was given one, else the lattice connection.
+    pub(crate) fn guest_nats(&self) -> Option<&async_nats::Client> {
+        self.inner.guest_nats.as_ref().or(self.inner.nats.as_ref())
     }
 
     /// The lattice this host serves, if the registry was told.

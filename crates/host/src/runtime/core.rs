@@ -48,6 +48,10 @@ pub struct RuntimeConfig {
     pub max_memory_bytes: usize,
     /// The lattice's NATS connection: enables JetStream keyvalue and messaging.
     pub nats: Option<async_nats::Client>,
+    /// The NATS connection components' messaging (publish, request, link subscriptions)
+    /// goes through. Default `None`: `nats`. The local lattice passes one authenticated
+    /// as its guest user, which the server keeps off the lattice's subjects.
+    pub guest_nats: Option<async_nats::Client>,
     /// Whether that NATS server has JetStream (default true). Without it the keyvalue
     /// provider defaults to memory.
     pub jetstream: bool,
@@ -70,6 +74,7 @@ impl Default for RuntimeConfig {
             invocation_timeout: Duration::from_secs(10),
             max_memory_bytes: DEFAULT_INSTANCE_MEMORY_BYTES,
             nats: None,
+            guest_nats: None,
             jetstream: true,
             grants: GrantPolicy::default(),
             max_component_bytes: 50 << 20,
@@ -120,6 +125,7 @@ impl Runtime {
         let logs = LogBus::new(&config.host_id);
         let registry = BuiltinProviders::new(BuiltinProvidersConfig {
             nats: config.nats.clone(),
+            guest_nats: config.guest_nats.clone(),
             jetstream: config.jetstream,
             data_dir: None,
             lattice: Some(config.lattice.clone()),

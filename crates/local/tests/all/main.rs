@@ -2,6 +2,8 @@
 //! server, a second start on the same data directory joins it, and the lock goes with
 //! the owner.
 
+mod guest_messaging;
+
 use std::time::Duration;
 
 use trellis_lattice::Client;

@@ -1,7 +1,8 @@
 //! The messaging builtin: `wasmcloud:messaging@0.2.0` over the lattice's NATS.
 //!
 //! - consumer (component → NATS): `request` and `publish` through the link's messaging
-//!   provider, on the host's NATS connection.
+//!   provider, on the guest connection the host was given (on the local lattice, a NATS
+//!   user the server keeps off the lattice's subjects), else on the host's own.
 //! - handler (NATS → component): a link from a messaging provider to a component with
 //!   config `subscriptions` (comma-separated subjects, optional `queue_group`) subscribes,
 //!   and each message goes to the component through the registry's [`ComponentInvoker`].
@@ -13,6 +14,8 @@
 //! `wasmbus.*` overlaps the reserved space and is refused too. Replying to a message the
 //! guest handles keeps working, since reply subjects are inboxes (`_INBOX.…`); a
 //! subscription may not reach the inboxes though (see [`check_guest_subscription`]).
+//! Link subscriptions use the same guest connection, so with a guest user the server
+//! enforces the same refusals a second time (issue 11, item 1).
 //!
 //! [`ComponentInvoker`]: super::ComponentInvoker
 
@@ -85,14 +88,22 @@ pub(crate) fn check_guest_subject(subject: &str, lattice: Option<&str>) -> Resul
 /// Where replies go: every client's requests get their replies under `_INBOX.>`.
 const INBOXES: &str = "_INBOX.>";
 
+/// Where replies to components' own requests go when the host sends their traffic as
+/// the local lattice's guest user (`trellis_nats_server::GUEST_INBOX_PREFIX`).
+const GUEST_INBOXES: &str = "_GUEST_INBOX.>";
+
 /// [`check_guest_subject`] for a subscription, which also may not overlap
-/// [`INBOXES`]: a guest may reply to an inbox, but listening there would show it the
-/// replies to everyone's requests (the host's JetStream and control replies included).
+/// [`INBOXES`] or [`GUEST_INBOXES`]: a guest may reply to an inbox, but listening there
+/// would show it the replies to everyone's requests (the host's JetStream and control
+/// replies, or other components' replies).
 pub(crate) fn check_guest_subscription(subject: &str, lattice: Option<&str>) -> Result<(), String> {
     check_guest_subject(subject, lattice)?;
-    if subjects_overlap(subject, INBOXES) {
+    if let Some(inboxes) = [INBOXES, GUEST_INBOXES]
+        .into_iter()
+        .find(|inboxes| subjects_overlap(subject, inboxes))
+    {
         return Err(format!(
-            "subject {subject:?} reaches the reply inboxes ({INBOXES}), where replies to \
+            "subject {subject:?} reaches the reply inboxes ({inboxes}), where replies to \
              other clients' requests go; components may reply there but not subscribe"
         ));
     }
@@ -181,7 +192,7 @@ impl MessagingProvider {
                 ))
             })?;
         }
-        let Some(client) = registry.nats().cloned() else {
+        let Some(client) = registry.guest_nats().cloned() else {
             return Err(HostError::InvalidLink(format!(
                 "messaging provider {:?} cannot subscribe to {}: this host has no NATS connection",
                 self.id,
@@ -280,7 +291,7 @@ impl ProvidersCtxView<'_> {
 
     fn messaging_client(&self) -> Result<async_nats::Client, String> {
         let (link, _) = self.ctx.linked_provider(CONSUMER, BuiltinKind::Messaging)?;
-        self.ctx.registry.nats().cloned().ok_or_else(|| {
+        self.ctx.registry.guest_nats().cloned().ok_or_else(|| {
             format!(
                 "messaging provider {:?} cannot reach NATS: this host has no lattice connection",
                 link.target
@@ -495,6 +506,8 @@ mod tests {
                 "{err}"
             );
         }
+        let err = check_guest_subscription("_GUEST_INBOX.>", Some("default")).unwrap_err();
+        assert!(err.contains("_GUEST_INBOX.>"), "{err}");
         assert_eq!(
             check_guest_subscription("orders.>", Some("default")),
             Ok(())

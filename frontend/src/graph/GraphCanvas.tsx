@@ -279,7 +279,9 @@ export function GraphCanvas({ model, selectedId, onSelect, fitRequest, links, se
       edges={edges}
       nodeTypes={nodeTypes}
       colorMode="system"
-      minZoom={0.2}
+      minZoom={0.05}
+      // Large lattices: only what is in view is in the page, so panning stays smooth.
+      onlyRenderVisibleElements={model.nodes.length > 300}
       maxZoom={2}
       proOptions={{ hideAttribution: true }}
       onNodeClick={(_, node) => onSelect(node.id)}

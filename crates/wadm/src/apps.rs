@@ -118,11 +118,19 @@ impl Apps {
     }
 
     /// The status of application `name`, with wadm's reason per scaler.
+    ///
+    /// wadm answers "undeployed" for a name it has never seen, so an undeployed status
+    /// is checked against the stored versions: an unknown name is [`Error::NotFound`].
     pub async fn status(&self, name: &str) -> Result<Status> {
-        self.client
+        let status = self
+            .client
             .get_manifest_status(name)
             .await
-            .map_err(|e| self.error(e, name))
+            .map_err(|e| self.error(e, name))?;
+        if status.info.status_type == StatusType::Undeployed && status.scalers.is_empty() {
+            self.history(name).await?;
+        }
+        Ok(status)
     }
 
     /// `version` (default: the latest) of application `name`'s manifest.

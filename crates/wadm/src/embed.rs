@@ -170,6 +170,33 @@ pub async fn start(options: WadmOptions) -> Result<WadmHandle> {
     })
 }
 
+/// Time given to wadm's event observer to subscribe before the host announces itself
+/// again (see [`start_local`]).
+const SUBSCRIBE_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Runs wadm on the user's local lattice when this process started its server (`None`
+/// when it joined one: the process that started it runs wadm), with the server's
+/// credentials, then has this process's host announce itself.
+///
+/// The host started before wadm, whose event streams missed its `host_started`, and
+/// wadm follows a lattice only once it sees a heartbeat from it: without one now,
+/// deploys would wait up to a heartbeat interval (30 s). wadm subscribes in a task of
+/// its own just after [`start`] returns, hence a second heartbeat half a second later.
+pub async fn start_local(local: &trellis_local::LocalLattice) -> Result<Option<WadmHandle>> {
+    if local.role() != trellis_local::Role::Started {
+        return Ok(None);
+    }
+    let mut options = WadmOptions::new(local.url());
+    if let trellis_lattice::Auth::UserPassword { user, password } = &local.context().auth {
+        options = options.with_user_password(user, password);
+    }
+    let wadm = start(options).await?;
+    local.host().announce().await;
+    tokio::time::sleep(SUBSCRIBE_GRACE).await;
+    local.host().announce().await;
+    Ok(Some(wadm))
+}
+
 /// Waits for the first wadm task to end, logs how, and stops the others (dropping the
 /// set aborts them): wadm does not work with a part missing.
 async fn supervise(mut tasks: JoinSet<anyhow::Result<()>>, password: Option<String>) {

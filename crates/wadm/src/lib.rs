@@ -16,7 +16,7 @@
 //! by subject), so one embedded wadm covers the local lattice whatever its name.
 //!
 //! # Layout
-//! - `embed.rs`: [`start`], [`WadmOptions`], [`WadmHandle`].
+//! - `embed.rs`: [`start`], [`start_local`], [`WadmOptions`], [`WadmHandle`].
 //! - `connect.rs`: a NATS 0.39 connection (the async-nats wadm-client is built on) from
 //!   a [`trellis_lattice::Context`].
 //! - `manifest.rs`, `apps.rs`: manifests and the API.
@@ -29,7 +29,7 @@ mod embed;
 pub mod manifest;
 
 pub use apps::Apps;
-pub use embed::{start, WadmHandle, WadmOptions};
+pub use embed::{start, start_local, WadmHandle, WadmOptions};
 pub use manifest::{load_manifest, parse_manifest, ManifestError};
 
 /// Manifest and API types, as wadm defines them.

@@ -37,10 +37,6 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// providers' requests on it have always had.
 const HOST_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Time given to wadm's event observer to subscribe before the host announces itself
-/// again (see `start_wadm`).
-const WADM_SUBSCRIBE_GRACE: Duration = Duration::from_millis(500);
-
 /// Arguments of `trellis up` (`--nats-url` and `--lattice` are the global flags).
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -203,22 +199,8 @@ async fn run_local(
 /// Starts wadm on the local lattice this process started. A failure costs only
 /// applications, not the host: it is printed and `None` returned.
 async fn start_wadm(local: &LocalLattice) -> Option<trellis_wadm::WadmHandle> {
-    let ctx = local.context();
-    let mut options = trellis_wadm::WadmOptions::new(local.url());
-    if let trellis_lattice::Auth::UserPassword { user, password } = &ctx.auth {
-        options = options.with_user_password(user, password);
-    }
-    match trellis_wadm::start(options).await {
-        Ok(wadm) => {
-            // The host started before wadm, whose event streams missed its
-            // `host_started`: heartbeats now save waiting up to an interval for one. wadm
-            // subscribes to events in a task of its own, just after `start` returns, and
-            // only a heartbeat it sees makes it follow the lattice: hence a second one.
-            local.host().announce().await;
-            tokio::time::sleep(WADM_SUBSCRIBE_GRACE).await;
-            local.host().announce().await;
-            Some(wadm)
-        }
+    match trellis_wadm::start_local(local).await {
+        Ok(wadm) => wadm,
         Err(err) => {
             eprintln!("warning: {err}; `trellis app` will not work on this lattice");
             None

@@ -454,7 +454,27 @@ describe("Trellis desktop app", () => {
     // An http-server only calls wasi:http/incoming-handler: the greeter export is refused.
     await fit();
     await browser.$('.react-flow__handle[data-handleid="out:example:greet/greeter"]').click();
-    await target.click();
+    await target.click().catch(async (err) => {
+      // Which element took the click, and where the canvas and the pin are.
+      console.log(
+        JSON.stringify(
+          await browser.execute(() => {
+            const pin = document.querySelector('.react-flow__handle[data-nodeid$=":http2"][data-handleid="in"]');
+            const r = pin?.getBoundingClientRect();
+            const hit = r ? document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) : null;
+            const box = (sel) => document.querySelector(sel)?.getBoundingClientRect();
+            return {
+              pin: r,
+              hit: hit ? `${hit.tagName}.${hit.className}` : null,
+              flow: box(".react-flow"),
+              canvas: box(".canvas"),
+              viewport: document.querySelector(".react-flow__viewport")?.getAttribute("style"),
+            };
+          }),
+        ),
+      );
+      throw err;
+    });
     await browser.waitUntil(async () => /calls wasi:http\/incoming-handler/.test(await notice.getText()), {
       timeout: 5000,
       interval: 200,

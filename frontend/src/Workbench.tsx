@@ -135,13 +135,13 @@ export function Workbench({ session, contexts, tabs }: Props) {
         {timeline.at !== null && <TimeTravelBanner at={timeline.at} onLive={() => timeline.setAt(null)} />}
         {stale && lattice.status && <StaleNotice status={lattice.status} />}
         <CanvasNotice lattice={lattice} empty={model.nodes.length === 0} />
-        <Scrubber frames={timeline.frames} at={timeline.at} onChange={timeline.setAt} />
       </main>
       <Inspector node={selected} inspections={inspections} inspectionErrors={errors} />
       <Dock
         tab={dockTab}
         onTab={setDockTab}
         configRevision={configRevision}
+        header={<Scrubber frames={timeline.frames} at={timeline.at} onChange={timeline.setAt} />}
         session={session}
         logsNote={logsNote}
         onSelectComponent={(componentId) => {

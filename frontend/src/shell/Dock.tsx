@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import { ConfigPanel } from "../config/ConfigPanel";
 import { EventsPanel } from "../events/EventsPanel";
 import { LogsPanel } from "../logs/LogsPanel";
@@ -11,6 +12,8 @@ interface Props {
   onTab: (tab: DockTab) => void;
   /** Changes when the lattice's config names or links change (the Config view re-reads). */
   configRevision: string;
+  /** Drawn above the tabs (the time-travel scrubber). */
+  header?: ReactNode;
   /** The session whose logs and events these are. */
   session: string;
   /** Shown in the Logs tab while it is empty (e.g. why a lattice sends no logs). */
@@ -19,9 +22,10 @@ interface Props {
   onSelectComponent?: (componentId: string) => void;
 }
 
-export function Dock({ tab, onTab, configRevision, session, logsNote, onSelectComponent }: Props) {
+export function Dock({ tab, onTab, configRevision, header, session, logsNote, onSelectComponent }: Props) {
   return (
     <section className="dock panel">
+      {header}
       <div className="tabs" role="tablist">
         {DOCK_TABS.map((t) => (
           <button

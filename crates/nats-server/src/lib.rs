@@ -48,16 +48,11 @@ pub const GUEST_USER: &str = "trellis-guest";
 /// system account, Trellis's own subjects and every lattice's wRPC data plane
 /// (`<lattice>.*.wrpc.>`). Everything else is allowed, publishing replies to `_INBOX.…`
 /// included; subscriptions to `_INBOX.>` are denied too (see [`GUEST_INBOX_PREFIX`]).
-pub const GUEST_DENIED_SUBJECTS: [&str; 8] = [
-    "wasmbus.>",
-    "wadm.>",
-    "$JS.>",
-    "$KV.>",
-    "$O.>",
-    "$SYS.>",
-    "trellis.>",
-    "*.*.wrpc.>",
-];
+pub const GUEST_DENIED_SUBJECTS: [&str; 8] = {
+    let [wasmbus, wadm, js, kv, object, system, trellis] =
+        trellis_proto::subject::LATTICE_OWNED_SUBJECTS;
+    [wasmbus, wadm, js, kv, object, system, trellis, "*.*.wrpc.>"]
+};
 
 /// Where the guest user's own request replies go. The guest user may not subscribe to
 /// the usual `_INBOX.>` (replies to the host's control and JetStream requests land

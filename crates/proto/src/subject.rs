@@ -20,6 +20,20 @@ pub const LOGS_PREFIX: &str = "trellis.logs";
 /// The prefix of the Trellis subjects that answer with a running component's WIT.
 pub const WIT_PREFIX: &str = "trellis.wit";
 
+/// Subject spaces the lattice owns, which guests may not publish, request or subscribe
+/// on: the control interface and events (`wasmbus`), wadm, the JetStream, KV and object
+/// store APIs, the server's system account, and Trellis's own subjects. (A lattice's
+/// wRPC data plane, `<lattice>.*.wrpc.>`, is theirs too; each user adds it its way.)
+pub const LATTICE_OWNED_SUBJECTS: [&str; 7] = [
+    "wasmbus.>",
+    "wadm.>",
+    "$JS.>",
+    "$KV.>",
+    "$O.>",
+    "$SYS.>",
+    "trellis.>",
+];
+
 /// `<prefix>.v1.<lattice>`, the root of every ctl subject.
 pub fn ctl_root(prefix: &str, lattice: &str) -> String {
     format!("{prefix}.v1.{lattice}")

@@ -40,19 +40,9 @@ use deliver::deliver;
 /// The import name used in "no link" errors.
 const CONSUMER: &str = "wasmcloud:messaging/consumer";
 
-/// Subject spaces the lattice owns, which guests may not publish, request or subscribe
-/// on: the control interface and events (`wasmbus`), wadm, JetStream, KV and object
-/// store APIs, the server's system account, and Trellis's own subjects. The lattice's
-/// wRPC subjects are added per lattice by [`check_guest_subject`].
-pub(crate) const RESERVED_SUBJECTS: [&str; 7] = [
-    "wasmbus.>",
-    "wadm.>",
-    "$JS.>",
-    "$KV.>",
-    "$O.>",
-    "$SYS.>",
-    "trellis.>",
-];
+/// Subject spaces guests may not publish, request or subscribe on (the lattice's own);
+/// the lattice's wRPC subjects are added per lattice by [`check_guest_subject`].
+pub(crate) const RESERVED_SUBJECTS: [&str; 7] = trellis_proto::subject::LATTICE_OWNED_SUBJECTS;
 
 /// Checks that a guest may use `subject` (a subject or a subscription pattern).
 ///

@@ -150,6 +150,15 @@ async fn start_local_lattice<R: Runtime>(app: AppHandle<R>) {
     match local::start(data_dir, &lattice, true, progress).await {
         Ok(started) => {
             let host_id = started.host_id.clone();
+            // wadm, the lattice's application reconciler, runs beside the lattice this app
+            // started (a joined lattice has its owner's); without it only applications fail.
+            session.update_status(|s| s.detail = Some("starting wadm".to_owned()));
+            match trellis_wadm::start_local(&started.local).await {
+                Ok(wadm) => state.set_wadm(wadm),
+                Err(err) => {
+                    tracing::warn!(%err, "wadm did not start: applications are unavailable")
+                }
+            }
             if let Err(local) = state.set_local(started.local) {
                 // The window closed while we were starting.
                 return (*local).shutdown().await;
@@ -175,6 +184,9 @@ async fn start_local_lattice<R: Runtime>(app: AppHandle<R>) {
 
 /// Stops the embedded host (publishing `host_stopped`) and the local `nats-server`.
 fn shut_down<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(wadm) = app.state::<AppState>().take_wadm() {
+        tauri::async_runtime::block_on(wadm.shutdown());
+    }
     if let Some(local) = app.state::<AppState>().begin_close() {
         tauri::async_runtime::block_on(local.shutdown());
     }

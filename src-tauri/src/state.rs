@@ -24,6 +24,8 @@ pub struct AppState {
     /// The contexts file's directory; `None` means the user's (`ContextStore::default_dir`).
     contexts_dir: RwLock<Option<PathBuf>>,
     local: Mutex<Option<LocalLattice>>,
+    /// The wadm this app runs for its local lattice (none when it joined another's).
+    wadm: Mutex<Option<trellis_wadm::WadmHandle>>,
     /// Set once the app is exiting, so a lattice that finishes starting late is stopped.
     closing: AtomicBool,
 }
@@ -38,6 +40,7 @@ impl AppState {
             wit: Arc::default(),
             contexts_dir: RwLock::new(None),
             local: Mutex::new(None),
+            wadm: Mutex::new(None),
             closing: AtomicBool::new(false),
         }
     }
@@ -193,6 +196,16 @@ impl AppState {
         }
         *slot = Some(local);
         Ok(())
+    }
+
+    /// Keeps the wadm started for the local lattice, to stop it before the lattice.
+    pub fn set_wadm(&self, wadm: Option<trellis_wadm::WadmHandle>) {
+        *self.wadm.lock().unwrap_or_else(|p| p.into_inner()) = wadm;
+    }
+
+    /// Takes the wadm out, for stopping it.
+    pub fn take_wadm(&self) -> Option<trellis_wadm::WadmHandle> {
+        self.wadm.lock().unwrap_or_else(|p| p.into_inner()).take()
     }
 
     /// Marks the app as exiting, closes every session and takes the local lattice out,

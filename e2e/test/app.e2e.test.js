@@ -113,16 +113,16 @@ async function typeInto(browser, selector, text) {
 }
 
 /**
- * Clicks a pin (React Flow's click-to-connect). An edge drawn over a pin of a node inside
- * a host frame, or a pin at the canvas's edge, can take WebDriver's click at the pin's
- * centre; the pin's own click is what the app handles, so it is dispatched to it then.
+ * Clicks a pin (React Flow's click-to-connect) or a node. An edge or its label drawn over
+ * it can take WebDriver's click at its centre; its own click is what the app handles, so
+ * it is dispatched to it then.
  */
 async function clickPin(browser, pin) {
   try {
     await pin.click();
   } catch (err) {
     if (!/intercepted/.test(String(err))) throw err;
-    await browser.execute((el) => el.click(), pin);
+    await browser.execute((el) => el.click(), await pin);
   }
 }
 
@@ -533,7 +533,8 @@ describe("Trellis desktop app", () => {
     await browser.$(".react-flow__controls-fitview").click();
     await browser.waitUntil(
       async () => {
-        await node.click();
+        // An edge label may lie over the node's title: then the node gets the click itself.
+        await clickPin(browser, node);
         const id = browser.$('[data-testid="inspector-component-id"]');
         return (await id.isExisting()) && (await id.getText()) === "caller";
       },
@@ -582,6 +583,10 @@ describe("Trellis desktop app", () => {
       edge?.dispatchEvent(new MouseEvent("click", { bubbles: true }));
       return Boolean(edge);
     });
+    if (!clicked) {
+      await browser.saveScreenshot(path.join(screenshots, "edge-missing.png"));
+      console.log(JSON.stringify({ labels: await edgeLabels(browser), dom: await flowDom(browser) }, null, 1));
+    }
     assert.ok(clicked, "no edge is labelled wasi:http/incoming-handler · second");
     const dialog = browser.$('[data-testid="link-dialog"]');
     await dialog.waitForDisplayed({ timeout: 5000, timeoutMsg: "a click on a link opens no dialog" });

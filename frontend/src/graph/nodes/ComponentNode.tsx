@@ -1,4 +1,4 @@
-import { memo, useEffect, useRef } from "react";
+import { memo, useEffect } from "react";
 import { Handle, Position, useUpdateNodeInternals, type Node, type NodeProps } from "@xyflow/react";
 import { getActiveSession } from "../../api";
 import type { ComponentNodeData, Pin } from "../model";
@@ -27,20 +27,30 @@ function PinRow({ pin, side }: { pin: Pin; side: "in" | "out" }) {
   );
 }
 
+/** Node ids waiting to be re-measured at the next frame. */
+const toMeasure = new Set<string>();
+
+/** Re-measures `id` at the next frame, together with every node asking in this frame. */
+function measureSoon(update: (ids: string[]) => void, id: string) {
+  if (toMeasure.size === 0) {
+    requestAnimationFrame(() => {
+      const ids = [...toMeasure];
+      toMeasure.clear();
+      update(ids);
+    });
+  }
+  toMeasure.add(id);
+}
+
 function ComponentNodeView({ id, data, selected }: NodeProps<ComponentFlowNode>) {
   const unsatisfied = data.imports.filter((p) => p.unsatisfied).length;
   // Pins come and go with links and WIT; React Flow must re-measure the handles, or edges
-  // to a new pin are never drawn. Not on mount: the canvas measures every node in one batch
-  // after each layout, and one update per node at mount costs the square of the graph
-  // (bench/app: 2,000 nodes took a 50 s first frame).
+  // to a new pin are never drawn. Nodes mounted or changed in the same frame are measured
+  // in one update: one update per node costs the square of the graph (bench/app: 2,000
+  // nodes took a 50 s first frame).
   const updateNodeInternals = useUpdateNodeInternals();
   const pins = [...data.imports, ...data.exports].map((p) => p.handle).join("|");
-  const measured = useRef(pins);
-  useEffect(() => {
-    if (measured.current === pins) return;
-    measured.current = pins;
-    updateNodeInternals(id);
-  }, [id, pins, updateNodeInternals]);
+  useEffect(() => measureSoon(updateNodeInternals, id), [id, pins, updateNodeInternals]);
   return (
     <div
       className={`component-node${selected ? " component-node--selected" : ""}${unsatisfied ? " component-node--broken" : ""}`}

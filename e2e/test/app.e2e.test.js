@@ -574,18 +574,22 @@ describe("Trellis desktop app", () => {
     // config makes its http-server answer on the address.
     await browser.$(".react-flow__controls-fitview").click();
     await new Promise((r) => setTimeout(r, 400));
-    // Edges are SVG: click the one whose label names the link, in the page.
-    const clicked = await browser.execute(() => {
-      const text = [...document.querySelectorAll(".react-flow__edge-text")].find(
-        (t) => t.textContent === "wasi:http/incoming-handler · second",
-      );
-      const edge = text?.closest(".react-flow__edge");
-      edge?.dispatchEvent(new MouseEvent("click", { bubbles: true }));
-      return Boolean(edge);
-    });
+    // Edges are SVG: click the one whose label names the link, in the page (the graph may
+    // be redrawing after the scale and the config: wait for the edge).
+    const clickEdge = () =>
+      browser.execute(() => {
+        const text = [...document.querySelectorAll(".react-flow__edge-text")].find(
+          (t) => t.textContent === "wasi:http/incoming-handler · second",
+        );
+        const edge = text?.closest(".react-flow__edge");
+        edge?.dispatchEvent(new MouseEvent("click", { bubbles: true }));
+        return Boolean(edge);
+      });
+    const clicked = await browser.waitUntil(clickEdge, { timeout: 15000, interval: 500 }).catch(() => false);
     if (!clicked) {
       await browser.saveScreenshot(path.join(screenshots, "edge-missing.png"));
       console.log(JSON.stringify({ labels: await edgeLabels(browser), dom: await flowDom(browser) }, null, 1));
+      console.log(trellis("get", "links", "--json"));
     }
     assert.ok(clicked, "no edge is labelled wasi:http/incoming-handler · second");
     const dialog = browser.$('[data-testid="link-dialog"]');

@@ -150,11 +150,10 @@ async fn start_local_lattice<R: Runtime>(app: AppHandle<R>) {
     match local::start(data_dir, &lattice, true, progress).await {
         Ok(started) => {
             let host_id = started.host_id.clone();
-            // wadm, the lattice's application reconciler, can run beside the lattice this
-            // app started (a joined lattice has its owner's). Off unless TRELLIS_WADM=1 for
-            // now: with it on, the window's graph lost its link edges about 30 s after start
-            // in 3 of 4 end-to-end runs, cause not found yet. `trellis up` runs wadm.
-            if std::env::var_os("TRELLIS_WADM").is_some_and(|v| v == "1") {
+            // wadm, the lattice's application reconciler, runs beside the lattice this app
+            // started (a joined lattice has its owner's); without it only applications fail.
+            // TRELLIS_NO_WADM=1 skips it, as `trellis up --no-wadm` does.
+            if std::env::var_os("TRELLIS_NO_WADM").is_none_or(|v| v != "1") {
                 session.update_status(|s| s.detail = Some("starting wadm".to_owned()));
                 match trellis_wadm::start_local(&started.local).await {
                     Ok(wadm) => state.set_wadm(wadm),

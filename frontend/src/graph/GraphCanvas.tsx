@@ -128,6 +128,13 @@ export function GraphCanvas({ model, selectedId, onSelect, fitRequest, links, se
     if (fitRequest > 0) void fitView({ padding: 0.3, maxZoom: 1.1, duration: 200 });
   }, [fitRequest, fitView]);
 
+  // Any change of the model may re-render pins (a scale, a new inspection): re-measure every
+  // node's handles once, at the next frame, so no edge is left without the pins it joins.
+  useEffect(() => {
+    const frame = requestAnimationFrame(() => updateNodeInternals(model.nodes.map((n) => n.id)));
+    return () => cancelAnimationFrame(frame);
+  }, [model, updateNodeInternals]);
+
   const nodes = useMemo<FlowNode[]>(
     () =>
       model.nodes.flatMap((n): FlowNode[] => {

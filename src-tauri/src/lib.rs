@@ -150,11 +150,20 @@ async fn start_local_lattice<R: Runtime>(app: AppHandle<R>) {
     match local::start(data_dir, &lattice, true, progress).await {
         Ok(started) => {
             let host_id = started.host_id.clone();
+            session.set_client(Some(started.client.clone()));
+            session.update_status(|s| {
+                s.nats_url = Some(started.nats_url.clone());
+                s.local_host_id = Some(host_id.clone());
+                s.state = ConnState::Connected;
+                s.detail = None;
+            });
+            forward::client(&app, &session, &started.client);
+            forward::model(&app, &session, &started.client);
             // wadm, the lattice's application reconciler, runs beside the lattice this app
             // started (a joined lattice has its owner's); without it only applications fail.
+            // Started once the window already works: it waits for wadm to subscribe.
             // TRELLIS_NO_WADM=1 skips it, as `trellis up --no-wadm` does.
             if std::env::var_os("TRELLIS_NO_WADM").is_none_or(|v| v != "1") {
-                session.update_status(|s| s.detail = Some("starting wadm".to_owned()));
                 match trellis_wadm::start_local(&started.local).await {
                     Ok(wadm) => state.set_wadm(wadm),
                     Err(err) => {
@@ -166,15 +175,6 @@ async fn start_local_lattice<R: Runtime>(app: AppHandle<R>) {
                 // The window closed while we were starting.
                 return (*local).shutdown().await;
             }
-            session.set_client(Some(started.client.clone()));
-            session.update_status(|s| {
-                s.nats_url = Some(started.nats_url.clone());
-                s.local_host_id = Some(host_id.clone());
-                s.state = ConnState::Connected;
-                s.detail = None;
-            });
-            forward::client(&app, &session, &started.client);
-            forward::model(&app, &session, &started.client);
             if started.joined {
                 tracing::info!(host = %host_id, url = %started.nats_url, "joined the running local lattice");
             } else {

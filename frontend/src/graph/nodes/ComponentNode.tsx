@@ -1,5 +1,5 @@
-import { memo, useEffect } from "react";
-import { Handle, Position, useUpdateNodeInternals, type Node, type NodeProps } from "@xyflow/react";
+import { memo } from "react";
+import { Handle, Position, type Node, type NodeProps } from "@xyflow/react";
 import { getActiveSession } from "../../api";
 import type { ComponentNodeData, Pin } from "../model";
 import { reloadBadge, reloadSummary, useLastReload } from "./reloads";
@@ -27,30 +27,9 @@ function PinRow({ pin, side }: { pin: Pin; side: "in" | "out" }) {
   );
 }
 
-/** Node ids waiting to be re-measured at the next frame. */
-const toMeasure = new Set<string>();
-
-/** Re-measures `id` at the next frame, together with every node asking in this frame. */
-function measureSoon(update: (ids: string[]) => void, id: string) {
-  if (toMeasure.size === 0) {
-    requestAnimationFrame(() => {
-      const ids = [...toMeasure];
-      toMeasure.clear();
-      update(ids);
-    });
-  }
-  toMeasure.add(id);
-}
-
-function ComponentNodeView({ id, data, selected }: NodeProps<ComponentFlowNode>) {
+function ComponentNodeView({ data, selected }: NodeProps<ComponentFlowNode>) {
   const unsatisfied = data.imports.filter((p) => p.unsatisfied).length;
-  // Pins come and go with links and WIT; React Flow must re-measure the handles, or edges
-  // to a new pin are never drawn. Nodes mounted or changed in the same frame are measured
-  // in one update: one update per node costs the square of the graph (bench/app: 2,000
-  // nodes took a 50 s first frame).
-  const updateNodeInternals = useUpdateNodeInternals();
-  const pins = [...data.imports, ...data.exports].map((p) => p.handle).join("|");
-  useEffect(() => measureSoon(updateNodeInternals, id), [id, pins, updateNodeInternals]);
+  // Pins change only with the model: the canvas re-measures every node after each change.
   return (
     <div
       className={`component-node${selected ? " component-node--selected" : ""}${unsatisfied ? " component-node--broken" : ""}`}

@@ -420,15 +420,11 @@ impl Client {
             .map_err(|e| nats_error("subscribe", e))
     }
 
-    /// Subscribes and waits for the server to have the subscription (a flush is a
-    /// round trip after the SUB), since hosts publish on connections of their own.
+    /// Subscribes and waits for the server to have the subscription, since hosts publish
+    /// on connections of their own.
     async fn subscribe_confirmed(&self, subject: String) -> Result<async_nats::Subscriber> {
         let sub = self.subscribe(subject).await?;
-        self.inner
-            .nats
-            .flush()
-            .await
-            .map_err(|e| nats_error("flush", e))?;
+        crate::round_trip(&self.inner.nats).await?;
         Ok(sub)
     }
 

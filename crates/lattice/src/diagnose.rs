@@ -30,8 +30,9 @@ use crate::connect::{io_reason, percent_decode, reason_of};
 use crate::context::{Auth, Context};
 use crate::error::LatticeError;
 
-/// How long permissions violations may take to arrive after the server answered a flush
-/// (they come before its PONG, but through the client's event task).
+/// How long permissions violations may take to arrive after the SUBs and the PUB left
+/// (the server reports them as soon as it reads the operations; they reach us through the
+/// client's event task).
 const VIOLATION_GRACE: Duration = Duration::from_millis(250);
 
 /// One step of a connection test, in the order they run.
@@ -563,8 +564,9 @@ async fn authorization(
     {
         return Err(failed(run, "publish", &err));
     }
-    // The server answers the flush after it has dealt with the SUBs and the PUB, so any
-    // permissions violation was sent before its PONG.
+    // A flush only empties our socket buffer (no PING): violations get VIOLATION_GRACE.
+    // A round trip through an inbox would itself be refused to users who may not publish
+    // there.
     if let Err(err) = client.flush().await {
         return Err(failed(run, "flush", &err));
     }

@@ -39,6 +39,7 @@ mod model;
 mod state;
 mod store;
 mod stream;
+mod sync;
 
 pub mod ops;
 
@@ -57,3 +58,4 @@ pub use store::{
     ContextStore, ContextSummary, ImportFormat, ImportReport, CONFIG_DIR_ENV, CONTEXTS_FILE,
 };
 pub use stream::{EventMessage, EventStream, LogStream};
+pub use sync::{round_trip, ROUND_TRIP_TIMEOUT};

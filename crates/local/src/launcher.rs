@@ -263,9 +263,21 @@ impl LocalLattice {
                 tracing::warn!(host = %id, "host did not stop in time");
             }
         }
-        let _ = self.host_nats.flush().await;
-        if let Some(guest) = &self.guest_nats {
-            let _ = guest.flush().await;
+        // The server must have read the host's last events (`host_stopped`) and the
+        // guests' last messages before it stops: a flush only leaves them in its socket.
+        if self.owner.is_some() {
+            let mut connections = vec![&self.host_nats];
+            connections.extend(&self.guest_nats);
+            for nats in connections {
+                if let Err(err) = trellis_lattice::round_trip(nats).await {
+                    tracing::warn!("last messages may be lost: {err}");
+                }
+            }
+        } else {
+            let _ = self.host_nats.flush().await;
+            if let Some(guest) = &self.guest_nats {
+                let _ = guest.flush().await;
+            }
         }
         stop_owned(self.owner.take()).await;
     }

@@ -16,6 +16,7 @@ mod watcher;
 
 pub use graph::{Edge, Node};
 pub use types::{HostInfo, HostSnapshot, ModelChange, ModelOptions, ModelSnapshot, RemovalReason};
+pub(crate) use watcher::config_names;
 pub use watcher::ModelWatcher;
 
 use std::collections::{BTreeMap, BTreeSet};

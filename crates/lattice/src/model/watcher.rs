@@ -130,7 +130,7 @@ async fn read_lattice(
 }
 
 /// Keys of `CONFIGDATA_<lattice>`, when JetStream is reachable.
-async fn config_names(client: &Client) -> Option<Vec<String>> {
+pub(crate) async fn config_names(client: &Client) -> Option<Vec<String>> {
     let nats = client.nats().clone();
     let js = match &client.context().js_domain {
         Some(domain) => async_nats::jetstream::with_domain(nats, domain),

@@ -35,12 +35,15 @@ pub struct ConfigUse {
 
 /// Every named config the lattice knows (stored, or named by a link), with its values and
 /// users, sorted by name.
+///
+/// Stored names come from `CONFIGDATA_<lattice>` itself when it can be read, so a config
+/// put or deleted a moment ago shows as such before its event reaches the model.
 pub async fn list_configs(client: &Client, snapshot: &ModelSnapshot) -> Result<Vec<NamedConfig>> {
-    let mut users: BTreeMap<String, Vec<ConfigUse>> = snapshot
-        .configs
-        .iter()
-        .map(|name| (name.clone(), Vec::new()))
-        .collect();
+    let stored = crate::model::config_names(client)
+        .await
+        .unwrap_or_else(|| snapshot.configs.clone());
+    let mut users: BTreeMap<String, Vec<ConfigUse>> =
+        stored.into_iter().map(|name| (name, Vec::new())).collect();
     for link in &snapshot.links {
         let label = format!("{} → {} ({})", link.source_id, link.target, link.name);
         for (names, id, end) in [

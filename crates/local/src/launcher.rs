@@ -25,6 +25,10 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long the host gets to publish `host_stopped` on shutdown.
 const HOST_STOP_DEADLINE: Duration = Duration::from_secs(5);
 
+/// The owner host's workload journal, in the data directory (see
+/// [`HostConfig::workload_file`]).
+pub const WORKLOAD_FILE: &str = "workload.json";
+
 /// How to start the local lattice.
 #[derive(Debug, Clone)]
 pub struct LocalOptions {
@@ -179,6 +183,11 @@ impl LocalLattice {
             nats_url: Some(url.clone()),
             ..options.host
         };
+        // The owner's host runs again what it ran when the local lattice last stopped
+        // (or was killed); a joining host is a guest of that lattice and starts empty.
+        if owner.is_some() && host_config.workload_file.is_none() {
+            host_config.workload_file = Some(options.data_dir.join(WORKLOAD_FILE));
+        }
         if let Some(guest) = &guest_nats {
             host_config.runtime.guest_nats = Some(guest.clone());
         }

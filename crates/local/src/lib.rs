@@ -14,7 +14,9 @@
 //! `trellis-lattice`).
 //!
 //! - [`LocalLattice::start`]: start or join, then start the embedded host; reports each
-//!   step through a callback.
+//!   step through a callback. The starting process's host runs again the components
+//!   and providers it ran when the local lattice last stopped, crash or `kill -9`
+//!   included ([`WORKLOAD_FILE`]); links and config were already kept by JetStream.
 //! - [`LocalLattice::context`]: how to reach it (URL and credentials) as a lattice
 //!   [`Context`](trellis_lattice::Context).
 //! - [`LocalLattice::shutdown`]: stop the host (it publishes `host_stopped`) and, for
@@ -44,5 +46,5 @@ mod launcher;
 
 pub use dir::{data_dir, DATA_DIR_ENV};
 pub use error::LocalError;
-pub use launcher::{LocalLattice, LocalOptions, Role, LOCAL_CONTEXT};
+pub use launcher::{LocalLattice, LocalOptions, Role, LOCAL_CONTEXT, WORKLOAD_FILE};
 pub use trellis_nats_server::LocalNatsError;

@@ -44,6 +44,8 @@ pub(crate) struct HostCore {
     pub(crate) stop_requested: CancellationToken,
     /// The graceful deadline asked for by `host.stop` (ms), if any.
     pub(crate) stop_timeout: RwLock<Option<Duration>>,
+    /// Where what runs here is kept for the next start, when the host was given a file.
+    pub(crate) workload: Option<super::workload::WorkloadJournal>,
 }
 
 /// Version reported in `Host`, `HostInventory` and `host_started`.

@@ -27,6 +27,7 @@ mod server;
 mod state;
 mod watch;
 mod wit;
+mod workload;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
@@ -77,6 +78,11 @@ pub struct HostConfig {
     /// Settings of the component runtime. `host_id` and `lattice` are overwritten with
     /// this host's; `nats` defaults to the host's connection when `None`.
     pub runtime: RuntimeConfig,
+    /// A file where the host keeps the components and providers it runs (written 0600
+    /// on every change) and from which it starts them again when it starts: a host
+    /// restarted on the same file, even after `kill -9`, runs what it ran. Default
+    /// `None`: a new host starts empty, as a wasmCloud 1.x host does.
+    pub workload_file: Option<std::path::PathBuf>,
 }
 
 impl Default for HostConfig {
@@ -91,6 +97,7 @@ impl Default for HostConfig {
             enable_auctions: true,
             nats_url: None,
             runtime: RuntimeConfig::default(),
+            workload_file: None,
         }
     }
 }
@@ -166,6 +173,13 @@ impl LatticeHost {
         runtime_config.nats.get_or_insert_with(|| nats.clone());
         runtime_config.jetstream &= jetstream;
         let runtime = Runtime::new(runtime_config)?;
+        let (workload, to_restore) = match &config.workload_file {
+            Some(path) => {
+                let (journal, saved) = workload::WorkloadJournal::open(path.clone());
+                (Some(journal), saved)
+            }
+            None => (None, workload::Workload::default()),
+        };
 
         let core = Arc::new(HostCore {
             events: EventPublisher::new(nats.clone(), &config.lattice, &id),
@@ -187,6 +201,7 @@ impl LatticeHost {
             shutdown: CancellationToken::new(),
             stop_requested: CancellationToken::new(),
             stop_timeout: RwLock::new(None),
+            workload,
         });
 
         // Before the ctl subscriptions: their round trip also confirms this one.
@@ -208,6 +223,9 @@ impl LatticeHost {
             }))
             .await;
         tracing::info!(host = %core.id, name = %core.friendly_name, lattice = %core.lattice, "host started");
+        if !to_restore.is_empty() {
+            ctl::restore(&core, to_restore).await;
+        }
         Ok(LatticeHost { core })
     }
 

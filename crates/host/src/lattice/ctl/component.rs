@@ -23,11 +23,7 @@ pub(super) fn auction(core: &HostCore, body: &[u8]) -> Option<Bytes> {
             Ok(request) => request,
             Err(err) => return error(err),
         };
-    let running = core
-        .runtime
-        .components()
-        .iter()
-        .any(|c| c.id == request.component_id);
+    let running = is_running(core, &request.component_id);
     if running || !trellis_proto::labels_satisfy(&core.labels(), &request.constraints) {
         return None;
     }
@@ -60,6 +56,15 @@ pub(super) fn scale(core: &Arc<HostCore>, body: &[u8]) -> Option<Bytes> {
                 apply_scale(&task_core, &request, bytes).await
             }
         };
+        if let Some(journal) = &task_core.workload {
+            match &outcome {
+                Ok(()) => journal.component_scaled(&request, &event_ref),
+                Err(_) if !is_running(&task_core, &request.component_id) => {
+                    journal.component_gone(&request.component_id)
+                }
+                Err(_) => {}
+            }
+        }
         let scaled = ComponentScaled {
             annotations,
             component_id: request.component_id.clone(),
@@ -228,6 +233,13 @@ pub(super) fn update(core: &Arc<HostCore>, body: &[u8]) -> Option<Bytes> {
         };
         if outcome.is_ok() {
             record_url(&task_core, id, &request.new_component_ref).await;
+            if let Some(journal) = &task_core.workload {
+                journal.component_updated(
+                    id,
+                    &request.new_component_ref,
+                    request.annotations.as_ref(),
+                );
+            }
         }
         let scaled = ComponentScaled {
             annotations: request.annotations.clone().unwrap_or(current.annotations),
@@ -263,6 +275,10 @@ async fn update_image(
         None => core.runtime.update_component(id, source).await,
     };
     updated.map_err(|e| e.to_string())
+}
+
+fn is_running(core: &HostCore, id: &str) -> bool {
+    core.runtime.components().iter().any(|c| c.id == id)
 }
 
 /// Stores the image under `COMPONENT_<id>` (links kept). A failure is only logged: the

@@ -20,6 +20,7 @@ use serde::Serialize;
 use trellis_proto::CtlResponse;
 
 use super::core::HostCore;
+use super::workload::Workload;
 
 /// One ctl v1 operation, parsed from the subject tail after `<prefix>.v1.<lattice>.`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,6 +129,35 @@ impl Command {
             Command::LabelDel => label::del(core, &body).await,
             Command::Unsupported => error("unsupported subject"),
         }
+    }
+}
+
+/// Starts again what a previous run left in the workload journal (providers first, so
+/// components find them when their links are applied), through the same handlers as a
+/// ctl request: the host's policy applies and each outcome is an event, as it was the
+/// first time. What fails to start is named in a warning and its `…_failed` event.
+pub(crate) async fn restore(core: &Arc<HostCore>, workload: Workload) {
+    tracing::info!(
+        host = %core.id,
+        components = workload.components.len(),
+        providers = workload.providers.len(),
+        "starting again what ran before"
+    );
+    let refused = |what: &str, id: &str, reply: Option<Bytes>| {
+        let reply = reply.and_then(|r| serde_json::from_slice::<CtlResponse<()>>(&r).ok());
+        if let Some(reply) = reply.filter(|r| !r.success) {
+            tracing::warn!(%id, reason = %reply.message, "cannot restore {what}");
+        }
+    };
+    for (id, mut request) in workload.providers {
+        request.host_id = core.id.clone();
+        let body = serde_json::to_vec(&request).unwrap_or_default();
+        refused("provider", &id, provider::start(core, &body).await);
+    }
+    for (id, mut request) in workload.components {
+        request.host_id = core.id.clone();
+        let body = serde_json::to_vec(&request).unwrap_or_default();
+        refused("component", &id, component::scale(core, &body));
     }
 }
 

@@ -57,6 +57,12 @@ pub(super) async fn start(core: &Arc<HostCore>, body: &[u8]) -> Option<Bytes> {
     let task_core = Arc::clone(core);
     core.spawn(async move {
         let outcome = run_start(&task_core, &request).await;
+        if let Some(journal) = &task_core.workload {
+            match &outcome {
+                Ok(_) => journal.provider_started(&request),
+                Err(_) => journal.provider_gone(&request.provider_id),
+            }
+        }
         task_core
             .starting_providers
             .lock()
@@ -148,6 +154,9 @@ pub(super) async fn stop(core: &Arc<HostCore>, body: &[u8]) -> Option<Bytes> {
     crate::lattice::rpc::request_shutdown(core, &request.provider_id).await;
     if let Err(err) = core.runtime.stop_provider(&request.provider_id).await {
         return error(err);
+    }
+    if let Some(journal) = &core.workload {
+        journal.provider_gone(&request.provider_id);
     }
     core.events
         .publish(LatticeEvent::ProviderStopped(ProviderStopped {

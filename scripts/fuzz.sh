@@ -8,8 +8,8 @@
 # Targets: ctl (ctl v1 request decoding, offline), ctl-live (the same requests sent to
 # a real host over a real nats-server), refs (component/provider/built-in references,
 # interface names), grants (trellis.dev/* annotations, component_limits), wit (WIT
-# decoding of component bytes). No manifest target: the workspace has no manifest
-# parser. Inputs come from a seeded PRNG and mutations of a seed corpus; this is not
+# decoding of component bytes), manifest (OAM manifests through wadm-types' validation).
+# Inputs come from a seeded PRNG and mutations of a seed corpus; this is not
 # coverage-guided (see fuzz/README.md).
 #
 # Usage: scripts/fuzz.sh [SECONDS_PER_TARGET [TARGET...]] (default 60, all targets).

@@ -9,9 +9,7 @@
 //! - `refs`: component and provider references, built-in references, interface names.
 //! - `grants`: `trellis.dev/{dirs,env,network,args}` annotations and `component_limits`.
 //! - `wit`: WIT decoding of component bytes.
-//!
-//! There is no manifest parser in the workspace (no wadm/OAM YAML), so no manifest
-//! target.
+//! - `manifest`: OAM application manifests through `trellis_wadm::parse_manifest`.
 //!
 //! The loop ([`engine::fuzz`]) is **not coverage-guided**: it generates inputs from a
 //! seeded PRNG and mutates a seed corpus (bytes, JSON nodes, wasm sections), keeps

@@ -50,3 +50,8 @@ fn grants_do_not_crash() {
 fn wit_does_not_crash() {
     short("wit");
 }
+
+#[test]
+fn manifests_do_not_crash() {
+    short("manifest");
+}

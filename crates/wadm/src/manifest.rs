@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use wadm_types::validation::{
     validate_manifest, validate_raw_yaml, ValidationFailure, ValidationFailureLevel,
 };
-use wadm_types::Manifest;
+use wadm_types::{Manifest, TraitProperty};
 
 /// A manifest that cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -130,22 +130,60 @@ pub async fn parse_manifest(
         });
     }
     // Syntax first, so a YAML error is not reported as a missing field.
-    let _: serde_yaml::Value = serde_yaml::from_str(text).map_err(parse_error)?;
-    let manifest: Manifest = serde_yaml::from_str(text).map_err(parse_error)?;
+    let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(parse_error)?;
+    // wadm-types 0.8.3 unwraps link properties' types while it reads them (found by the
+    // `manifest` fuzz target): `interfaces: incoming-handler` would crash the reader.
+    if let Some(message) = misfit_link_property(&value) {
+        return Err(ManifestError::Invalid {
+            source_name: source_name.to_owned(),
+            problems: vec![Problem {
+                level: "error".into(),
+                line: line_of_mentioned(text, &message),
+                message,
+            }],
+        });
+    }
+    let manifest: Manifest = std::panic::catch_unwind(|| serde_yaml::from_str(text))
+        .map_err(|_| {
+            invalid_one(
+                source_name,
+                "wadm's manifest reader failed on this file (a value of the wrong type?)".into(),
+            )
+        })?
+        .map_err(parse_error)?;
 
-    let mut failures = validate_manifest(&manifest)
-        .await
-        .map_err(|e| invalid_one(source_name, format!("{e:#}")))?;
-    failures.extend(
-        validate_raw_yaml(text.as_bytes())
-            .map_err(|e| invalid_one(source_name, format!("{e:#}")))?,
-    );
-    failures.extend(unknown_traits(&manifest));
     let to_problem = |failure: &ValidationFailure| Problem {
         level: failure.level.to_string(),
         message: failure.msg.clone(),
         line: line_of_mentioned(text, &failure.msg),
     };
+    // Before wadm's rules: wadm-types 0.8.3 panics on a link trait whose properties
+    // have a scaler's shape (found by the `manifest` fuzz target).
+    let trait_failures = trait_problems(&manifest);
+    if !trait_failures.is_empty() {
+        return Err(ManifestError::Invalid {
+            source_name: source_name.to_owned(),
+            problems: trait_failures.iter().map(to_problem).collect(),
+        });
+    }
+    // And should another of its rules panic, the manifest is refused, not the process.
+    let checked = futures::FutureExt::catch_unwind(std::panic::AssertUnwindSafe(
+        validate_manifest(&manifest),
+    ))
+    .await
+    .map_err(|_| {
+        invalid_one(
+            source_name,
+            "wadm's validator failed on this manifest (a trait whose properties do not fit \
+             its type?)"
+                .into(),
+        )
+    })?;
+    let mut failures = checked.map_err(|e| invalid_one(source_name, format!("{e:#}")))?;
+    failures.extend(
+        validate_raw_yaml(text.as_bytes())
+            .map_err(|e| invalid_one(source_name, format!("{e:#}")))?,
+    );
     let errors: Vec<Problem> = failures
         .iter()
         .filter(|f| f.level == ValidationFailureLevel::Error)
@@ -165,37 +203,92 @@ pub async fn parse_manifest(
     Ok(LoadedManifest { manifest, warnings })
 }
 
-/// Traits wadm acts on. wadm-types reads a trait by the shape of its properties, so a
-/// misspelled `type` with scaler-like properties passes its validation and would then
-/// be silently ignored by wadm: refused here instead.
+/// Traits wadm acts on. wadm-types reads a trait's properties by their shape, not by
+/// its `type`, so a misspelled `type` with scaler-like properties passes its validation
+/// and would then be silently ignored by wadm, and a `link` with a scaler's properties
+/// makes it panic: both refused here instead.
 const KNOWN_TRAITS: [&str; 3] = [
     wadm_types::SPREADSCALER_TRAIT,
     wadm_types::DAEMONSCALER_TRAIT,
     wadm_types::LINK_TRAIT,
 ];
 
-fn unknown_traits(manifest: &Manifest) -> Vec<ValidationFailure> {
+fn trait_problems(manifest: &Manifest) -> Vec<ValidationFailure> {
     let mut failures = Vec::new();
     for component in &manifest.spec.components {
         for t in component.traits.iter().flatten() {
-            if !KNOWN_TRAITS.contains(&t.trait_type.as_str()) {
-                let failure = serde_json::json!({
-                    "level": "Error",
-                    "msg": format!(
-                        "unknown trait type [{}] on component [{}]: wadm knows {}",
-                        t.trait_type,
+            let kind = t.trait_type.as_str();
+            let shape = match &t.properties {
+                TraitProperty::Link(_) => "a link (target, namespace, package, interfaces)",
+                TraitProperty::SpreadScaler(_) => "a scaler (instances, spread)",
+                TraitProperty::Custom(_) => "neither a link nor a scaler",
+            };
+            let fits = match kind {
+                wadm_types::LINK_TRAIT => !matches!(t.properties, TraitProperty::SpreadScaler(_)),
+                wadm_types::SPREADSCALER_TRAIT | wadm_types::DAEMONSCALER_TRAIT => {
+                    matches!(t.properties, TraitProperty::SpreadScaler(_))
+                }
+                _ => {
+                    failures.extend(error(format!(
+                        "unknown trait type [{kind}] on component [{}]: wadm knows {}",
                         component.name,
                         KNOWN_TRAITS.join(", ")
-                    ),
-                });
-                // ValidationFailure is non_exhaustive: built through its serde form.
-                if let Ok(failure) = serde_json::from_value(failure) {
-                    failures.push(failure);
+                    )));
+                    continue;
                 }
+            };
+            if !fits {
+                failures.extend(error(format!(
+                    "trait [{kind}] on component [{}] has the properties of {shape}",
+                    component.name
+                )));
             }
         }
     }
     failures
+}
+
+/// The first link property (in any trait) of the wrong type, as a sentence naming the
+/// component: `namespace`, `package` and `name` must be strings, `interfaces` a list of
+/// strings.
+fn misfit_link_property(manifest: &serde_yaml::Value) -> Option<String> {
+    use serde_yaml::Value;
+    let components = manifest.get("spec")?.get("components")?.as_sequence()?;
+    for component in components {
+        let name = component.get("name").and_then(Value::as_str).unwrap_or("?");
+        let traits = component.get("traits").and_then(Value::as_sequence);
+        // Every trait: wadm-types tries the link reader first whatever the `type`.
+        for t in traits.into_iter().flatten() {
+            let Some(properties) = t.get("properties") else {
+                continue;
+            };
+            for key in ["namespace", "package", "name"] {
+                if properties.get(key).is_some_and(|v| !v.is_string()) {
+                    return Some(format!(
+                        "link on component [{name}]: `{key}` must be a string"
+                    ));
+                }
+            }
+            let interfaces = properties.get("interfaces");
+            let listed = interfaces
+                .and_then(Value::as_sequence)
+                .is_some_and(|list| list.iter().all(Value::is_string));
+            if interfaces.is_some() && !listed {
+                return Some(format!(
+                    "link on component [{name}]: `interfaces` must be a list of strings, \
+                     like [incoming-handler]"
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// An error-level failure with `message`.
+fn error(message: String) -> Option<ValidationFailure> {
+    let failure = serde_json::json!({ "level": "Error", "msg": message });
+    // ValidationFailure is non_exhaustive: built through its serde form.
+    serde_json::from_value(failure).ok()
 }
 
 fn invalid_one(source_name: &str, message: String) -> ManifestError {
@@ -327,6 +420,39 @@ spec:
         );
         let err = parse_manifest(&no_image, "hello.yaml").await.unwrap_err();
         assert!(err.to_string().contains("hello.yaml"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn a_link_with_a_scalers_properties_is_refused_by_name() {
+        let misfit = GOOD.replace(
+            "            target: http-component\n",
+            "            instances: 2\n",
+        );
+        let misfit = misfit.replace(
+            "            namespace: wasi\n            package: http\n            interfaces: [incoming-handler]\n",
+            "",
+        );
+        let misfit = misfit.replace(
+            "            source:\n              config:\n                - name: default-http\n                  properties:\n                    address: 127.0.0.1:8080\n",
+            "",
+        );
+        let err = parse_manifest(&misfit, "hello.yaml").await.unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("trait [link] on component [httpserver] has the properties of a scaler"),
+            "{err}"
+        );
+    }
+
+    #[tokio::test]
+    async fn link_interfaces_that_are_not_a_list_are_refused_by_name() {
+        let bare = GOOD.replace("[incoming-handler]", "incoming-handler");
+        let err = parse_manifest(&bare, "hello.yaml").await.unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("link on component [httpserver]: `interfaces` must be a list of strings"),
+            "{err}"
+        );
     }
 
     #[tokio::test]

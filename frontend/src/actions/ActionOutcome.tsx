@@ -7,14 +7,16 @@ interface Props {
   busy: boolean;
   /** When the running action started, to show how long it has taken. */
   startedAt?: number | null;
+  /** The step the running action is at, as the host reported it. */
+  phase?: string | null;
   testId: string;
 }
 
-export function ActionOutcome({ result, busy, startedAt, testId }: Props) {
+export function ActionOutcome({ result, busy, startedAt, phase, testId }: Props) {
   if (busy)
     return (
       <p className="muted action__outcome" data-testid={testId}>
-        working… {startedAt ? <Elapsed since={startedAt} /> : null}
+        {phase ?? "working…"} {startedAt ? <Elapsed since={startedAt} /> : null}
       </p>
     );
   if (!result) return null;

@@ -13,6 +13,7 @@ import {
 } from "../api";
 import { fileRefPath, reloadSummary, useLastReload } from "../graph/nodes/reloads";
 import { useAction } from "../shell/PaletteForm";
+import { useComponentPhase } from "../shell/useComponentPhase";
 import { ActionOutcome } from "./ActionOutcome";
 
 interface Props {
@@ -24,6 +25,7 @@ interface Props {
 
 export function ComponentActions({ componentId, maxInstances, imageRef }: Props) {
   const { busy, startedAt, result, run } = useAction();
+  const phase = useComponentPhase(busy ? componentId : null, startedAt);
   const [count, setCount] = useState(String(maxInstances));
   const [path, setPath] = useState("");
   const parsed = Number(count);
@@ -85,7 +87,7 @@ export function ComponentActions({ componentId, maxInstances, imageRef }: Props)
           Stop component
         </button>
       </div>
-      <ActionOutcome result={result} busy={busy} startedAt={startedAt} testId="component-action-result" />
+      <ActionOutcome result={result} busy={busy} startedAt={startedAt} phase={phase} testId="component-action-result" />
     </section>
   );
 }

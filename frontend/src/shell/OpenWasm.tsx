@@ -6,6 +6,7 @@ import { idFromPath } from "./openWasm";
 import { HostPicker, startLabel, type HostChoice } from "./HostPicker";
 import { PaletteForm, useAction } from "./PaletteForm";
 import { isString, usePersistentState } from "./settings";
+import { useComponentPhase } from "./useComponentPhase";
 
 interface Props {
   connected: boolean;
@@ -24,6 +25,7 @@ export function OpenWasm({ connected, hosts, onStarted, open, onOpenChange }: Pr
   const [id, setId] = useState("");
   const { busy, startedAt, result, run } = useAction();
   const effectiveId = id.trim() || idFromPath(path);
+  const phase = useComponentPhase(busy ? effectiveId : null, startedAt);
 
   return (
     <PaletteForm
@@ -35,6 +37,7 @@ export function OpenWasm({ connected, hosts, onStarted, open, onOpenChange }: Pr
       canSubmit={connected && path.trim() !== "" && effectiveId !== ""}
       busy={busy}
       startedAt={startedAt}
+      phase={phase}
       result={result}
       onSubmit={() => {
         const startedId = effectiveId;

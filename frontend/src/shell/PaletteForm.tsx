@@ -51,6 +51,8 @@ interface Props {
   busy: boolean;
   /** When the running start began, to show how long it has taken. */
   startedAt?: number | null;
+  /** The step the running start is at, as the host reported it. */
+  phase?: string | null;
   result: ActionResult | null;
   onSubmit: () => void;
   /** The submit button's words when idle (default: "Start on local host"). */
@@ -60,8 +62,9 @@ interface Props {
 }
 
 export function PaletteForm(props: Props) {
-  const { icon, title, testId, open, onOpenChange, canSubmit, busy, startedAt, result, onSubmit, submitLabel, children } =
+  const { icon, title, testId, open, onOpenChange, canSubmit, busy, startedAt, phase, result, onSubmit, submitLabel } =
     props;
+  const { children } = props;
   return (
     <div className="open-wasm">
       <button
@@ -91,6 +94,11 @@ export function PaletteForm(props: Props) {
               (submitLabel ?? "Start on local host")
             )}
           </button>
+          {busy && phase && (
+            <p className="muted open-wasm__phase" role="status" data-testid={`${testId}-phase`}>
+              {phase}
+            </p>
+          )}
           {result && (
             <div
               className={`open-wasm__result${result.ok ? "" : " open-wasm__result--error"}`}

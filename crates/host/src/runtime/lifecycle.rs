@@ -55,7 +55,7 @@ impl Runtime {
         // Read before taking the lifecycle lock: a slow file must not hold up others.
         let bytes = match bytes {
             Some(bytes) => bytes,
-            None => self.read_source(&source).await?,
+            None => self.read_source_of(id, &source).await?,
         };
         let lock = self.inner.lifecycle_lock(id);
         let _guard = lock.lock().await;
@@ -168,7 +168,7 @@ impl Runtime {
         // Read before taking the lifecycle lock: a slow file must not hold up others.
         let bytes = match bytes {
             Some(bytes) => bytes,
-            None => self.read_source(&source).await?,
+            None => self.read_source_of(id, &source).await?,
         };
         let lock = self.inner.lifecycle_lock(id);
         let _guard = lock.lock().await;
@@ -203,6 +203,18 @@ impl Runtime {
         source: &ComponentSource,
     ) -> Result<Arc<[u8]>, HostError> {
         source.load(self.inner.config.max_component_bytes).await
+    }
+
+    /// [`Runtime::read_source`] for component `id`, saying so in its log (the first of
+    /// the steps a start shows: fetching, compiling, linking).
+    pub(crate) async fn read_source_of(
+        &self,
+        id: &str,
+        source: &ComponentSource,
+    ) -> Result<Arc<[u8]>, HostError> {
+        self.inner
+            .phase(id, format!("fetching {}", source.describe()));
+        self.read_source(source).await
     }
 
     /// Stops a component; its links stay (as in wasmCloud) but lead nowhere.
@@ -253,9 +265,28 @@ impl Inner {
         bytes: Arc<[u8]>,
     ) -> Result<Loaded, HostError> {
         let engine = &self.shared.engine;
-        let component = self
-            .shared
-            .compile(what, &bytes, self.cache_dir().as_deref())?;
+        let cache = self.cache_dir();
+        self.phase(
+            id,
+            format!(
+                "compiling {:.1} MB{}",
+                bytes.len() as f64 / 1e6,
+                if cache.is_some() {
+                    " (compile cache on)"
+                } else {
+                    ""
+                }
+            ),
+        );
+        let began = std::time::Instant::now();
+        let component = self.shared.compile(what, &bytes, cache.as_deref())?;
+        self.phase(
+            id,
+            format!(
+                "compiled in {:.1} s; linking its imports",
+                began.elapsed().as_secs_f64()
+            ),
+        );
         let linker = component_linker(&self.base_linker, engine, &component)?;
         let pre = linker
             .instantiate_pre(&component)
@@ -284,6 +315,13 @@ impl Inner {
             exports,
             wit: std::sync::OnceLock::new(),
         })
+    }
+
+    /// One step of a start or update, as an info line of component `id`'s log (context
+    /// `runtime`), which is where the app shows a start's progress.
+    pub(crate) fn phase(&self, id: &str, step: String) {
+        self.logs
+            .emit(LogLevel::Info, Some(id), Some("runtime"), step);
     }
 
     /// Refuses a new version that would break a live link of component `id`.

@@ -192,3 +192,47 @@ async fn guest_stdout_lines_reach_the_log_bus() -> anyhow::Result<()> {
     assert_eq!(record.message, "Hello from a hand-written WAT component!");
     Ok(())
 }
+
+/// Issue 10: a start says where it is (fetching, compiling, linking) in the component's
+/// log, in that order, before it says the component started; the app shows these lines
+/// beside its "Starting…" button.
+#[tokio::test]
+async fn a_start_reports_each_step_in_the_components_log() -> anyhow::Result<()> {
+    let rt = runtime(Duration::from_secs(5));
+    let mut logs = rt.logs().subscribe();
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("hello.wasm");
+    std::fs::write(&file, fixtures::cli_hello()?)?;
+    rt.start_component(
+        "steps",
+        ComponentSource::File(file.clone()),
+        1,
+        BTreeMap::new(),
+        BTreeMap::new(),
+    )
+    .await?;
+    let mut steps = Vec::new();
+    while let Ok(Ok(record)) = tokio::time::timeout(Duration::from_secs(2), logs.recv()).await {
+        if record.component.as_deref() == Some("steps")
+            && record.context.as_deref() == Some("runtime")
+        {
+            let done = record.message.starts_with("component started");
+            steps.push(record.message);
+            if done {
+                break;
+            }
+        }
+    }
+    let first_words: Vec<&str> = steps
+        .iter()
+        .map(|s| s.split(' ').next().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        first_words,
+        ["fetching", "compiling", "compiled", "component"],
+        "{steps:#?}"
+    );
+    assert!(steps[0].contains(&file.display().to_string()), "{steps:#?}");
+    assert!(steps[2].contains("linking"), "{steps:#?}");
+    Ok(())
+}

@@ -112,7 +112,10 @@ async fn prefetch(
     if !needs_file {
         return Ok(None);
     }
-    let bytes = core.runtime.read_source(&source).await;
+    let bytes = core
+        .runtime
+        .read_source_of(&request.component_id, &source)
+        .await;
     bytes.map(Some).map_err(|e| e.to_string())
 }
 
@@ -222,7 +225,7 @@ pub(super) fn update(core: &Arc<HostCore>, body: &[u8]) -> Option<Bytes> {
         let id = &request.component_id;
         // Read before queueing behind other changes, as a scale does.
         let outcome = match ComponentSource::from_reference(&request.new_component_ref) {
-            Ok(source) => match task_core.runtime.read_source(&source).await {
+            Ok(source) => match task_core.runtime.read_source_of(id, &source).await {
                 Ok(bytes) => {
                     let _order = task_core.component_lock.lock().await;
                     update_image(&task_core, id, &request.new_component_ref, Some(bytes)).await

@@ -617,6 +617,19 @@ describe("Trellis desktop app", () => {
     );
     assert.match(answer, /path=\/edited/);
 
+    // The request has its own line in the Logs tab: method, path, status.
+    await browser.$('[data-testid="dock-tab-logs"]').click();
+    await browser.$('[data-testid="log-component"]').clearValue();
+    await browser.waitUntil(
+      async () =>
+        (
+          await browser.execute(() =>
+            [...document.querySelectorAll('[aria-label="logs"] .logline')].map((r) => r.textContent),
+          )
+        ).some((t) => /GET \/edited → 200/.test(t)),
+      { timeout: 10000, interval: 250, timeoutMsg: "the Logs tab shows no line for the HTTP request" },
+    );
+
     // Stop: the node goes from the graph (and its inspector with it).
     await browser.$('[data-testid="stop-component"]').click();
     await node.waitForExist({ reverse: true, timeout: 20000, timeoutMsg: "the stopped component stays in the graph" });

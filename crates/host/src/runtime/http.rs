@@ -445,7 +445,25 @@ async fn dispatch(
             "the host is shutting down\n",
         );
     };
-    runtime.handle_http(&component, req).await
+    // One info line per request in the component's log ("GET /path → 200 in 1.2 ms"),
+    // only built when someone listens (the app's Logs tab, `trellis logs`).
+    let heard = runtime.logs.is_heard();
+    let line = heard.then(|| (req.method().clone(), req.uri().clone(), Instant::now()));
+    let response = runtime.handle_http(&component, req).await;
+    if let Some((method, uri, began)) = line {
+        let path = uri.path_and_query().map_or("/", |p| p.as_str());
+        runtime.logs.emit(
+            LogLevel::Info,
+            Some(&component),
+            Some("http"),
+            format!(
+                "{method} {path} → {} in {:.1} ms",
+                response.status().as_u16(),
+                began.elapsed().as_secs_f64() * 1e3
+            ),
+        );
+    }
+    response
 }
 
 /// A small text response.

@@ -49,6 +49,11 @@ impl LogBus {
         let _ = self.sender.send(record);
     }
 
+    /// Whether anyone listens: callers skip building records nobody would receive.
+    pub fn is_heard(&self) -> bool {
+        self.sender.receiver_count() > 0
+    }
+
     /// Builds a record stamped with the current time and this host, and publishes it.
     pub fn emit(
         &self,
@@ -57,7 +62,7 @@ impl LogBus {
         context: Option<&str>,
         message: impl Into<String>,
     ) {
-        if self.sender.receiver_count() == 0 {
+        if !self.is_heard() {
             return;
         }
         self.publish(LogRecord {

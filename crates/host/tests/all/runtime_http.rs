@@ -41,6 +41,19 @@ async fn a_trap_fails_one_request_and_the_next_one_works() -> anyhow::Result<()>
         }
     };
     assert_eq!(record.component.as_deref(), Some("trappy"));
+    // Each request has its line in the component's log, with method, path and status.
+    let mut lines = Vec::new();
+    while let Ok(Ok(record)) = tokio::time::timeout(Duration::from_secs(2), logs.recv()).await {
+        if record.context.as_deref() == Some("http") && record.message.contains(" → ") {
+            assert_eq!(record.component.as_deref(), Some("trappy"));
+            lines.push(record.message);
+            if lines.len() == 2 {
+                break;
+            }
+        }
+    }
+    assert!(lines[0].starts_with("GET /trap → 500 in "), "{lines:?}");
+    assert!(lines[1].starts_with("GET /fine → 200 in "), "{lines:?}");
     Ok(())
 }
 

@@ -32,6 +32,7 @@ fn main() {
         "watch_component",
         "list_watches",
         "save_export",
+        "allow_grants",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed");

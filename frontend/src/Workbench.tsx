@@ -7,6 +7,7 @@ import type { Host, LatticeStatus } from "./api";
 import { GraphCanvas } from "./graph/GraphCanvas";
 import { formatClock } from "./graph/format";
 import { componentNodeId, graphFromHosts } from "./graph/model";
+import { GrantPrompt } from "./grants/GrantPrompt";
 import { useHistory } from "./history/HistoryContext";
 import { Inspector } from "./inspector/Inspector";
 import { useInspections } from "./lattice/useInspections";
@@ -135,6 +136,7 @@ export function Workbench({ session, contexts, tabs }: Props) {
         {timeline.at !== null && <TimeTravelBanner at={timeline.at} onLive={() => timeline.setAt(null)} />}
         {stale && lattice.status && <StaleNotice status={lattice.status} />}
         <CanvasNotice lattice={lattice} empty={model.nodes.length === 0} />
+        {lattice.status?.local && <GrantPrompt session={session} localHostId={localHostId} />}
       </main>
       <Inspector node={selected} inspections={inspections} inspectionErrors={errors} />
       <Dock

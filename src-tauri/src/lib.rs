@@ -93,6 +93,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::watch::watch_component,
             commands::watch::list_watches,
             commands::export::save_export,
+            commands::grants::allow_grants,
         ])
 }
 

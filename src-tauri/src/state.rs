@@ -198,6 +198,20 @@ impl AppState {
         Ok(())
     }
 
+    /// Allows the local lattice's host (and later ones on its data dir) `extra`.
+    pub fn allow_local_grants(
+        &self,
+        extra: &trellis_host::GrantPolicy,
+    ) -> Result<(), CommandError> {
+        let slot = self.local.lock().unwrap_or_else(|p| p.into_inner());
+        let local = slot.as_ref().ok_or_else(|| {
+            CommandError::new(ErrorCode::NotReady, "the local lattice is not running")
+        })?;
+        local
+            .allow_grants(extra)
+            .map_err(|e| CommandError::new(ErrorCode::Internal, e.to_string()))
+    }
+
     /// Keeps the wadm started for the local lattice, to stop it before the lattice.
     pub fn set_wadm(&self, wadm: Option<trellis_wadm::WadmHandle>) {
         *self.wadm.lock().unwrap_or_else(|p| p.into_inner()) = wadm;

@@ -23,7 +23,8 @@ use crate::HostError;
 /// - blobstore roots only inside the host's data dir (`blobstore_roots` empty; the
 ///   data dir is always allowed);
 /// - http-server addresses only on loopback (`public_http` false).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct GrantPolicy {
     /// Directories under which (inclusive) `trellis.dev/dirs` may preopen a host
     /// directory. Default: none.
@@ -56,6 +57,94 @@ impl GrantPolicy {
             blobstore_roots: vec![PathBuf::from("/")],
             public_http: true,
         }
+    }
+
+    /// The narrowest policy that allows the component grants `annotations` ask for
+    /// (`trellis.dev/dirs` directories, `trellis.dev/env` variables, `trellis.dev/network`),
+    /// e.g. to ask a user whether to allow exactly those. Malformed values are left to
+    /// the start itself to refuse.
+    pub fn needed_by(annotations: &std::collections::BTreeMap<String, String>) -> GrantPolicy {
+        use crate::runtime::{GRANT_DIRS, GRANT_ENV, GRANT_NETWORK};
+        let items = |key: &str| -> Vec<String> {
+            annotations
+                .get(key)
+                .map(|v| {
+                    v.split(',')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let mut needed = GrantPolicy::default();
+        for item in items(GRANT_DIRS) {
+            let host = item.split(':').next().unwrap_or_default();
+            needed.dir_roots.push(PathBuf::from(host));
+        }
+        let env = items(GRANT_ENV);
+        if env.iter().any(|e| e == "true") {
+            needed.any_env = true;
+        } else {
+            needed.env_names = env
+                .iter()
+                .map(|item| {
+                    item.split_once('=')
+                        .map_or(item.as_str(), |(k, _)| k)
+                        .to_owned()
+                })
+                .collect();
+        }
+        needed.network = annotations.get(GRANT_NETWORK).map(|v| v.trim()) == Some("true");
+        needed
+    }
+
+    /// Adds everything `other` allows to this policy.
+    pub fn extend(&mut self, other: &GrantPolicy) {
+        fn union<T: PartialEq + Clone>(into: &mut Vec<T>, from: &[T]) {
+            for item in from {
+                if !into.contains(item) {
+                    into.push(item.clone());
+                }
+            }
+        }
+        union(&mut self.dir_roots, &other.dir_roots);
+        union(&mut self.env_names, &other.env_names);
+        union(&mut self.blobstore_roots, &other.blobstore_roots);
+        self.any_env |= other.any_env;
+        self.network |= other.network;
+        self.public_http |= other.public_http;
+    }
+
+    /// Whether this policy allows nothing beyond the default.
+    pub fn is_default(&self) -> bool {
+        *self == GrantPolicy::default()
+    }
+
+    /// What this policy allows, as short phrases (`directory /data`, `variable HOME`,
+    /// `the network`), for a prompt or a summary.
+    pub fn describe(&self) -> Vec<String> {
+        let mut said: Vec<String> = self
+            .dir_roots
+            .iter()
+            .map(|d| format!("directory {}", d.display()))
+            .collect();
+        if self.any_env {
+            said.push("every environment variable".into());
+        }
+        said.extend(self.env_names.iter().map(|n| format!("variable {n}")));
+        if self.network {
+            said.push("the network".into());
+        }
+        said.extend(
+            self.blobstore_roots
+                .iter()
+                .map(|d| format!("blobstore root {}", d.display())),
+        );
+        if self.public_http {
+            said.push("public http-server addresses".into());
+        }
+        said
     }
 
     /// Checks a `trellis.dev/dirs` preopen of host directory `dir`; returns the path to
@@ -240,5 +329,45 @@ mod tests {
         assert!(policy
             .check_blobstore_root("b", Path::new("/"), &inner)
             .is_err());
+    }
+
+    #[test]
+    fn what_annotations_need_is_exactly_what_a_start_then_passes() {
+        let dir = tempfile::tempdir().unwrap();
+        let annotations = std::collections::BTreeMap::from([
+            (
+                "trellis.dev/dirs".to_owned(),
+                format!("{}:/data:ro", dir.path().display()),
+            ),
+            ("trellis.dev/env".to_owned(), "HOME, MODE=dev".to_owned()),
+            ("trellis.dev/network".to_owned(), "true".to_owned()),
+        ]);
+        let needed = GrantPolicy::needed_by(&annotations);
+        assert_eq!(needed.env_names, ["HOME", "MODE"]);
+        assert!(needed.network && !needed.any_env);
+        assert_eq!(
+            needed.describe(),
+            [
+                format!("directory {}", dir.path().display()),
+                "variable HOME".into(),
+                "variable MODE".into(),
+                "the network".into()
+            ]
+        );
+
+        let mut policy = GrantPolicy::default();
+        assert!(
+            crate::runtime::component::Grants::from_annotations(&annotations, &policy).is_err()
+        );
+        policy.extend(&needed);
+        policy.extend(&needed);
+        assert_eq!(
+            policy.env_names.len(),
+            2,
+            "extending twice adds nothing new"
+        );
+        crate::runtime::component::Grants::from_annotations(&annotations, &policy)
+            .expect("the extended policy allows what was asked");
+        assert!(GrantPolicy::needed_by(&Default::default()).is_default());
     }
 }

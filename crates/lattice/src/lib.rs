@@ -55,7 +55,8 @@ pub use model::{
 };
 pub use state::ConnectionState;
 pub use store::{
-    ContextStore, ContextSummary, ImportFormat, ImportReport, CONFIG_DIR_ENV, CONTEXTS_FILE,
+    write_private, ContextStore, ContextSummary, ImportFormat, ImportReport, CONFIG_DIR_ENV,
+    CONTEXTS_FILE,
 };
 pub use stream::{EventMessage, EventStream, LogStream};
 pub use sync::{round_trip, ROUND_TRIP_TIMEOUT};

@@ -320,7 +320,7 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 
 /// Writes `text` to `path`, created mode 0600 on Unix (never readable by others, not even
 /// briefly) and narrowed to 0600 before the first byte when it existed.
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+pub fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     use std::io::Write as _;
     let mut options = fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);

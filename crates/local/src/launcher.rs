@@ -93,6 +93,8 @@ pub struct LocalLattice {
     host_nats: async_nats::Client,
     /// The connection components' messaging goes through, as the guest user.
     guest_nats: Option<async_nats::Client>,
+    /// Where the saved grants (and the server's files) live.
+    data_dir: std::path::PathBuf,
 }
 
 impl std::fmt::Debug for LocalLattice {
@@ -188,6 +190,11 @@ impl LocalLattice {
         if owner.is_some() && host_config.workload_file.is_none() {
             host_config.workload_file = Some(options.data_dir.join(WORKLOAD_FILE));
         }
+        // What the user allowed before (the app's "Allow" on a refused grant).
+        host_config
+            .runtime
+            .grants
+            .extend(&crate::grants::load(&options.data_dir));
         if let Some(guest) = &guest_nats {
             host_config.runtime.guest_nats = Some(guest.clone());
         }
@@ -207,6 +214,7 @@ impl LocalLattice {
             host: Some(host),
             host_nats,
             guest_nats,
+            data_dir: options.data_dir.clone(),
         };
         if options.save_context && local.role == Role::Started {
             local.save_context();
@@ -227,6 +235,16 @@ impl LocalLattice {
     /// The lattice name.
     pub fn lattice(&self) -> &str {
         &self.lattice
+    }
+
+    /// Allows this process's host, and every host started on this data directory from
+    /// now on, what `extra` allows (component grants: directories, variables, the
+    /// network). Saved in [`GRANTS_FILE`](crate::GRANTS_FILE) first, so a failed save
+    /// allows nothing.
+    pub fn allow_grants(&self, extra: &trellis_host::GrantPolicy) -> Result<(), LocalError> {
+        crate::grants::save_extended(&self.data_dir, extra)?;
+        self.host().runtime().extend_grant_policy(extra);
+        Ok(())
     }
 
     /// This process's embedded host.

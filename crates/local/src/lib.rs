@@ -42,9 +42,11 @@
 
 mod dir;
 mod error;
+mod grants;
 mod launcher;
 
 pub use dir::{data_dir, DATA_DIR_ENV};
 pub use error::LocalError;
+pub use grants::GRANTS_FILE;
 pub use launcher::{LocalLattice, LocalOptions, Role, LOCAL_CONTEXT, WORKLOAD_FILE};
 pub use trellis_nats_server::LocalNatsError;

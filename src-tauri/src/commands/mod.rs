@@ -4,6 +4,7 @@
 pub mod components;
 pub mod config;
 pub mod export;
+pub mod grants;
 pub mod lattice;
 pub mod lifecycle;
 pub mod links;

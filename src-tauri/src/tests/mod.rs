@@ -591,6 +591,7 @@ fn model_changes_reach_the_webview_as_events_after_a_resync() {
     block_on(local.shutdown());
 }
 
+mod grants;
 mod lifecycle;
 mod sessions;
 mod watch;

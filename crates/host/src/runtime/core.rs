@@ -101,6 +101,9 @@ pub(crate) struct Inner {
     pub(super) link_changes: tokio::sync::Mutex<()>,
     /// Serialises lifecycle changes of one component id (start/update/stop).
     pub(super) lifecycle: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// The grant policy components and links are checked against: `config.grants`,
+    /// plus what the embedder allowed since ([`Runtime::extend_grant_policy`]).
+    pub(crate) grants: RwLock<GrantPolicy>,
 }
 
 /// The component runtime of one host. Cheap to clone.
@@ -123,6 +126,7 @@ impl Runtime {
         let shared = engine::shared()?;
         let base_linker = base_linker(&shared.engine)?;
         let logs = LogBus::new(&config.host_id);
+        let config_grants = config.grants.clone();
         let registry = BuiltinProviders::new(BuiltinProvidersConfig {
             nats: config.nats.clone(),
             guest_nats: config.guest_nats.clone(),
@@ -144,6 +148,7 @@ impl Runtime {
                 http: tokio::sync::Mutex::default(),
                 link_changes: tokio::sync::Mutex::default(),
                 lifecycle: Mutex::default(),
+                grants: RwLock::new(config_grants),
             }),
         };
         let invoker = Invoker::new(&runtime.inner);
@@ -154,6 +159,19 @@ impl Runtime {
     /// The runtime's settings.
     pub fn config(&self) -> &RuntimeConfig {
         &self.inner.config
+    }
+
+    /// The grant policy in effect now.
+    pub fn grant_policy(&self) -> GrantPolicy {
+        self.inner.grant_policy()
+    }
+
+    /// Allows, from now on, what `extra` allows for component grants and http-server
+    /// addresses (an embedder whose user said yes). Blobstore roots keep the policy the
+    /// runtime started with.
+    pub fn extend_grant_policy(&self, extra: &GrantPolicy) {
+        let mut grants = self.inner.grants.write().unwrap_or_else(|p| p.into_inner());
+        grants.extend(extra);
     }
 
     /// The host's log bus.
@@ -168,6 +186,14 @@ impl Runtime {
 }
 
 impl Inner {
+    /// A snapshot of the grant policy in effect.
+    pub(crate) fn grant_policy(&self) -> GrantPolicy {
+        self.grants
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
     pub(crate) fn component(&self, id: &str) -> Option<Arc<ComponentEntry>> {
         let components = self.components.read().unwrap_or_else(|p| p.into_inner());
         components.get(id).cloned()

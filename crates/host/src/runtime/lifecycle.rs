@@ -62,7 +62,7 @@ impl Runtime {
         if self.inner.component(id).is_some() {
             return Err(HostError::ComponentExists(id.into()));
         }
-        let grants = Grants::from_annotations(&annotations, &self.inner.config.grants)?;
+        let grants = Grants::from_annotations(&annotations, &self.inner.grant_policy())?;
         let loaded = self.inner.load(id, &source, bytes).await?;
         let entry = Arc::new(ComponentEntry {
             id: id.into(),

@@ -94,7 +94,7 @@ impl Runtime {
             .map(String::as_str)
             .unwrap_or(DEFAULT_HTTP_ADDRESS);
         let address = parse_address(address)?;
-        self.inner.config.grants.check_http_address(address)?;
+        self.inner.grant_policy().check_http_address(address)?;
         let path = source_config.get("path").cloned();
         let limits = HttpLimits::from_config(source_config)?;
         let mut http = self.inner.http.lock().await;

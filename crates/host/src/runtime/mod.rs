@@ -16,7 +16,7 @@
 //! `links` (apply and remove links, routes), `invoke` (calls into components) and
 //! `inventory` (what runs here).
 
-mod component;
+pub(crate) mod component;
 mod core;
 mod engine;
 mod http;

@@ -619,7 +619,7 @@ describe("Trellis desktop app", () => {
 
     // The request has its own line in the Logs tab: method, path, status.
     await browser.$('[data-testid="dock-tab-logs"]').click();
-    await browser.$('[data-testid="log-component"]').clearValue();
+    await typeInto(browser, '[data-testid="log-component"]', second.target);
     await browser.waitUntil(
       async () =>
         (

@@ -33,6 +33,10 @@ fn main() {
         "list_watches",
         "save_export",
         "allow_grants",
+        "list_apps",
+        "deploy_app",
+        "undeploy_app",
+        "delete_app",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed");

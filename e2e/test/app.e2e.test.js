@@ -12,7 +12,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -697,6 +697,62 @@ describe("Trellis desktop app", () => {
       timeoutMsg: "the dropped provider is not drawn on the host",
     });
     await browser.saveScreenshot(path.join(screenshots, "palette-drop.png"));
+  });
+
+  it("deploys a wadm manifest from the Applications tab and shows its component", async () => {
+    const wasm = path.join(repo, "examples/wat-hello/hello.wasm");
+    const manifest = path.join(dataDir, "e2e-app.yaml");
+    writeFileSync(
+      manifest,
+      [
+        "apiVersion: core.oam.dev/v1beta1",
+        "kind: Application",
+        "metadata:",
+        "  name: e2e-app",
+        "  annotations:",
+        "    version: v1",
+        "spec:",
+        "  components:",
+        "    - name: greeter",
+        "      type: component",
+        "      properties:",
+        `        image: file://${wasm}`,
+        "        id: e2e-greeter",
+        "      traits:",
+        "        - type: spreadscaler",
+        "          properties:",
+        "            instances: 2",
+        "",
+      ].join("\n"),
+    );
+    await browser.$('[data-testid="dock-tab-apps"]').click();
+    await typeInto(browser, '[data-testid="apps-manifest-path"]', manifest);
+    await browser.$('[data-testid="apps-deploy"]').click();
+    const row = browser.$('[data-testid="app-row-e2e-app"]');
+    await browser.waitUntil(
+      async () => (await row.isExisting()) && (await row.$('[data-testid="app-status"]').getText()) === "deployed",
+      {
+        timeout: 60000,
+        interval: 500,
+        timeoutMsg: `the application is not deployed: ${await browser.$('[data-testid="apps-view"]').getText()}`,
+      },
+    );
+    await browser.$('.react-flow__node[data-id*=":e2e-greeter"]').waitForExist({
+      timeout: 15000,
+      timeoutMsg: "wadm's component is not drawn on the host",
+    });
+    await browser.saveScreenshot(path.join(screenshots, "apps-deployed.png"));
+    // A broken manifest is refused before anything is sent, naming its line.
+    const broken = path.join(dataDir, "broken-app.yaml");
+    writeFileSync(broken, "apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: [oops\n");
+    await typeInto(browser, '[data-testid="apps-manifest-path"]', broken);
+    await browser.$('[data-testid="apps-deploy"]').click();
+    const outcome = browser.$('[data-testid="apps-result"]');
+    await browser.waitUntil(async () => /broken-app\.yaml:\d+/.test(await outcome.getText()), {
+      timeout: 10000,
+      interval: 250,
+      timeoutMsg: "the broken manifest's error does not name its line",
+    });
   });
 
   it("attaches to a second lattice in a new tab, names a wrong password and a closed port", async () => {

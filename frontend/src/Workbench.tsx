@@ -76,6 +76,7 @@ export function Workbench({ session, contexts, tabs }: Props) {
       "show-logs": () => setDockTab("Logs"),
       "show-events": () => setDockTab("Events"),
       "show-config": () => setDockTab("Config"),
+      "show-apps": () => setDockTab("Apps"),
       undo,
       redo,
       "fit-view": () => setFitRequest((n) => n + 1),

@@ -98,6 +98,17 @@ impl From<LatticeError> for CommandError {
     }
 }
 
+impl From<trellis_wadm::Error> for CommandError {
+    fn from(err: trellis_wadm::Error) -> Self {
+        let code = match &err {
+            trellis_wadm::Error::Manifest(_) => ErrorCode::InvalidInput,
+            trellis_wadm::Error::NotFound(_) => ErrorCode::NotFound,
+            _ => ErrorCode::Lattice,
+        };
+        CommandError::new(code, err.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -94,6 +94,10 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::watch::list_watches,
             commands::export::save_export,
             commands::grants::allow_grants,
+            commands::apps::list_apps,
+            commands::apps::deploy_app,
+            commands::apps::undeploy_app,
+            commands::apps::delete_app,
         ])
 }
 

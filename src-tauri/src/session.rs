@@ -93,6 +93,8 @@ pub struct Session {
     tasks: Mutex<Vec<tauri::async_runtime::JoinHandle<()>>>,
     /// "Watch file" hot reloads by component id; dropping one stops it.
     watches: Mutex<HashMap<String, ComponentWatch>>,
+    /// The lattice's wadm API client, connected on first use.
+    apps: tokio::sync::OnceCell<trellis_wadm::Apps>,
 }
 
 impl Session {
@@ -105,7 +107,18 @@ impl Session {
             model: RwLock::new(None),
             tasks: Mutex::new(Vec::new()),
             watches: Mutex::new(HashMap::new()),
+            apps: tokio::sync::OnceCell::new(),
         }
+    }
+
+    /// The client of this lattice's wadm (the embedded one on the local lattice),
+    /// connected with the session's context on first use.
+    pub async fn apps(&self) -> Result<&trellis_wadm::Apps, CommandError> {
+        let client = self.client()?;
+        self.apps
+            .get_or_try_init(|| async { trellis_wadm::Apps::connect(client.context()).await })
+            .await
+            .map_err(CommandError::from)
     }
 
     /// The session's name.

@@ -192,6 +192,34 @@ impl Apps {
     }
 }
 
+/// One application as the app's Applications view and `trellis app list` show it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct AppSummary {
+    /// The application's name.
+    pub name: String,
+    /// The latest version stored.
+    pub latest_version: String,
+    /// The version deployed, if any.
+    pub deployed_version: Option<String>,
+    /// wadm's one-word status (`deployed`, `reconciling`, `failed`, …).
+    pub status: String,
+    /// wadm's reason, when it gives one (why it failed, what it waits for).
+    pub message: String,
+}
+
+impl From<&ModelSummary> for AppSummary {
+    fn from(summary: &ModelSummary) -> Self {
+        AppSummary {
+            name: summary.name.clone(),
+            latest_version: summary.version.clone(),
+            deployed_version: summary.deployed_version.clone(),
+            status: status_word(&summary.detailed_status.info.status_type).to_owned(),
+            message: summary.detailed_status.info.message.clone(),
+        }
+    }
+}
+
 /// A one-word status as wadm spells it (`deployed`, `reconciling`, …).
 pub fn status_word(status: &StatusType) -> &'static str {
     match status {

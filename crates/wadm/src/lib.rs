@@ -28,7 +28,7 @@ mod connect;
 mod embed;
 pub mod manifest;
 
-pub use apps::Apps;
+pub use apps::{AppSummary, Apps};
 pub use embed::{start, start_local, WadmHandle, WadmOptions};
 pub use manifest::{load_manifest, parse_manifest, ManifestError};
 

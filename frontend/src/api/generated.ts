@@ -843,6 +843,31 @@ export type WatchState = {
   last: ReloadEvent | null, };
 
 /**
+ * One application as the app's Applications view and `trellis app list` show it.
+ */
+export type AppSummary = {
+  /**
+   * The application's name.
+   */
+  name: string,
+  /**
+   * The latest version stored.
+   */
+  latest_version: string,
+  /**
+   * The version deployed, if any.
+   */
+  deployed_version: string | null,
+  /**
+   * wadm's one-word status (`deployed`, `reconciling`, `failed`, …).
+   */
+  status: string,
+  /**
+   * wadm's reason, when it gives one (why it failed, what it waits for).
+   */
+  message: string, };
+
+/**
  * One named config, its values, and the links that give it to a component or provider.
  */
 export type NamedConfig = {

@@ -11,6 +11,7 @@ import type {
   ContextList,
   ContextSummary,
   ImportSummary,
+  AppSummary,
   SessionLatticeEvent,
   SessionLog,
   SessionModelEvent,
@@ -322,6 +323,26 @@ export function putLabel(hostId: string, key: string, value: string): Promise<st
 /** Removes label `key` from a host. */
 export function deleteLabel(hostId: string, key: string): Promise<string> {
   return call<string>("delete_label", { hostId, key });
+}
+
+/** wadm's applications in the active session's lattice, with status and reasons. */
+export function listApps(): Promise<AppSummary[]> {
+  return call<AppSummary[]>("list_apps");
+}
+
+/** Validates the manifest file at `path`, puts it and deploys it; resolves with a sentence naming the version. */
+export function deployApp(path: string): Promise<string> {
+  return call<string>("deploy_app", { path });
+}
+
+/** Undeploys application `name`; its versions stay. */
+export function undeployApp(name: string): Promise<string> {
+  return call<string>("undeploy_app", { name });
+}
+
+/** Deletes every version of application `name`. */
+export function deleteApp(name: string): Promise<string> {
+  return call<string>("delete_app", { name });
 }
 
 /** Every named config with its values and the links that use it. */

@@ -1,10 +1,11 @@
 import type { ReactNode } from "react";
+import { AppsPanel } from "../apps/AppsPanel";
 import { ConfigPanel } from "../config/ConfigPanel";
 import { EventsPanel } from "../events/EventsPanel";
 import { LogsPanel } from "../logs/LogsPanel";
 
-/** The dock's tabs, in order (Ctrl+1, Ctrl+2). */
-export const DOCK_TABS = ["Logs", "Events", "Config"] as const;
+/** The dock's tabs, in order (Ctrl+1 … Ctrl+4). */
+export const DOCK_TABS = ["Logs", "Events", "Config", "Apps"] as const;
 export type DockTab = (typeof DOCK_TABS)[number];
 
 interface Props {
@@ -51,6 +52,11 @@ export function Dock({ tab, onTab, configRevision, header, session, logsNote, on
       {tab === "Config" && (
         <div className="dock__body">
           <ConfigPanel revision={configRevision} />
+        </div>
+      )}
+      {tab === "Apps" && (
+        <div className="dock__body">
+          <AppsPanel />
         </div>
       )}
     </section>

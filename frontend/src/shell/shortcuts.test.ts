@@ -19,6 +19,7 @@ describe("actionFor", () => {
     expect(actionFor(key("1", { ctrlKey: true }), false)).toBe("show-logs");
     expect(actionFor(key("2", { metaKey: true }), false)).toBe("show-events");
     expect(actionFor(key("3", { ctrlKey: true }), true)).toBe("show-config");
+    expect(actionFor(key("4", { ctrlKey: true }), true)).toBe("show-apps");
     expect(actionFor(key("z", { ctrlKey: true }), false)).toBe("undo");
     expect(actionFor(key("Z", { ctrlKey: true, shiftKey: true }), false)).toBe("redo");
     expect(actionFor(key("y", { ctrlKey: true }), false)).toBe("redo");

@@ -8,6 +8,7 @@ export type ShortcutAction =
   | "show-logs"
   | "show-events"
   | "show-config"
+  | "show-apps"
   | "undo"
   | "redo"
   | "fit-view"
@@ -72,6 +73,13 @@ export const SHORTCUTS: readonly Shortcut[] = [
     description: "Show the named config",
     inInputs: true,
     matches: (e) => mod(e) && e.key === "3",
+  },
+  {
+    action: "show-apps",
+    keys: "Ctrl+4",
+    description: "Show the applications (wadm)",
+    inInputs: true,
+    matches: (e) => mod(e) && e.key === "4",
   },
   {
     action: "undo",

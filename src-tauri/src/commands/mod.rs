@@ -1,6 +1,7 @@
 //! Tauri commands: thin adapters from the webview to the Trellis crates, one module per
 //! area. Each is listed in `build.rs` and granted in `capabilities/main.json`.
 
+pub mod apps;
 pub mod components;
 pub mod config;
 pub mod export;

@@ -31,13 +31,13 @@ pub fn list(list: &[ModelSummary]) {
         return;
     }
     let mut table = table(&["NAME", "LATEST", "DEPLOYED", "STATUS", "MESSAGE"]);
-    for app in list {
+    for app in list.iter().map(trellis_wadm::AppSummary::from) {
         table.add_row(vec![
-            app.name.clone(),
-            app.version.clone(),
-            app.deployed_version.clone().unwrap_or_else(|| "-".into()),
-            status_word(&app.detailed_status.info.status_type).to_owned(),
-            app.detailed_status.info.message.clone(),
+            app.name,
+            app.latest_version,
+            app.deployed_version.unwrap_or_else(|| "-".into()),
+            app.status,
+            app.message,
         ]);
     }
     println!("{table}");

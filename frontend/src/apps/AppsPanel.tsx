@@ -1,0 +1,116 @@
+// The Applications tab: wadm's applications in this lattice with their versions, status
+// and wadm's reasons; deploy a manifest file (validated first: errors name the line),
+// undeploy, delete. Re-read every 2 s while shown: wadm's status moves on its own.
+import { useCallback, useEffect, useState } from "react";
+import { deleteApp, deployApp, listApps, toApiError, undeployApp, type AppSummary } from "../api";
+import { ActionOutcome } from "../actions/ActionOutcome";
+import { useAction } from "../shell/PaletteForm";
+import { isString, usePersistentState } from "../shell/settings";
+
+const POLL_MS = 2000;
+
+export function AppsPanel() {
+  const [apps, setApps] = useState<AppSummary[] | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [path, setPath] = usePersistentState("apps.manifestPath", "", isString);
+  const { busy, startedAt, result, run } = useAction();
+
+  const reload = useCallback(() => {
+    listApps()
+      .then((list) => {
+        setApps(list);
+        setLoadError(null);
+      })
+      .catch((err: unknown) => setLoadError(toApiError(err).message));
+  }, []);
+  useEffect(() => {
+    reload();
+    const timer = window.setInterval(reload, POLL_MS);
+    return () => window.clearInterval(timer);
+  }, [reload]);
+
+  return (
+    <div className="apps-view" data-testid="apps-view">
+      <form
+        className="apps-view__deploy"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (path.trim()) run(() => deployApp(path.trim()), reload);
+        }}
+      >
+        <input
+          className="input mono"
+          value={path}
+          onChange={(e) => setPath(e.target.value)}
+          placeholder="/path/to/app.yaml"
+          spellCheck={false}
+          aria-label="manifest file"
+          data-testid="apps-manifest-path"
+        />
+        <button type="submit" className="btn btn--primary" disabled={busy || !path.trim()} data-testid="apps-deploy">
+          Deploy manifest
+        </button>
+      </form>
+      <ActionOutcome result={result} busy={busy} startedAt={startedAt} testId="apps-result" />
+      {loadError && (
+        <p className="inspector__error" role="alert" data-testid="apps-error">
+          {loadError}
+        </p>
+      )}
+      {apps?.length === 0 && <p className="muted">No applications yet: deploy a wadm manifest.</p>}
+      {apps && apps.length > 0 && (
+        <table className="apps-view__table">
+          <thead>
+            <tr>
+              <th>name</th>
+              <th>deployed</th>
+              <th>latest</th>
+              <th>status</th>
+              <th>reason</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {apps.map((app) => (
+              <tr key={app.name} data-testid={`app-row-${app.name}`}>
+                <td className="mono">{app.name}</td>
+                <td className="mono">{app.deployed_version ?? "—"}</td>
+                <td className="mono">{app.latest_version}</td>
+                <td>
+                  <span className={`app-status app-status--${app.status}`} data-testid="app-status">
+                    {app.status}
+                  </span>
+                </td>
+                <td className="apps-view__reason">{app.message}</td>
+                <td className="apps-view__actions">
+                  {app.deployed_version && (
+                    <button
+                      type="button"
+                      className="btn"
+                      disabled={busy}
+                      onClick={() => run(() => undeployApp(app.name), reload)}
+                      data-testid="app-undeploy"
+                    >
+                      Undeploy
+                    </button>
+                  )}
+                  <button
+                    type="button"
+                    className="btn btn--danger"
+                    disabled={busy}
+                    onClick={() => {
+                      if (window.confirm(`Delete every version of ${app.name}?`)) run(() => deleteApp(app.name), reload);
+                    }}
+                    data-testid="app-delete"
+                  >
+                    Delete
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

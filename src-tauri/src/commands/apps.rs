@@ -1,0 +1,88 @@
+//! Applications (wadm's OAM manifests) in a session's lattice: the Applications tab's
+//! list, deploy from a manifest file, undeploy and delete. The workflows are
+//! `trellis_wadm`'s, as for `trellis app`.
+
+use std::path::PathBuf;
+
+use tauri::State;
+use trellis_wadm::AppSummary;
+
+use crate::error::{CommandError, ErrorCode};
+use crate::state::AppState;
+
+/// Every application with its versions and wadm's status and reason.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn list_apps(
+    state: State<'_, AppState>,
+    session: Option<String>,
+) -> Result<Vec<AppSummary>, CommandError> {
+    let session = state.session(session.as_deref())?;
+    let list = session.apps().await?.list().await?;
+    Ok(list.iter().map(AppSummary::from).collect())
+}
+
+/// Validates the manifest at `path` (an error names the field and line), puts it and
+/// deploys it; answers with a sentence naming the version.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn deploy_app(
+    state: State<'_, AppState>,
+    session: Option<String>,
+    path: String,
+) -> Result<String, CommandError> {
+    let path = PathBuf::from(path.trim());
+    if !path.is_absolute() {
+        return Err(CommandError::new(
+            ErrorCode::InvalidInput,
+            format!("{}: give the manifest's absolute path", path.display()),
+        ));
+    }
+    let loaded = trellis_wadm::load_manifest(&path)
+        .await
+        .map_err(trellis_wadm::Error::from)?;
+    let session = state.session(session.as_deref())?;
+    let (name, version) = session
+        .apps()
+        .await?
+        .put_and_deploy(&loaded.manifest)
+        .await?;
+    let warnings: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
+    Ok(match warnings.as_slice() {
+        [] => format!("deploying {name} {version}"),
+        _ => format!(
+            "deploying {name} {version} (wadm warns: {})",
+            warnings.join("; ")
+        ),
+    })
+}
+
+/// Undeploys application `name` (its manifest versions stay).
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn undeploy_app(
+    state: State<'_, AppState>,
+    session: Option<String>,
+    name: String,
+) -> Result<String, CommandError> {
+    let session = state.session(session.as_deref())?;
+    session.apps().await?.undeploy(&name).await?;
+    Ok(format!("undeploying {name}"))
+}
+
+/// Deletes every version of application `name`.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn delete_app(
+    state: State<'_, AppState>,
+    session: Option<String>,
+    name: String,
+) -> Result<String, CommandError> {
+    let session = state.session(session.as_deref())?;
+    let deleted = session.apps().await?.delete(&name, None).await?;
+    Ok(if deleted {
+        format!("deleted {name} (every version)")
+    } else {
+        format!("nothing to delete: no {name}")
+    })
+}

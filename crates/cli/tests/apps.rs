@@ -187,3 +187,93 @@ async fn broken_manifests_are_refused_before_anything_is_sent() {
         validate.stderr()
     );
 }
+
+/// `trellis app export` writes a lattice built by hand (no wadm on it) as a manifest that
+/// wadm deploys on a fresh local lattice to an equal graph: the same ids, counts and
+/// link, and the same HTTP answer.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_exported_lattice_deploys_to_an_equal_graph_on_a_fresh_one() {
+    let first_nats = trellis_testkit::NatsServer::start().unwrap();
+    let url = first_nats.url();
+    let first = Dirs::new();
+    let files = tempfile::tempdir().unwrap();
+    let component = files.path().join("hello.wasm");
+    std::fs::write(&component, trellis_testkit::fixtures::http_hello().unwrap()).unwrap();
+    let port = free_port();
+    let address = format!("address=127.0.0.1:{port}");
+    let mut by_hand = Up::start(&first, &["--nats-url", &url]).await.unwrap();
+    let g = ["--nats-url", url.as_str()];
+    for args in [
+        &["config", "put", "web", &address][..],
+        &["start", "provider", "http-server", "--id", "http"],
+        &[
+            "start",
+            "component",
+            component.to_str().unwrap(),
+            "--id",
+            "hello",
+            "--count",
+            "2",
+        ],
+        &[
+            "link",
+            "put",
+            "http",
+            "hello",
+            "wasi:http",
+            "--interface",
+            "incoming-handler",
+            "--source-config",
+            "web",
+        ],
+    ] {
+        first.run(g.iter().chain(args)).await.success();
+    }
+    let exported = first
+        .run(g.iter().chain(&["app", "export", "--name", "copied"]))
+        .await
+        .success();
+    assert!(exported.contains("name: copied"), "{exported}");
+    let manifest = files.path().join("copied.yaml");
+    std::fs::write(&manifest, &exported).unwrap();
+    // The first lattice's http-server holds the port: it goes first.
+    by_hand.child.start_kill().unwrap();
+    by_hand.child.wait().await.unwrap();
+    drop(first_nats);
+
+    let second = Dirs::new();
+    let _fresh = Up::start(&second, &[]).await.unwrap();
+    second
+        .run([
+            "app",
+            "deploy",
+            manifest.to_str().unwrap(),
+            "--wait",
+            "--timeout",
+            "25",
+        ])
+        .await
+        .success();
+    let (code, body) = eventually("the copied lattice to answer HTTP", || async {
+        http_get(port, "/copied").await.ok()
+    })
+    .await;
+    assert_eq!(code, 200, "{body}\n{exported}");
+    let inventory = second.run(["get", "inventory", "--json"]).await.json();
+    let text = inventory.to_string();
+    assert!(
+        text.contains(r#""id":"hello""#) && text.contains(r#""id":"http""#),
+        "{inventory:#}"
+    );
+    assert!(
+        text.contains(r#""max_instances":2"#),
+        "the count came along: {inventory:#}"
+    );
+    let links = second.run(["get", "links", "--json"]).await.json();
+    assert_eq!(links[0]["source_id"], "http", "{links:#}");
+    assert_eq!(links[0]["target"], "hello", "{links:#}");
+    assert_eq!(
+        links[0]["interfaces"],
+        serde_json::json!(["incoming-handler"])
+    );
+}

@@ -26,10 +26,12 @@
 pub mod apps;
 mod connect;
 mod embed;
+pub mod export;
 pub mod manifest;
 
 pub use apps::{AppSummary, Apps};
 pub use embed::{start, start_local, WadmHandle, WadmOptions};
+pub use export::{export_lattice, ExportOptions, Exported};
 pub use manifest::{load_manifest, parse_manifest, ManifestError};
 
 /// Manifest and API types, as wadm defines them.

@@ -80,6 +80,19 @@ pub enum Command {
         /// The manifest (YAML or JSON).
         file: PathBuf,
     },
+    /// Write the live lattice (or a selection) as a manifest: components and providers
+    /// with their current counts, links with their config. Deploys to an equal graph.
+    Export {
+        /// The application's name in the manifest.
+        #[arg(long, default_value = "exported")]
+        name: String,
+        /// Its version annotation.
+        #[arg(long = "app-version", default_value = "v1", value_name = "VERSION")]
+        app_version: String,
+        /// Only these component or provider ids (repeatable; links need both ends).
+        #[arg(long = "select", value_name = "ID")]
+        select: Vec<String>,
+    },
 }
 
 /// Runs an app command.
@@ -111,6 +124,29 @@ pub async fn run(command: Command, global: &super::GlobalOpts) -> anyhow::Result
         None => None,
     };
     let ctx = super::lattice::resolve_context(global)?;
+    if let Command::Export {
+        name,
+        app_version,
+        select,
+    } = &command
+    {
+        let client = trellis_lattice::Client::connect(&ctx).await?;
+        let options = trellis_wadm::ExportOptions {
+            name: name.clone(),
+            version: app_version.clone(),
+            select: (!select.is_empty()).then(|| select.iter().cloned().collect()),
+        };
+        let exported = trellis_wadm::export_lattice(&client, &options).await?;
+        for note in &exported.notes {
+            eprintln!("note: {note}");
+        }
+        if global.json {
+            print::json(&exported.manifest)?;
+        } else {
+            print!("{}", exported.to_yaml()?);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let apps = Apps::connect(&ctx).await?;
     match command {
         Command::Put { .. } => {
@@ -249,7 +285,7 @@ pub async fn run(command: Command, global: &super::GlobalOpts) -> anyhow::Result
                 print::history(&versions);
             }
         }
-        Command::Validate { .. } => unreachable!("handled above"),
+        Command::Validate { .. } | Command::Export { .. } => unreachable!("handled above"),
     }
     Ok(ExitCode::SUCCESS)
 }

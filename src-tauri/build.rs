@@ -37,6 +37,7 @@ fn main() {
         "deploy_app",
         "undeploy_app",
         "delete_app",
+        "export_manifest",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed");

@@ -67,8 +67,12 @@ async function waitPort(port, timeoutMs = 15000) {
 function privateEnv(dataDir) {
   const env = { ...process.env };
   for (const name of ["TRELLIS_CONTEXT", "TRELLIS_NATS_URL", "TRELLIS_LATTICE"]) delete env[name];
+  // Exports go to $HOME (no Downloads folder there): a private one.
+  const home = path.join(dataDir, "home");
+  mkdirSync(home, { recursive: true });
   return {
     ...env,
+    HOME: home,
     TRELLIS_DATA_DIR: dataDir,
     TRELLIS_CONFIG_DIR: path.join(dataDir, "config"),
     XDG_DATA_HOME: path.join(dataDir, "xdg-data"),
@@ -742,6 +746,18 @@ describe("Trellis desktop app", () => {
       timeoutMsg: "wadm's component is not drawn on the host",
     });
     await browser.saveScreenshot(path.join(screenshots, "apps-deployed.png"));
+    // The live lattice exported as a manifest: a file with what runs now.
+    await browser.$('[data-testid="apps-export"]').click();
+    const saved = browser.$('[data-testid="apps-result"]');
+    await browser.waitUntil(async () => /saved to (\S+)/.test(await saved.getText()), {
+      timeout: 15000,
+      interval: 250,
+      timeoutMsg: "the export says nothing was saved",
+    });
+    const file = /saved to (\S+)/.exec(await saved.getText())[1];
+    const yaml = readFileSync(file, "utf8");
+    assert.match(yaml, /kind: Application/);
+    assert.match(yaml, /id: e2e-greeter/);
     // A broken manifest is refused before anything is sent, naming its line.
     const broken = path.join(dataDir, "broken-app.yaml");
     writeFileSync(broken, "apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: [oops\n");

@@ -98,6 +98,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::apps::deploy_app,
             commands::apps::undeploy_app,
             commands::apps::delete_app,
+            commands::apps::export_manifest,
         ])
 }
 

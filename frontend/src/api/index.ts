@@ -345,6 +345,11 @@ export function deleteApp(name: string): Promise<string> {
   return call<string>("delete_app", { name });
 }
 
+/** The active session's live graph as a wadm manifest named `name` (YAML, notes first). */
+export function exportManifest(name: string): Promise<string> {
+  return call<string>("export_manifest", { name });
+}
+
 /** Every named config with its values and the links that use it. */
 export function listConfigs(): Promise<NamedConfig[]> {
   return call<NamedConfig[]>("list_configs");

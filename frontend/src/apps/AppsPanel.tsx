@@ -2,7 +2,16 @@
 // and wadm's reasons; deploy a manifest file (validated first: errors name the line),
 // undeploy, delete. Re-read every 2 s while shown: wadm's status moves on its own.
 import { useCallback, useEffect, useState } from "react";
-import { deleteApp, deployApp, listApps, toApiError, undeployApp, type AppSummary } from "../api";
+import {
+  deleteApp,
+  deployApp,
+  exportManifest,
+  listApps,
+  saveExport,
+  toApiError,
+  undeployApp,
+  type AppSummary,
+} from "../api";
 import { ActionOutcome } from "../actions/ActionOutcome";
 import { useAction } from "../shell/PaletteForm";
 import { isString, usePersistentState } from "../shell/settings";
@@ -49,6 +58,22 @@ export function AppsPanel() {
         />
         <button type="submit" className="btn btn--primary" disabled={busy || !path.trim()} data-testid="apps-deploy">
           Deploy manifest
+        </button>
+        <button
+          type="button"
+          className="btn"
+          disabled={busy}
+          title="Write what runs now (components, providers, links and their config) as a wadm manifest"
+          onClick={() =>
+            run(async () => {
+              const yaml = await exportManifest("exported");
+              const saved = await saveExport("exported-app.yaml", yaml);
+              return `manifest of the live lattice saved to ${saved}`;
+            })
+          }
+          data-testid="apps-export"
+        >
+          Export as manifest…
         </button>
       </form>
       <ActionOutcome result={result} busy={busy} startedAt={startedAt} testId="apps-result" />

@@ -86,3 +86,34 @@ pub async fn delete_app(
         format!("nothing to delete: no {name}")
     })
 }
+
+/// The session's live graph as a wadm manifest named `name` (YAML), with what it could
+/// not express as `# note:` lines at its top: the app saves it with `save_export`.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn export_manifest(
+    state: State<'_, AppState>,
+    session: Option<String>,
+    name: String,
+) -> Result<String, CommandError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(CommandError::new(
+            ErrorCode::InvalidInput,
+            "the application needs a name",
+        ));
+    }
+    let client = state.session(session.as_deref())?.client()?;
+    let options = trellis_wadm::ExportOptions {
+        name: name.to_owned(),
+        version: "v1".into(),
+        select: None,
+    };
+    let exported = trellis_wadm::export_lattice(&client, &options).await?;
+    let notes: String = exported
+        .notes
+        .iter()
+        .map(|note| format!("# note: {note}\n"))
+        .collect();
+    Ok(notes + &exported.to_yaml()?)
+}

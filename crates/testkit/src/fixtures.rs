@@ -152,6 +152,33 @@ const BUMP_ALLOCATOR: &str = r#"
     (local.get $ret))
 "#;
 
+/// World of [`calc`]: an interface whose function takes a record.
+pub const CALC_WIT: &str = r#"
+package trellis:calc;
+
+interface shapes {
+  record point { x: s32, y: s32 }
+  /// x + y.
+  sum: func(p: point) -> s32;
+}
+
+world calc {
+  export shapes;
+}
+"#;
+
+/// A component exporting `trellis:calc/shapes.sum(p: point) -> s32` (x + y), for typed
+/// calls with a record argument.
+pub fn calc() -> anyhow::Result<Vec<u8>> {
+    component(
+        WitSource::Text(CALC_WIT),
+        "calc",
+        r#"(module
+  (func (export "trellis:calc/shapes#sum") (param i32 i32) (result i32)
+    (i32.add (local.get 0) (local.get 1))))"#,
+    )
+}
+
 /// World of [`http_hello`].
 pub const HTTP_HELLO_WIT: &str = r#"
 package trellis:fixtures;

@@ -16,7 +16,107 @@ use super::state::new_store;
 use crate::providers::{call_handle_message, BrokerMessage, ComponentInvoker, InvokeFuture};
 use crate::HostError;
 
+/// A call's arguments: typed values, or WAVE text to parse against the parameter types.
+pub(crate) enum CallArgs {
+    Values(Vec<Val>),
+    Wave(Vec<String>),
+}
+
+/// Arguments refused before the call (a count or a type that does not fit).
+#[derive(Debug)]
+struct RefusedArgs(String);
+
+impl std::fmt::Display for RefusedArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for RefusedArgs {}
+
+/// Parses WAVE `texts` as the parameters of `func`; the error names the parameter and
+/// the type it expects.
+fn parse_wave_args(
+    func: &str,
+    ty: &wasmtime::component::types::ComponentFunc,
+    texts: &[String],
+) -> Result<Vec<Val>, String> {
+    use wasm_wave::wasm::DisplayType;
+    let params: Vec<(&str, wasmtime::component::Type)> = ty.params().collect();
+    if params.len() != texts.len() {
+        let expected: Vec<String> = params
+            .iter()
+            .map(|(name, ty)| format!("{name}: {}", DisplayType(ty)))
+            .collect();
+        return Err(format!(
+            "{func} takes {} argument(s) ({}), not {}",
+            params.len(),
+            expected.join(", "),
+            texts.len()
+        ));
+    }
+    params
+        .iter()
+        .zip(texts)
+        .map(|((name, ty), text)| {
+            wasm_wave::from_str::<Val>(ty, text).map_err(|err| {
+                format!(
+                    "argument {name} of {func}: expected {}, got {text:?}: {err}",
+                    DisplayType(ty)
+                )
+            })
+        })
+        .collect()
+}
+
+/// A call's outcome in WAVE text.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WaveCall {
+    /// Each result as WAVE.
+    pub results: Vec<String>,
+    /// How long the call took, instantiation included, in milliseconds.
+    pub duration_ms: f64,
+}
+
 impl Runtime {
+    /// Calls exported function `function` of component `id` with arguments in WAVE text
+    /// (`ns:pkg/iface.name`, `ns:pkg/iface#name` or a root `name`), checked against the
+    /// function's parameter types before the call; the results come back as WAVE.
+    pub async fn call_wave(
+        &self,
+        id: &str,
+        function: &str,
+        args: &[String],
+    ) -> Result<WaveCall, HostError> {
+        let (iface, func) = split_function(function);
+        let began = std::time::Instant::now();
+        let results = self
+            .inner
+            .call_export(id, iface, func, CallArgs::Wave(args.to_vec()))
+            .await
+            .map_err(|err| match err.downcast_ref::<RefusedArgs>() {
+                Some(refused) => HostError::InvalidConfig(refused.0.clone()),
+                None => HostError::Invocation {
+                    component: id.into(),
+                    reason: super::http::describe_failure(&err),
+                },
+            })?;
+        let duration_ms = began.elapsed().as_secs_f64() * 1e3;
+        let results = results
+            .iter()
+            .map(|val| {
+                wasm_wave::to_string(val).map_err(|err| HostError::Invocation {
+                    component: id.into(),
+                    reason: format!("its result cannot be written as WAVE: {err}"),
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(WaveCall {
+            results,
+            duration_ms,
+        })
+    }
+
     /// Calls exported function `function` (`name` or `ns:pkg/iface#name`) of component
     /// `id` with dynamic values in a fresh instance.
     pub async fn call_function(
@@ -25,12 +125,9 @@ impl Runtime {
         function: &str,
         params: Vec<Val>,
     ) -> Result<Vec<Val>, HostError> {
-        let (iface, func) = match function.split_once('#') {
-            Some((iface, func)) => (Some(iface), func),
-            None => (None, function),
-        };
+        let (iface, func) = split_function(function);
         self.inner
-            .call_export(id, iface, func, params)
+            .call_export(id, iface, func, CallArgs::Values(params))
             .await
             .map_err(|err| HostError::Invocation {
                 component: id.into(),
@@ -69,7 +166,8 @@ impl Inner {
                      which is not a component running on this host"
                 );
             }
-            self.call_export(&target, Some(iface), func, params).await
+            self.call_export(&target, Some(iface), func, CallArgs::Values(params))
+                .await
         })
     }
 
@@ -79,7 +177,7 @@ impl Inner {
         id: &'a str,
         iface: Option<&'a str>,
         func: &'a str,
-        params: Vec<Val>,
+        params: CallArgs,
     ) -> BoxFuture<'a, wasmtime::Result<Vec<Val>>> {
         Box::pin(async move {
             let Some(entry) = self.component(id) else {
@@ -115,7 +213,13 @@ impl Inner {
             let function = instance.get_func(&mut store, index).ok_or_else(|| {
                 wasmtime::format_err!("export `{func}` of {id} is not a function")
             })?;
-            let result_count = function.ty(&store).results().len();
+            let ty = function.ty(&store);
+            let params = match params {
+                CallArgs::Values(values) => values,
+                CallArgs::Wave(texts) => parse_wave_args(func, &ty, &texts)
+                    .map_err(|refused| wasmtime::Error::new(RefusedArgs(refused)))?,
+            };
+            let result_count = ty.results().len();
             let mut results = vec![Val::Bool(false); result_count];
             let call = function.call_async(&mut store, &params, &mut results);
             let slack = Duration::from_millis(200);
@@ -197,5 +301,39 @@ impl ComponentInvoker for Invoker {
             };
             inner.deliver_message(&id, msg).await
         })
+    }
+}
+
+/// `ns:pkg/iface#name` or `ns:pkg/iface.name` (the function after the last dot: function
+/// names have none, versions do) → (interface, function); a bare `name` is a root export.
+pub(crate) fn split_function(function: &str) -> (Option<&str>, &str) {
+    if let Some((iface, func)) = function.split_once('#') {
+        return (Some(iface), func);
+    }
+    match function.rsplit_once('.') {
+        Some((iface, func)) if iface.contains('/') => (Some(iface), func),
+        _ => (None, function),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_function;
+
+    #[test]
+    fn function_names_split_at_the_hash_or_the_last_dot() {
+        assert_eq!(split_function("add"), (None, "add"));
+        assert_eq!(
+            split_function("trellis:calc/shapes.manhattan"),
+            (Some("trellis:calc/shapes"), "manhattan")
+        );
+        assert_eq!(
+            split_function("wasi:cli/run@0.2.12.run"),
+            (Some("wasi:cli/run@0.2.12"), "run")
+        );
+        assert_eq!(
+            split_function("wasi:cli/run@0.2.12#run"),
+            (Some("wasi:cli/run@0.2.12"), "run")
+        );
     }
 }

@@ -236,3 +236,42 @@ async fn a_start_reports_each_step_in_the_components_log() -> anyhow::Result<()>
     assert!(steps[2].contains("linking"), "{steps:#?}");
     Ok(())
 }
+
+/// Issue 12: a typed call in WAVE — a record argument checked against the WIT before the
+/// call, the result written back as WAVE, a wrong type refused naming what it expects.
+#[tokio::test]
+async fn wave_calls_take_records_and_refuse_a_wrong_type_by_name() -> anyhow::Result<()> {
+    let rt = runtime(Duration::from_secs(5));
+    rt.start_component(
+        "calc",
+        bytes(fixtures::calc()?),
+        1,
+        BTreeMap::new(),
+        BTreeMap::new(),
+    )
+    .await?;
+    let call = rt
+        .call_wave("calc", "trellis:calc/shapes.sum", &["{x: 40, y: 2}".into()])
+        .await?;
+    assert_eq!(call.results, ["42"]);
+    let err = rt
+        .call_wave(
+            "calc",
+            "trellis:calc/shapes.sum",
+            &["{x: \"far\", y: 2}".into()],
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("argument p of sum: expected record { x: s32, y: s32 }"),
+        "{err}"
+    );
+    let err = rt
+        .call_wave("calc", "trellis:calc/shapes#sum", &[])
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("sum takes 1 argument(s) (p: record"), "{err}");
+    Ok(())
+}

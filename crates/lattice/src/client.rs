@@ -121,6 +121,40 @@ impl Client {
             .ok_or(LatticeError::MissingResponse { subject })
     }
 
+    /// Calls exported `function` of component `component_id` on host `host_id` with WAVE
+    /// `args` (`trellis.call.<lattice>.<host_id>`, a Trellis extension: a wasmCloud host
+    /// has no such subject). The host checks the arguments against the function's WIT
+    /// before calling; a refusal names the type it expects.
+    pub async fn call_component(
+        &self,
+        host_id: &str,
+        component_id: &str,
+        function: &str,
+        args: &[String],
+    ) -> Result<trellis_proto::ComponentCallResult> {
+        check_token("host id", host_id)?;
+        let subject = subject::component_call(self.lattice(), host_id);
+        let body = to_body(&trellis_proto::ComponentCallRequest {
+            component_id: component_id.to_owned(),
+            function: function.to_owned(),
+            args: args.to_vec(),
+        })?;
+        let reply: CtlResponse<trellis_proto::ComponentCallResult> = self
+            .request(
+                "component call",
+                subject.clone(),
+                body,
+                format!(
+                    "host {host_id} takes no typed calls (not a Trellis host: wasmCloud hosts \
+                     have no way to call an export from outside)"
+                ),
+            )
+            .await?;
+        reply
+            .response
+            .ok_or(LatticeError::MissingResponse { subject })
+    }
+
     /// The WIT of component `component_id` running on host `host_id`, decoded by that
     /// host from the bytes it runs (`trellis.wit.<lattice>.<host_id>`, a Trellis
     /// extension: a wasmCloud host has no such subject and gives "no responders").

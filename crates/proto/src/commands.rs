@@ -131,6 +131,29 @@ impl std::fmt::Debug for RegistryCredential {
 /// A whole `registry.put` body: registry host -> credentials.
 pub type RegistryCredentials = BTreeMap<String, RegistryCredential>;
 
+/// `trellis.call.<lattice>.<host_id>` body (a Trellis extension): call one exported
+/// function of a running component with arguments in WAVE text. The reply is a ctl
+/// envelope whose `response` is a [`ComponentCallResult`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComponentCallRequest {
+    /// The running component.
+    pub component_id: String,
+    /// `ns:pkg/iface.name`, `ns:pkg/iface#name`, or a root export's `name`.
+    pub function: String,
+    /// One WAVE value per parameter.
+    #[serde(default)]
+    pub args: Vec<String>,
+}
+
+/// What a `trellis.call` returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComponentCallResult {
+    /// Each result as WAVE text.
+    pub results: Vec<String>,
+    /// How long the call took on the host, instantiation included, in milliseconds.
+    pub duration_ms: f64,
+}
+
 /// `trellis.wit.<lattice>.<host_id>` body (a Trellis extension): which running
 /// component's WIT to send. The reply is a ctl envelope whose `response` is the
 /// component's decoded WIT (the `trellis-wit` crate's `ComponentWit`).

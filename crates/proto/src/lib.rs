@@ -67,8 +67,9 @@ pub use auction::{
     ProviderAuctionRequest,
 };
 pub use commands::{
-    ComponentWitRequest, RegistryCredential, RegistryCredentials, ScaleComponentCommand,
-    StartProviderCommand, StopHostCommand, StopProviderCommand, UpdateComponentCommand,
+    ComponentCallRequest, ComponentCallResult, ComponentWitRequest, RegistryCredential,
+    RegistryCredentials, ScaleComponentCommand, StartProviderCommand, StopHostCommand,
+    StopProviderCommand, UpdateComponentCommand,
 };
 pub use config::{
     config_map_from_value, parse_config_map, ComponentSpec, ConfigMap, SECRET_CONFIG_PREFIX,

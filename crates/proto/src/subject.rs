@@ -19,6 +19,8 @@ pub const RPC_PREFIX: &str = "wasmbus.rpc";
 pub const LOGS_PREFIX: &str = "trellis.logs";
 /// The prefix of the Trellis subjects that answer with a running component's WIT.
 pub const WIT_PREFIX: &str = "trellis.wit";
+/// Prefix of the typed-call subjects (a Trellis extension).
+pub const CALL_PREFIX: &str = "trellis.call";
 
 /// Subject spaces the lattice owns, which guests may not publish, request or subscribe
 /// on: the control interface and events (`wasmbus`), wadm, the JetStream, KV and object
@@ -160,6 +162,11 @@ pub fn logs_all(lattice: &str) -> String {
 /// `trellis.wit.<lattice>.<host_id>`: the WIT of a component running on that host.
 pub fn component_wit(lattice: &str, host_id: &str) -> String {
     format!("{WIT_PREFIX}.{lattice}.{host_id}")
+}
+
+/// `trellis.call.<lattice>.<host_id>`: call an export of a component running there.
+pub fn component_call(lattice: &str, host_id: &str) -> String {
+    format!("{CALL_PREFIX}.{lattice}.{host_id}")
 }
 
 /// `wasmbus.rpc.<lattice>.<target>.linkdefs.put` (`target` = provider id, provider xkey or component id).

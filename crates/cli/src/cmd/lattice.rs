@@ -6,6 +6,7 @@
 //! without `--context` starts from a fresh context, so saved credentials never leak to
 //! another server).
 
+mod call;
 mod context;
 mod get;
 mod output;
@@ -44,6 +45,9 @@ pub enum Command {
     /// Put or delete host labels.
     #[command(subcommand)]
     Label(state::LabelCommand),
+    /// Call one exported function of a running component, with arguments and result in
+    /// WAVE (`{x: 1, y: 2}`, `[1, 2]`, `some("a")`, `ok(3)`, …), checked against its WIT.
+    Call(call::CallArgs),
     /// Print lattice events.
     Events(watch::EventsArgs),
     /// Print host and component logs.
@@ -68,6 +72,7 @@ pub async fn run(command: Command, global: &super::GlobalOpts) -> anyhow::Result
         Command::Link(cmd) => state::link(cmd, &client, global).await,
         Command::Config(cmd) => state::config(cmd, &client, global).await,
         Command::Label(cmd) => state::label(cmd, &client, global).await,
+        Command::Call(args) => call::run(args, &client, global).await,
         Command::Events(args) => watch::events(args, &client, global).await,
         Command::Logs(args) => watch::logs(args, &client, global).await,
         Command::Context(_) => unreachable!("handled above"),

@@ -410,3 +410,57 @@ async fn a_link_survives_a_restart_of_the_host() {
         .json();
     assert_eq!(config["address"], "127.0.0.1:1");
 }
+
+/// Issue 12: `trellis call` of a function taking a record prints the WAVE result; a
+/// wrong argument type is refused before the call, naming the type expected.
+#[tokio::test]
+async fn call_takes_a_record_in_wave_and_names_the_expected_type() {
+    let nats = NatsServer::start().unwrap();
+    let dirs = Dirs::new();
+    let url = nats.url();
+    let _host = Up::start(&dirs, &["--nats-url", &url]).await.unwrap();
+    let wasm = dirs.data().with_file_name("calc.wasm");
+    std::fs::write(&wasm, trellis_testkit::fixtures::calc().unwrap()).unwrap();
+    let g = ["--nats-url", url.as_str()];
+    dirs.run(
+        g.iter()
+            .chain(&["start", "component", wasm.to_str().unwrap(), "--id", "calc"]),
+    )
+    .await
+    .success();
+
+    let sum = ["call", "calc", "trellis:calc/shapes.sum"];
+    let out = dirs
+        .run(g.iter().chain(&sum).chain(&["{x: 40, y: -2}"]))
+        .await
+        .success();
+    assert_eq!(out.trim(), "38");
+    let json = dirs
+        .run(
+            g.iter()
+                .chain(&["--json"])
+                .chain(&sum)
+                .chain(&["{x: 1, y: 2}"]),
+        )
+        .await
+        .json();
+    assert_eq!(json["results"], serde_json::json!(["3"]), "{json:#}");
+
+    let wrong = dirs
+        .run(g.iter().chain(&sum).chain(&["{x: \"far\", y: 2}"]))
+        .await;
+    assert_eq!(wrong.code(), Some(1), "{}", wrong.stderr());
+    assert!(
+        wrong
+            .stderr()
+            .contains("expected record { x: s32, y: s32 }"),
+        "{}",
+        wrong.stderr()
+    );
+    let missing = dirs.run(g.iter().chain(&["call", "ghost", "sum"])).await;
+    assert!(
+        missing.stderr().contains("\"ghost\" is not running"),
+        "{}",
+        missing.stderr()
+    );
+}

@@ -12,13 +12,15 @@
 //! `server` (subscriptions and the request loop), `ctl/` (one module per operation
 //! family and the `Command` that dispatches on the subject), `events`, `heartbeat`,
 //! `state` (KV buckets), `watch` (KV → runtime), `logs` (log bus → NATS), `rpc` (provider
-//! RPC messages: `linkdefs.put`/`.del`, `default.shutdown`), `wit` (a running component's
-//! WIT on `trellis.wit.<lattice>.<host_id>`).
+//! RPC messages: `linkdefs.put`/`.del`, `default.shutdown`), `extensions` (Trellis' own
+//! subjects: a running component's WIT, typed calls), `workload` (what runs, kept for a
+//! restart).
 
 mod bucket;
 mod core;
 mod ctl;
 mod events;
+mod extensions;
 mod heartbeat;
 mod identity;
 mod logs;
@@ -26,7 +28,6 @@ mod rpc;
 mod server;
 mod state;
 mod watch;
-mod wit;
 mod workload;
 
 use std::collections::BTreeMap;
@@ -205,10 +206,10 @@ impl LatticeHost {
         });
 
         // Before the ctl subscriptions: their round trip also confirms this one.
-        let wit_requests = wit::subscribe(&core).await?;
+        let extension_requests = extensions::subscribe(&core).await?;
         let subscriptions = server::subscribe(&core).await?;
         core.spawn(server::serve(Arc::clone(&core), subscriptions));
-        core.spawn(wit::serve(Arc::clone(&core), wit_requests));
+        core.spawn(extensions::serve(Arc::clone(&core), extension_requests));
         core.spawn(heartbeat::run(Arc::clone(&core), config.heartbeat_interval));
         watch::spawn(&core);
         core.spawn(logs::forward(Arc::clone(&core)));

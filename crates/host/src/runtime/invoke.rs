@@ -69,15 +69,6 @@ fn parse_wave_args(
         .collect()
 }
 
-/// A call's outcome in WAVE text.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct WaveCall {
-    /// Each result as WAVE.
-    pub results: Vec<String>,
-    /// How long the call took, instantiation included, in milliseconds.
-    pub duration_ms: f64,
-}
-
 impl Runtime {
     /// Calls exported function `function` of component `id` with arguments in WAVE text
     /// (`ns:pkg/iface.name`, `ns:pkg/iface#name` or a root `name`), checked against the
@@ -87,7 +78,7 @@ impl Runtime {
         id: &str,
         function: &str,
         args: &[String],
-    ) -> Result<WaveCall, HostError> {
+    ) -> Result<trellis_proto::ComponentCallResult, HostError> {
         let (iface, func) = split_function(function);
         let began = std::time::Instant::now();
         let results = self
@@ -111,7 +102,7 @@ impl Runtime {
                 })
             })
             .collect::<Result<_, _>>()?;
-        Ok(WaveCall {
+        Ok(trellis_proto::ComponentCallResult {
             results,
             duration_ms,
         })

@@ -35,7 +35,6 @@ mod watch;
 pub use self::component::{ARGS_ANNOTATION, GRANT_DIRS, GRANT_ENV, GRANT_NETWORK};
 pub use self::core::{Runtime, RuntimeConfig};
 pub use self::http::{HttpLimits, DEFAULT_HTTP_ADDRESS};
-pub use self::invoke::WaveCall;
 pub use self::limits::{
     ComponentLimits, ComponentLoad, DEFAULT_INSTANCE_MEMORY_BYTES, LIMIT_EXECUTION_TIME,
     LIMIT_EXECUTION_TIME_MS, LIMIT_MEMORY, LIMIT_MEMORY_BYTES,

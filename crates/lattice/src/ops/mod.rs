@@ -18,11 +18,14 @@
 //! - Named config: [`list_configs`] (values and the links that use each),
 //!   [`put_config`], [`delete_config`].
 //! - Host labels: [`put_label`], [`delete_label`] (reserved `hostcore.*` keys refused).
+//! - Typed calls: [`call_function`] calls one export with WAVE arguments on the host
+//!   that runs the component.
 //! - Hot reload: [`watch_component`] watches a component's file and updates it on each
 //!   change, reporting each [`ReloadOutcome`].
 //! - References and ids: [`component_ref`], [`provider_ref`], [`checked_id`],
 //!   [`resolve_host`], and [`lattice_snapshot`] for callers without a live model.
 
+mod call;
 mod config;
 mod error;
 mod inspect;
@@ -32,6 +35,7 @@ mod refs;
 mod watch;
 mod workload;
 
+pub use call::{call_function, CallOutcome};
 pub use config::{delete_config, list_configs, put_config, ConfigUse, NamedConfig};
 pub use error::{OpsError, Result};
 pub use inspect::{inspect_component, ComponentInspection};

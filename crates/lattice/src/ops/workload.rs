@@ -393,13 +393,13 @@ fn scale_outcome(
 }
 
 #[derive(Clone, Copy, PartialEq)]
-enum Kind {
+pub(super) enum Kind {
     Component,
     Provider,
 }
 
 /// `(host_id, image_ref)` of every host running `id` (only `host` when given).
-async fn hosts_running(
+pub(super) async fn hosts_running(
     client: &Client,
     id: &str,
     host: Option<&str>,

@@ -38,6 +38,7 @@ fn main() {
         "undeploy_app",
         "delete_app",
         "export_manifest",
+        "call_function",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed");

@@ -771,6 +771,31 @@ describe("Trellis desktop app", () => {
     });
   });
 
+  it("calls a component's export with a record argument from the inspector", async () => {
+    trellis("start", "component", path.join(repo, "examples/wat-hello/calc.wasm"), "--id", "calc");
+    const node = browser.$('.react-flow__node-component [data-component-id="calc"]');
+    await node.waitForDisplayed({ timeout: 15000, timeoutMsg: "no component node for calc" });
+    await clickPin(browser, node);
+    const arg = browser.$('[data-testid="invoke-arg-p"]');
+    await arg.waitForDisplayed({ timeout: 15000, timeoutMsg: "the inspector offers no Invoke form for calc" });
+    const result = browser.$('[data-testid="invoke-result"]');
+    await typeInto(browser, '[data-testid="invoke-arg-p"]', "{x: 40, y: 2}");
+    await browser.$('[data-testid="invoke-call"]').click();
+    await browser.waitUntil(async () => (await result.isExisting()) && /^42\b/.test(await result.getText()), {
+      timeout: 15000,
+      interval: 250,
+      timeoutMsg: "the call does not show 42",
+    });
+    await typeInto(browser, '[data-testid="invoke-arg-p"]', '{x: "far", y: 2}');
+    await browser.$('[data-testid="invoke-call"]').click();
+    await browser.waitUntil(async () => /expected record \{ x: s32, y: s32 \}/.test(await result.getText()), {
+      timeout: 15000,
+      interval: 250,
+      timeoutMsg: "a wrong argument is not refused with the expected type",
+    });
+    await browser.saveScreenshot(path.join(screenshots, "invoke.png"));
+  });
+
   it("attaches to a second lattice in a new tab, names a wrong password and a closed port", async () => {
     // The lattice to attach to: `trellis up` with its own data and config dirs, so its
     // nats-server has its own password, saved in its own `local` context.

@@ -105,6 +105,8 @@ fn ipc_types(cfg: &Config) -> Vec<Decl> {
         // `watch_component`'s `trellis://reload` and `list_watches`.
         decl::<crate::commands::watch::ReloadEvent>(cfg),
         decl::<crate::commands::watch::WatchState>(cfg),
+        // `call_function`.
+        decl::<proto::ComponentCallResult>(cfg),
         // `list_apps`.
         decl::<trellis_wadm::AppSummary>(cfg),
         // `list_configs`.

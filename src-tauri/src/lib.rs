@@ -99,6 +99,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::apps::undeploy_app,
             commands::apps::delete_app,
             commands::apps::export_manifest,
+            commands::components::call_function,
         ])
 }
 

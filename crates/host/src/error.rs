@@ -118,6 +118,10 @@ pub enum HostError {
     /// A config entry is unusable.
     #[error("invalid config: {0}")]
     InvalidConfig(String),
+    /// A typed call's arguments do not fit the function (count or type), refused
+    /// before the call.
+    #[error("{0}")]
+    InvalidArguments(String),
     /// A grant (a directory, environment variable, network access, blobstore root or
     /// public http address) that this host's [`crate::GrantPolicy`] does not allow.
     #[error("grant {grant} is not allowed by this host's policy ({reason})")]

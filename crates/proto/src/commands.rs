@@ -147,6 +147,7 @@ pub struct ComponentCallRequest {
 
 /// What a `trellis.call` returns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ComponentCallResult {
     /// Each result as WAVE text.
     pub results: Vec<String>,

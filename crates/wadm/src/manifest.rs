@@ -109,9 +109,16 @@ pub async fn parse_manifest(
     let parse_error = |err: serde_yaml::Error| {
         let location = err.location();
         let message = err.to_string();
-        // serde_yaml appends " at line L column C"; the location goes in front instead.
-        let message = match message.rfind(" at line ") {
-            Some(cut) if location.is_some() => message[..cut].to_owned(),
+        // serde_yaml puts " at line L column C" in its text (at the end, or before a
+        // ", while …" clause); the location goes in front instead.
+        let message = match (message.find(" at line "), &location) {
+            (Some(cut), Some(_)) => {
+                let rest = &message[cut + " at line ".len()..];
+                let after = rest
+                    .find(|c: char| c == ',')
+                    .map_or("", |comma| &rest[comma..]);
+                format!("{}{after}", &message[..cut])
+            }
             _ => message,
         };
         ManifestError::Parse {
@@ -390,6 +397,7 @@ spec:
         };
         assert!(line.is_some(), "{err}");
         assert!(err.to_string().starts_with("hello.yaml:"), "{err}");
+        assert!(!err.to_string().contains(" at line "), "said twice: {err}");
     }
 
     #[tokio::test]

@@ -843,6 +843,19 @@ export type WatchState = {
   last: ReloadEvent | null, };
 
 /**
+ * What a `trellis.call` returns.
+ */
+export type ComponentCallResult = {
+  /**
+   * Each result as WAVE text.
+   */
+  results: Array<string>,
+  /**
+   * How long the call took on the host, instantiation included, in milliseconds.
+   */
+  duration_ms: number, };
+
+/**
  * One application as the app's Applications view and `trellis app list` show it.
  */
 export type AppSummary = {

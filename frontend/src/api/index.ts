@@ -12,6 +12,7 @@ import type {
   ContextSummary,
   ImportSummary,
   AppSummary,
+  ComponentCallResult,
   SessionLatticeEvent,
   SessionLog,
   SessionModelEvent,
@@ -323,6 +324,11 @@ export function putLabel(hostId: string, key: string, value: string): Promise<st
 /** Removes label `key` from a host. */
 export function deleteLabel(hostId: string, key: string): Promise<string> {
   return call<string>("delete_label", { hostId, key });
+}
+
+/** Calls `fn` (`ns:pkg/iface.name` or a root name) of component `componentId` with one WAVE value per parameter. */
+export function callFunction(componentId: string, fn: string, args: string[]): Promise<ComponentCallResult> {
+  return call<ComponentCallResult>("call_function", { componentId, function: fn, args });
 }
 
 /** wadm's applications in the active session's lattice, with status and reasons. */

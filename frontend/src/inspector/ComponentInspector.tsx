@@ -6,6 +6,7 @@ import type { ComponentNodeData } from "../graph/model";
 import { linkInterfaces } from "../graph/model";
 import { shortId } from "../graph/format";
 import { ComponentActions } from "../actions/ComponentActions";
+import { InvokePanel } from "../invoke/InvokePanel";
 import { describeServer, functionSignature } from "./wit";
 
 interface Props {
@@ -47,6 +48,7 @@ export function ComponentInspector({ data, inspection, error }: Props) {
       )}
 
       <ComponentActions componentId={data.componentId} maxInstances={data.maxInstances} />
+      <InvokePanel key={data.componentId} componentId={data.componentId} wit={inspection?.wit ?? null} />
 
       <h3 className="panel__subtitle">WIT</h3>
       {!inspection && !error && <p className="muted inspector__pad">reading…</p>}

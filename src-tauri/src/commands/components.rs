@@ -96,3 +96,20 @@ fn placement(
         .map(Placement::HostId)
         .ok_or_else(|| CommandError::new(ErrorCode::NotReady, "the local host is still starting"))
 }
+
+/// Calls exported `function` of component `componentId` with one WAVE value per
+/// parameter; the host checks them against the function's WIT first (a refusal names the
+/// expected type). Answers with the WAVE results and the duration.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn call_function(
+    state: State<'_, AppState>,
+    session: Option<String>,
+    component_id: String,
+    function: String,
+    args: Vec<String>,
+) -> Result<trellis_proto::ComponentCallResult, CommandError> {
+    let client = state.session(session.as_deref())?.client()?;
+    let outcome = ops::call_function(&client, &component_id, &function, &args, None).await?;
+    Ok(outcome.result)
+}

@@ -531,6 +531,7 @@ fn write_wat_hello_example() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("hello.wasm"), fixtures::http_hello().unwrap()).unwrap();
     std::fs::write(dir.join("caller.wasm"), greet_caller()).unwrap();
+    std::fs::write(dir.join("calc.wasm"), fixtures::calc().unwrap()).unwrap();
 }
 
 #[test]

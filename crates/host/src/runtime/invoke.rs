@@ -86,7 +86,7 @@ impl Runtime {
             .call_export(id, iface, func, CallArgs::Wave(args.to_vec()))
             .await
             .map_err(|err| match err.downcast_ref::<RefusedArgs>() {
-                Some(refused) => HostError::InvalidConfig(refused.0.clone()),
+                Some(refused) => HostError::InvalidArguments(refused.0.clone()),
                 None => HostError::Invocation {
                     component: id.into(),
                     reason: super::http::describe_failure(&err),

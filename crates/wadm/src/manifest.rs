@@ -114,9 +114,7 @@ pub async fn parse_manifest(
         let message = match (message.find(" at line "), &location) {
             (Some(cut), Some(_)) => {
                 let rest = &message[cut + " at line ".len()..];
-                let after = rest
-                    .find(|c: char| c == ',')
-                    .map_or("", |comma| &rest[comma..]);
+                let after = rest.find(',').map_or("", |comma| &rest[comma..]);
                 format!("{}{after}", &message[..cut])
             }
             _ => message,
@@ -397,7 +395,16 @@ spec:
         };
         assert!(line.is_some(), "{err}");
         assert!(err.to_string().starts_with("hello.yaml:"), "{err}");
-        assert!(!err.to_string().contains(" at line "), "said twice: {err}");
+        let ManifestError::Parse {
+            line: Some(l),
+            column: Some(c),
+            ..
+        } = &err
+        else {
+            panic!("no line and column: {err}");
+        };
+        let again = format!(" at line {l} column {c}");
+        assert!(!err.to_string().contains(&again), "said twice: {err}");
     }
 
     #[tokio::test]

@@ -745,6 +745,18 @@ describe("Trellis desktop app", () => {
       timeout: 15000,
       timeoutMsg: "wadm's component is not drawn on the host",
     });
+    // wadm's component says which application it belongs to; picking the application
+    // fades everything else in the graph.
+    const greeter = browser.$('.react-flow__node[data-id*=":e2e-greeter"]');
+    assert.match(await greeter.$('[data-testid="app-badge"]').getText(), /app e2e-app/);
+    await row.$('[data-testid="app-select"]').click();
+    await browser.waitUntil(async () => /node--highlighted/.test(await greeter.getAttribute("class")), {
+      timeout: 5000,
+      interval: 200,
+      timeoutMsg: "picking the application does not highlight its component",
+    });
+    const hello = browser.$('.react-flow__node[data-id$=":hello"]');
+    assert.match(await hello.getAttribute("class"), /node--faded/, "a component of no application fades");
     await browser.saveScreenshot(path.join(screenshots, "apps-deployed.png"));
     // The live lattice exported as a manifest: a file with what runs now.
     await browser.$('[data-testid="apps-export"]').click();

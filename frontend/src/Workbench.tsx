@@ -64,6 +64,7 @@ export function Workbench({ session, contexts, tabs }: Props) {
   const logsNote = logsNoteFor(lattice);
   const [dockTab, setDockTab] = usePersistentState<DockTab>("dock.tab", "Logs", isOneOf(DOCK_TABS));
   const [openWasm, setOpenWasm] = useState(false);
+  const [selectedApp, setSelectedApp] = useState<string | null>(null);
   const [helpOpen, setHelpOpen] = useState(false);
   const [fitRequest, setFitRequest] = useState(0);
   const { refresh } = lattice;
@@ -127,6 +128,7 @@ export function Workbench({ session, contexts, tabs }: Props) {
             fitRequest={fitRequest}
             links={lattice.snapshot.links}
             sessionKey={session}
+            highlightApp={dockTab === "Apps" ? selectedApp : null}
           />
           {history.notice && (
             <div className="history-notice" role="status" data-testid="history-notice">
@@ -147,6 +149,8 @@ export function Workbench({ session, contexts, tabs }: Props) {
         header={<Scrubber frames={timeline.frames} at={timeline.at} onChange={timeline.setAt} />}
         session={session}
         logsNote={logsNote}
+        selectedApp={selectedApp}
+        onSelectApp={setSelectedApp}
         onSelectComponent={(componentId) => {
           const node = model.nodes.find((n) => n.kind === "component" && n.data.componentId === componentId);
           if (node) setSelectedId(node.id);

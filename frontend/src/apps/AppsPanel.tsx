@@ -18,7 +18,13 @@ import { isString, usePersistentState } from "../shell/settings";
 
 const POLL_MS = 2000;
 
-export function AppsPanel() {
+interface Props {
+  /** The application whose parts stand out in the graph, if any. */
+  selected: string | null;
+  onSelect: (name: string | null) => void;
+}
+
+export function AppsPanel({ selected, onSelect }: Props) {
   const [apps, setApps] = useState<AppSummary[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [path, setPath] = usePersistentState("apps.manifestPath", "", isString);
@@ -97,8 +103,22 @@ export function AppsPanel() {
           </thead>
           <tbody>
             {apps.map((app) => (
-              <tr key={app.name} data-testid={`app-row-${app.name}`}>
-                <td className="mono">{app.name}</td>
+              <tr
+                key={app.name}
+                className={app.name === selected ? "apps-view__row--selected" : undefined}
+                data-testid={`app-row-${app.name}`}
+              >
+                <td className="mono">
+                  <button
+                    type="button"
+                    className="link-button mono"
+                    title="Show its components and providers in the graph (click again to show all)"
+                    onClick={() => onSelect(app.name === selected ? null : app.name)}
+                    data-testid="app-select"
+                  >
+                    {app.name}
+                  </button>
+                </td>
                 <td className="mono">{app.deployed_version ?? "—"}</td>
                 <td className="mono">{app.latest_version}</td>
                 <td>

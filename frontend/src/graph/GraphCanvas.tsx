@@ -40,12 +40,23 @@ interface Props {
   sessionKey?: string;
   /** Changes whenever the user asks for a fresh layout of the whole graph (forgets positions). */
   layoutRequest?: number;
+  /** A wadm application whose components and providers stand out (the others fade). */
+  highlightApp?: string | null;
 }
 
 /** How long positions settle before they are saved (a drag moves them every frame). */
 const SAVE_DELAY_MS = 400;
 
-export function GraphCanvas({ model, selectedId, onSelect, fitRequest, links, sessionKey = DEFAULT_SESSION, layoutRequest = 0 }: Props) {
+export function GraphCanvas({
+  model,
+  selectedId,
+  onSelect,
+  fitRequest,
+  links,
+  sessionKey = DEFAULT_SESSION,
+  layoutRequest = 0,
+  highlightApp = null,
+}: Props) {
   const [positions, setPositions] = useState<Positions>(new Map());
   // What the layout builds on: the positions drawn now, and those saved for the session (so a
   // node that comes back, or a graph that arrives after an empty start, finds its place).
@@ -153,11 +164,18 @@ export function GraphCanvas({ model, selectedId, onSelect, fitRequest, links, se
           connectable: n.kind !== "host",
         };
         if (n.kind === "host") return [{ ...common, type: "host" as const, data: n.data, zIndex: 0 }];
-        const child = { ...common, parentId: n.parentId, extent: "parent" as const, zIndex: 1 };
+        const faded = highlightApp !== null && n.data.app !== highlightApp;
+        const child = {
+          ...common,
+          parentId: n.parentId,
+          extent: "parent" as const,
+          zIndex: 1,
+          className: faded ? "node--faded" : highlightApp !== null ? "node--highlighted" : undefined,
+        };
         if (n.kind === "component") return [{ ...child, type: "component" as const, data: n.data }];
         return [{ ...child, type: "provider" as const, data: n.data }];
       }),
-    [model, positions, selectedId],
+    [model, positions, selectedId, highlightApp],
   );
 
   const edges = useMemo<Edge[]>(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ComponentInspection, Host, Link, ModelSnapshot } from "../api";
 import {
+  appOf,
   componentHeight,
   componentNodeId,
   currentUptime,
@@ -215,5 +216,13 @@ describe("interfaceKey", () => {
   it("drops the version", () => {
     expect(interfaceKey("wasi:http/types@0.2.12")).toBe("wasi:http/types");
     expect(interfaceKey("log")).toBe("log");
+  });
+});
+
+describe("appOf", () => {
+  it("names the wadm application from wadm's annotation", () => {
+    expect(appOf({ "wasmcloud.dev/appspec": "shop", "wasmcloud.dev/managed-by": "wadm" })).toBe("shop");
+    expect(appOf({})).toBeNull();
+    expect(appOf(null)).toBeNull();
   });
 });

@@ -63,6 +63,8 @@ export type ComponentNodeData = {
   /** The WIT has been read (pins come from links only until then). */
   witKnown: boolean;
   witError: string | null;
+  /** The wadm application that manages it, if any. */
+  app: string | null;
 };
 
 /** Data a provider node shows. */
@@ -71,6 +73,8 @@ export type ProviderNodeData = {
   hostId: string;
   imageRef: string;
   name: string | null;
+  /** The wadm application that manages it, if any. */
+  app: string | null;
 };
 
 /** A node of the lattice graph. Children name their host frame in `parentId`. */
@@ -228,7 +232,7 @@ function providerNode(hostId: string, p: ProviderDescription): GraphNode {
     parentId: hostNodeId(hostId),
     width: PROVIDER_NODE_SIZE.width,
     height: PROVIDER_NODE_SIZE.height,
-    data: { providerId: p.id, hostId, imageRef: p.image_ref ?? "", name: p.name ?? null },
+    data: { providerId: p.id, hostId, imageRef: p.image_ref ?? "", name: p.name ?? null, app: appOf(p.annotations) },
   };
 }
 
@@ -306,6 +310,7 @@ function componentNode(
       hostServed,
       witKnown: wit !== null,
       witError: inspection?.wit_error ?? null,
+      app: appOf(c.annotations),
     },
   };
 }
@@ -371,4 +376,12 @@ export function structureKey(model: GraphModel): string {
     ...model.nodes.map((n) => `${n.id}<${n.parentId ?? ""}:${n.width}x${n.height}`),
     ...model.edges.map((e) => `${e.id}:${e.source}>${e.target}`),
   ].join("|");
+}
+
+/** The annotation wadm puts on what it runs: the application's name. */
+export const APPSPEC_ANNOTATION = "wasmcloud.dev/appspec";
+
+/** The wadm application `annotations` say manages a component or provider, if any. */
+export function appOf(annotations: Record<string, string> | undefined | null): string | null {
+  return annotations?.[APPSPEC_ANNOTATION] ?? null;
 }

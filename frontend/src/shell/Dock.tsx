@@ -21,9 +21,14 @@ interface Props {
   logsNote?: string | null;
   /** A click on a log line's component selects its node. */
   onSelectComponent?: (componentId: string) => void;
+  /** The application highlighted in the graph (Apps tab). */
+  selectedApp?: string | null;
+  onSelectApp?: (name: string | null) => void;
 }
 
-export function Dock({ tab, onTab, configRevision, header, session, logsNote, onSelectComponent }: Props) {
+export function Dock(props: Props) {
+  const { tab, onTab, configRevision, header, session, logsNote, onSelectComponent } = props;
+  const { selectedApp = null, onSelectApp = () => undefined } = props;
   return (
     <section className="dock panel">
       {header}
@@ -56,7 +61,7 @@ export function Dock({ tab, onTab, configRevision, header, session, logsNote, on
       )}
       {tab === "Apps" && (
         <div className="dock__body">
-          <AppsPanel />
+          <AppsPanel selected={selectedApp} onSelect={onSelectApp} />
         </div>
       )}
     </section>

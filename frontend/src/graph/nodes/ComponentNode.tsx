@@ -48,6 +48,12 @@ function ComponentNodeView({ data, selected }: NodeProps<ComponentFlowNode>) {
       </div>
       <div className="component-node__sub mono muted">
         {data.witError ? "WIT unavailable" : data.witKnown ? imageName(data.imageRef) : "reading WIT…"}
+        {data.app && (
+          <span className="app-badge" title={`managed by wadm: application ${data.app}`} data-testid="app-badge">
+            {" "}
+            · app {data.app}
+          </span>
+        )}
       </div>
       <div className="component-node__pins">
         <div className="component-node__side">

@@ -16,7 +16,15 @@ function ProviderNodeView({ data, selected }: NodeProps<ProviderFlowNode>) {
         </span>
         <span className="provider-node__name">{data.providerId}</span>
       </div>
-      <div className="provider-node__ref mono muted">{data.imageRef || "provider"}</div>
+      <div className="provider-node__ref mono muted">
+        {data.imageRef || "provider"}
+        {data.app && (
+          <span className="app-badge" title={`managed by wadm: application ${data.app}`} data-testid="app-badge">
+            {" "}
+            · app {data.app}
+          </span>
+        )}
+      </div>
       <Handle id={PROVIDER_OUT} type="source" position={Position.Right} isConnectable />
     </div>
   );

@@ -12,7 +12,7 @@ mod support;
 
 use std::time::Instant;
 
-use support::{eventually, free_port, http_get, Dirs, Up};
+use support::{eventually, free_port, http_get, Dirs, Up, LINK_HTTP_TO_HELLO};
 
 /// The manifest: one HTTP component from `component` (a path), served by the built-in
 /// http-server on `port`.
@@ -215,17 +215,7 @@ async fn an_exported_lattice_deploys_to_an_equal_graph_on_a_fresh_one() {
             "--count",
             "2",
         ],
-        &[
-            "link",
-            "put",
-            "http",
-            "hello",
-            "wasi:http",
-            "--interface",
-            "incoming-handler",
-            "--source-config",
-            "web",
-        ],
+        &LINK_HTTP_TO_HELLO,
     ] {
         first.run(g.iter().chain(args)).await.success();
     }

@@ -166,50 +166,30 @@ pub fn manifest_of(
 
     let mut spec = Vec::new();
     for (id, (image, instances)) in components {
-        let mut own = vec![Trait {
-            trait_type: wadm_types::SPREADSCALER_TRAIT.to_owned(),
-            properties: TraitProperty::SpreadScaler(SpreadScalerProperty {
-                instances,
-                spread: Vec::new(),
-            }),
-        }];
-        own.extend(traits.remove(&id).unwrap_or_default());
-        spec.push(Component {
-            name: id.clone(),
-            properties: Properties::Component {
-                properties: ComponentProperties {
-                    image: Some(image),
-                    application: None,
-                    id: Some(id),
-                    config: Vec::new(),
-                    secrets: Vec::new(),
-                },
+        let properties = Properties::Component {
+            properties: ComponentProperties {
+                image: Some(image),
+                application: None,
+                id: Some(id.clone()),
+                config: Vec::new(),
+                secrets: Vec::new(),
             },
-            traits: Some(own),
-        });
+        };
+        let links = traits.remove(&id).unwrap_or_default();
+        spec.push(entry(id, properties, instances, links));
     }
     for (id, image) in providers {
-        let mut own = vec![Trait {
-            trait_type: wadm_types::SPREADSCALER_TRAIT.to_owned(),
-            properties: TraitProperty::SpreadScaler(SpreadScalerProperty {
-                instances: 1,
-                spread: Vec::new(),
-            }),
-        }];
-        own.extend(traits.remove(&id).unwrap_or_default());
-        spec.push(Component {
-            name: id.clone(),
-            properties: Properties::Capability {
-                properties: CapabilityProperties {
-                    image: Some(image),
-                    application: None,
-                    id: Some(id),
-                    config: Vec::new(),
-                    secrets: Vec::new(),
-                },
+        let properties = Properties::Capability {
+            properties: CapabilityProperties {
+                image: Some(image),
+                application: None,
+                id: Some(id.clone()),
+                config: Vec::new(),
+                secrets: Vec::new(),
             },
-            traits: Some(own),
-        });
+        };
+        let links = traits.remove(&id).unwrap_or_default();
+        spec.push(entry(id, properties, 1, links));
     }
     let manifest = Manifest {
         api_version: wadm_types::OAM_VERSION.to_owned(),
@@ -228,6 +208,23 @@ pub fn manifest_of(
         },
     };
     Exported { manifest, notes }
+}
+
+/// One manifest entry: a spreadscaler holding `instances`, then its `links`.
+fn entry(name: String, properties: Properties, instances: usize, links: Vec<Trait>) -> Component {
+    let mut traits = vec![Trait {
+        trait_type: wadm_types::SPREADSCALER_TRAIT.to_owned(),
+        properties: TraitProperty::SpreadScaler(SpreadScalerProperty {
+            instances,
+            spread: Vec::new(),
+        }),
+    }];
+    traits.extend(links);
+    Component {
+        name,
+        properties,
+        traits: Some(traits),
+    }
 }
 
 /// wasmCloud's secret references are named config with this prefix.

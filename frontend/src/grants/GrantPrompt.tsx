@@ -20,20 +20,12 @@ interface Shown extends GrantRequest {
 export function GrantPrompt({ session, localHostId }: Props) {
   const [requests, setRequests] = useState<Shown[]>([]);
   useEffect(() => {
-    let stop: (() => void) | null = null;
-    let ended = false;
-    void onLatticeEvent(session, (event) => {
+    const unlisten = onLatticeEvent(session, (event) => {
       const request = grantRequestOf(event, localHostId);
       if (!request) return;
       setRequests((shown) => [...shown.filter((r) => r.componentId !== request.componentId), request]);
-    }).then((unlisten) => {
-      if (ended) unlisten();
-      else stop = unlisten;
     });
-    return () => {
-      ended = true;
-      stop?.();
-    };
+    return () => void unlisten.then((stop) => stop());
   }, [session, localHostId]);
 
   const dismiss = (componentId: string) => setRequests((shown) => shown.filter((r) => r.componentId !== componentId));

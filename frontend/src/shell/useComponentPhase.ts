@@ -20,18 +20,10 @@ export function useComponentPhase(id: string | null, since: number | null): stri
   const key = id && since !== null ? `${id}@${since}` : null;
   useEffect(() => {
     if (!id || since === null || !key) return;
-    let stop: (() => void) | null = null;
-    let ended = false;
-    void onLog(getActiveSession(), (record) => {
+    const unlisten = onLog(getActiveSession(), (record) => {
       if (isPhaseOf(record, id, since)) setLatest({ key, message: record.message });
-    }).then((unlisten) => {
-      if (ended) unlisten();
-      else stop = unlisten;
     });
-    return () => {
-      ended = true;
-      stop?.();
-    };
+    return () => void unlisten.then((stop) => stop());
   }, [id, since, key]);
   return latest && latest.key === key ? latest.message : null;
 }

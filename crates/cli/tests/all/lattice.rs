@@ -5,7 +5,9 @@ use futures::StreamExt as _;
 use serde_json::Value;
 use trellis_testkit::NatsServer;
 
-use crate::support::{eventually, free_port, http_get, processes_mentioning, Dirs, Up, WAIT};
+use crate::support::{
+    eventually, free_port, http_get, processes_mentioning, Dirs, Up, LINK_HTTP_TO_HELLO, WAIT,
+};
 
 /// The `Host` fields of protocol.md that `get hosts --json` must carry.
 const HOST_FIELDS: &[&str] = &[
@@ -137,19 +139,9 @@ async fn provider_component_and_link_serve_http_and_get_links_shows_the_link() {
     ]))
     .await
     .success();
-    dirs.run(g.iter().chain(&[
-        "link",
-        "put",
-        "http",
-        "hello",
-        "wasi:http",
-        "--interface",
-        "incoming-handler",
-        "--source-config",
-        "web",
-    ]))
-    .await
-    .success();
+    dirs.run(g.iter().chain(&LINK_HTTP_TO_HELLO))
+        .await
+        .success();
 
     let links = dirs
         .run(g.iter().chain(&["get", "links", "--json"]))
@@ -378,19 +370,9 @@ async fn a_link_survives_a_restart_of_the_host() {
     )
     .await
     .success();
-    dirs.run(g.iter().chain(&[
-        "link",
-        "put",
-        "http",
-        "hello",
-        "wasi:http",
-        "--interface",
-        "incoming-handler",
-        "--source-config",
-        "web",
-    ]))
-    .await
-    .success();
+    dirs.run(g.iter().chain(&LINK_HTTP_TO_HELLO))
+        .await
+        .success();
 
     first.interrupt().await;
     assert_eq!(first.wait().await, Some(0));

@@ -1,7 +1,9 @@
 //! Issue 11's relaunch check: the local lattice killed with `kill -9` and started again
 //! runs the components and providers it ran, with their links and config.
 
-use crate::support::{eventually, free_port, http_get, processes_mentioning, Dirs, Up};
+use crate::support::{
+    eventually, free_port, http_get, processes_mentioning, Dirs, Up, LINK_HTTP_TO_HELLO,
+};
 
 #[tokio::test]
 async fn issue_11_a_local_lattice_killed_with_9_comes_back_with_what_ran() {
@@ -16,17 +18,7 @@ async fn issue_11_a_local_lattice_killed_with_9_comes_back_with_what_ran() {
         &["config", "put", "web", &address][..],
         &["start", "provider", "http-server", "--id", "http"],
         &["start", "component", wasm, "--id", "hello", "--count", "3"],
-        &[
-            "link",
-            "put",
-            "http",
-            "hello",
-            "wasi:http",
-            "--interface",
-            "incoming-handler",
-            "--source-config",
-            "web",
-        ],
+        &LINK_HTTP_TO_HELLO,
     ] {
         dirs.run(args).await.success();
     }

@@ -267,3 +267,17 @@ where
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// `link put` arguments serving component `hello` from http-server `http` with the
+/// named config `web` as source config (its address).
+pub const LINK_HTTP_TO_HELLO: [&str; 9] = [
+    "link",
+    "put",
+    "http",
+    "hello",
+    "wasi:http",
+    "--interface",
+    "incoming-handler",
+    "--source-config",
+    "web",
+];

@@ -161,24 +161,29 @@ impl HttpServers {
         component: &str,
         limits: HttpLimits,
     ) -> Result<SocketAddr, HostError> {
-        // One link owns one route: re-applying a link moves it.
-        self.remove_route(&link);
         let route = Route {
             link,
             path: path.filter(|p| !p.is_empty() && p != "/"),
             component: component.into(),
         };
+        // A link applied again on its own address (a restart's restore, the KV watcher
+        // catching up) keeps its listener: closing and rebinding would race the old
+        // socket's close and fail with "address in use".
+        if let Some(listener) = self.listeners.get(&address) {
+            let mut routes = listener.routes.write().unwrap_or_else(|p| p.into_inner());
+            if let Some(same) = routes.iter_mut().find(|r| r.link == route.link) {
+                *same = route;
+                return Ok(address);
+            }
+        }
+        // One link owns one route: re-applying a link elsewhere moves it.
+        self.remove_route(&route.link);
         if let Some(listener) = self.listeners.get(&address) {
             let mut routes = listener.routes.write().unwrap_or_else(|p| p.into_inner());
             routes.push(route);
             return Ok(address);
         }
-        let socket = TcpListener::bind(address)
-            .await
-            .map_err(|error| HostError::Listen {
-                address: address.to_string(),
-                error,
-            })?;
+        let socket = bind(address).await?;
         let bound = socket.local_addr().unwrap_or(address);
         let routes = Arc::new(RwLock::new(vec![route]));
         let stop = CancellationToken::new();
@@ -464,6 +469,27 @@ async fn dispatch(
         );
     }
     response
+}
+
+/// Binds `address`, waiting up to half a second for it to become free: a listener this
+/// host just closed (a link deleted and put again) lets go of its socket asynchronously.
+async fn bind(address: SocketAddr) -> Result<TcpListener, HostError> {
+    let mut attempts = 20;
+    loop {
+        attempts -= 1;
+        match TcpListener::bind(address).await {
+            Ok(socket) => return Ok(socket),
+            Err(error) if error.kind() == std::io::ErrorKind::AddrInUse && attempts > 0 => {
+                tokio::time::sleep(Duration::from_millis(25)).await;
+            }
+            Err(error) => {
+                return Err(HostError::Listen {
+                    address: address.to_string(),
+                    error,
+                })
+            }
+        }
+    }
 }
 
 /// A small text response.

@@ -9,7 +9,7 @@ use serde::Serialize;
 use tauri::{AppHandle, Emitter, Runtime};
 use tokio::sync::broadcast::error::RecvError;
 use trellis_lattice::{Client, ConnectionState, ModelChange, ModelOptions, ModelWatcher};
-use trellis_proto::{CloudEvent, LogRecord};
+use trellis_proto::{CloudEvent, LatticeEvent, LogRecord};
 
 use crate::session::{ConnState, Session};
 
@@ -100,6 +100,7 @@ pub fn client<R: Runtime>(app: &AppHandle<R>, session: &Arc<Session>, client: &C
     }));
 
     let events_client = client.clone();
+    let follower_events = session.clone();
     let handle = app.clone();
     let name = session.name().to_owned();
     session.keep_task(tauri::async_runtime::spawn(async move {
@@ -110,6 +111,7 @@ pub fn client<R: Runtime>(app: &AppHandle<R>, session: &Arc<Session>, client: &C
         while let Some(next) = events.next().await {
             match next {
                 Ok(message) => {
+                    note_refused_grant(&follower_events, &message.event);
                     let payload = SessionLatticeEvent {
                         session: name.clone(),
                         event: message.cloud_event,
@@ -181,4 +183,16 @@ pub fn model<R: Runtime>(app: &AppHandle<R>, session: &Arc<Session>, client: &Cl
             }
         }
     }));
+}
+
+/// Keeps a start the session's own (local) host refused for a grant, so that the user's
+/// "Allow" lifts exactly what the host refused.
+fn note_refused_grant(session: &Session, event: &LatticeEvent) {
+    let LatticeEvent::ComponentScaleFailed(failed) = event else {
+        return;
+    };
+    let ours = session.status().local_host_id.as_deref() == Some(failed.scale.host_id.as_str());
+    if ours && trellis_host::is_grant_refusal(&failed.error) {
+        session.note_refused_grant(&failed.scale.component_id, failed.scale.annotations.clone());
+    }
 }

@@ -2,7 +2,7 @@
 //! local lattice and every lattice the user attached to), each shown in its own tab and
 //! reconnecting on its own.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -95,6 +95,9 @@ pub struct Session {
     watches: Mutex<HashMap<String, ComponentWatch>>,
     /// The lattice's wadm API client, connected on first use.
     apps: tokio::sync::OnceCell<trellis_wadm::Apps>,
+    /// Starts the app's own host refused for a grant, by component id: the annotations
+    /// that asked. `allow_grants` may lift only these, never what the webview names.
+    refused_grants: Mutex<HashMap<String, BTreeMap<String, String>>>,
 }
 
 impl Session {
@@ -108,7 +111,25 @@ impl Session {
             tasks: Mutex::new(Vec::new()),
             watches: Mutex::new(HashMap::new()),
             apps: tokio::sync::OnceCell::new(),
+            refused_grants: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Notes that the app's own host refused component `id` a grant its `annotations`
+    /// asked for (the latest refusal of an id replaces the one before).
+    pub fn note_refused_grant(&self, id: &str, annotations: BTreeMap<String, String>) {
+        self.refused_grants
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(id.to_owned(), annotations);
+    }
+
+    /// Takes the annotations of component `id`'s last refused grant, if any.
+    pub fn take_refused_grant(&self, id: &str) -> Option<BTreeMap<String, String>> {
+        self.refused_grants
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(id)
     }
 
     /// The client of this lattice's wadm (the embedded one on the local lattice),

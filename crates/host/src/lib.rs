@@ -31,6 +31,6 @@ mod runtime;
 
 pub use error::HostError;
 pub use lattice::*;
-pub use policy::GrantPolicy;
+pub use policy::{is_grant_refusal, GrantPolicy};
 pub use providers::*;
 pub use runtime::*;

@@ -45,6 +45,15 @@ pub struct GrantPolicy {
     pub public_http: bool,
 }
 
+/// What a host's error says when its policy refused a grant (see [`HostError::GrantDenied`]).
+const REFUSAL: &str = "is not allowed by this host's policy";
+
+/// Whether `error` (a `component_scale_failed` event's text) is a refusal by the host's
+/// grant policy, which its owner may lift, rather than another failure.
+pub fn is_grant_refusal(error: &str) -> bool {
+    error.contains(REFUSAL)
+}
+
 impl GrantPolicy {
     /// A policy that allows every grant: for hosts whose control interface only their
     /// owner can reach (tests, a single-user embedding that asks its user).
@@ -296,6 +305,8 @@ mod tests {
             "grant trellis.dev/dirs=/etc is not allowed by this host's policy \
              (allowed roots: none)"
         );
+        assert!(is_grant_refusal(&err));
+        assert!(!is_grant_refusal("cannot read component file /x.wasm"));
         let err = policy.check_env("trellis.dev/env", None).unwrap_err();
         assert!(err.to_string().contains("trellis.dev/env=true"), "{err}");
         let err = policy.check_network("trellis.dev/network").unwrap_err();

@@ -398,7 +398,7 @@ export function saveExport(filename: string, text: string): Promise<string> {
   return invokeOrThrow<string>("save_export", { filename, text });
 }
 
-/** Allows, on the app's own host (now and after a restart), the directory, variable and network grants `annotations` ask for; resolves with what was allowed. */
-export function allowGrants(annotations: Record<string, string>): Promise<string> {
-  return invokeOrThrow<string>("allow_grants", { annotations });
+/** Allows, on the app's own host (now and after a restart), the grants it refused component `componentId`; resolves with what was allowed. */
+export function allowGrants(componentId: string): Promise<string> {
+  return invokeOrThrow<string>("allow_grants", { componentId });
 }

@@ -32,7 +32,7 @@ export function GrantPrompt({ session, localHostId }: Props) {
   const answer = (request: Shown, outcome: Shown["outcome"]) =>
     setRequests((shown) => shown.map((r) => (r.componentId === request.componentId ? { ...r, outcome } : r)));
   const allow = (request: Shown) => {
-    allowGrants(request.annotations)
+    allowGrants(request.componentId)
       .then((text) => answer(request, { ok: true, text: `${text}. Start ${request.componentId} again (wadm retries by itself).` }))
       .catch((err: unknown) => answer(request, { ok: false, text: toApiError(err).message }));
   };

@@ -25,7 +25,6 @@ describe("grantRequestOf", () => {
     expect(grantRequestOf(event({}), "NLOCAL")).toEqual({
       componentId: "web",
       reason: "grant trellis.dev/dirs=/data is not allowed by this host's policy (allowed roots: none)",
-      annotations: { "trellis.dev/dirs": "/data:/data" },
     });
   });
   it("ignores other hosts, other failures and other events", () => {

@@ -8,8 +8,6 @@ export interface GrantRequest {
   componentId: string;
   /** The host's sentence, naming the grant ("grant trellis.dev/dirs=/data is not allowed …"). */
   reason: string;
-  /** The refused scale's annotations, which carry the grants asked for. */
-  annotations: Record<string, string>;
 }
 
 const SCALE_FAILED = "com.wasmcloud.lattice.component_scale_failed";
@@ -20,14 +18,8 @@ export function grantRequestOf(event: CloudEvent, localHostId: string | null): G
   if (event.type !== SCALE_FAILED || !localHostId || event.source !== localHostId) return null;
   const data = event.data as Record<string, unknown> | null;
   if (!data || typeof data !== "object") return null;
-  const { error, component_id: componentId, annotations } = data;
+  const { error, component_id: componentId } = data;
   if (typeof error !== "string" || !error.includes(POLICY_REFUSAL)) return null;
   if (typeof componentId !== "string") return null;
-  const strings: Record<string, string> = {};
-  if (annotations && typeof annotations === "object") {
-    for (const [key, value] of Object.entries(annotations)) {
-      if (typeof value === "string") strings[key] = value;
-    }
-  }
-  return { componentId, reason: error, annotations: strings };
+  return { componentId, reason: error };
 }

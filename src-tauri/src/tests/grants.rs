@@ -1,5 +1,6 @@
 //! A grant the app's host refused, allowed by its user through `allow_grants`: the same
-//! request then starts the component, and the allowance is saved for the next run.
+//! request then starts the component, the allowance is saved for the next run, and the
+//! webview cannot allow anything the host did not refuse.
 
 use std::time::Duration;
 
@@ -21,6 +22,7 @@ fn a_refused_grant_is_allowed_by_the_user_and_kept() {
     let client = started.client.clone();
     let host_id = started.host_id.clone();
     state.set_local(started.local).expect("not closing");
+    crate::forward::client(app.handle(), &state.local_session(), &client);
     let wasm = data.path().join("hello.wasm");
     std::fs::write(&wasm, trellis_testkit::fixtures::http_hello().unwrap()).unwrap();
     let annotations = json!({"trellis.dev/dirs": format!("{}:/data", shared.path().display())});
@@ -63,8 +65,11 @@ fn a_refused_grant_is_allowed_by_the_user_and_kept() {
         "{refused}"
     );
 
-    let reply = invoke_with(&window, "allow_grants", json!({"annotations": annotations}))
-        .expect("the user allows it");
+    // Only what the host refused can be allowed: the webview names the component.
+    let reply = super::eventually(10, || {
+        invoke_with(&window, "allow_grants", json!({"componentId": "first"})).ok()
+    })
+    .expect("the user allows it");
     let expected = format!("allowed directory {}", shared.path().display());
     assert!(reply.as_str().unwrap().starts_with(&expected), "{reply}");
     block_on(client.scale_component(&scale("second"))).unwrap();
@@ -75,9 +80,9 @@ fn a_refused_grant_is_allowed_by_the_user_and_kept() {
         saved.contains(&shared.path().display().to_string()),
         "{saved}"
     );
-    let nothing = invoke_with(&window, "allow_grants", json!({"annotations": {}}))
-        .expect_err("nothing to allow");
-    assert_eq!(nothing["code"], "invalid_input");
+    let nothing = invoke_with(&window, "allow_grants", json!({"componentId": "first"}))
+        .expect_err("nothing left to allow");
+    assert_eq!(nothing["code"], "not_found");
 
     let local = state.begin_close().expect("the lattice was stored");
     block_on(local.shutdown());

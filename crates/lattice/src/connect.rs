@@ -66,15 +66,22 @@ pub(crate) async fn prepare(
     ctx: &Context,
 ) -> Result<(Vec<async_nats::ServerAddr>, ConnectOptions, &'static str)> {
     ctx.validate()?;
-    let (addrs, url_auth) = server_addrs(&ctx.urls)?;
-    // The context's own auth wins over credentials written into a URL.
-    let auth = match (&ctx.auth, url_auth) {
-        (Auth::None, Some(auth)) => auth,
-        (auth, _) => auth.clone(),
-    };
+    let (addrs, _) = server_addrs(&ctx.urls)?;
+    let auth = effective_auth(ctx)?;
     let options = auth_options(&auth).await?;
     let options = tls_options(options, ctx)?;
     Ok((addrs, options, auth.mode()))
+}
+
+/// The auth a connection to `ctx` uses: the context's own, which wins, else the
+/// credentials the first URL carrying some has (`user:password@` or a lone `token@`,
+/// percent-decoded). For clients on other async-nats versions (wadm's) too.
+pub fn effective_auth(ctx: &Context) -> Result<Auth> {
+    let (_, url_auth) = server_addrs(&ctx.urls)?;
+    Ok(match (&ctx.auth, url_auth) {
+        (Auth::None, Some(auth)) => auth,
+        (auth, _) => auth.clone(),
+    })
 }
 
 /// The server addresses without user info, and the credentials the first URL that had

@@ -44,6 +44,7 @@ mod sync;
 pub mod ops;
 
 pub use client::Client;
+pub use connect::effective_auth;
 pub use context::{
     Auth, Context, TlsOptions, DEFAULT_CONNECT_TIMEOUT, DEFAULT_SCATTER_WINDOW, DEFAULT_TIMEOUT,
 };

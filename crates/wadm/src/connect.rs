@@ -19,32 +19,13 @@ pub(crate) async fn connect(ctx: &Context) -> Result<nats::Client> {
         reason,
     };
     let mut addrs = Vec::with_capacity(ctx.urls.len());
-    let mut url_auth = None;
     for url in &ctx.urls {
-        let addr: nats::ServerAddr = url
-            .parse()
-            .map_err(|e: std::io::Error| fail(format!("bad URL: {e}")))?;
-        if url_auth.is_none() {
-            url_auth = match (addr.username(), addr.password()) {
-                (Some(user), Some(password)) => Some(Auth::UserPassword {
-                    user: percent_decode(user),
-                    password: percent_decode(password),
-                }),
-                (Some(token), None) => Some(Auth::Token {
-                    token: percent_decode(token),
-                }),
-                _ => None,
-            };
-        }
         let bare: nats::ServerAddr = Context::redact_url(url)
             .parse()
             .map_err(|e: std::io::Error| fail(format!("bad URL: {e}")))?;
         addrs.push(bare);
     }
-    let auth = match (&ctx.auth, url_auth) {
-        (Auth::None, Some(auth)) => auth,
-        (auth, _) => auth.clone(),
-    };
+    let auth = trellis_lattice::effective_auth(ctx).map_err(|e| fail(e.to_string()))?;
     let mut options = match auth {
         Auth::None => nats::ConnectOptions::new(),
         Auth::UserPassword { user, password } => {
@@ -96,25 +77,4 @@ pub(crate) async fn connect(ctx: &Context) -> Result<nats::Client> {
             ctx.connect_timeout().as_secs()
         ))),
     }
-}
-
-/// `%XX` escapes of a URL's user info back to bytes.
-fn percent_decode(text: &str) -> String {
-    let hex = |b: Option<&u8>| b.and_then(|&b| (b as char).to_digit(16)).map(|d| d as u8);
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match (bytes[i], hex(bytes.get(i + 1)), hex(bytes.get(i + 2))) {
-            (b'%', Some(high), Some(low)) => {
-                out.push((high << 4) | low);
-                i += 3;
-            }
-            (byte, _, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }

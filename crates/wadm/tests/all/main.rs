@@ -25,14 +25,19 @@ spec:
             instances: 1
 "#;
 
+/// A nats-server with JetStream and generated credentials in `dir`.
+async fn local_nats(dir: &tempfile::TempDir) -> LocalNats {
+    let options = LocalNatsOptions::new(dir.path().join("nats"));
+    tokio::task::spawn_blocking(move || LocalNats::start(options))
+        .await
+        .unwrap()
+        .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn embedded_wadm_keeps_versions_and_stops_with_its_handle() {
     let dir = tempfile::tempdir().unwrap();
-    let options = LocalNatsOptions::new(dir.path().join("nats"));
-    let nats = tokio::task::spawn_blocking(move || LocalNats::start(options))
-        .await
-        .unwrap()
-        .unwrap();
+    let nats = local_nats(&dir).await;
     let (user, password) = (nats.user().unwrap(), nats.password().unwrap());
 
     let wadm = trellis_wadm::start(WadmOptions::new(nats.url()).with_user_password(user, password))
@@ -104,11 +109,7 @@ async fn embedded_wadm_keeps_versions_and_stops_with_its_handle() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_wrong_password_fails_to_start_without_showing_it() {
     let dir = tempfile::tempdir().unwrap();
-    let options = LocalNatsOptions::new(dir.path().join("nats"));
-    let nats = tokio::task::spawn_blocking(move || LocalNats::start(options))
-        .await
-        .unwrap()
-        .unwrap();
+    let nats = local_nats(&dir).await;
     let user = nats.user().unwrap();
     let err = trellis_wadm::start(
         WadmOptions::new(nats.url()).with_user_password(user, "WrongPassword123"),

@@ -10,10 +10,10 @@
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync, existsSync } from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort, waitPort } from "../../e2e/lib/ports.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "../..");
@@ -129,30 +129,6 @@ function memoryOf(pid) {
   return { rssMiB: kb(status, "VmRSS") / 1024, pssMiB: pss / 1024 };
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitPort(port, timeoutMs = 15000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise((resolve) => {
-      const sock = net.connect(port, "127.0.0.1");
-      sock.once("connect", () => sock.end(() => resolve(true)));
-      sock.once("error", () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`nothing listens on 127.0.0.1:${port}`);
-    await sleep(50);
-  }
-}
 
 /** Starts a WebDriver server (its output kept for errors); resolves once it listens. */
 async function startDriver(cmd, args, env = process.env) {

@@ -20,7 +20,7 @@ APT_PACKAGES=(
   build-essential pkg-config curl wget file ca-certificates libssl-dev
   libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev
   xvfb xauth x11-utils webkit2gtk-driver fonts-dejavu-core imagemagick
-  python3 python3-pip wrk
+  python3 python3-pip wrk docker-registry
 )
 
 missing=()

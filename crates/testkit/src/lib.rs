@@ -2,6 +2,7 @@
 //!
 //! - [`NatsServer`]: a real `nats-server` on a free 127.0.0.1 port with JetStream and a
 //!   temporary store, ready when returned, killed (and its store deleted) when dropped.
+//! - [`Registry`]: a real OCI registry (Debian's `docker-registry`) on a free port.
 //! - [`fixtures`]: WebAssembly components built at test time from WAT + WIT with the
 //!   `wat` and `wit-component` crates, so tests need no wasm toolchain.
 //!
@@ -17,5 +18,7 @@
 
 pub mod fixtures;
 mod nats;
+mod registry;
 
 pub use nats::NatsServer;
+pub use registry::{Registry, REGISTRY_PASSWORD, REGISTRY_USER};

@@ -1,0 +1,161 @@
+//! The pull cache: layers stored by digest, and what each reference last resolved to.
+//!
+//! Layout under the cache directory:
+//! - `blobs/sha256/<hex>`: a layer's bytes, checked against its name on every read;
+//! - `refs/<sha256 of the reference>.json`: the [`RefEntry`] of the last pull.
+//!
+//! Files are written to a temporary name and renamed, so a crash never leaves a
+//! half-written layer under its digest.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
+
+use crate::OciError;
+
+/// The default cache: `<user cache dir>/trellis/oci`.
+pub fn default_cache_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("dev", "trellis", "trellis")
+        .map(|dirs| dirs.cache_dir().join("oci"))
+}
+
+/// What a reference resolved to when it was last pulled.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct RefEntry {
+    /// The reference as pulled.
+    pub reference: String,
+    /// The manifest's digest.
+    pub manifest_digest: String,
+    /// The wasm layer's digest (`sha256:…`).
+    pub layer_digest: String,
+    /// When (RFC 3339).
+    pub pulled_at: String,
+}
+
+/// The cache directory of one pull or push.
+pub(crate) struct Cache {
+    dir: PathBuf,
+}
+
+impl Cache {
+    pub(crate) fn new(dir: PathBuf) -> Cache {
+        Cache { dir }
+    }
+
+    fn blob_path(&self, digest: &str) -> Option<PathBuf> {
+        let hex = digest.strip_prefix("sha256:")?;
+        if hex.len() != 64 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+            return None;
+        }
+        Some(self.dir.join("blobs").join("sha256").join(hex))
+    }
+
+    fn ref_path(&self, reference: &str) -> PathBuf {
+        let key = hex(&Sha256::digest(reference.as_bytes()));
+        self.dir.join("refs").join(format!("{key}.json"))
+    }
+
+    /// The layer with `digest`, if cached and intact. A file whose bytes no longer match
+    /// its digest is removed and reported as missing, so it is fetched again.
+    pub(crate) async fn blob(&self, digest: &str) -> Option<Vec<u8>> {
+        let path = self.blob_path(digest)?;
+        let bytes = tokio::fs::read(&path).await.ok()?;
+        if sha256_digest(&bytes) == digest {
+            return Some(bytes);
+        }
+        tracing::warn!(path = %path.display(), "cached layer does not match its digest; removing it");
+        let _ = tokio::fs::remove_file(&path).await;
+        None
+    }
+
+    /// Stores a layer under its digest (which the caller has verified).
+    pub(crate) async fn put_blob(&self, digest: &str, bytes: &[u8]) -> Result<PathBuf, OciError> {
+        let path = self.blob_path(digest).ok_or_else(|| OciError::Cache {
+            path: self.dir.clone(),
+            error: std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("unsupported digest {digest:?} (only sha256 is cached)"),
+            ),
+        })?;
+        write_atomically(&path, bytes).await?;
+        Ok(path)
+    }
+
+    /// What `reference` resolved to at its last pull.
+    pub(crate) async fn entry(&self, reference: &str) -> Option<RefEntry> {
+        let text = tokio::fs::read(self.ref_path(reference)).await.ok()?;
+        serde_json::from_slice::<RefEntry>(&text)
+            .ok()
+            .filter(|entry| entry.reference == reference)
+    }
+
+    /// Records what `entry.reference` resolved to.
+    pub(crate) async fn put_entry(&self, entry: &RefEntry) -> Result<(), OciError> {
+        let text = serde_json::to_vec_pretty(entry).expect("a RefEntry serialises");
+        write_atomically(&self.ref_path(&entry.reference), &text).await
+    }
+}
+
+async fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), OciError> {
+    let fail = |error| OciError::Cache {
+        path: path.to_path_buf(),
+        error,
+    };
+    let parent = path.parent().expect("cache paths have a parent");
+    tokio::fs::create_dir_all(parent).await.map_err(fail)?;
+    let temporary = path.with_extension(format!("partial-{}", std::process::id()));
+    tokio::fs::write(&temporary, bytes).await.map_err(fail)?;
+    tokio::fs::rename(&temporary, path).await.map_err(fail)
+}
+
+/// `sha256:<hex>` of `bytes`.
+pub(crate) fn sha256_digest(bytes: &[u8]) -> String {
+    format!("sha256:{}", hex(&Sha256::digest(bytes)))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_tampered_layer_is_not_served() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path().to_path_buf());
+        let digest = sha256_digest(b"\0asm component");
+        let path = cache.put_blob(&digest, b"\0asm component").await.unwrap();
+        assert_eq!(
+            cache.blob(&digest).await.as_deref(),
+            Some(&b"\0asm component"[..])
+        );
+        std::fs::write(&path, b"\0asm tampered").unwrap();
+        assert_eq!(cache.blob(&digest).await, None);
+        assert!(!path.exists(), "the tampered file is removed");
+    }
+
+    #[tokio::test]
+    async fn entries_are_kept_per_reference() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path().to_path_buf());
+        let entry = RefEntry {
+            reference: "127.0.0.1:5000/app:dev".into(),
+            manifest_digest: "sha256:aa".into(),
+            layer_digest: "sha256:bb".into(),
+            pulled_at: "2026-12-07T00:00:00Z".into(),
+        };
+        cache.put_entry(&entry).await.unwrap();
+        assert_eq!(
+            cache
+                .entry("127.0.0.1:5000/app:dev")
+                .await
+                .unwrap()
+                .layer_digest,
+            "sha256:bb"
+        );
+        assert!(cache.entry("127.0.0.1:5000/app:other").await.is_none());
+    }
+}

@@ -69,7 +69,8 @@ describe("toWave", () => {
   });
 
   it("writes a variant `use`d from another interface", () => {
-    expect(toWave(type("error-code"), { kind: "variant", case: 0, payload: text("no\tway") })).toBe('denied("no\\tway")');
+    const denied: FormValue = { kind: "variant", case: 0, payload: text("no\tway") };
+    expect(toWave(type("error-code"), denied)).toBe('denied("no\\tway")');
     expect(toWave(type("error-code"), { kind: "variant", case: 1, payload: null })).toBe("busy");
   });
 
@@ -102,9 +103,8 @@ describe("toWave", () => {
   it("writes lists, tuples and bools", () => {
     expect(toWave(type("list<u16>"), { kind: "list", items: [text("1"), text("2")] })).toBe("[1, 2]");
     expect(toWave(type("list<u16>"), { kind: "list", items: [] })).toBe("[]");
-    expect(
-      toWave(type("tuple<u8, string, bool>"), { kind: "tuple", items: [text("1"), text("a"), { kind: "bool", value: true }] }),
-    ).toBe('(1, "a", true)');
+    const tuple: FormValue = { kind: "tuple", items: [text("1"), text("a"), { kind: "bool", value: true }] };
+    expect(toWave(type("tuple<u8, string, bool>"), tuple)).toBe('(1, "a", true)');
   });
 
   it("writes raw WAVE as typed, inside a form", () => {

@@ -140,33 +140,33 @@ function walk(type: WitType, value: FormValue, path: string, found: Problem[]): 
       return;
     }
     case "list": {
-      const items = as(value, "list").items;
+      const items = expectKind(value, "list").items;
       items.forEach((item, i) => walk(type.of, item, `${path}[${i}]`, found));
       return;
     }
     case "option": {
-      const v = as(value, "option");
+      const v = expectKind(value, "option");
       if (v.some) walk(type.of, v.value, path, found);
       return;
     }
     case "result": {
-      const v = as(value, "result");
+      const v = expectKind(value, "result");
       const [t, inner] = v.ok ? [type.ok, v.okValue] : [type.err, v.errValue];
       if (t && inner) walk(t, inner, path, found);
       return;
     }
     case "tuple": {
-      const items = as(value, "tuple").items;
+      const items = expectKind(value, "tuple").items;
       type.of.forEach((t, i) => walk(t, items[i] ?? initialValue(t), `${path}.${i}`, found));
       return;
     }
     case "record": {
-      const fields = as(value, "record").fields;
+      const fields = expectKind(value, "record").fields;
       type.fields.forEach((f, i) => walk(f.type, fields[i] ?? initialValue(f.type), `${path}.${f.name}`, found));
       return;
     }
     case "variant": {
-      const v = as(value, "variant");
+      const v = expectKind(value, "variant");
       const c = type.cases[v.case];
       if (c?.type && v.payload) walk(c.type, v.payload, `${path}.${c.name}`, found);
       return;
@@ -176,8 +176,11 @@ function walk(type: WitType, value: FormValue, path: string, found: Problem[]): 
   }
 }
 
-// A value shaped for another type means the state and the WIT disagree: a bug, not input.
-function as<K extends FormValue["kind"]>(value: FormValue, kind: K): Extract<FormValue, { kind: K }> {
+/**
+ * `value` as the `kind` its type calls for. A value shaped for another type means the state
+ * and the WIT disagree: a bug, not input, so it throws.
+ */
+export function expectKind<K extends FormValue["kind"]>(value: FormValue, kind: K): Extract<FormValue, { kind: K }> {
   if (value.kind !== kind) throw new Error(`form value is a ${value.kind}, its type wants a ${kind}`);
   return value as Extract<FormValue, { kind: K }>;
 }
@@ -197,56 +200,56 @@ function label(name: string): string {
 export function toWave(type: WitType, value: FormValue): string {
   switch (type.kind) {
     case "bool":
-      return as(value, "bool").value ? "true" : "false";
+      return expectKind(value, "bool").value ? "true" : "false";
     case "int": {
-      const t = as(value, "text").text.trim();
+      const t = expectKind(value, "text").text.trim();
       // BigInt drops a `+` and leading zeros, neither of which WAVE accepts.
       return INT_TEXT.test(t) ? BigInt(t).toString() : t;
     }
     case "float":
-      return floatWave(as(value, "text").text);
+      return floatWave(expectKind(value, "text").text);
     case "char":
-      return `'${escape(as(value, "text").text, "'")}'`;
+      return `'${escape(expectKind(value, "text").text, "'")}'`;
     case "string":
-      return `"${escape(as(value, "text").text, '"')}"`;
+      return `"${escape(expectKind(value, "text").text, '"')}"`;
     case "list":
-      return `[${as(value, "list")
+      return `[${expectKind(value, "list")
         .items.map((item) => toWave(type.of, item))
         .join(", ")}]`;
     case "option": {
-      const v = as(value, "option");
+      const v = expectKind(value, "option");
       return v.some ? `some(${toWave(type.of, v.value)})` : "none";
     }
     case "result": {
-      const v = as(value, "result");
+      const v = expectKind(value, "result");
       const [word, t, inner] = v.ok ? ["ok", type.ok, v.okValue] : ["err", type.err, v.errValue];
       return t && inner ? `${word}(${toWave(t, inner)})` : word;
     }
     case "tuple": {
-      const items = as(value, "tuple").items;
+      const items = expectKind(value, "tuple").items;
       return `(${type.of.map((t, i) => toWave(t, items[i] ?? initialValue(t))).join(", ")})`;
     }
     case "record": {
-      const fields = as(value, "record").fields;
+      const fields = expectKind(value, "record").fields;
       if (type.fields.length === 0) return "{:}";
       const parts = type.fields.map((f, i) => `${f.name}: ${toWave(f.type, fields[i] ?? initialValue(f.type))}`);
       return `{${parts.join(", ")}}`;
     }
     case "variant": {
-      const v = as(value, "variant");
+      const v = expectKind(value, "variant");
       const c = type.cases[v.case] ?? type.cases[0];
       if (!c) return "";
       return c.type && v.payload ? `${label(c.name)}(${toWave(c.type, v.payload)})` : label(c.name);
     }
     case "enum":
-      return label(type.cases[as(value, "enum").case] ?? type.cases[0] ?? "");
+      return label(type.cases[expectKind(value, "enum").case] ?? type.cases[0] ?? "");
     case "flags": {
-      const set = as(value, "flags").set;
+      const set = expectKind(value, "flags").set;
       return `{${type.flags.filter((_, i) => set[i]).join(", ")}}`;
     }
     case "raw":
     case "unsupported":
-      return as(value, "raw").text.trim();
+      return expectKind(value, "raw").text.trim();
   }
 }
 

@@ -68,7 +68,8 @@ export function toFormMode(type: WitType, state: ParamState): ParamState {
   if (!hasForm(type)) return state;
   const read = readWave(type, state.wave);
   if (read.ok) return { ...state, mode: "form", value: read.value, note: null };
-  return { ...state, mode: "form", note: `the WAVE text did not fit the form (${read.reason}); the form kept its values` };
+  const note = `the WAVE text did not fit the form (${read.reason}); the form kept its values`;
+  return { ...state, mode: "form", note };
 }
 
 /** The state for a call from the history: each WAVE argument in the form if it fits, else as text. */

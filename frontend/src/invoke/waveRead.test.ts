@@ -49,7 +49,8 @@ describe("readWave", () => {
 
   it("keeps a part the form cannot edit as its WAVE text", () => {
     const read = readWave(type("option<stream-ish>"), "some(thing([1, {a: 2}]))");
-    expect(read).toEqual({ ok: true, value: { kind: "option", some: true, value: { kind: "raw", text: "thing([1, {a: 2}])" } } });
+    const raw = { kind: "raw", text: "thing([1, {a: 2}])" };
+    expect(read).toEqual({ ok: true, value: { kind: "option", some: true, value: raw } });
   });
 
   it("says why text does not fit the type", () => {

@@ -128,7 +128,9 @@ class Reader {
           if (!t) throw new WaveError(`expected ${type.of.length} tuple items`);
           return this.value(t);
         });
-        if (items.length !== type.of.length) throw new WaveError(`expected ${type.of.length} tuple items, got ${items.length}`);
+        if (items.length !== type.of.length) {
+          throw new WaveError(`expected ${type.of.length} tuple items, got ${items.length}`);
+        }
         return { kind: "tuple", items };
       }
       case "record":

@@ -109,7 +109,8 @@ describe("resolveType", () => {
 
 describe("typeName", () => {
   it("spells types as WIT does", () => {
-    for (const s of ["result", "result<u8>", "result<_, string>", "result<u8, string>", "tuple<u8, char>", "list<u8, 2>"]) {
+    const spellings = ["result", "result<u8>", "result<_, string>", "result<u8, string>", "tuple<u8, char>", "list<u8, 2>"];
+    for (const s of spellings) {
       expect(typeName(resolveType(s, scope))).toBe(s);
     }
   });

@@ -183,14 +183,19 @@ function resolveNamed(name: string, scope: TypeScope, depth: number): WitType {
     case "flags":
       return { kind: "flags", name, flags: def.flags.map((c) => c.name) };
     case "resource":
-      return { kind: "unsupported", spelling: name, reason: `${name} is a resource: its handles cannot be written as WAVE` };
+      return {
+        kind: "unsupported",
+        spelling: name,
+        reason: `${name} is a resource: its handles cannot be written as WAVE`,
+      };
     case "alias":
       return resolveSpelledText(def.target, scope, depth + 1);
     case "use": {
       // The type lives in another interface: resolve it there, with that interface's names.
       const types = scope.interfaces.get(def.from);
       if (!types || !types.some((t) => t.name === def.original)) {
-        return { kind: "raw", spelling: name, reason: `${name} comes from ${def.from}, which this WIT does not describe` };
+        const reason = `${name} comes from ${def.from}, which this WIT does not describe`;
+        return { kind: "raw", spelling: name, reason };
       }
       return resolveNamed(def.original, { types, interfaces: scope.interfaces }, depth + 1);
     }

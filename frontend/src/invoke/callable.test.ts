@@ -14,8 +14,9 @@ const wit = {
         { name: "sum", kind: "freestanding", params: [{ name: "p", type: "point" }], result: "s32" },
         { name: "[method]thing.poke", kind: "method", params: [], result: null },
       ],
-      types: [],
+      types: [{ name: "point", kind: "record", fields: [] }],
     },
+    { item: "type", name: "top", kind: "enum", cases: [] },
   ],
   wit: "",
 } as unknown as ComponentWit;
@@ -23,6 +24,9 @@ const wit = {
 describe("callables", () => {
   it("lists root functions and interface functions by the name the host calls", () => {
     expect(callables(wit).map((c) => c.target)).toEqual(["add", "trellis:calc/shapes.sum"]);
+  });
+  it("gives each function the types its signature names", () => {
+    expect(callables(wit).map((c) => c.types.map((t) => t.name))).toEqual([["top"], ["point"]]);
   });
   it("has nothing to call without WIT", () => {
     expect(callables(null)).toEqual([]);

@@ -1,9 +1,21 @@
-// Invoke: call one exported function of the selected component with arguments in WAVE
-// (one field per parameter, its WIT type shown), see the result as WAVE with the time it
-// took, and re-run earlier calls from the history.
+// Invoke: call one exported function of the selected component. Each parameter is edited
+// in a form built from its WIT type, or as WAVE text; the call sends WAVE either way. The
+// result shows as WAVE with the time it took, and earlier calls can be filled in again
+// from the history.
 import { useState } from "react";
 import { callFunction, toApiError, type ComponentWit } from "../api";
-import { callables } from "./callable";
+import { callables, type Callable } from "./callable";
+import { ParamField } from "./ParamField";
+import {
+  initialParam,
+  paramProblems,
+  paramWave,
+  restoreParams,
+  typedParams,
+  type ParamState,
+  type TypedParam,
+} from "./params";
+import { interfaceTypes, type TypeScope } from "./witType";
 
 interface Props {
   componentId: string;
@@ -19,19 +31,45 @@ interface Done {
   durationMs: number | null;
 }
 
+/**
+ * A function's parameters as edited. `shape` is the resolved types they were edited for: a
+ * component redeployed with another signature starts its form afresh.
+ */
+interface Edits {
+  shape: string;
+  states: ParamState[];
+}
+
+function shapeOf(params: readonly TypedParam[]): string {
+  return JSON.stringify(params.map((p) => p.type));
+}
+
+/** The Invoke section of the component inspector, for `componentId` whose WIT is `wit`. */
 export function InvokePanel({ componentId, wit }: Props) {
   const functions = callables(wit);
   const [target, setTarget] = useState<string | null>(null);
-  const [args, setArgs] = useState<Record<string, string[]>>({});
+  const [edits, setEdits] = useState<Record<string, Edits>>({});
   const [busy, setBusy] = useState(false);
   const [history, setHistory] = useState<Done[]>([]);
   const chosen = functions.find((f) => f.target === target) ?? functions[0];
   if (!chosen) return null;
-  const values = args[chosen.target] ?? chosen.fn.params.map(() => "");
+  const interfaces = interfaceTypes(wit);
+  const paramsOf = (c: Callable) => typedParams(c.fn, { types: c.types, interfaces } satisfies TypeScope);
+  const params = paramsOf(chosen);
+  const shape = shapeOf(params);
+  const edited = edits[chosen.target];
+  const states = edited?.shape === shape ? edited.states : params.map((p) => initialParam(p.type));
+  const setState = (i: number, state: ParamState) =>
+    setEdits((all) => ({ ...all, [chosen.target]: { shape, states: states.map((s, j) => (j === i ? state : s)) } }));
+  const blocking = paramProblems(params, states);
+  const firstProblem = blocking[0];
 
   const call = () => {
     setBusy(true);
-    const sent = [...values];
+    const sent = params.map((p, i) => {
+      const state = states[i];
+      return state ? paramWave(p.type, state) : "";
+    });
     callFunction(componentId, chosen.target, sent)
       .then((r) => ({ ok: true, text: r.results.join("\n") || "(no result)", durationMs: r.duration_ms }))
       .catch((err: unknown) => ({ ok: false, text: toApiError(err).message, durationMs: null }))
@@ -56,26 +94,25 @@ export function InvokePanel({ componentId, wit }: Props) {
           </option>
         ))}
       </select>
-      {chosen.fn.params.map((p, i) => (
-        <label key={p.name} className="invoke__param">
-          <span className="mono">
-            {p.name}: <span className="muted">{p.type}</span>
-          </span>
-          <input
-            className="input mono"
-            value={values[i] ?? ""}
-            placeholder="WAVE, e.g. {x: 1, y: 2}"
-            spellCheck={false}
-            onChange={(e) =>
-              setArgs((all) => ({ ...all, [chosen.target]: values.map((v, j) => (j === i ? e.target.value : v)) }))
-            }
-            data-testid={`invoke-arg-${p.name}`}
-          />
-        </label>
-      ))}
-      <button type="button" className="btn btn--primary" disabled={busy} onClick={call} data-testid="invoke-call">
+      {params.map((p, i) => {
+        const state = states[i];
+        return state && <ParamField key={p.name} param={p} state={state} onChange={(next) => setState(i, next)} />;
+      })}
+      <button
+        type="button"
+        className="btn btn--primary"
+        disabled={busy || firstProblem !== undefined}
+        onClick={call}
+        data-testid="invoke-call"
+      >
         {busy ? "Calling…" : `Call ${chosen.fn.name}`}
       </button>
+      {firstProblem && (
+        <span className="invoke__blocked" data-testid="invoke-problem">
+          {firstProblem.path}: {firstProblem.message}
+          {blocking.length > 1 && ` (and ${blocking.length - 1} more)`}
+        </span>
+      )}
       {last && (
         <pre
           className={`invoke__result mono selectable${last.ok ? "" : " invoke__result--error"}`}
@@ -95,8 +132,15 @@ export function InvokePanel({ componentId, wit }: Props) {
                 className="link-button mono"
                 title="Fill the form with this call"
                 onClick={() => {
+                  const then = functions.find((f) => f.target === h.target);
+                  if (!then) return;
+                  // Each argument goes back into the form where it fits, else stays WAVE text.
+                  const thenParams = paramsOf(then);
                   setTarget(h.target);
-                  setArgs((all) => ({ ...all, [h.target]: h.args }));
+                  setEdits((all) => ({
+                    ...all,
+                    [h.target]: { shape: shapeOf(thenParams), states: restoreParams(thenParams, h.args) },
+                  }));
                 }}
               >
                 {h.target.split(/[.#]/).pop()}({h.args.join(", ")}) → {h.ok ? h.text.split("\n")[0] : "refused"}

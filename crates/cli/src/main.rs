@@ -31,6 +31,10 @@ enum Command {
     Run(cmd::run::Args),
     /// Show the WIT of a component: imports, exports, functions and types.
     Inspect(cmd::inspect::Args),
+    /// Push a component file to an OCI registry (as the wasm artifact wash uses).
+    Push(cmd::oci::PushArgs),
+    /// Pull a component from an OCI registry into the cache (and optionally a file).
+    Pull(cmd::oci::PullArgs),
     /// Applications (wadm manifests): put, deploy, undeploy, delete, list, status, get, history.
     #[command(subcommand)]
     App(cmd::app::Command),
@@ -55,6 +59,8 @@ fn main() -> ExitCode {
             Command::Up(args) => cmd::up::run(args, &cli.global).await,
             Command::Run(args) => cmd::run::run(args, &cli.global).await,
             Command::Inspect(args) => cmd::inspect::run(args, &cli.global).await,
+            Command::Push(args) => cmd::oci::push(args, &cli.global).await,
+            Command::Pull(args) => cmd::oci::pull(args, &cli.global).await,
             Command::App(command) => cmd::app::run(command, &cli.global).await,
             Command::Lattice(command) => cmd::lattice::run(command, &cli.global).await,
         }

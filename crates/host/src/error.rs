@@ -29,6 +29,9 @@ pub enum HostError {
         /// Why it is not supported.
         reason: String,
     },
+    /// An OCI reference could not be pulled (the message names the registry and why).
+    #[error("cannot pull component: {0}")]
+    Pull(String),
     /// The bytes are not WebAssembly at all.
     #[error("{what} is not a WebAssembly file (no \\0asm header)")]
     NotWasm {

@@ -14,8 +14,14 @@ use sha2::{Digest as _, Sha256};
 
 use crate::OciError;
 
-/// The default cache: `<user cache dir>/trellis/oci`.
+/// Overrides the user's cache directory for everything Trellis caches (tests, CI).
+pub const CACHE_DIR_ENV: &str = "TRELLIS_CACHE_DIR";
+
+/// The default cache: `$TRELLIS_CACHE_DIR/oci`, else `<user cache dir>/trellis/oci`.
 pub fn default_cache_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os(CACHE_DIR_ENV).filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(dir).join("oci"));
+    }
     directories::ProjectDirs::from("dev", "trellis", "trellis")
         .map(|dirs| dirs.cache_dir().join("oci"))
 }

@@ -24,7 +24,7 @@ mod push;
 mod reference;
 
 pub use auth::Credentials;
-pub use cache::default_cache_dir;
+pub use cache::{default_cache_dir, CACHE_DIR_ENV};
 pub use error::OciError;
 pub use pull::{pull, Progress, Pulled};
 pub use push::{push, Pushed};

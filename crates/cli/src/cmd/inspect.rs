@@ -23,7 +23,8 @@ use trellis_wit::{
 /// Arguments of `trellis inspect`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Component file (`.wasm`, or a `file://` URL).
+    /// Component file (`.wasm`, or a `file://` URL) or OCI reference
+    /// (`REGISTRY/REPOSITORY:TAG`, pulled through the cache).
     #[arg(required_unless_present = "component", conflicts_with = "component")]
     pub file: Option<String>,
     /// Inspect a running component instead: its WIT (read here from its `file://` image,
@@ -40,11 +41,21 @@ pub struct Args {
     /// Show only the exports.
     #[arg(long)]
     pub exports: bool,
+    #[command(flatten)]
+    pub registry: super::oci::RegistryArgs,
 }
 
 /// Runs `trellis inspect`.
 pub async fn run(args: Args, global: &super::GlobalOpts) -> anyhow::Result<ExitCode> {
     let (wit, satisfaction) = match (&args.file, &args.component) {
+        (Some(reference), _)
+            if trellis_oci::is_oci_reference(reference)
+                && !std::path::Path::new(reference).exists() =>
+        {
+            let options = args.registry.options();
+            let pulled = super::oci::pull_with_progress(reference, &options).await?;
+            (decode_bytes(pulled.bytes, reference.clone()).await?, None)
+        }
         (Some(file), _) => (decode_file(local_path(file)?).await?, None),
         (None, Some(id)) => {
             let (wit, imports) = running_component(id, global).await?;
@@ -98,6 +109,14 @@ async fn decode_file(path: PathBuf) -> anyhow::Result<ComponentWit> {
         .await
         .context("the decoder task failed")?
         .with_context(|| format!("inspecting {}", path.display()))
+}
+
+/// Decodes pulled component bytes off the async workers.
+async fn decode_bytes(bytes: Vec<u8>, what: String) -> anyhow::Result<ComponentWit> {
+    tokio::task::spawn_blocking(move || trellis_wit::decode_component(&bytes))
+        .await
+        .context("the decoder task failed")?
+        .with_context(|| format!("inspecting {what}"))
 }
 
 /// The WIT of a running component and who serves each of its imports, as the app's

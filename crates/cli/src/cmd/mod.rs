@@ -4,6 +4,7 @@
 pub mod app;
 pub mod inspect;
 pub mod lattice;
+pub mod oci;
 pub mod run;
 pub mod up;
 

@@ -38,7 +38,13 @@ impl Dirs {
         self.root.path().join("data")
     }
 
-    /// A `trellis` command with these directories and no inherited Trellis settings.
+    /// The cache directory (pulled and compiled components).
+    pub fn cache(&self) -> PathBuf {
+        self.root.path().join("cache")
+    }
+
+    /// A `trellis` command with these directories and no inherited Trellis settings
+    /// (nor the developer's docker registry logins).
     pub fn trellis<I, S>(&self, args: I) -> Command
     where
         I: IntoIterator<Item = S>,
@@ -49,6 +55,10 @@ impl Dirs {
             .args(args)
             .env("TRELLIS_CONFIG_DIR", self.config())
             .env("TRELLIS_DATA_DIR", self.data())
+            .env("TRELLIS_CACHE_DIR", self.cache())
+            .env("DOCKER_CONFIG", self.root.path().join("docker"))
+            .env_remove("TRELLIS_REGISTRY_USER")
+            .env_remove("TRELLIS_REGISTRY_PASSWORD")
             .env_remove("TRELLIS_CONTEXT")
             .env_remove("TRELLIS_NATS_URL")
             .env_remove("TRELLIS_LATTICE")

@@ -62,6 +62,10 @@ pub struct RuntimeConfig {
     /// Size cap of a component file (default 50 MiB, as wasmCloud). Larger files, and
     /// anything that is not a regular file, are refused before compilation.
     pub max_component_bytes: u64,
+    /// How OCI references are pulled: the cache directory and registry credentials
+    /// (default: `<user cache dir>/trellis/oci`, docker's `config.json`). Its size cap
+    /// is replaced by `max_component_bytes`.
+    pub oci: trellis_oci::OciOptions,
 }
 
 impl Default for RuntimeConfig {
@@ -78,6 +82,7 @@ impl Default for RuntimeConfig {
             jetstream: true,
             grants: GrantPolicy::default(),
             max_component_bytes: 50 << 20,
+            oci: trellis_oci::OciOptions::default(),
         }
     }
 }

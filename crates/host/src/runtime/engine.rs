@@ -215,8 +215,12 @@ pub(crate) fn check_header(what: &str, bytes: &[u8]) -> Result<(), HostError> {
     }
 }
 
-/// The default compile cache: `<user cache dir>/trellis/compiled`.
+/// The default compile cache: `$TRELLIS_CACHE_DIR/compiled`, else
+/// `<user cache dir>/trellis/compiled`.
 pub(crate) fn default_cache_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os(trellis_oci::CACHE_DIR_ENV).filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(dir).join("compiled"));
+    }
     directories::ProjectDirs::from("dev", "trellis", "trellis")
         .map(|dirs| dirs.cache_dir().join("compiled"))
 }

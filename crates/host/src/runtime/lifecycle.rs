@@ -195,26 +195,32 @@ impl Runtime {
         Ok(())
     }
 
-    /// Reads the bytes of `source`, refusing what is not a regular file or is over
-    /// [`RuntimeConfig::max_component_bytes`](super::RuntimeConfig::max_component_bytes).
-    /// Takes no lock, so callers can read before they queue behind other changes.
-    pub(crate) async fn read_source(
-        &self,
-        source: &ComponentSource,
-    ) -> Result<Arc<[u8]>, HostError> {
-        source.load(self.inner.config.max_component_bytes).await
-    }
-
-    /// [`Runtime::read_source`] for component `id`, saying so in its log (the first of
-    /// the steps a start shows: fetching, compiling, linking).
+    /// Reads the bytes of `source` for component `id` (refusing what is not a regular
+    /// file or is over [`RuntimeConfig::max_component_bytes`](super::RuntimeConfig::max_component_bytes);
+    /// taking no lock, so callers can read before they queue behind other changes), saying so in its log (the first of
+    /// the steps a start shows: fetching, compiling, linking); a pull says how far it
+    /// has got.
     pub(crate) async fn read_source_of(
         &self,
         id: &str,
         source: &ComponentSource,
     ) -> Result<Arc<[u8]>, HostError> {
-        self.inner
-            .phase(id, format!("fetching {}", source.describe()));
-        self.read_source(source).await
+        let inner = &self.inner;
+        let what = source.describe();
+        inner.phase(id, format!("fetching {what}"));
+        let mut progress = |step: trellis_oci::Progress| {
+            // The opening "fetching" line already says it is being resolved.
+            if step != trellis_oci::Progress::Resolving {
+                inner.phase(id, format!("fetching {what}: {step}"));
+            }
+        };
+        source
+            .load(
+                inner.config.max_component_bytes,
+                &inner.config.oci,
+                &mut progress,
+            )
+            .await
     }
 
     /// Stops a component; its links stay (as in wasmCloud) but lead nowhere.

@@ -1,4 +1,5 @@
-//! Where a component's bytes come from: a file (path or `file://` URL) or memory.
+//! Where a component's bytes come from: a file (path or `file://` URL), an OCI
+//! registry, or memory.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -10,13 +11,16 @@ use crate::HostError;
 pub enum ComponentSource {
     /// A `.wasm` file on this machine.
     File(PathBuf),
+    /// An OCI reference (`ghcr.io/org/app:1.2`, `127.0.0.1:5000/app:dev`), pulled
+    /// through the digest-addressed cache of [`trellis_oci`].
+    Oci(String),
     /// Component bytes already in memory.
     Bytes(Arc<[u8]>),
 }
 
 impl ComponentSource {
-    /// Parses an image reference: a plain path or a `file://` URL (what wasmCloud
-    /// tools send). OCI references are refused with a clear message.
+    /// Parses an image reference: a plain path, a `file://` URL (what wasmCloud tools
+    /// send for files) or an OCI reference (with or without `oci://`).
     pub fn from_reference(reference: &str) -> Result<Self, HostError> {
         let trimmed = reference.trim();
         if trimmed.is_empty() {
@@ -32,24 +36,24 @@ impl ComponentSource {
             return Ok(ComponentSource::File(PathBuf::from(percent_decode(path))));
         }
         if let Some((scheme, _)) = trimmed.split_once("://") {
-            return Err(HostError::UnsupportedReference {
-                reference: reference.into(),
-                reason: format!(
-                    "`{scheme}://` images are not supported by this host; use a path or file:// URL"
-                ),
-            });
+            if format!("{scheme}://") != trellis_oci::OCI_SCHEME {
+                return Err(HostError::UnsupportedReference {
+                    reference: reference.into(),
+                    reason: format!(
+                        "`{scheme}://` images are not supported by this host; \
+                         use a path, a file:// URL or an OCI reference"
+                    ),
+                });
+            }
         }
-        let looks_like_path = trimmed.starts_with('/')
-            || trimmed.starts_with('.')
-            || trimmed.ends_with(".wasm")
-            || Path::new(trimmed).exists();
-        if !looks_like_path {
-            return Err(HostError::UnsupportedReference {
-                reference: reference.into(),
-                reason: "OCI registry images are not supported by this host; \
-                         use a path or file:// URL"
-                    .into(),
-            });
+        // An existing file wins over a reading as a reference (`dir/app:v1` can be both).
+        if trellis_oci::is_oci_reference(trimmed) && !Path::new(trimmed).exists() {
+            return trellis_oci::parse_reference(trimmed)
+                .map(|_| ComponentSource::Oci(trimmed.to_owned()))
+                .map_err(|error| HostError::UnsupportedReference {
+                    reference: reference.into(),
+                    reason: error.to_string(),
+                });
         }
         Ok(ComponentSource::File(PathBuf::from(trimmed)))
     }
@@ -61,6 +65,7 @@ impl ComponentSource {
                 let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
                 format!("file://{}", absolute.display())
             }
+            ComponentSource::Oci(reference) => reference.clone(),
             ComponentSource::Bytes(bytes) => format!("bytes:{}", bytes.len()),
         }
     }
@@ -69,6 +74,7 @@ impl ComponentSource {
     pub(crate) fn describe(&self) -> String {
         match self {
             ComponentSource::File(path) => path.display().to_string(),
+            ComponentSource::Oci(reference) => reference.clone(),
             ComponentSource::Bytes(bytes) => format!("the component bytes ({} bytes)", bytes.len()),
         }
     }
@@ -78,11 +84,27 @@ impl ComponentSource {
     /// The file's type and size are checked before it is opened, so a FIFO nobody
     /// writes, a device such as `/dev/zero` or a directory fails at once with a reason
     /// instead of blocking or filling memory. The read itself stops one byte past the
-    /// cap, so a file that grows after the check is refused too.
-    pub(crate) async fn load(&self, max_bytes: u64) -> Result<Arc<[u8]>, HostError> {
+    /// cap, so a file that grows after the check is refused too. An OCI reference is
+    /// pulled (or found in the cache), each step told to `progress`.
+    pub(crate) async fn load(
+        &self,
+        max_bytes: u64,
+        oci: &trellis_oci::OciOptions,
+        progress: &mut (dyn FnMut(trellis_oci::Progress) + Send),
+    ) -> Result<Arc<[u8]>, HostError> {
         match self {
             ComponentSource::Bytes(bytes) => Ok(bytes.clone()),
             ComponentSource::File(path) => read_capped(path, max_bytes).await,
+            ComponentSource::Oci(reference) => {
+                let options = trellis_oci::OciOptions {
+                    max_bytes,
+                    ..oci.clone()
+                };
+                let pulled = trellis_oci::pull(reference, &options, progress)
+                    .await
+                    .map_err(|error| HostError::Pull(error.to_string()))?;
+                Ok(Arc::from(pulled.bytes))
+            }
         }
     }
 
@@ -90,7 +112,7 @@ impl ComponentSource {
     pub fn path(&self) -> Option<&Path> {
         match self {
             ComponentSource::File(path) => Some(path),
-            ComponentSource::Bytes(_) => None,
+            ComponentSource::Oci(_) | ComponentSource::Bytes(_) => None,
         }
     }
 }
@@ -191,8 +213,14 @@ mod tests {
         assert_eq!(file.path(), Some(Path::new("/tmp/a b.wasm")));
         let plain = ComponentSource::from_reference("./x.wasm").unwrap();
         assert_eq!(plain.path(), Some(Path::new("./x.wasm")));
-        let err = ComponentSource::from_reference("ghcr.io/wasmcloud/http:0.1").unwrap_err();
-        assert!(err.to_string().contains("OCI"), "{err}");
+        let oci = ComponentSource::from_reference("ghcr.io/wasmcloud/http:0.1").unwrap();
+        assert!(matches!(&oci, ComponentSource::Oci(r) if r == "ghcr.io/wasmcloud/http:0.1"));
+        assert_eq!(oci.image_ref(), "ghcr.io/wasmcloud/http:0.1");
+        let err = ComponentSource::from_reference("ghcr.io/Bad/Case:1").unwrap_err();
+        assert!(
+            err.to_string().contains("not a valid OCI reference"),
+            "{err}"
+        );
         let err = ComponentSource::from_reference("https://x/y.wasm").unwrap_err();
         assert!(err.to_string().contains("https://"), "{err}");
     }

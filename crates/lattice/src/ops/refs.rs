@@ -38,13 +38,19 @@ pub fn checked_id(kind: &str, id: &str) -> Result<String> {
 }
 
 /// A component reference for the wire: a file path (or `file://` URL) becomes an
-/// absolute `file://` URL of an existing file; any other URL or registry reference
-/// passes through for the host to resolve.
+/// absolute `file://` URL of an existing file; an OCI reference (`ghcr.io/org/app:1`,
+/// with or without `oci://`) is checked and sent bare, as wasmCloud tools send it; any
+/// other URL passes through for the host to resolve.
 pub fn component_ref(reference: &str, rule: PathRule) -> Result<String> {
     let reference = reference.trim();
     let invalid = |message: String| Err(OpsError::InvalidInput(message));
     if reference.is_empty() {
         return invalid("a path to a .wasm file is required".to_owned());
+    }
+    if trellis_oci::is_oci_reference(reference) && !Path::new(reference).exists() {
+        return trellis_oci::parse_reference(reference)
+            .map(|parsed| parsed.whole())
+            .map_err(|error| OpsError::InvalidInput(error.to_string()));
     }
     let path = match reference.strip_prefix("file://") {
         Some(path) => Path::new(path),
@@ -145,7 +151,11 @@ mod tests {
         assert_eq!(component_ref(&url, PathRule::AbsoluteOnly).unwrap(), url);
         assert_eq!(
             component_ref("oci://ghcr.io/x/y:1", PathRule::AbsoluteOnly).unwrap(),
-            "oci://ghcr.io/x/y:1"
+            "ghcr.io/x/y:1"
+        );
+        assert_eq!(
+            component_ref("127.0.0.1:5000/app:dev", PathRule::AbsoluteOnly).unwrap(),
+            "127.0.0.1:5000/app:dev"
         );
         for (input, rule, needle) in [
             ("", PathRule::AbsoluteOnly, "required"),
@@ -161,6 +171,11 @@ mod tests {
                 "/no/such/file.wasm",
             ),
             ("/", PathRule::AbsoluteOnly, "is not a file"),
+            (
+                "ghcr.io/Bad/Case:1",
+                PathRule::AbsoluteOnly,
+                "not a valid OCI reference",
+            ),
         ] {
             let err = component_ref(input, rule).unwrap_err();
             assert!(matches!(err, OpsError::InvalidInput(_)), "{input}");

@@ -1,0 +1,142 @@
+//! `trellis push` and `trellis pull`: components in OCI registries.
+//!
+//! Credentials come from `--user` / `--password` (or `TRELLIS_REGISTRY_USER` /
+//! `TRELLIS_REGISTRY_PASSWORD`), else from docker's `config.json` (`docker login`).
+//! Plain HTTP is used only for registries on this machine (127.0.0.1, localhost).
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use trellis_oci::{Credentials, OciOptions, Progress};
+
+/// Registry credentials, shared by every command that talks to a registry.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RegistryArgs {
+    /// Registry user (default: docker's config.json for that registry).
+    #[arg(long = "user", env = "TRELLIS_REGISTRY_USER", requires = "password")]
+    pub user: Option<String>,
+    /// Registry password or token. Prefer the environment variable: arguments are
+    /// visible to other users in the process list.
+    #[arg(
+        long = "password",
+        env = "TRELLIS_REGISTRY_PASSWORD",
+        hide_env_values = true,
+        requires = "user"
+    )]
+    pub password: Option<String>,
+}
+
+impl RegistryArgs {
+    /// Pull and push options with these credentials.
+    pub fn options(&self) -> OciOptions {
+        let credentials = match (&self.user, &self.password) {
+            (Some(username), Some(password)) => Credentials::Basic {
+                username: username.clone(),
+                password: password.clone(),
+            },
+            _ => Credentials::Auto,
+        };
+        OciOptions {
+            credentials,
+            ..OciOptions::default()
+        }
+    }
+}
+
+/// Arguments of `trellis push`.
+#[derive(Debug, clap::Args)]
+pub struct PushArgs {
+    /// The component file.
+    pub file: PathBuf,
+    /// Where to push it: `REGISTRY/REPOSITORY:TAG`.
+    pub reference: String,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+/// Arguments of `trellis pull`.
+#[derive(Debug, clap::Args)]
+pub struct PullArgs {
+    /// What to pull: `REGISTRY/REPOSITORY:TAG` or `…@sha256:…`.
+    pub reference: String,
+    /// Also write the component to this file.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+/// Runs `trellis push`.
+pub async fn push(args: PushArgs, global: &super::GlobalOpts) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let what = args.file.display().to_string();
+    let pushed = trellis_oci::push(bytes, &what, &args.reference, &args.registry.options()).await?;
+    if global.json {
+        let json = serde_json::json!({
+            "reference": pushed.reference,
+            "digest": pushed.digest,
+            "manifest_url": pushed.manifest_url,
+        });
+        println!("{json}");
+    } else {
+        println!("pushed {what} to {} ({})", pushed.reference, pushed.digest);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `trellis pull`.
+pub async fn pull(args: PullArgs, global: &super::GlobalOpts) -> anyhow::Result<ExitCode> {
+    let pulled = pull_with_progress(&args.reference, &args.registry.options()).await?;
+    if let Some(output) = &args.output {
+        std::fs::write(output, &pulled.bytes)
+            .with_context(|| format!("cannot write {}", output.display()))?;
+    }
+    if global.json {
+        let json = serde_json::json!({
+            "reference": pulled.reference,
+            "digest": pulled.digest,
+            "manifest_digest": pulled.manifest_digest,
+            "bytes": pulled.bytes.len(),
+            "from_cache": pulled.from_cache,
+        });
+        println!("{json}");
+    } else {
+        println!(
+            "pulled {} ({} bytes, {}){}",
+            pulled.reference,
+            pulled.bytes.len(),
+            pulled.digest,
+            if pulled.from_cache {
+                " from the cache"
+            } else {
+                ""
+            }
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Pulls `reference`, telling how it goes on stderr (one line per step, rewritten in
+/// place on a terminal).
+pub async fn pull_with_progress(
+    reference: &str,
+    options: &OciOptions,
+) -> anyhow::Result<trellis_oci::Pulled> {
+    use std::io::IsTerminal as _;
+    let terminal = std::io::stderr().is_terminal();
+    let mut progress = |step: Progress| {
+        let mut err = std::io::stderr().lock();
+        let _ = match (&step, terminal) {
+            (Progress::Downloading { .. }, true) => write!(err, "\r\x1b[K{reference}: {step}"),
+            _ => writeln!(err, "{reference}: {step}"),
+        };
+    };
+    let pulled = trellis_oci::pull(reference, options, &mut progress).await;
+    if terminal {
+        eprintln!();
+    }
+    Ok(pulled?)
+}

@@ -66,7 +66,7 @@ export function ComponentActions({ componentId, maxInstances, imageRef }: Props)
       >
         <input
           className="input mono"
-          placeholder="/absolute/path/new.wasm"
+          placeholder="/absolute/path/new.wasm or registry/app:tag"
           value={path}
           onChange={(e) => setPath(e.target.value)}
           data-testid="update-path"

@@ -1,5 +1,6 @@
-// "Open .wasm…": start a component file on the local host. The path is typed in (no file
-// dialog plugin: the window gets no file system access at all).
+// "Open .wasm…": start a component file or OCI reference on a host. The path is typed in
+// (no file dialog plugin: the window gets no file system access at all); a reference is
+// pulled by the host, whose progress shows as the start's phase.
 import { useState } from "react";
 import { startComponent } from "../api";
 import { idFromPath } from "./openWasm";
@@ -51,12 +52,12 @@ export function OpenWasm({ connected, hosts, onStarted, open, onOpenChange }: Pr
     >
       <HostPicker hosts={hosts} value={hostId} onChange={setHostId} testId="open-wasm-host" />
       <label className="open-wasm__label">
-        path
+        path or reference
         <input
           className="input mono"
           value={path}
           onChange={(e) => setPath(e.target.value)}
-          placeholder="/path/to/component.wasm"
+          placeholder="/path/to/component.wasm or ghcr.io/org/app:1.0"
           spellCheck={false}
           autoFocus
           data-testid="open-wasm-path"

@@ -11,6 +11,12 @@ describe("idFromPath", () => {
     expect(idFromPath("/tmp/a.b*c>.wasm")).toBe("a-b-c");
   });
 
+  it("takes the repository name of an OCI reference, without its tag or digest", () => {
+    expect(idFromPath("127.0.0.1:5000/examples/hello:0.1")).toBe("hello");
+    expect(idFromPath("ghcr.io/org/http-counter@sha256:" + "ab".repeat(32))).toBe("http-counter");
+    expect(idFromPath("localhost:5000/app")).toBe("app");
+  });
+
   it("is empty without a file name", () => {
     expect(idFromPath("")).toBe("");
     expect(idFromPath("/tmp/")).toBe("");

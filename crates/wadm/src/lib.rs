@@ -8,6 +8,7 @@
 //! - [`apps`] talks to any wadm (embedded here or running elsewhere) over its NATS API,
 //!   `wadm.api.<lattice>.model.*`, with the official `wadm-client`: put, deploy,
 //!   undeploy, delete, list, status, get and version history of applications.
+//! - [`gallery`] lists the examples a newcomer deploys in one step and deploys one.
 //! - [`manifest`] loads an OAM manifest (`core.oam.dev/v1beta1`) from YAML or JSON and
 //!   validates it with wadm's own rules (`wadm-types`) before anything is sent, so a
 //!   mistake is named with its line or field.
@@ -20,6 +21,7 @@
 //! - `connect.rs`: a NATS 0.39 connection (the async-nats wadm-client is built on) from
 //!   a [`trellis_lattice::Context`].
 //! - `manifest.rs`, `apps.rs`: manifests and the API.
+//! - `gallery.rs`: the examples gallery.
 
 #![deny(missing_docs)]
 
@@ -27,11 +29,13 @@ pub mod apps;
 mod connect;
 mod embed;
 pub mod export;
+pub mod gallery;
 pub mod manifest;
 
 pub use apps::{AppSummary, Apps};
 pub use embed::{start, start_local, WadmHandle, WadmOptions};
 pub use export::{export_lattice, ExportOptions, Exported};
+pub use gallery::{deploy_example, examples_dir, list_examples, Example, ExampleDeployment};
 pub use manifest::{load_manifest, parse_manifest, ManifestError};
 
 /// Manifest and API types, as wadm defines them.
@@ -74,6 +78,9 @@ pub enum Error {
     /// The manifest is not valid.
     #[error(transparent)]
     Manifest(#[from] ManifestError),
+    /// The examples gallery: no examples directory, or no such example.
+    #[error("{0}")]
+    Examples(String),
     /// Anything else from the client (transport, decoding).
     #[error("{0}")]
     Other(String),

@@ -90,7 +90,8 @@ pub struct LoadedManifest {
     pub warnings: Vec<Problem>,
 }
 
-/// Reads and validates the manifest at `path` (YAML or JSON).
+/// Reads and validates the manifest at `path` (YAML or JSON), and makes its relative
+/// `file://` images absolute (see [`resolve_relative_images`]).
 pub async fn load_manifest(path: &Path) -> Result<LoadedManifest, ManifestError> {
     let text = tokio::fs::read_to_string(path)
         .await
@@ -98,7 +99,74 @@ pub async fn load_manifest(path: &Path) -> Result<LoadedManifest, ManifestError>
             path: path.to_path_buf(),
             reason: e.to_string(),
         })?;
-    parse_manifest(&text, &path.display().to_string()).await
+    let source_name = path.display().to_string();
+    let mut loaded = parse_manifest(&text, &source_name).await?;
+    let base = std::path::absolute(path)
+        .ok()
+        .and_then(|p| p.parent().map(Path::to_path_buf))
+        .unwrap_or_default();
+    resolve_relative_images(&mut loaded.manifest, &base).map_err(|problems| {
+        ManifestError::Invalid {
+            source_name,
+            problems: problems
+                .into_iter()
+                .map(|(image, message)| Problem {
+                    level: "error".into(),
+                    line: text.lines().position(|l| l.contains(&image)).map(|i| i + 1),
+                    message,
+                })
+                .collect(),
+        }
+    })?;
+    Ok(loaded)
+}
+
+/// Rewrites every relative `file://` image (`file://app.wasm`, `file://../x/app.wasm`)
+/// as an absolute `file://` URL under `base`, the manifest's folder, so a manifest can
+/// sit beside its components. wadm hands images to hosts as they are written, and a
+/// host would read a relative path against its own working directory.
+///
+/// A relative image whose file does not exist is an error: `(image, sentence)` pairs.
+/// Absolute `file://` URLs, OCI references and built-in providers are left alone (an
+/// absolute path may name a file on another machine's host).
+pub fn resolve_relative_images(
+    manifest: &mut Manifest,
+    base: &Path,
+) -> Result<(), Vec<(String, String)>> {
+    let mut problems = Vec::new();
+    for component in &mut manifest.spec.components {
+        let image = match &mut component.properties {
+            wadm_types::Properties::Component { properties } => &mut properties.image,
+            wadm_types::Properties::Capability { properties } => &mut properties.image,
+        };
+        let Some(image) = image else { continue };
+        let Some(rest) = image.trim().strip_prefix("file://") else {
+            continue;
+        };
+        if rest.starts_with('/') || rest.starts_with("localhost/") {
+            continue;
+        }
+        let path = base.join(rest);
+        if !path.is_file() {
+            problems.push((
+                image.clone(),
+                format!(
+                    "component [{}]: image {image} is not a file ({} does not exist; a \
+                     relative file:// image is read from the manifest's folder)",
+                    component.name,
+                    path.display()
+                ),
+            ));
+            continue;
+        }
+        let path = path.canonicalize().unwrap_or(path);
+        *image = format!("file://{}", path.display());
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
 }
 
 /// Parses and validates manifest `text`; `source_name` names it in errors.
@@ -423,6 +491,46 @@ spec:
             problems
                 .iter()
                 .any(|p| p.line == Some(line) && p.message.contains("ghost")),
+            "{err}"
+        );
+    }
+
+    #[tokio::test]
+    async fn relative_file_images_are_read_from_the_manifests_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("app")).unwrap();
+        std::fs::write(dir.path().join("hello.wasm"), b"\0asm").unwrap();
+        let manifest = dir.path().join("app/wadm.yaml");
+        let relative = GOOD.replace("file:///tmp/hello.wasm", "file://../hello.wasm");
+        std::fs::write(&manifest, &relative).unwrap();
+        let loaded = load_manifest(&manifest).await.unwrap();
+        let wadm_types::Properties::Component { properties } =
+            &loaded.manifest.spec.components[0].properties
+        else {
+            panic!("the first entry is the component");
+        };
+        let expected = dir.path().canonicalize().unwrap().join("hello.wasm");
+        assert_eq!(
+            properties.image.as_deref(),
+            Some(format!("file://{}", expected.display()).as_str())
+        );
+
+        // A relative image that is not there is named with its line, before any deploy.
+        std::fs::write(
+            &manifest,
+            relative.replace("file://../hello.wasm", "file://gone.wasm"),
+        )
+        .unwrap();
+        let err = load_manifest(&manifest).await.unwrap_err().to_string();
+        let line = GOOD
+            .lines()
+            .position(|l| l.contains("image: file://"))
+            .unwrap()
+            + 1;
+        assert!(
+            err.contains(&format!(
+                "line {line}: component [http-component]: image file://gone.wasm is not a file"
+            )),
             "{err}"
         );
     }

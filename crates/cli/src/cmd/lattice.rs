@@ -9,6 +9,7 @@
 mod call;
 mod context;
 mod get;
+mod http;
 mod output;
 mod state;
 mod watch;
@@ -48,6 +49,9 @@ pub enum Command {
     /// Call one exported function of a running component, with arguments and result in
     /// WAVE (`{x: 1, y: 2}`, `[1, 2]`, `some("a")`, `ok(3)`, …), checked against its WIT.
     Call(call::CallArgs),
+    /// Send one HTTP request to a component through its http-server link and print the
+    /// status, headers, body and time.
+    Http(http::HttpArgs),
     /// Print lattice events.
     Events(watch::EventsArgs),
     /// Print host and component logs.
@@ -73,6 +77,7 @@ pub async fn run(command: Command, global: &super::GlobalOpts) -> anyhow::Result
         Command::Config(cmd) => state::config(cmd, &client, global).await,
         Command::Label(cmd) => state::label(cmd, &client, global).await,
         Command::Call(args) => call::run(args, &client, global).await,
+        Command::Http(args) => http::run(args, &client, global).await,
         Command::Events(args) => watch::events(args, &client, global).await,
         Command::Logs(args) => watch::logs(args, &client, global).await,
         Command::Context(_) => unreachable!("handled above"),

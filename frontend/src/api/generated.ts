@@ -856,6 +856,73 @@ export type ComponentCallResult = {
   duration_ms: number, };
 
 /**
+ * One request header, or one response header, as it was sent or received.
+ */
+export type HttpHeader = {
+  /**
+   * The header's name.
+   */
+  name: string,
+  /**
+   * Its value (a value that is not UTF-8 is shown with replacement characters).
+   */
+  value: string, };
+
+/**
+ * The answer to one request, and where it went.
+ */
+export type HttpReply = {
+  /**
+   * The URL the request went to, e.g. `http://127.0.0.1:8081/x`.
+   */
+  url: string,
+  /**
+   * The http-server provider whose link serves the component.
+   */
+  provider_id: string,
+  /**
+   * That link's name.
+   */
+  link_name: string,
+  /**
+   * The status code, e.g. `200`.
+   */
+  status: number,
+  /**
+   * The status's reason phrase, e.g. `OK` (empty for an unknown code).
+   */
+  reason: string,
+  /**
+   * The response headers, in order.
+   */
+  headers: Array<HttpHeader>,
+  /**
+   * The body (at most [`MAX_HTTP_BODY`] bytes of it), as [`HttpReply::encoding`] says.
+   */
+  body: string,
+  /**
+   * Whether `body` is text or base64.
+   */
+  encoding: BodyEncoding,
+  /**
+   * How many body bytes were read.
+   */
+  body_bytes: number,
+  /**
+   * Whether the body went on past [`MAX_HTTP_BODY`] and was cut there.
+   */
+  truncated: boolean,
+  /**
+   * From connecting to the end of the body, in milliseconds.
+   */
+  elapsed_ms: number, };
+
+/**
+ * How [`HttpReply::body`] holds the response body.
+ */
+export type BodyEncoding = "text" | "base64";
+
+/**
  * One application as the app's Applications view and `trellis app list` show it.
  */
 export type AppSummary = {

@@ -13,6 +13,8 @@ import type {
   ImportSummary,
   AppSummary,
   ComponentCallResult,
+  HttpHeader,
+  HttpReply,
   SessionLatticeEvent,
   SessionLog,
   SessionModelEvent,
@@ -329,6 +331,20 @@ export function deleteLabel(hostId: string, key: string): Promise<string> {
 /** Calls `fn` (`ns:pkg/iface.name` or a root name) of component `componentId` with one WAVE value per parameter. */
 export function callFunction(componentId: string, fn: string, args: string[]): Promise<ComponentCallResult> {
   return call<ComponentCallResult>("call_function", { componentId, function: fn, args });
+}
+
+/**
+ * Sends one HTTP request to component `componentId` through the http-server link that serves
+ * it; resolves with the status, headers, body and time (`trellis http` does the same).
+ */
+export function httpRequest(
+  componentId: string,
+  method: string,
+  path: string,
+  headers: HttpHeader[],
+  body: string,
+): Promise<HttpReply> {
+  return call<HttpReply>("http_request", { componentId, method, path, headers, body });
 }
 
 /** wadm's applications in the active session's lattice, with status and reasons. */

@@ -1,5 +1,5 @@
-// The inspector for a component: image, instances, hosts, annotations, links, config, and
-// its WIT as a tree (unsatisfied imports in red) and as text.
+// The inspector for a component: image, instances, hosts, annotations, links, config, Invoke,
+// HTTP (for an HTTP handler), and its WIT as a tree (unsatisfied imports in red) and as text.
 import { useState } from "react";
 import type { ApiError, ComponentInspection, FunctionDef, SatisfiedBy, WorldEntry } from "../api";
 import type { ComponentNodeData } from "../graph/model";
@@ -7,6 +7,8 @@ import { linkInterfaces } from "../graph/model";
 import { shortId } from "../graph/format";
 import { ComponentActions } from "../actions/ComponentActions";
 import { InvokePanel } from "../invoke/InvokePanel";
+import { HttpPanel } from "../http/HttpPanel";
+import { servesHttp } from "../http/request";
 import { describeServer, functionSignature } from "./wit";
 
 interface Props {
@@ -49,6 +51,7 @@ export function ComponentInspector({ data, inspection, error }: Props) {
 
       <ComponentActions componentId={data.componentId} maxInstances={data.maxInstances} />
       <InvokePanel key={data.componentId} componentId={data.componentId} wit={inspection?.wit ?? null} />
+      {servesHttp(wit) && <HttpPanel key={data.componentId} componentId={data.componentId} />}
 
       <h3 className="panel__subtitle">WIT</h3>
       {!inspection && !error && <p className="muted inspector__pad">reading…</p>}

@@ -6,6 +6,7 @@ pub mod components;
 pub mod config;
 pub mod export;
 pub mod grants;
+pub mod http;
 pub mod lattice;
 pub mod lifecycle;
 pub mod links;

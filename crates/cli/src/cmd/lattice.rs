@@ -12,6 +12,7 @@ mod get;
 mod http;
 mod output;
 mod state;
+mod v2;
 mod watch;
 mod workload;
 
@@ -56,6 +57,10 @@ pub enum Command {
     Events(watch::EventsArgs),
     /// Print host and component logs.
     Logs(watch::LogsArgs),
+    /// wasmCloud 2.x hosts on the context's NATS server: list them, start, query and stop
+    /// workloads.
+    #[command(subcommand)]
+    V2(v2::V2Command),
     /// Manage saved contexts (how to reach a lattice).
     #[command(subcommand)]
     Context(context::ContextCommand),
@@ -80,6 +85,7 @@ pub async fn run(command: Command, global: &super::GlobalOpts) -> anyhow::Result
         Command::Http(args) => http::run(args, &client, global).await,
         Command::Events(args) => watch::events(args, &client, global).await,
         Command::Logs(args) => watch::logs(args, &client, global).await,
+        Command::V2(cmd) => v2::run(cmd, &client, global).await,
         Command::Context(_) => unreachable!("handled above"),
     }
 }

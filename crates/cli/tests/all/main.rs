@@ -14,4 +14,5 @@ mod relaunch;
 mod run;
 mod secrets;
 mod support;
+mod v2;
 mod workflows;

@@ -1,0 +1,104 @@
+//! Issue 13 from the CLI: a real wasmCloud 2.x host (`wash host`) on the context's NATS
+//! server is listed, runs a workload `trellis v2 start` sends it (answering HTTP through
+//! its ingress), and Trellis re-reads and stops what it started.
+
+use crate::support::Dirs;
+use trellis_testkit::{NatsServer, Registry, WashHost};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn issue_13_a_2x_host_is_listed_runs_a_workload_from_trellis_and_stops_it() {
+    let dirs = Dirs::new();
+    let nats = NatsServer::start().unwrap();
+    let registry = Registry::start().unwrap();
+    let host = WashHost::start(&nats.url(), "edge-cli").unwrap();
+    let url = nats.url();
+    let g = ["--nats-url", url.as_str()];
+    let wasm = dirs.data().with_file_name("hello.wasm");
+    std::fs::write(&wasm, trellis_testkit::fixtures::http_hello().unwrap()).unwrap();
+    let image = format!("{}/demo/hello:0.1.0", registry.address());
+    dirs.run(["push", wasm.to_str().unwrap(), &image])
+        .await
+        .success();
+
+    let listed = dirs
+        .run(g.iter().copied().chain(["v2", "hosts"]))
+        .await
+        .success();
+    assert!(
+        listed.contains("edge-cli") && listed.contains(host.id()),
+        "{listed}"
+    );
+
+    let started = dirs
+        .run(g.iter().copied().chain([
+            "v2",
+            "start",
+            "edge-cli",
+            &image,
+            "--http-host",
+            "hello.local",
+            "--id",
+            "wl-cli",
+        ]))
+        .await
+        .success();
+    assert!(
+        started.contains("workload wl-cli (default/hello) on edge-cli"),
+        "{started}"
+    );
+    assert!(started.contains("running"), "{started}");
+
+    let body = raw_get(host.http_port(), "hello.local", "/via-cli").await;
+    assert!(
+        body.contains("200 OK") && body.contains("/via-cli"),
+        "{body}"
+    );
+
+    let status = dirs
+        .run(g.iter().copied().chain(["v2", "status"]))
+        .await
+        .success();
+    assert!(
+        status.contains("wl-cli") && status.contains("running"),
+        "{status}"
+    );
+
+    let stopped = dirs
+        .run(g.iter().copied().chain(["v2", "stop", "wl-cli"]))
+        .await
+        .success();
+    assert!(stopped.contains("workload wl-cli: stopping"), "{stopped}");
+    let status = dirs
+        .run(g.iter().copied().chain(["v2", "status"]))
+        .await
+        .success();
+    assert!(status.contains("started no 2.x workloads"), "{status}");
+
+    let missing = dirs
+        .run(g.iter().copied().chain([
+            "v2",
+            "start",
+            host.id(),
+            &format!("{}/demo/none:1", registry.address()),
+        ]))
+        .await;
+    assert_eq!(missing.code(), Some(1));
+    assert!(
+        missing.stderr().contains("WORKLOAD_STATE_ERROR"),
+        "{}",
+        missing.stderr()
+    );
+}
+
+/// The raw HTTP/1.1 answer of the host's ingress to `GET path` with a `Host` header.
+async fn raw_get(port: u16, host: &str, path: &str) -> String {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    response
+}

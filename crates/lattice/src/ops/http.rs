@@ -121,23 +121,73 @@ pub async fn send_http(
 ) -> Result<HttpReply> {
     let prepared = prepare(request)?;
     let snapshot = lattice_snapshot(client).await?;
-    let link = serving_link(&snapshot, component_id, client.lattice())?;
+    let started = Instant::now();
+    let deadline = tokio::time::Instant::now() + timeout;
+    // Several http-servers may serve the component, and a link's listener may not have
+    // bound (its address taken): the first that accepts a connection gets the request.
+    let mut refused = Vec::new();
+    for link in serving_links(&snapshot, component_id, client.lattice())? {
+        let route = route_of(client, link).await?;
+        let addr = connect_address(&route.address).await?;
+        let connected = tokio::time::timeout_at(deadline, tokio::net::TcpStream::connect(addr));
+        match connected.await {
+            Ok(Ok(stream)) => {
+                let sent = Sent {
+                    addr,
+                    stream,
+                    started,
+                    deadline,
+                    timeout,
+                };
+                return exchange(&route, sent, prepared).await;
+            }
+            Ok(Err(e)) => refused.push(format!("{addr} ({}): {e}", route.served_by())),
+            Err(_) => refused.push(format!("{addr} ({}): no answer", route.served_by())),
+        }
+    }
+    Err(OpsError::Failed {
+        message: format!("cannot connect to {}", refused.join("; nor to ")),
+    })
+}
+
+/// `link`'s route: its source config merged (later names win, as the host merges them),
+/// the address defaulted.
+async fn route_of(client: &Client, link: Link) -> Result<Route> {
     let mut config = ConfigMap::new();
-    // Later names win, as the host merges them.
     for name in &link.source_config {
         if let Some(values) = client.config_get(name).await? {
             config.extend(values);
         }
     }
-    let route = Route {
+    Ok(Route {
         address: config
             .get("address")
             .cloned()
             .unwrap_or_else(|| default_address().to_owned()),
         path: config.get("path").cloned(),
         link,
-    };
-    exchange(&route, prepared, timeout).await
+    })
+}
+
+impl Route {
+    /// `the http-server "http" serving "hello"`, for messages.
+    fn served_by(&self) -> String {
+        format!(
+            "the http-server {:?} serving {:?}",
+            self.link.source_id, self.link.target
+        )
+    }
+}
+
+/// A connection made for one request, and the time it has.
+struct Sent {
+    addr: SocketAddr,
+    stream: tokio::net::TcpStream,
+    /// When the exchange began (before connecting), for the elapsed time.
+    started: Instant,
+    /// When it must be done: `timeout` after it began.
+    deadline: tokio::time::Instant,
+    timeout: Duration,
 }
 
 /// The request checked and shaped for hyper, before anything is looked up.
@@ -205,9 +255,9 @@ fn is_http_server_link(link: &Link) -> bool {
         && (link.interfaces.is_empty() || link.interfaces.iter().any(|i| i == "incoming-handler"))
 }
 
-/// The http-server link serving `component_id` whose provider runs (the first by
-/// provider id and link name when several do).
-fn serving_link(snapshot: &ModelSnapshot, component_id: &str, lattice: &str) -> Result<Link> {
+/// The http-server links serving `component_id` whose provider runs, by provider id and
+/// link name; an error saying what is missing when there are none.
+fn serving_links(snapshot: &ModelSnapshot, component_id: &str, lattice: &str) -> Result<Vec<Link>> {
     let runs = |id: &str| {
         snapshot
             .hosts
@@ -231,17 +281,19 @@ fn serving_link(snapshot: &ModelSnapshot, component_id: &str, lattice: &str) -> 
             .iter()
             .any(|h| h.providers.iter().any(|p| p.id == id))
     };
-    match (
-        links.iter().find(|l| provider_runs(&l.source_id)),
-        links.first(),
-    ) {
-        (Some(link), _) => Ok((*link).clone()),
-        (None, Some(link)) => Err(OpsError::InvalidInput(format!(
+    let serving: Vec<Link> = links
+        .iter()
+        .filter(|l| provider_runs(&l.source_id))
+        .map(|l| (*l).clone())
+        .collect();
+    match (serving.is_empty(), links.first()) {
+        (false, _) => Ok(serving),
+        (true, Some(link)) => Err(OpsError::InvalidInput(format!(
             "component {component_id:?} is linked from http-server {:?}, which is not running: \
              start it with `trellis start provider builtin://http-server --id {}`",
             link.source_id, link.source_id
         ))),
-        (None, None) => Err(OpsError::InvalidInput(format!(
+        (true, None) => Err(OpsError::InvalidInput(format!(
             "component {component_id:?} has no http-server link: start one with `trellis start \
              provider builtin://http-server --id http`, then `trellis link put http \
              {component_id} wasi:http --interface incoming-handler` (address from a named \
@@ -299,22 +351,19 @@ fn routed_path(prefix: Option<&str>, path: &str) -> String {
     }
 }
 
-/// Connects, sends, and reads the answer, all within `timeout`.
-async fn exchange(route: &Route, request: Prepared, timeout: Duration) -> Result<HttpReply> {
-    let addr = connect_address(&route.address).await?;
+/// Sends the request on the connection and reads the answer, before the deadline.
+async fn exchange(route: &Route, sent: Sent, request: Prepared) -> Result<HttpReply> {
+    let Sent {
+        addr,
+        stream,
+        started,
+        deadline,
+        timeout,
+    } = sent;
     let path = routed_path(route.path.as_deref(), &request.path);
     let url = format!("http://{addr}{path}");
-    let served_by = format!(
-        "the http-server {:?} serving {:?}",
-        route.link.source_id, route.link.target
-    );
-    let started = Instant::now();
-    let answer = tokio::time::timeout(timeout, async {
-        let stream = tokio::net::TcpStream::connect(addr)
-            .await
-            .map_err(|e| OpsError::Failed {
-                message: format!("cannot connect to {addr} ({served_by}): {e}"),
-            })?;
+    let served_by = route.served_by();
+    let answer = tokio::time::timeout_at(deadline, async {
         let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
             .await
             .map_err(|e| OpsError::Failed {

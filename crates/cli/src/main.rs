@@ -38,6 +38,11 @@ enum Command {
     /// Applications (wadm manifests): put, deploy, undeploy, delete, list, status, get, history.
     #[command(subcommand)]
     App(cmd::app::Command),
+    /// Example applications (hello-http, counter, pair): list, or deploy one through wadm.
+    Examples {
+        #[command(subcommand)]
+        command: Option<cmd::examples::Command>,
+    },
     #[command(flatten)]
     Lattice(cmd::lattice::Command),
 }
@@ -62,6 +67,7 @@ fn main() -> ExitCode {
             Command::Push(args) => cmd::oci::push(args, &cli.global).await,
             Command::Pull(args) => cmd::oci::pull(args, &cli.global).await,
             Command::App(command) => cmd::app::run(command, &cli.global).await,
+            Command::Examples { command } => cmd::examples::run(command, &cli.global).await,
             Command::Lattice(command) => cmd::lattice::run(command, &cli.global).await,
         }
     });

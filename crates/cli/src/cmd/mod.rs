@@ -2,6 +2,7 @@
 //! async `run(args, &GlobalOpts) -> anyhow::Result<ExitCode>`.
 
 pub mod app;
+pub mod examples;
 pub mod inspect;
 pub mod lattice;
 pub mod oci;

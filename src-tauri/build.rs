@@ -38,6 +38,8 @@ fn main() {
         "undeploy_app",
         "delete_app",
         "export_manifest",
+        "list_examples",
+        "deploy_example",
         "call_function",
         "http_request",
     ]);

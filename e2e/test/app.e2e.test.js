@@ -12,7 +12,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -76,6 +76,22 @@ function edgeLabels(browser) {
 }
 
 /**
+ * The examples gallery the app lists (TRELLIS_EXAMPLES_DIR): the repository's three
+ * examples copied under `dataDir`, hello-http answering on `port`, the counter's image
+ * pointing back at the repository's build (too big to copy).
+ */
+function exampleGallery(dataDir, port) {
+  const gallery = path.join(dataDir, "examples");
+  for (const name of ["hello-http", "pair", "counter"]) {
+    cpSync(path.join(repo, "examples", name), path.join(gallery, name), { recursive: true });
+  }
+  const rewrite = (file, from, to) => writeFileSync(file, readFileSync(file, "utf8").replace(from, to));
+  rewrite(path.join(gallery, "hello-http/wadm.yaml"), "127.0.0.1:8090", `127.0.0.1:${port}`);
+  rewrite(path.join(gallery, "counter/wadm.yaml"), "file://../js-counter/", `file://${repo}/examples/js-counter/`);
+  return gallery;
+}
+
+/**
  * Types `text` into a React-controlled input until it holds exactly that: under
  * WebKitWebDriver a clear or a key can be lost while React re-renders.
  */
@@ -125,6 +141,8 @@ describe("Trellis desktop app", () => {
   let driverLog = "";
   // The app's host as its window shows it (the first test): friendly name and full id.
   let appHost;
+  // Where the gallery's hello-http answers.
+  let helloHttpPort;
   /** Runs the trellis CLI with the app's private dirs and no connection flags. */
   const trellis = (...args) => execFileSync(cliBinary, args, { env, encoding: "utf8", timeout: 60000 });
 
@@ -132,6 +150,8 @@ describe("Trellis desktop app", () => {
     assert.ok(existsSync(appBinary), `app binary not found at ${appBinary}: build it with e2e/run.sh`);
     dataDir = mkdtempSync(path.join(os.tmpdir(), "trellis-e2e-"));
     env = privateEnv(dataDir);
+    helloHttpPort = await freePort();
+    env.TRELLIS_EXAMPLES_DIR = exampleGallery(dataDir, helloHttpPort);
     const port = await freePort();
     const nativePort = await freePort();
     driver = spawn(tauriDriver, ["--port", String(port), "--native-port", String(nativePort)], {
@@ -755,6 +775,44 @@ describe("Trellis desktop app", () => {
       interval: 250,
       timeoutMsg: "the broken manifest's error does not name its line",
     });
+  });
+
+  it("deploys the hello-http example from the palette's gallery in one click", async () => {
+    await browser.$('[data-testid="palette-examples"]').click();
+    const card = browser.$('[data-testid="example-hello-http"]');
+    await card.waitForDisplayed({ timeout: 10000, timeoutMsg: "the gallery shows no hello-http card" });
+    const names = await browser.$$(".gallery__card .gallery__name").map((n) => n.getText());
+    assert.deepEqual(names, ["hello-http", "counter", "pair"]);
+    const languages = await card.$$('[data-testid="example-language"]').map((l) => l.getText());
+    assert.deepEqual(languages, ["C", "WAT"]);
+    await card.$('[data-testid="example-deploy"]').click();
+    const outcome = card.$('[data-testid="example-result"]');
+    await browser.waitUntil(async () => /^deployed v0\.1\.0 in/.test(await outcome.getText()), {
+      timeout: 60000,
+      interval: 250,
+      timeoutMsg: `hello-http was not deployed: ${await outcome.getText().catch(() => "")}`,
+    });
+    assert.match(await outcome.getText(), new RegExp(`answers on http://127\\.0\\.0\\.1:${helloHttpPort}/`));
+    await browser.$('.react-flow__node[data-id*=":hello-http"]').waitForExist({
+      timeout: 15000,
+      timeoutMsg: "wadm's hello-http component is not drawn",
+    });
+    let answer = "";
+    await browser.waitUntil(
+      async () => {
+        try {
+          const res = await fetch(`http://127.0.0.1:${helloHttpPort}/gallery`);
+          answer = `${res.status} ${await res.text()}`;
+          return res.status === 200;
+        } catch {
+          return false;
+        }
+      },
+      { timeout: 15000, interval: 300, timeoutMsg: `hello-http does not answer on ${helloHttpPort}` },
+    );
+    assert.equal(answer.trim(), "200 Hello from C! path=/gallery");
+    await browser.saveScreenshot(path.join(screenshots, "examples-gallery.png"));
+    await browser.$('[data-testid="palette-examples"]').click();
   });
 
   it("calls a component's export with a record argument from the inspector", async () => {

@@ -103,6 +103,7 @@ impl From<trellis_wadm::Error> for CommandError {
         let code = match &err {
             trellis_wadm::Error::Manifest(_) => ErrorCode::InvalidInput,
             trellis_wadm::Error::NotFound(_) => ErrorCode::NotFound,
+            trellis_wadm::Error::Examples(_) => ErrorCode::NotFound,
             _ => ErrorCode::Lattice,
         };
         CommandError::new(code, err.to_string())

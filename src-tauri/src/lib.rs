@@ -99,6 +99,8 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::apps::undeploy_app,
             commands::apps::delete_app,
             commands::apps::export_manifest,
+            commands::apps::list_examples,
+            commands::apps::deploy_example,
             commands::components::call_function,
             commands::http::http_request,
         ])

@@ -948,6 +948,69 @@ export type AppSummary = {
   message: string, };
 
 /**
+ * One example of the gallery.
+ */
+export type Example = {
+  /**
+   * The application's name (also its folder's).
+   */
+  name: string,
+  /**
+   * One line on what it shows.
+   */
+  description: string,
+  /**
+   * The languages its components' sources are written in.
+   */
+  languages: Array<string>,
+  /**
+   * The manifest's version annotation.
+   */
+  version: string,
+  /**
+   * The manifest file.
+   */
+  manifest: string,
+  /**
+   * Where it answers HTTP once deployed (`http://127.0.0.1:8090/`), from the
+   * http-server link's `address`, if it has one.
+   */
+  url: string | null, };
+
+/**
+ * The outcome of [`deploy_example`].
+ */
+export type ExampleDeployment = {
+  /**
+   * The application's name.
+   */
+  name: string,
+  /**
+   * The version deployed.
+   */
+  version: string,
+  /**
+   * Whether wadm reported it deployed within the wait.
+   */
+  deployed: boolean,
+  /**
+   * wadm's one-word status at the end of the wait.
+   */
+  status: string,
+  /**
+   * wadm's reason, when it gives one.
+   */
+  message: string,
+  /**
+   * From the deploy request to the end of the wait, in milliseconds.
+   */
+  elapsed_ms: number,
+  /**
+   * Where it answers HTTP, if it does.
+   */
+  url: string | null, };
+
+/**
  * One named config, its values, and the links that give it to a component or provider.
  */
 export type NamedConfig = {

@@ -12,6 +12,8 @@ import type {
   ContextSummary,
   ImportSummary,
   AppSummary,
+  Example,
+  ExampleDeployment,
   ComponentCallResult,
   HttpHeader,
   HttpReply,
@@ -355,6 +357,16 @@ export function listApps(): Promise<AppSummary[]> {
 /** Validates the manifest file at `path`, puts it and deploys it; resolves with a sentence naming the version. */
 export function deployApp(path: string): Promise<string> {
   return call<string>("deploy_app", { path });
+}
+
+/** The examples gallery: name, description, languages and where each answers HTTP. */
+export function listExamples(): Promise<Example[]> {
+  return call<Example[]>("list_examples");
+}
+
+/** Deploys example `name` through wadm; resolves once wadm reports it deployed. */
+export function deployExample(name: string): Promise<ExampleDeployment> {
+  return call<ExampleDeployment>("deploy_example", { name });
 }
 
 /** Undeploys application `name`; its versions stay. */

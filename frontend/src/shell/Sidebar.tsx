@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import type { LatticeStatus } from "../api";
+import { ExamplesGallery } from "../gallery/ExamplesGallery";
 import type { HostChoice } from "./HostPicker";
 import { OpenWasm } from "./OpenWasm";
 import { StartProvider } from "./StartProvider";
@@ -23,11 +24,7 @@ export function Sidebar({ status, hosts, onStarted, openWasm, onOpenWasmChange, 
       <h2 className="panel__title">Contexts</h2>
       {contexts}
       <h2 className="panel__title">Palette</h2>
-      <ul className="palette">
-        <li className="palette__item palette__item--disabled" title="coming soon">
-          <span className="palette__icon">▣</span> Components
-        </li>
-      </ul>
+      <ExamplesGallery connected={status?.state === "connected"} />
       <StartProvider connected={status?.state === "connected"} hosts={hosts} />
       <OpenWasm
         connected={status?.state === "connected"}

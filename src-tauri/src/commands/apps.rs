@@ -117,3 +117,36 @@ pub async fn export_manifest(
         .collect();
     Ok(notes + &exported.to_yaml()?)
 }
+
+/// The examples gallery (`examples/*/wadm.yaml`, or `$TRELLIS_EXAMPLES_DIR`'s): name,
+/// description, languages and where each answers HTTP, in gallery order.
+#[tauri::command]
+#[tracing::instrument(err(Debug))]
+pub async fn list_examples() -> Result<Vec<trellis_wadm::Example>, CommandError> {
+    let dir = trellis_wadm::examples_dir()?;
+    Ok(trellis_wadm::list_examples(&dir).await?)
+}
+
+/// Deploys example `name` through the session's wadm and waits for wadm to report it
+/// deployed; an example that does not get there is an error with wadm's reason.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn deploy_example(
+    state: State<'_, AppState>,
+    session: Option<String>,
+    name: String,
+) -> Result<trellis_wadm::ExampleDeployment, CommandError> {
+    let dir = trellis_wadm::examples_dir()?;
+    let session = state.session(session.as_deref())?;
+    let apps = session.apps().await?;
+    let outcome = trellis_wadm::deploy_example(&apps, &dir, &name, EXAMPLE_WAIT).await?;
+    if outcome.deployed {
+        Ok(outcome)
+    } else {
+        Err(CommandError::new(ErrorCode::Lattice, outcome.to_string()))
+    }
+}
+
+/// How long an example's deploy waits for wadm: a 14 MB component's first compile on a
+/// slow machine fits.
+const EXAMPLE_WAIT: std::time::Duration = std::time::Duration::from_secs(90);

@@ -100,6 +100,7 @@ fn ipc_types(cfg: &Config) -> Vec<Decl> {
         decl::<lattice::HostInfo>(cfg),
         decl::<lattice::ModelChange>(cfg),
         decl::<lattice::RemovalReason>(cfg),
+        decl::<lattice::V2HostInfo>(cfg),
         // `inspect_component`.
         decl::<trellis_lattice::ops::ComponentInspection>(cfg),
         // `watch_component`'s `trellis://reload` and `list_watches`.

@@ -52,7 +52,7 @@ pub use diagnose::{test_connection, CheckStep, ConnectionReport, StepKind, StepO
 pub use error::{LatticeError, Result};
 pub use model::{
     Edge, HostInfo, HostSnapshot, LatticeModel, ModelChange, ModelOptions, ModelSnapshot,
-    ModelWatcher, Node, RemovalReason,
+    ModelWatcher, Node, RemovalReason, V2HostInfo,
 };
 pub use state::ConnectionState;
 pub use store::{

@@ -643,7 +643,11 @@ export type ModelSnapshot = {
   /**
    * Known config names.
    */
-  configs: Array<string>, };
+  configs: Array<string>,
+  /**
+   * wasmCloud 2.x hosts heard on the same NATS server.
+   */
+  v2_hosts: Array<V2HostInfo>, };
 
 /**
  * One host in a [`ModelSnapshot`].
@@ -754,12 +758,81 @@ export type ModelChange = { "change": "host_added",
   /**
    * Config name.
    */
-  name: string, };
+  name: string, } | { "change": "v2_host_seen",
+  /**
+   * The host.
+   */
+  host: V2HostInfo, } | { "change": "v2_host_removed",
+  /**
+   * Host id.
+   */
+  host_id: string, };
 
 /**
  * Why a host left the model.
  */
 export type RemovalReason = "stopped" | "missed_heartbeats";
+
+/**
+ * A wasmCloud 2.x host as its last heartbeat described it.
+ */
+export type V2HostInfo = {
+  /**
+   * Host id (a UUIDv7, new on every host start).
+   */
+  id: string,
+  /**
+   * `--host-name`: the stable name to key on.
+   */
+  hostname: string,
+  /**
+   * A random friendly name.
+   */
+  friendly_name: string,
+  /**
+   * wash / wasmCloud version.
+   */
+  version: string,
+  /**
+   * Labels (`hostgroup`).
+   */
+  labels: { [key in string]: string },
+  /**
+   * `--environment` (in Kubernetes, the pod namespace).
+   */
+  environment: string,
+  /**
+   * Workloads running.
+   */
+  workload_count: number,
+  /**
+   * Components running.
+   */
+  component_count: number,
+  /**
+   * Interfaces its plugins offer guests (`wasmcloud:messaging/consumer,types@0.3.0`).
+   */
+  imports: Array<string>,
+  /**
+   * Interfaces its plugins call guests with.
+   */
+  exports: Array<string>,
+  /**
+   * The HTTP ingress port (0: none).
+   */
+  http_port: number,
+  /**
+   * `linux/x86_64`.
+   */
+  os: string,
+  /**
+   * When the host started (RFC 3339), if it said.
+   */
+  started_at: string | null,
+  /**
+   * When this heartbeat arrived (RFC 3339, this machine's clock): liveness is its age.
+   */
+  heard_at: string, };
 
 /**
  * Everything known about one running component.

@@ -24,9 +24,15 @@ import { LinkDialog } from "./LinkDialog";
 import { layoutGraph, type Position, type Positions } from "./layout";
 import { DEFAULT_SESSION, loadPositions, savePositions } from "./positions";
 import { structureKey, type GraphModel, type GraphNode } from "./model";
-import { nodeTypes, type ComponentFlowNode, type HostFlowNode, type ProviderFlowNode } from "./nodes";
+import {
+  nodeTypes,
+  type ComponentFlowNode,
+  type HostFlowNode,
+  type ProviderFlowNode,
+  type V2HostFlowNode,
+} from "./nodes";
 
-type FlowNode = HostFlowNode | ComponentFlowNode | ProviderFlowNode;
+type FlowNode = HostFlowNode | ComponentFlowNode | ProviderFlowNode | V2HostFlowNode;
 
 interface Props {
   model: GraphModel;
@@ -161,9 +167,10 @@ export function GraphCanvas({
           height,
           selected: n.id === selectedId,
           draggable: true,
-          connectable: n.kind !== "host",
+          connectable: n.kind !== "host" && n.kind !== "v2host",
         };
         if (n.kind === "host") return [{ ...common, type: "host" as const, data: n.data, zIndex: 0 }];
+        if (n.kind === "v2host") return [{ ...common, type: "v2host" as const, data: n.data, zIndex: 0 }];
         const faded = highlightApp !== null && n.data.app !== highlightApp;
         const child = {
           ...common,

@@ -75,6 +75,7 @@ describe("layoutGraph with host frames", () => {
         },
       ],
       configs: [],
+      v2_hosts: [],
     };
     const model = graphFromHosts([], 0, null, snapshot);
     const pos = await layoutGraph(model);
@@ -120,6 +121,7 @@ describe("layoutGraph across hosts", () => {
         },
       ],
       configs: [],
+      v2_hosts: [],
     };
     const model = graphFromHosts([], 0, null, snapshot);
     expect(model.edges).toHaveLength(1);
@@ -143,6 +145,7 @@ function lattice(hosts: Record<string, string[]>): GraphModel {
     })),
     links: [],
     configs: [],
+    v2_hosts: [],
   };
   return graphFromHosts([], 0, null, snapshot);
 }

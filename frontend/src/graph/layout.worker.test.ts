@@ -30,7 +30,7 @@ describe("layout.worker", () => {
       return worker;
     });
     const host = (id: string) => ({ host: { id, friendly_name: id, labels: {}, version: "1", uptime_seconds: 1 }, components: [], providers: [] });
-    const model = graphFromHosts([], 0, null, { hosts: [host("NA"), host("NB")], links: [], configs: [] });
+    const model = graphFromHosts([], 0, null, { hosts: [host("NA"), host("NB")], links: [], configs: [], v2_hosts: [] });
 
     // Twice: elkjs, made in a worker, installs its own message handler; ours must stay.
     for (const round of [1, 2]) {

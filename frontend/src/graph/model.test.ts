@@ -10,6 +10,7 @@ import {
   interfaceKey,
   providerNodeId,
   structureKey,
+  v2HostNodeId,
   type GraphNode,
   type HostNodeData,
 } from "./model";
@@ -130,6 +131,7 @@ describe("graphFromHosts with the lattice model", () => {
     ],
     links,
     configs: [],
+    v2_hosts: [],
   });
   const kvLink: Link = {
     source_id: "app",
@@ -224,5 +226,48 @@ describe("appOf", () => {
     expect(appOf({ "wasmcloud.dev/appspec": "shop", "wasmcloud.dev/managed-by": "wadm" })).toBe("shop");
     expect(appOf({})).toBeNull();
     expect(appOf(null)).toBeNull();
+  });
+});
+
+describe("wasmCloud 2.x hosts", () => {
+  it("are nodes of their own kind beside the 1.x hosts, with what their heartbeat says", () => {
+    const snapshot: ModelSnapshot = {
+      hosts: [],
+      links: [],
+      configs: [],
+      v2_hosts: [
+        {
+          id: "01a2",
+          hostname: "edge-b",
+          friendly_name: "nervous-body-1",
+          version: "2.10.3",
+          labels: { hostgroup: "edge" },
+          environment: "dev-ns",
+          workload_count: 1,
+          component_count: 2,
+          imports: ["wasmcloud:messaging/consumer,types@0.3.0"],
+          exports: [],
+          http_port: 18180,
+          os: "linux/x86_64",
+          started_at: null,
+          heard_at: "2026-12-07T01:00:00Z",
+        },
+      ],
+    };
+    const g = graphFromHosts([host("NAAA", "quiet-river-1")], 1_000, null, snapshot);
+    expect(g.nodes.map((n) => [n.kind, n.id])).toEqual([
+      ["host", hostNodeId("NAAA")],
+      ["v2host", v2HostNodeId("01a2")],
+    ]);
+    const node = g.nodes[1];
+    if (node?.kind !== "v2host") throw new Error("expected a v2host node");
+    expect(node.data).toMatchObject({
+      hostname: "edge-b",
+      group: "edge",
+      environment: "dev-ns",
+      workloadCount: 1,
+      componentCount: 2,
+      heardAt: Date.parse("2026-12-07T01:00:00Z"),
+    });
   });
 });

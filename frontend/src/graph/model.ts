@@ -11,11 +11,12 @@ import type {
   LinkKey,
   ModelSnapshot,
   ProviderDescription,
+  V2HostInfo,
   WorldEntry,
 } from "../api";
 
 /** What a node stands for. */
-export type GraphNodeKind = "host" | "component" | "provider";
+export type GraphNodeKind = "host" | "component" | "provider" | "v2host";
 
 /** Data a host node shows (a type alias, not an interface, so React Flow accepts it as node data). */
 export type HostNodeData = {
@@ -32,6 +33,24 @@ export type HostNodeData = {
   /** How many components and providers the frame holds. */
   componentCount: number;
   providerCount: number;
+};
+
+/** Data a wasmCloud 2.x host node shows (from its last heartbeat). */
+export type V2HostNodeData = {
+  hostId: string;
+  hostname: string;
+  friendlyName: string;
+  version: string;
+  /** The `hostgroup` label. */
+  group: string;
+  environment: string;
+  workloadCount: number;
+  componentCount: number;
+  /** Interfaces its plugins offer guests, `ns:pkg/a,b@version`. */
+  interfaces: string[];
+  httpPort: number;
+  /** When its last heartbeat arrived (ms since epoch). */
+  heardAt: number;
 };
 
 /** One interface (or bare function) on the side of a component node. */
@@ -81,7 +100,8 @@ export type ProviderNodeData = {
 export type GraphNode =
   | { id: string; kind: "host"; data: HostNodeData; parentId?: undefined; width: number; height: number }
   | { id: string; kind: "component"; data: ComponentNodeData; parentId: string; width: number; height: number }
-  | { id: string; kind: "provider"; data: ProviderNodeData; parentId: string; width: number; height: number };
+  | { id: string; kind: "provider"; data: ProviderNodeData; parentId: string; width: number; height: number }
+  | { id: string; kind: "v2host"; data: V2HostNodeData; parentId?: undefined; width: number; height: number };
 
 /** A link drawn from the serving node's export pin to the calling node's import pin. */
 export interface GraphEdge {
@@ -107,6 +127,8 @@ export interface GraphModel {
 export const HOST_NODE_SIZE = { width: 280, height: 132 } as const;
 /** Height of a host frame's header (name and facts) above its contents. */
 export const HOST_HEADER_HEIGHT = 112;
+/** Size of a wasmCloud 2.x host node (it holds no nodes: its workloads are not listable). */
+export const V2_HOST_NODE_SIZE = { width: 280, height: 168 } as const;
 /** Component node geometry. */
 export const COMPONENT_NODE = { width: 260, header: 52, pinRow: 22, footer: 22, padding: 8 } as const;
 /** Provider node size. */
@@ -119,6 +141,11 @@ export const PROVIDER_OUT = "out";
 /** Node id of a host; prefixed so component ids can never collide with it. */
 export function hostNodeId(hostId: string): string {
   return `host:${hostId}`;
+}
+
+/** Node id of a wasmCloud 2.x host. */
+export function v2HostNodeId(hostId: string): string {
+  return `v2host:${hostId}`;
 }
 
 /** Node id of a component on a host (one node per host running it). */
@@ -146,7 +173,7 @@ export function linkInterfaces(link: Link): string[] {
 export type Inspections = ReadonlyMap<string, ComponentInspection>;
 
 /** A snapshot with nothing in it. */
-const NO_SNAPSHOT: ModelSnapshot = { hosts: [], links: [], configs: [] };
+const NO_SNAPSHOT: ModelSnapshot = { hosts: [], links: [], configs: [], v2_hosts: [] };
 
 /**
  * Builds the graph from the hosts that answered a ping and the lattice model. Hosts are
@@ -206,9 +233,37 @@ export function graphFromHosts(
       children.push(componentNode(host.id, c, snapshot.links, inspections.get(c.id) ?? null));
     }
   }
+  // wasmCloud 2.x hosts on the same NATS server, after the 1.x ones, by hostname.
+  const v2 = [...(snapshot.v2_hosts ?? [])].sort(
+    (a, b) => a.hostname.localeCompare(b.hostname) || a.id.localeCompare(b.id),
+  );
+  for (const host of v2) nodes.push(v2HostNode(host));
   // React Flow wants parents before their children.
   nodes.push(...children);
   return { nodes, edges: linkEdges(nodes, snapshot.links) };
+}
+
+function v2HostNode(host: V2HostInfo): GraphNode {
+  const heardAt = Date.parse(host.heard_at);
+  return {
+    id: v2HostNodeId(host.id),
+    kind: "v2host",
+    width: V2_HOST_NODE_SIZE.width,
+    height: V2_HOST_NODE_SIZE.height,
+    data: {
+      hostId: host.id,
+      hostname: host.hostname || host.friendly_name || host.id,
+      friendlyName: host.friendly_name,
+      version: host.version,
+      group: host.labels["hostgroup"] ?? "",
+      environment: host.environment,
+      workloadCount: host.workload_count,
+      componentCount: host.component_count,
+      interfaces: host.imports,
+      httpPort: host.http_port,
+      heardAt: Number.isNaN(heardAt) ? 0 : heardAt,
+    },
+  };
 }
 
 function hostFromInfo(info: HostInfo): Host {

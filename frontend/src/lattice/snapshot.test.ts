@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ComponentDescription, Link, ModelEvent, ModelSnapshot } from "../api";
+import type { ComponentDescription, Link, ModelEvent, ModelSnapshot, V2HostInfo } from "../api";
 import { applyModelChange, EMPTY_SNAPSHOT } from "./snapshot";
 
 const comp = (id: string, max_instances = 1): ComponentDescription => ({
@@ -82,5 +82,29 @@ describe("applyModelChange", () => {
     const before = JSON.stringify(EMPTY_SNAPSHOT);
     apply(EMPTY_SNAPSHOT, { change: "component_changed", host_id: "N", component: comp("c") });
     expect(JSON.stringify(EMPTY_SNAPSHOT)).toBe(before);
+  });
+
+  it("keeps wasmCloud 2.x hosts by heartbeat and drops them when the model says they are gone", () => {
+    const beat = (workload_count: number): V2HostInfo => ({
+      id: "01a2",
+      hostname: "edge-a",
+      friendly_name: "nervous-body-1",
+      version: "2.10.3",
+      labels: { hostgroup: "edge" },
+      environment: "",
+      workload_count,
+      component_count: workload_count,
+      imports: [],
+      exports: [],
+      http_port: 0,
+      os: "linux/x86_64",
+      started_at: null,
+      heard_at: "2026-12-07T01:00:00Z",
+    });
+    const seen = apply(EMPTY_SNAPSHOT, { change: "v2_host_seen", host: beat(0) }, { change: "v2_host_seen", host: beat(2) });
+    expect(seen.v2_hosts.map((h) => [h.hostname, h.workload_count])).toEqual([["edge-a", 2]]);
+    expect(seen.hosts).toEqual([]);
+    const gone = apply(seen, { change: "v2_host_removed", host_id: "01a2" });
+    expect(gone.v2_hosts).toEqual([]);
   });
 });

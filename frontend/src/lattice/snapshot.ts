@@ -3,7 +3,7 @@
 import type { HostSnapshot, Link, LinkKey, ModelEvent, ModelSnapshot } from "../api";
 
 /** A snapshot with nothing in it. */
-export const EMPTY_SNAPSHOT: ModelSnapshot = { hosts: [], links: [], configs: [] };
+export const EMPTY_SNAPSHOT: ModelSnapshot = { hosts: [], links: [], configs: [], v2_hosts: [] };
 
 /** Whether a link has this key. */
 function hasKey(link: Link, key: LinkKey): boolean {
@@ -75,6 +75,10 @@ export function applyModelChange(snapshot: ModelSnapshot, change: ModelEvent): M
         : { ...snapshot, configs: [...snapshot.configs, change.name].sort() };
     case "config_deleted":
       return { ...snapshot, configs: snapshot.configs.filter((c) => c !== change.name) };
+    case "v2_host_seen":
+      return { ...snapshot, v2_hosts: upsert(snapshot.v2_hosts ?? [], change.host) };
+    case "v2_host_removed":
+      return { ...snapshot, v2_hosts: (snapshot.v2_hosts ?? []).filter((h) => h.id !== change.host_id) };
     default:
       // A change this frontend does not know yet: safest to re-read everything.
       return null;

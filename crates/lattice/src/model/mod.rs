@@ -12,10 +12,12 @@
 
 mod graph;
 mod types;
+mod v2;
 mod watcher;
 
 pub use graph::{Edge, Node};
 pub use types::{HostInfo, HostSnapshot, ModelChange, ModelOptions, ModelSnapshot, RemovalReason};
+pub use v2::V2HostInfo;
 pub(crate) use watcher::config_names;
 pub use watcher::ModelWatcher;
 
@@ -51,6 +53,8 @@ pub struct LatticeModel {
     hosts: BTreeMap<String, HostEntry>,
     links: BTreeMap<LinkKey, Link>,
     configs: BTreeSet<String>,
+    /// wasmCloud 2.x hosts on the same NATS server (no lattice of theirs).
+    v2_hosts: trellis_v2::HostTable,
 }
 
 impl LatticeModel {
@@ -61,6 +65,7 @@ impl LatticeModel {
             hosts: BTreeMap::new(),
             links: BTreeMap::new(),
             configs: BTreeSet::new(),
+            v2_hosts: trellis_v2::HostTable::default(),
         }
     }
 
@@ -98,6 +103,7 @@ impl LatticeModel {
                 .collect(),
             links: self.links.values().cloned().collect(),
             configs: self.configs.iter().cloned().collect(),
+            v2_hosts: self.v2_hosts(Instant::now()),
         }
     }
 
@@ -388,7 +394,8 @@ impl LatticeModel {
             .filter(|(_, h)| now.saturating_duration_since(h.last_seen) > timeout)
             .map(|(id, _)| id.clone())
             .collect();
-        gone.into_iter()
+        let mut changes: Vec<ModelChange> = gone
+            .into_iter()
             .map(|id| {
                 self.hosts.remove(&id);
                 ModelChange::HostRemoved {
@@ -396,7 +403,9 @@ impl LatticeModel {
                     reason: RemovalReason::MissedHeartbeats,
                 }
             })
-            .collect()
+            .collect();
+        changes.extend(self.expire_v2(now));
+        changes
     }
 
     fn upsert_host(

@@ -73,3 +73,45 @@ fn events_produce_diffs_and_silence_expires_hosts() {
         }]
     );
 }
+
+#[test]
+fn wasmcloud_2x_hosts_come_by_heartbeat_and_go_after_four_missed() {
+    let mut model = LatticeModel::new(ModelOptions::default());
+    let start = Instant::now();
+    let beat = br#"{"id":"01a20c1b-0e69-7bf1-af4a-5ee33c9e4d6a","hostname":"edge-host-b",
+      "friendlyName":"nervous-body-5122","version":"2.10.3","labels":{"hostgroup":"edge"},
+      "osArch":"x86_64","osName":"linux","workloadCount":"2","componentCount":"3",
+      "imports":[{"namespace":"wasmcloud","package":"messaging","version":"0.3.0","interfaces":["consumer","types"]},
+                 {"namespace":"wasmcloud","package":"messaging","version":"0.3.0","interfaces":["consumer","types"]}],
+      "httpPort":18180,"environment":"dev-ns"}"#;
+    let changes = model.apply_v2_heartbeat(beat, start);
+    let [ModelChange::V2HostSeen { host }] = changes.as_slice() else {
+        panic!("{changes:?}");
+    };
+    assert_eq!(host.hostname, "edge-host-b");
+    assert_eq!((host.workload_count, host.component_count), (2, 3));
+    assert_eq!(
+        host.imports,
+        ["wasmcloud:messaging/consumer,types@0.3.0"],
+        "deduplicated"
+    );
+    assert_eq!(host.os, "linux/x86_64");
+    assert_eq!(model.snapshot().v2_hosts.len(), 1);
+    assert!(
+        model.snapshot().hosts.is_empty(),
+        "no 1.x host came with it"
+    );
+
+    assert!(
+        model.apply_v2_heartbeat(b"not json", start).is_empty(),
+        "a broken heartbeat changes nothing"
+    );
+    assert!(model.expire(start + Duration::from_secs(59)).is_empty());
+    assert_eq!(
+        model.expire(start + Duration::from_secs(61)),
+        [ModelChange::V2HostRemoved {
+            host_id: "01a20c1b-0e69-7bf1-af4a-5ee33c9e4d6a".into()
+        }]
+    );
+    assert!(model.snapshot().v2_hosts.is_empty());
+}

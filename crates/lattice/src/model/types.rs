@@ -124,6 +124,16 @@ pub enum ModelChange {
         /// Config name.
         name: String,
     },
+    /// A wasmCloud 2.x host heartbeat (a new host, or new counts).
+    V2HostSeen {
+        /// The host.
+        host: super::V2HostInfo,
+    },
+    /// A wasmCloud 2.x host missed four heartbeats (2.x hosts say no goodbye).
+    V2HostRemoved {
+        /// Host id.
+        host_id: String,
+    },
 }
 
 /// A serialisable copy of the whole model.
@@ -136,6 +146,9 @@ pub struct ModelSnapshot {
     pub links: Vec<Link>,
     /// Known config names.
     pub configs: Vec<String>,
+    /// wasmCloud 2.x hosts heard on the same NATS server.
+    #[serde(default)]
+    pub v2_hosts: Vec<super::V2HostInfo>,
 }
 
 /// One host in a [`ModelSnapshot`].

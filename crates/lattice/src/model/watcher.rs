@@ -18,6 +18,14 @@ impl ModelWatcher {
     pub async fn start(client: &Client, options: ModelOptions) -> Result<ModelWatcher> {
         // Subscribe first so nothing that happens during the snapshot is lost.
         let mut events = client.events().await?;
+        let mut v2_heartbeats = client
+            .nats()
+            .subscribe(trellis_v2::HEARTBEAT_SUBJECTS)
+            .await
+            .map_err(|e| crate::LatticeError::Nats {
+                operation: "subscribe to wasmCloud 2.x heartbeats",
+                reason: e.to_string(),
+            })?;
         let mut model = LatticeModel::new(options);
         let (inventories, links, configs) = read_lattice(client).await?;
         model.resync(&inventories, links.as_deref(), configs, Instant::now());
@@ -44,6 +52,9 @@ impl ModelWatcher {
                             }
                             None => break,
                         },
+                        Some(beat) = v2_heartbeats.next() => {
+                            lock(&model).apply_v2_heartbeat(&beat.payload, Instant::now())
+                        }
                         _ = timer.tick() => lock(&model).expire(Instant::now()),
                         changed = state.changed() => {
                             if changed.is_err() {

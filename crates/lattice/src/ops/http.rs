@@ -121,7 +121,6 @@ pub async fn send_http(
 ) -> Result<HttpReply> {
     let prepared = prepare(request)?;
     let snapshot = lattice_snapshot(client).await?;
-    let started = Instant::now();
     let deadline = tokio::time::Instant::now() + timeout;
     // Several http-servers may serve the component, and a link's listener may not have
     // bound (its address taken): the first that accepts a connection gets the request.
@@ -129,6 +128,8 @@ pub async fn send_http(
     for link in serving_links(&snapshot, component_id, client.lattice())? {
         let route = route_of(client, link).await?;
         let addr = connect_address(&route.address).await?;
+        // The time shown is the request's: from this connection, not the lookups before.
+        let started = Instant::now();
         let connected = tokio::time::timeout_at(deadline, tokio::net::TcpStream::connect(addr));
         match connected.await {
             Ok(Ok(stream)) => {
@@ -183,9 +184,9 @@ impl Route {
 struct Sent {
     addr: SocketAddr,
     stream: tokio::net::TcpStream,
-    /// When the exchange began (before connecting), for the elapsed time.
+    /// When connecting began, for the elapsed time.
     started: Instant,
-    /// When it must be done: `timeout` after it began.
+    /// When it must be done: `timeout` after `send_http` began.
     deadline: tokio::time::Instant,
     timeout: Duration,
 }

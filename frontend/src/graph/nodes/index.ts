@@ -2,10 +2,17 @@ import type { NodeTypes } from "@xyflow/react";
 import { ComponentNode } from "./ComponentNode";
 import { HostNode } from "./HostNode";
 import { ProviderNode } from "./ProviderNode";
+import { V2HostNode } from "./V2HostNode";
 
 export type { ComponentFlowNode } from "./ComponentNode";
 export type { HostFlowNode } from "./HostNode";
 export type { ProviderFlowNode } from "./ProviderNode";
+export type { V2HostFlowNode } from "./V2HostNode";
 
 // Module scope so React Flow sees the same object on every render.
-export const nodeTypes: NodeTypes = { host: HostNode, component: ComponentNode, provider: ProviderNode };
+export const nodeTypes: NodeTypes = {
+  host: HostNode,
+  component: ComponentNode,
+  provider: ProviderNode,
+  v2host: V2HostNode,
+};

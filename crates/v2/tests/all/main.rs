@@ -22,7 +22,10 @@ async fn get(port: u16, host: &str, path: &str) -> anyhow::Result<(u16, String)>
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
     let (head, mut rest) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
-    if !head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+    if !head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
         return Ok((status, rest.to_owned()));
     }
     // The body as a client shows it: the chunks joined.

@@ -85,7 +85,7 @@ function exampleGallery(dataDir, port) {
   for (const name of ["hello-http", "pair", "counter"]) {
     cpSync(path.join(repo, "examples", name), path.join(gallery, name), { recursive: true });
   }
-  const rewrite = (file, from, to) => writeFileSync(file, readFileSync(file, "utf8").replace(from, to));
+  const rewrite = (file, from, to) => writeFileSync(file, readFileSync(file, "utf8").replaceAll(from, to));
   rewrite(path.join(gallery, "hello-http/wadm.yaml"), "127.0.0.1:8090", `127.0.0.1:${port}`);
   rewrite(path.join(gallery, "counter/wadm.yaml"), "file://../js-counter/", `file://${repo}/examples/js-counter/`);
   return gallery;

@@ -42,6 +42,9 @@ fn main() {
         "deploy_example",
         "call_function",
         "http_request",
+        "start_v2_workload",
+        "list_v2_workloads",
+        "stop_v2_workload",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed");

@@ -110,6 +110,19 @@ impl From<trellis_wadm::Error> for CommandError {
     }
 }
 
+impl From<trellis_v2::V2Error> for CommandError {
+    fn from(err: trellis_v2::V2Error) -> Self {
+        let code = match &err {
+            trellis_v2::V2Error::Invalid(_) => ErrorCode::InvalidInput,
+            trellis_v2::V2Error::NoSuchHost { .. } | trellis_v2::V2Error::HostNotSeen { .. } => {
+                ErrorCode::NotFound
+            }
+            _ => ErrorCode::Lattice,
+        };
+        CommandError::new(code, err.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -101,6 +101,10 @@ fn ipc_types(cfg: &Config) -> Vec<Decl> {
         decl::<lattice::ModelChange>(cfg),
         decl::<lattice::RemovalReason>(cfg),
         decl::<lattice::V2HostInfo>(cfg),
+        // `start_v2_workload`, `list_v2_workloads`, `stop_v2_workload`.
+        decl::<trellis_v2::WorkloadSpec>(cfg),
+        decl::<trellis_v2::WorkloadView>(cfg),
+        decl::<trellis_v2::WorkloadRecord>(cfg),
         // `inspect_component`.
         decl::<trellis_lattice::ops::ComponentInspection>(cfg),
         // `watch_component`'s `trellis://reload` and `list_watches`.

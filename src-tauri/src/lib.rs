@@ -103,6 +103,9 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::apps::deploy_example,
             commands::components::call_function,
             commands::http::http_request,
+            commands::v2::start_v2_workload,
+            commands::v2::list_v2_workloads,
+            commands::v2::stop_v2_workload,
         ])
 }
 

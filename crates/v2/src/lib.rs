@@ -16,6 +16,7 @@
 
 mod error;
 mod hosts;
+mod ops;
 mod record;
 mod workload;
 
@@ -30,6 +31,10 @@ pub use error::V2Error;
 pub use hosts::{
     discover, find_host, host_subject, HostTable, HEARTBEAT_INTERVAL, HEARTBEAT_SUBJECTS,
     STALE_AFTER,
+};
+pub use ops::{
+    describe, remembered_workloads, repository_name, start_and_remember, stop_and_forget,
+    WorkloadSpec, WorkloadView,
 };
 pub use record::{WorkloadRecord, WorkloadRecords};
 pub use workload::{

@@ -9,6 +9,7 @@ use crate::V2Error;
 
 /// One workload Trellis started.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct WorkloadRecord {
     /// The id Trellis gave it.
     pub workload_id: String,

@@ -835,6 +835,86 @@ export type V2HostInfo = {
   heard_at: string, };
 
 /**
+ * A workload as a user describes it: components by OCI reference, optionally served on
+ * the host's HTTP ingress for a `Host` header.
+ */
+export type WorkloadSpec = {
+  /**
+   * Host id, hostname or friendly name.
+   */
+  host: string,
+  /**
+   * Component images (OCI references).
+   */
+  images: Array<string>,
+  /**
+   * Workload name (default: the first image's repository name).
+   */
+  name: string | null,
+  /**
+   * Namespace (default `default`).
+   */
+  namespace: string | null,
+  /**
+   * `Host` header the first component serves on the ingress.
+   */
+  http_host: string | null,
+  /**
+   * Config for every component.
+   */
+  config: { [key in string]: string },
+  /**
+   * Environment for every component.
+   */
+  environment: { [key in string]: string },
+  /**
+   * Workload id (default: a new UUID).
+   */
+  id: string | null, };
+
+/**
+ * A workload Trellis started, with its status as the host reports it now.
+ */
+export type WorkloadView = {
+  /**
+   * What Trellis remembers.
+   */
+  record: WorkloadRecord,
+  /**
+   * `running`, `not found`, …, or why the host could not be asked.
+   */
+  status: string,
+  /**
+   * Whether it is running.
+   */
+  running: boolean, };
+
+/**
+ * One workload Trellis started.
+ */
+export type WorkloadRecord = {
+  /**
+   * The id Trellis gave it.
+   */
+  workload_id: string,
+  /**
+   * The host it runs on.
+   */
+  host_id: string,
+  /**
+   * That host's hostname (ids change on every host restart).
+   */
+  hostname: string,
+  /**
+   * `namespace/name`.
+   */
+  name: string,
+  /**
+   * The component images.
+   */
+  images: Array<string>, };
+
+/**
  * Everything known about one running component.
  */
 export type ComponentInspection = {

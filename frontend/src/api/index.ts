@@ -31,6 +31,8 @@ import type {
   NamedConfig,
   ReloadEvent,
   WatchState,
+  WorkloadSpec,
+  WorkloadView,
 } from "./generated";
 
 export type * from "./generated";
@@ -347,6 +349,22 @@ export function httpRequest(
   body: string,
 ): Promise<HttpReply> {
   return call<HttpReply>("http_request", { componentId, method, path, headers, body });
+}
+
+/** Starts a workload on a wasmCloud 2.x host of the active session's NATS server (the host
+ * answers after pulling, compiling and linking); resolves to every workload Trellis started. */
+export function startV2Workload(spec: WorkloadSpec): Promise<WorkloadView[]> {
+  return call<WorkloadView[]>("start_v2_workload", { spec });
+}
+
+/** The workloads Trellis started on 2.x hosts, each with its status read again. */
+export function listV2Workloads(): Promise<WorkloadView[]> {
+  return call<WorkloadView[]>("list_v2_workloads");
+}
+
+/** Stops a workload Trellis started; resolves to what remains. */
+export function stopV2Workload(workloadId: string): Promise<WorkloadView[]> {
+  return call<WorkloadView[]>("stop_v2_workload", { workloadId });
 }
 
 /** wadm's applications in the active session's lattice, with status and reasons. */

@@ -1,12 +1,13 @@
 // Details of the selected node.
 import type { ApiError, ComponentInspection } from "../api";
-import type { GraphNode, HostNodeData, ProviderNodeData, V2HostNodeData } from "../graph/model";
+import type { GraphNode, HostNodeData, ProviderNodeData } from "../graph/model";
 import { currentUptime } from "../graph/model";
 import { formatUptime } from "../graph/format";
 import { useNow } from "../lattice/useNow";
 import { HostActions } from "../actions/HostActions";
 import { ProviderActions } from "../actions/ProviderActions";
 import { ComponentInspector } from "./ComponentInspector";
+import { V2HostInspector } from "./V2HostInspector";
 
 interface Props {
   node: GraphNode | null;
@@ -93,51 +94,6 @@ function HostInspector({ data: d }: { data: HostNodeData }) {
         </dl>
       )}
       <HostActions key={d.hostId} hostId={d.hostId} labels={d.labels} />
-    </aside>
-  );
-}
-
-/** A wasmCloud 2.x host: what its last heartbeat said. Its workloads cannot be listed from
- * NATS (2.x hosts answer only for workload ids they are given). */
-function V2HostInspector({ data: d }: { data: V2HostNodeData }) {
-  return (
-    <aside className="inspector panel" data-testid="inspector">
-      <h2 className="panel__title">wasmCloud 2.x host</h2>
-      <div className="inspector__name">{d.hostname}</div>
-      <dl className="kv">
-        <dt>id</dt>
-        <dd className="mono selectable wrap" data-testid="inspector-v2-host-id">
-          {d.hostId}
-        </dd>
-        <dt>name</dt>
-        <dd className="mono">{d.friendlyName}</dd>
-        <dt>version</dt>
-        <dd className="mono">{d.version}</dd>
-        <dt>group</dt>
-        <dd className="mono">{d.group || "—"}</dd>
-        <dt>environment</dt>
-        <dd className="mono">{d.environment || "—"}</dd>
-        <dt>runs</dt>
-        <dd>
-          {d.workloadCount} workloads, {d.componentCount} components
-        </dd>
-        <dt>ingress</dt>
-        <dd className="mono">{d.httpPort > 0 ? `port ${d.httpPort}` : "none"}</dd>
-      </dl>
-      <h3 className="panel__subtitle">Plugin interfaces</h3>
-      {d.interfaces.length === 0 ? (
-        <p className="muted">none reported</p>
-      ) : (
-        <ul className="mono selectable">
-          {d.interfaces.map((i) => (
-            <li key={i}>{i}</li>
-          ))}
-        </ul>
-      )}
-      <p className="muted">
-        A 2.x host cannot list its workloads over NATS; start one with <code>trellis v2 start</code> and Trellis
-        remembers it (<code>trellis v2 status</code>).
-      </p>
     </aside>
   );
 }

@@ -139,7 +139,7 @@ pub async fn deploy_example(
     let dir = trellis_wadm::examples_dir()?;
     let session = state.session(session.as_deref())?;
     let apps = session.apps().await?;
-    let outcome = trellis_wadm::deploy_example(&apps, &dir, &name, EXAMPLE_WAIT).await?;
+    let outcome = trellis_wadm::deploy_example(apps, &dir, &name, EXAMPLE_WAIT).await?;
     if outcome.deployed {
         Ok(outcome)
     } else {

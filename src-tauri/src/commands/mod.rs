@@ -11,4 +11,5 @@ pub mod lattice;
 pub mod lifecycle;
 pub mod links;
 pub mod sessions;
+pub mod v2;
 pub mod watch;

@@ -90,7 +90,7 @@ async fn a_workload_started_on_a_2x_host_answers_http_then_stops() {
     let workload = trellis_v2::http_workload(
         "demo",
         "hello",
-        &[image.clone()],
+        std::slice::from_ref(&image),
         Some("hello.local"),
         &Default::default(),
         &Default::default(),

@@ -2,16 +2,17 @@
 //! server. A 2.x host has no lattice and cannot list its workloads; Trellis keeps a
 //! record of the workloads it started (`<data dir>/v2-workloads.json`).
 
-use std::collections::HashMap;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use anyhow::Context as _;
 use trellis_lattice::Client;
-use trellis_v2::{WorkloadRecord, WorkloadRecords};
+use trellis_v2::{WorkloadRecords, WorkloadSpec};
 
 use super::output;
 use crate::cmd::GlobalOpts;
+
+/// How long a start waits for its host's heartbeat when named by hostname (one interval).
+const FIND_WAIT: Duration = Duration::from_secs(16);
 
 /// A wasmCloud 2.x command.
 #[derive(Debug, clap::Subcommand)]
@@ -112,128 +113,79 @@ pub async fn run(cmd: V2Command, client: &Client, global: &GlobalOpts) -> anyhow
             id,
             timeout,
         } => {
-            let host = trellis_v2::find_host(
+            let spec = WorkloadSpec {
+                host,
+                images,
+                name,
+                namespace: Some(namespace),
+                http_host,
+                config: config.into_iter().collect(),
+                environment: env.into_iter().collect(),
+                id,
+            };
+            let (record, status) = trellis_v2::start_and_remember(
                 nats,
-                &host,
-                trellis_v2::HEARTBEAT_INTERVAL + Duration::from_secs(1),
-            )
-            .await?;
-            let name = name.unwrap_or_else(|| repository_name(&images[0]));
-            let config: HashMap<_, _> = config.into_iter().collect();
-            let env: HashMap<_, _> = env.into_iter().collect();
-            let workload = trellis_v2::http_workload(
-                &namespace,
-                &name,
-                &images,
-                http_host.as_deref(),
-                &config,
-                &env,
-            )?;
-            let workload_id = id.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-            let status = trellis_v2::start_workload(
-                nats,
-                &host.id,
-                &workload_id,
-                workload,
+                &records,
+                &spec,
+                FIND_WAIT,
                 Duration::from_secs(timeout),
             )
             .await?;
-            records.remember(WorkloadRecord {
-                workload_id: workload_id.clone(),
-                host_id: host.id.clone(),
-                hostname: host.hostname.clone(),
-                name: format!("{namespace}/{name}"),
-                images,
-            })?;
             if global.json {
                 output::json(&status)?;
             } else {
                 output::write_line(&format!(
-                    "workload {workload_id} ({namespace}/{name}) on {} ({}): {}",
-                    host.hostname,
-                    host.id,
-                    describe(&status)
+                    "workload {} ({}) on {} ({}): {}",
+                    record.workload_id,
+                    record.name,
+                    record.hostname,
+                    record.host_id,
+                    trellis_v2::describe(&status)
                 ))?;
             }
         }
         V2Command::Status { workload } => {
-            let remembered = records.load()?;
-            let chosen: Vec<_> = match &workload {
-                Some(id) => {
-                    let one = remembered.iter().find(|r| &r.workload_id == id).with_context(|| {
-                        format!("Trellis did not start a workload {id} (a 2.x host cannot list others' workloads)")
-                    })?;
-                    vec![one.clone()]
+            let mut views = trellis_v2::remembered_workloads(nats, &records).await?;
+            if let Some(id) = &workload {
+                views.retain(|v| &v.record.workload_id == id);
+                if views.is_empty() {
+                    anyhow::bail!(
+                        "Trellis did not start a workload {id} (a 2.x host cannot list others' workloads)"
+                    );
                 }
-                None => remembered,
-            };
-            let mut rows = Vec::new();
-            for record in chosen {
-                let state =
-                    match trellis_v2::workload_status(nats, &record.host_id, &record.workload_id)
-                        .await
-                    {
-                        Ok(status) => describe(&status),
-                        Err(error) => format!("unknown: {error}"),
-                    };
-                rows.push((record, state));
             }
             if global.json {
-                let json: Vec<_> = rows
-                    .iter()
-                    .map(|(r, state)| serde_json::json!({"record": r, "status": state}))
-                    .collect();
-                output::json(&json)?;
-            } else if rows.is_empty() {
+                output::json(&views)?;
+            } else if views.is_empty() {
                 output::write_line(
                     "Trellis started no 2.x workloads (a 2.x host cannot list workloads others started)",
                 )?;
             } else {
                 let mut out = output::table(&["WORKLOAD ID", "NAME", "HOST", "STATUS"]);
-                for (r, state) in rows {
-                    out.add_row([r.workload_id, r.name, r.hostname, state]);
+                for v in views {
+                    out.add_row([
+                        v.record.workload_id,
+                        v.record.name,
+                        v.record.hostname,
+                        v.status,
+                    ]);
                 }
                 output::write_line(&out.to_string())?;
             }
         }
         V2Command::Stop { workload } => {
-            let record = records
-                .load()?
-                .into_iter()
-                .find(|r| r.workload_id == workload)
-                .with_context(|| format!("Trellis did not start a workload {workload}"))?;
-            let status = trellis_v2::stop_workload(nats, &record.host_id, &workload).await?;
-            records.forget(&workload)?;
+            let status = trellis_v2::stop_and_forget(nats, &records, &workload).await?;
             if global.json {
                 output::json(&status)?;
             } else {
-                output::write_line(&format!("workload {workload}: {}", describe(&status)))?;
+                output::write_line(&format!(
+                    "workload {workload}: {}",
+                    trellis_v2::describe(&status)
+                ))?;
             }
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// `running (Workload started successfully)`.
-fn describe(status: &trellis_v2::proto::WorkloadStatus) -> String {
-    let state = status
-        .workload_state()
-        .as_str_name()
-        .trim_start_matches("WORKLOAD_STATE_")
-        .to_ascii_lowercase()
-        .replace('_', " ");
-    if status.message.is_empty() {
-        state
-    } else {
-        format!("{state} ({})", status.message)
-    }
-}
-
-/// `hello` from `127.0.0.1:5000/demo/hello:0.1.0`.
-fn repository_name(image: &str) -> String {
-    let last = image.rsplit('/').next().unwrap_or(image);
-    let bare = last.split(['@', ':']).next().unwrap_or(last);
-    bare.to_ascii_lowercase()
 }
 
 /// `KEY=VALUE` → `(KEY, VALUE)`.

@@ -1,7 +1,7 @@
 // Invoke: call one exported function of the selected component. Each parameter is edited
 // in a form built from its WIT type, or as WAVE text; the call sends WAVE either way. The
-// result shows as WAVE with the time it took, and earlier calls can be filled in again
-// from the history.
+// result shows as WAVE with the time it took, and under it as a tree when it can be read
+// back for the function's result type; earlier calls can be filled in again from the history.
 import { useState } from "react";
 import { callFunction, toApiError, type ComponentWit } from "../api";
 import { callables, type Callable } from "./callable";
@@ -15,7 +15,9 @@ import {
   type ParamState,
   type TypedParam,
 } from "./params";
-import { interfaceTypes, type TypeScope } from "./witType";
+import { ResultTree } from "./ResultTree";
+import { resultTree, type TreeNode } from "./valueTree";
+import { interfaceTypes, resolveType, type TypeScope } from "./witType";
 
 interface Props {
   componentId: string;
@@ -29,6 +31,10 @@ interface Done {
   /** The results (WAVE, one per line) or the refusal. */
   text: string;
   durationMs: number | null;
+  /** The result laid out as a tree, `null` if it cannot be read back for its type. */
+  tree: TreeNode | null;
+  /** Counts the calls: each result's tree starts with its rows opened afresh. */
+  seq: number;
 }
 
 /**
@@ -66,14 +72,22 @@ export function InvokePanel({ componentId, wit }: Props) {
 
   const call = () => {
     setBusy(true);
+    const resultType = chosen.fn.result ? resolveType(chosen.fn.result, { types: chosen.types, interfaces }) : null;
     const sent = params.map((p, i) => {
       const state = states[i];
       return state ? paramWave(p.type, state) : "";
     });
     callFunction(componentId, chosen.target, sent)
-      .then((r) => ({ ok: true, text: r.results.join("\n") || "(no result)", durationMs: r.duration_ms }))
-      .catch((err: unknown) => ({ ok: false, text: toApiError(err).message, durationMs: null }))
-      .then((done) => setHistory((h) => [{ target: chosen.target, args: sent, ...done }, ...h].slice(0, 10)))
+      .then((r) => {
+        // A function has at most one result, so one WAVE value to read back.
+        const [only, ...rest] = r.results;
+        const tree = resultType && only !== undefined && rest.length === 0 ? resultTree(resultType, only) : null;
+        return { ok: true, text: r.results.join("\n") || "(no result)", durationMs: r.duration_ms, tree };
+      })
+      .catch((err: unknown) => ({ ok: false, text: toApiError(err).message, durationMs: null, tree: null }))
+      .then((done) =>
+        setHistory((h) => [{ target: chosen.target, args: sent, ...done, seq: (h[0]?.seq ?? 0) + 1 }, ...h].slice(0, 10)),
+      )
       .finally(() => setBusy(false));
   };
   const last = history[0];
@@ -123,6 +137,7 @@ export function InvokePanel({ componentId, wit }: Props) {
           {last.durationMs !== null && <span className="muted">{`\n${last.durationMs.toFixed(1)} ms`}</span>}
         </pre>
       )}
+      {last?.tree && <ResultTree key={last.seq} tree={last.tree} />}
       {history.length > 1 && (
         <ul className="invoke__history">
           {history.slice(1).map((h, i) => (

@@ -666,6 +666,43 @@ describe("Trellis desktop app", () => {
     await browser.saveScreenshot(path.join(screenshots, "redo.png"));
   });
 
+  it("sends a request to a linked component from the inspector's HTTP section", async () => {
+    // hello is served by the http-servers linked in the journeys above: the request goes
+    // through the first whose listener accepts it, as `trellis http hello` sends it.
+    const node = browser.$('.react-flow__node-component [data-component-id="hello"]');
+    await browser.$(".react-flow__controls-fitview").click();
+    await browser.waitUntil(
+      async () => {
+        await clickPin(browser, node);
+        const id = browser.$('[data-testid="inspector-component-id"]');
+        return (await id.isExisting()) && (await id.getText()) === "hello";
+      },
+      { timeout: 15000, interval: 500, timeoutMsg: "the inspector does not show hello" },
+    );
+    const pathInput = browser.$('[data-testid="http-path"]');
+    await pathInput.waitForDisplayed({ timeout: 15000, timeoutMsg: "the inspector offers no HTTP section for hello" });
+    await pathInput.scrollIntoView();
+    await typeInto(browser, '[data-testid="http-path"]', "/e2e-http");
+    await browser.$('[data-testid="http-send"]').click();
+    const status = browser.$('[data-testid="http-status"]');
+    await browser
+      .waitUntil(async () => (await status.isExisting()) && /^200 OK$/.test(await status.getText()), {
+        timeout: 15000,
+        interval: 250,
+      })
+      .catch(async () => {
+        const error = browser.$('[data-testid="http-error"]');
+        await browser.saveScreenshot(path.join(screenshots, "http-failed.png"));
+        assert.fail(`no 200 shown: ${(await error.isExisting()) ? await error.getText() : "no reply"}`);
+      });
+    assert.equal(
+      (await browser.$('[data-testid="http-response-body"]').getText()).trim(),
+      "Hello from a hand-written WAT component! path=/e2e-http",
+    );
+    assert.match(await browser.$('[data-testid="http-time"]').getText(), /^\d+\.\d ms$/);
+    await browser.saveScreenshot(path.join(screenshots, "http.png"));
+  });
+
   it("starts a built-in provider dropped from the palette onto the host frame", async () => {
     const chip = browser.$('[data-testid="palette-provider-keyvalue"]');
     // The palette's provider form may still be open from an earlier start.

@@ -21,13 +21,14 @@ async fn issue_13_a_2x_host_is_listed_runs_a_workload_from_trellis_and_stops_it(
         .success();
 
     let listed = dirs
-        .run(g.iter().copied().chain(["v2", "hosts"]))
+        .run(g.iter().copied().chain(["get", "hosts", "--v2"]))
         .await
         .success();
-    assert!(
-        listed.contains("edge-cli") && listed.contains(host.id()),
-        "{listed}"
-    );
+    let row = listed
+        .lines()
+        .find(|l| l.contains(host.id()))
+        .unwrap_or_else(|| panic!("the 2.x host is listed: {listed}"));
+    assert!(row.contains("2.x") && row.contains("edge-cli"), "{row}");
 
     let started = dirs
         .run(g.iter().copied().chain([

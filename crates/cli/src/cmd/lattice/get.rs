@@ -9,11 +9,19 @@ use trellis_proto::HostInventory;
 use super::output;
 use crate::cmd::GlobalOpts;
 
+/// How long `get hosts --v2` listens for 2.x heartbeats (they come every 15 s).
+const V2_LISTEN: std::time::Duration = std::time::Duration::from_secs(16);
+
 /// What to list.
 #[derive(Debug, clap::Subcommand)]
 pub enum GetCommand {
-    /// Hosts that answer a ping.
-    Hosts,
+    /// Hosts that answer a ping; with --v2 also the wasmCloud 2.x hosts that heartbeat on
+    /// the same NATS server (listening one heartbeat interval for them).
+    Hosts {
+        /// Also list wasmCloud 2.x hosts (marked by kind, with their hostname).
+        #[arg(long)]
+        v2: bool,
+    },
     /// What a host runs (every host when HOST is left out).
     Inventory {
         /// Host id, unique id prefix, or friendly name.
@@ -35,23 +43,45 @@ pub async fn run(
     global: &GlobalOpts,
 ) -> anyhow::Result<ExitCode> {
     match cmd {
-        GetCommand::Hosts => {
+        GetCommand::Hosts { v2 } => {
             let mut hosts = client.ping_hosts().await?;
             hosts.sort_by(|a, b| a.friendly_name.cmp(&b.friendly_name));
-            if global.json {
+            let v2_hosts = if v2 {
+                let table = trellis_v2::discover(client.nats(), V2_LISTEN).await?;
+                let now = std::time::Instant::now();
+                table.hosts(now).into_iter().map(|(h, _)| h.clone()).collect()
+            } else {
+                Vec::new()
+            };
+            if global.json && v2 {
+                output::json(&serde_json::json!({"hosts": hosts, "v2_hosts": v2_hosts}))?;
+            } else if global.json {
                 output::json(&hosts)?;
-            } else if hosts.is_empty() {
+            } else if hosts.is_empty() && v2_hosts.is_empty() {
                 output::write_line(&format!("no hosts on lattice {:?}", client.lattice()))?;
             } else {
-                let mut table =
-                    output::table(&["HOST ID", "FRIENDLY NAME", "VERSION", "UPTIME", "LABELS"]);
+                let mut table = output::table(&[
+                    "KIND", "HOST ID", "NAME", "VERSION", "UPTIME", "LABELS",
+                ]);
                 for h in &hosts {
                     table.add_row([
+                        "1.x".to_owned(),
                         h.id.clone(),
                         h.friendly_name.clone(),
                         h.version.clone(),
                         h.uptime_human.clone(),
                         output::labels(&h.labels),
+                    ]);
+                }
+                for h in &v2_hosts {
+                    let labels = h.labels.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                    table.add_row([
+                        "2.x".to_owned(),
+                        h.id.clone(),
+                        h.hostname.clone(),
+                        h.version.clone(),
+                        String::new(),
+                        output::labels(&labels),
                     ]);
                 }
                 output::write_line(&table.to_string())?;

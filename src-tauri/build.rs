@@ -35,6 +35,8 @@ fn main() {
         "allow_grants",
         "list_apps",
         "deploy_app",
+        "app_history",
+        "deploy_app_version",
         "undeploy_app",
         "delete_app",
         "export_manifest",

@@ -790,6 +790,14 @@ describe("Trellis desktop app", () => {
     });
     const hello = browser.$('.react-flow__node[data-id$=":hello"]');
     assert.match(await hello.getAttribute("class"), /node--faded/, "a component of no application fades");
+    // The selected application's version history, the deployed version marked.
+    const versions = browser.$('[data-testid="app-versions"]');
+    await browser.waitUntil(async () => (await versions.isExisting()) && /deployed/.test(await versions.getText()), {
+      timeout: 10000,
+      interval: 250,
+      timeoutMsg: "the selected application shows no version history",
+    });
+    assert.match(await versions.getText(), /Versions of e2e-app/);
     await browser.saveScreenshot(path.join(screenshots, "apps-deployed.png"));
     // The live lattice exported as a manifest: a file with what runs now.
     await browser.$('[data-testid="apps-export"]').click();

@@ -116,8 +116,9 @@ fn ipc_types(cfg: &Config) -> Vec<Decl> {
         decl::<trellis_lattice::ops::HttpHeader>(cfg),
         decl::<trellis_lattice::ops::HttpReply>(cfg),
         decl::<trellis_lattice::ops::BodyEncoding>(cfg),
-        // `list_apps`, `list_examples`, `deploy_example`.
+        // `list_apps`, `app_history`, `list_examples`, `deploy_example`.
         decl::<trellis_wadm::AppSummary>(cfg),
+        decl::<trellis_wadm::AppVersion>(cfg),
         decl::<trellis_wadm::Example>(cfg),
         decl::<trellis_wadm::ExampleDeployment>(cfg),
         // `list_configs`.

@@ -96,6 +96,8 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::grants::allow_grants,
             commands::apps::list_apps,
             commands::apps::deploy_app,
+            commands::apps::app_history,
+            commands::apps::deploy_app_version,
             commands::apps::undeploy_app,
             commands::apps::delete_app,
             commands::apps::export_manifest,

@@ -192,6 +192,25 @@ impl Apps {
     }
 }
 
+/// One stored version of an application, as the Applications view lists them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct AppVersion {
+    /// The version (`v0.0.1`).
+    pub version: String,
+    /// Whether it is the one deployed.
+    pub deployed: bool,
+}
+
+impl From<&VersionInfo> for AppVersion {
+    fn from(info: &VersionInfo) -> Self {
+        AppVersion {
+            version: info.version.clone(),
+            deployed: info.deployed,
+        }
+    }
+}
+
 /// One application as the app's Applications view and `trellis app list` show it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

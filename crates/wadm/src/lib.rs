@@ -32,7 +32,7 @@ pub mod export;
 pub mod gallery;
 pub mod manifest;
 
-pub use apps::{AppSummary, Apps};
+pub use apps::{AppSummary, AppVersion, Apps};
 pub use embed::{start, start_local, WadmHandle, WadmOptions};
 pub use export::{export_lattice, ExportOptions, Exported};
 pub use gallery::{deploy_example, examples_dir, list_examples, Example, ExampleDeployment};

@@ -1101,6 +1101,19 @@ export type AppSummary = {
   message: string, };
 
 /**
+ * One stored version of an application, as the Applications view lists them.
+ */
+export type AppVersion = {
+  /**
+   * The version (`v0.0.1`).
+   */
+  version: string,
+  /**
+   * Whether it is the one deployed.
+   */
+  deployed: boolean, };
+
+/**
  * One example of the gallery.
  */
 export type Example = {

@@ -12,6 +12,7 @@ import type {
   ContextSummary,
   ImportSummary,
   AppSummary,
+  AppVersion,
   Example,
   ExampleDeployment,
   ComponentCallResult,
@@ -365,6 +366,16 @@ export function listV2Workloads(): Promise<WorkloadView[]> {
 /** Stops a workload Trellis started; resolves to what remains. */
 export function stopV2Workload(workloadId: string): Promise<WorkloadView[]> {
   return call<WorkloadView[]>("stop_v2_workload", { workloadId });
+}
+
+/** Every stored version of application `name`, oldest first, the deployed one marked. */
+export function appHistory(name: string): Promise<AppVersion[]> {
+  return call<AppVersion[]>("app_history", { name });
+}
+
+/** Deploys stored version `version` of application `name`; resolves to a sentence naming it. */
+export function deployAppVersion(name: string, version: string): Promise<string> {
+  return call<string>("deploy_app_version", { name, version });
 }
 
 /** wadm's applications in the active session's lattice, with status and reasons. */

@@ -1,16 +1,19 @@
 // The Applications tab: wadm's applications in this lattice with their versions, status
 // and wadm's reasons; deploy a manifest file (validated first: errors name the line),
-// undeploy, delete. Re-read every 2 s while shown: wadm's status moves on its own.
+// undeploy, delete; the selected one's version history, any version deployable again. Re-read every 2 s while shown: wadm's status moves on its own.
 import { useCallback, useEffect, useState } from "react";
 import {
+  appHistory,
   deleteApp,
   deployApp,
+  deployAppVersion,
   exportManifest,
   listApps,
   saveExport,
   toApiError,
   undeployApp,
   type AppSummary,
+  type AppVersion,
 } from "../api";
 import { ActionOutcome } from "../actions/ActionOutcome";
 import { useAction } from "../shell/PaletteForm";
@@ -29,6 +32,8 @@ export function AppsPanel({ selected, onSelect }: Props) {
   const [loadError, setLoadError] = useState<string | null>(null);
   const [path, setPath] = usePersistentState("apps.manifestPath", "", isString);
   const { busy, startedAt, result, run } = useAction();
+  // Keyed by application, so a stale answer for another one is never shown.
+  const [history, setHistory] = useState<{ app: string; versions: AppVersion[] } | null>(null);
 
   const reload = useCallback(() => {
     listApps()
@@ -43,6 +48,20 @@ export function AppsPanel({ selected, onSelect }: Props) {
     const timer = window.setInterval(reload, POLL_MS);
     return () => window.clearInterval(timer);
   }, [reload]);
+  // The selected application's versions, read again with the list (a deploy adds one).
+  const deployedOfSelected = apps?.find((a) => a.name === selected)?.deployed_version ?? null;
+  const latestOfSelected = apps?.find((a) => a.name === selected)?.latest_version ?? null;
+  useEffect(() => {
+    if (!selected) return;
+    let alive = true;
+    appHistory(selected)
+      .then((versions) => alive && setHistory({ app: selected, versions }))
+      .catch(() => undefined);
+    return () => {
+      alive = false;
+    };
+  }, [selected, deployedOfSelected, latestOfSelected]);
+  const versions = selected && history?.app === selected ? history.versions : null;
 
   return (
     <div className="apps-view" data-testid="apps-view">
@@ -155,6 +174,32 @@ export function AppsPanel({ selected, onSelect }: Props) {
             ))}
           </tbody>
         </table>
+      )}
+      {selected && versions && versions.length > 0 && (
+        <div className="apps-view__versions" data-testid="app-versions">
+          <h3 className="panel__subtitle">Versions of {selected}</h3>
+          <ul>
+            {[...versions].reverse().map((v) => (
+              <li key={v.version} className="mono">
+                {v.version}
+                {v.deployed ? (
+                  <span className="badge badge--local">deployed</span>
+                ) : (
+                  <button
+                    type="button"
+                    className="link-button"
+                    disabled={busy}
+                    title="Deploy this stored version (roll back or forward)"
+                    onClick={() => run(() => deployAppVersion(selected, v.version), reload)}
+                    data-testid={`app-deploy-version-${v.version}`}
+                  >
+                    deploy
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
     </div>
   );

@@ -22,6 +22,36 @@ pub async fn list_apps(
     Ok(list.iter().map(AppSummary::from).collect())
 }
 
+/// Every stored version of application `name`, oldest first, the deployed one marked.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn app_history(
+    state: State<'_, AppState>,
+    session: Option<String>,
+    name: String,
+) -> Result<Vec<trellis_wadm::AppVersion>, CommandError> {
+    let session = state.session(session.as_deref())?;
+    let versions = session.apps().await?.history(&name).await?;
+    Ok(versions
+        .iter()
+        .map(trellis_wadm::AppVersion::from)
+        .collect())
+}
+
+/// Deploys stored version `version` of application `name` (a roll back or forward).
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn deploy_app_version(
+    state: State<'_, AppState>,
+    session: Option<String>,
+    name: String,
+    version: String,
+) -> Result<String, CommandError> {
+    let session = state.session(session.as_deref())?;
+    session.apps().await?.deploy(&name, Some(&version)).await?;
+    Ok(format!("deploying {name} {version}"))
+}
+
 /// Validates the manifest at `path` (an error names the field and line), puts it and
 /// deploys it; answers with a sentence naming the version.
 #[tauri::command]

@@ -49,7 +49,11 @@ pub async fn run(
             let v2_hosts = if v2 {
                 let table = trellis_v2::discover(client.nats(), V2_LISTEN).await?;
                 let now = std::time::Instant::now();
-                table.hosts(now).into_iter().map(|(h, _)| h.clone()).collect()
+                table
+                    .hosts(now)
+                    .into_iter()
+                    .map(|(h, _)| h.clone())
+                    .collect()
             } else {
                 Vec::new()
             };
@@ -60,9 +64,8 @@ pub async fn run(
             } else if hosts.is_empty() && v2_hosts.is_empty() {
                 output::write_line(&format!("no hosts on lattice {:?}", client.lattice()))?;
             } else {
-                let mut table = output::table(&[
-                    "KIND", "HOST ID", "NAME", "VERSION", "UPTIME", "LABELS",
-                ]);
+                let mut table =
+                    output::table(&["KIND", "HOST ID", "NAME", "VERSION", "UPTIME", "LABELS"]);
                 for h in &hosts {
                     table.add_row([
                         "1.x".to_owned(),
@@ -74,7 +77,11 @@ pub async fn run(
                     ]);
                 }
                 for h in &v2_hosts {
-                    let labels = h.labels.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                    let labels = h
+                        .labels
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect();
                     table.add_row([
                         "2.x".to_owned(),
                         h.id.clone(),

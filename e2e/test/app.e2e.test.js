@@ -791,13 +791,15 @@ describe("Trellis desktop app", () => {
     const hello = browser.$('.react-flow__node[data-id$=":hello"]');
     assert.match(await hello.getAttribute("class"), /node--faded/, "a component of no application fades");
     // The selected application's version history, the deployed version marked.
+    // The dock may need scrolling to show it (hidden to getText): read the DOM text.
     const versions = browser.$('[data-testid="app-versions"]');
-    await browser.waitUntil(async () => (await versions.isExisting()) && /deployed/.test(await versions.getText()), {
+    const versionsText = async () => String(await versions.getProperty("textContent"));
+    await browser.waitUntil(async () => (await versions.isExisting()) && /deployed/.test(await versionsText()), {
       timeout: 10000,
       interval: 250,
-      timeoutMsg: "the selected application shows no version history",
+      timeoutMsg: "the selected application shows no version history (deployed marked)",
     });
-    assert.match(await versions.getText(), /Versions of e2e-app/);
+    assert.match(await versionsText(), /Versions of e2e-app\s*v1\s*deployed/);
     await browser.saveScreenshot(path.join(screenshots, "apps-deployed.png"));
     // The live lattice exported as a manifest: a file with what runs now.
     await browser.$('[data-testid="apps-export"]').click();

@@ -77,6 +77,12 @@ impl WashHost {
         };
         // Keep draining the output for the host's lifetime.
         std::thread::spawn(move || while seen.recv().is_ok() {});
+        // "Host started" is logged before its subscription reaches the server: ready means
+        // it answers on its own subjects.
+        if let Err(error) = wait_until_answering(nats_url, &id) {
+            let _ = child.kill();
+            return Err(error);
+        }
         Ok(WashHost {
             child,
             id,
@@ -106,6 +112,35 @@ impl Drop for WashHost {
     fn drop(&mut self) {
         self.kill();
     }
+}
+
+/// Waits (up to 20 s) until host `id` answers `runtime.host.<id>.heartbeat`. Runs on its own
+/// thread and runtime, so it works from sync code and from inside a test's runtime alike.
+fn wait_until_answering(nats_url: &str, id: &str) -> anyhow::Result<()> {
+    let (url, subject) = (nats_url.to_owned(), format!("runtime.host.{id}.heartbeat"));
+    std::thread::spawn(move || -> anyhow::Result<()> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        runtime.block_on(async {
+            let client = async_nats::connect(&url).await?;
+            let deadline = std::time::Instant::now() + Duration::from_secs(20);
+            loop {
+                let ask = async_nats::Request::new()
+                    .payload("{}".into())
+                    .timeout(Some(Duration::from_secs(2)));
+                if client.send_request(subject.clone(), ask).await.is_ok() {
+                    return Ok(());
+                }
+                if std::time::Instant::now() > deadline {
+                    bail!("`wash host` did not answer on {subject} within 20 s");
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        })
+    })
+    .join()
+    .map_err(|_| anyhow::anyhow!("the readiness check of `wash host` panicked"))?
 }
 
 /// The `host_id` of wash's `Host started host_id="…"` log line.

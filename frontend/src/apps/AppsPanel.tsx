@@ -33,7 +33,9 @@ export function AppsPanel({ selected, onSelect }: Props) {
   const [path, setPath] = usePersistentState("apps.manifestPath", "", isString);
   const { busy, startedAt, result, run } = useAction();
   // Keyed by application, so a stale answer for another one is never shown.
-  const [history, setHistory] = useState<{ app: string; versions: AppVersion[] } | null>(null);
+  const [history, setHistory] = useState<{ app: string; versions: AppVersion[]; error: string | null } | null>(
+    null,
+  );
 
   const reload = useCallback(() => {
     listApps()
@@ -55,13 +57,14 @@ export function AppsPanel({ selected, onSelect }: Props) {
     if (!selected) return;
     let alive = true;
     appHistory(selected)
-      .then((versions) => alive && setHistory({ app: selected, versions }))
-      .catch(() => undefined);
+      .then((versions) => alive && setHistory({ app: selected, versions, error: null }))
+      .catch((err: unknown) => alive && setHistory({ app: selected, versions: [], error: toApiError(err).message }));
     return () => {
       alive = false;
     };
   }, [selected, deployedOfSelected, latestOfSelected]);
-  const versions = selected && history?.app === selected ? history.versions : null;
+  const shown = selected && history?.app === selected ? history : null;
+  const versions = shown?.versions ?? null;
 
   return (
     <div className="apps-view" data-testid="apps-view">
@@ -174,6 +177,11 @@ export function AppsPanel({ selected, onSelect }: Props) {
             ))}
           </tbody>
         </table>
+      )}
+      {shown?.error && (
+        <p className="inspector__error" role="alert" data-testid="app-versions">
+          versions of {selected}: {shown.error}
+        </p>
       )}
       {selected && versions && versions.length > 0 && (
         <div className="apps-view__versions" data-testid="app-versions">

@@ -3,7 +3,7 @@
 
 use trellis_testkit::NatsServer;
 
-use crate::support::{eventually, free_port, Dirs, Up, LINK_HTTP_TO_HELLO};
+use crate::support::{eventually, free_port, serve_hello_over_http, Dirs, Up};
 
 #[tokio::test]
 async fn trellis_http_shows_what_the_linked_component_answers() {
@@ -13,27 +13,15 @@ async fn trellis_http_shows_what_the_linked_component_answers() {
     let _host = Up::start(&dirs, &["--nats-url", &url]).await.unwrap();
     let wasm = dirs.data().with_file_name("http-hello.wasm");
     std::fs::write(&wasm, trellis_testkit::fixtures::http_hello().unwrap()).unwrap();
-    let address = format!("address=127.0.0.1:{}", free_port());
     let g = ["--nats-url", url.as_str()];
     let wasm = wasm.to_str().unwrap();
-
-    dirs.run(g.iter().chain(&["config", "put", "web", &address]))
-        .await
-        .success();
+    serve_hello_over_http(&dirs, &g, wasm, free_port()).await;
     dirs.run(
         g.iter()
-            .chain(&["start", "provider", "builtin://http-server", "--id", "http"]),
+            .chain(&["start", "component", wasm, "--id", "lonely"]),
     )
     .await
     .success();
-    for id in ["hello", "lonely"] {
-        dirs.run(g.iter().chain(&["start", "component", wasm, "--id", id]))
-            .await
-            .success();
-    }
-    dirs.run(g.iter().chain(&LINK_HTTP_TO_HELLO))
-        .await
-        .success();
 
     // The link is applied by the host after `link put` answers: wait for a 200.
     let shown = eventually("trellis http to answer 200", || async {

@@ -2,7 +2,7 @@
 //! 127.0.0.1: push, pull, inspect, and a component started from its reference that
 //! answers HTTP, again after the registry is gone.
 
-use crate::support::{eventually, free_port, http_get, Dirs, Up, LINK_HTTP_TO_HELLO};
+use crate::support::{eventually, free_port, http_get, serve_hello_over_http, Dirs, Up};
 use base64::Engine as _;
 use trellis_testkit::{Registry, REGISTRY_PASSWORD, REGISTRY_USER};
 
@@ -39,15 +39,7 @@ async fn issue_12_a_component_pushed_to_a_registry_starts_from_its_reference_eve
 
     let _up = Up::start(&dirs, &[]).await.unwrap();
     let port = free_port();
-    let address = format!("address=127.0.0.1:{port}");
-    for args in [
-        &["config", "put", "web", &address][..],
-        &["start", "provider", "http-server", "--id", "http"],
-        &["start", "component", &reference, "--id", "hello"],
-        &LINK_HTTP_TO_HELLO,
-    ] {
-        dirs.run(args).await.success();
-    }
+    serve_hello_over_http(&dirs, &[], &reference, port).await;
     let (status, body) = eventually("the component from the registry to answer", || async {
         http_get(port, "/from-registry").await.ok()
     })

@@ -278,6 +278,21 @@ where
     }
 }
 
+/// Serves `reference` as component `hello` over HTTP on 127.0.0.1:`port`: named config
+/// `web` with the address, the built-in http-server `http`, and the link between them,
+/// each through `trellis` with the `global` flags first.
+pub async fn serve_hello_over_http(dirs: &Dirs, global: &[&str], reference: &str, port: u16) {
+    let address = format!("address=127.0.0.1:{port}");
+    for args in [
+        &["config", "put", "web", &address][..],
+        &["start", "provider", "http-server", "--id", "http"],
+        &["start", "component", reference, "--id", "hello"],
+        &LINK_HTTP_TO_HELLO,
+    ] {
+        dirs.run(global.iter().chain(args)).await.success();
+    }
+}
+
 /// `link put` arguments serving component `hello` from http-server `http` with the
 /// named config `web` as source config (its address).
 pub const LINK_HTTP_TO_HELLO: [&str; 9] = [

@@ -12,7 +12,7 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use support::{eventually, free_port, http_get, Dirs, Up};
 
@@ -68,16 +68,20 @@ async fn the_counter_manifest_counts_greets_scales_by_version_and_undeploys() {
 
     let mut up = Up::start(&dirs, &[]).await.unwrap();
     let started = Instant::now();
-    // The 14 MB jco component compiles on its first start (a cold cache here).
+    // The 14 MB jco component compiles on its first start (a cold cache here): 10 s on a
+    // quiet machine, several times that on 2 cores shared with other tests.
     let out = dirs
-        .run([
-            "app",
-            "deploy",
-            v1.to_str().unwrap(),
-            "--wait",
-            "--timeout",
-            "28",
-        ])
+        .run_within(
+            [
+                "app",
+                "deploy",
+                v1.to_str().unwrap(),
+                "--wait",
+                "--timeout",
+                "110",
+            ],
+            Duration::from_secs(120),
+        )
         .await
         .success();
     assert!(out.contains("deployed counter v0.1.0"), "{out}");

@@ -68,17 +68,27 @@ impl Dirs {
         command
     }
 
-    /// Runs `trellis args…` to completion.
+    /// Runs `trellis args…` to completion (within [`WAIT`]).
     pub async fn run<I, S>(&self, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        self.run_within(args, WAIT).await
+    }
+
+    /// Runs `trellis args…` to completion within `limit` (for a command that waits on
+    /// something slow, such as a first compile of a large component).
+    pub async fn run_within<I, S>(&self, args: I, limit: Duration) -> Run
     where
         I: IntoIterator<Item = S>,
         S: AsRef<std::ffi::OsStr>,
     {
         let mut command = self.trellis(args);
         let shown = format!("{:?}", command.as_std());
-        let output = tokio::time::timeout(WAIT, command.output())
+        let output = tokio::time::timeout(limit, command.output())
             .await
-            .unwrap_or_else(|_| panic!("{shown} did not finish within {WAIT:?}"))
+            .unwrap_or_else(|_| panic!("{shown} did not finish within {limit:?}"))
             .unwrap_or_else(|e| panic!("cannot run {shown}: {e}"));
         Run { shown, output }
     }

@@ -12,7 +12,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
@@ -920,6 +920,58 @@ describe("Trellis desktop app", () => {
     } finally {
       registry.stop();
     }
+  });
+
+  it("hot-reloads a watched component when its file changes, keeping its link", async () => {
+    // A copy the test may overwrite; its first version is the WAT hello.
+    const file = path.join(dataDir, "watched.wasm");
+    copyFileSync(path.join(repo, "examples/wat-hello/hello.wasm"), file);
+    const port = await freePort();
+    trellis("config", "put", "watchweb", `address=127.0.0.1:${port}`);
+    trellis("start", "provider", "http-server", "--id", "watchhttp");
+    trellis("start", "component", file, "--id", "watched");
+    trellis("link", "put", "watchhttp", "watched", "wasi:http", "--interface", "incoming-handler", "--source-config", "watchweb");
+    const answer = async () => {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/watch`);
+        return res.ok ? await res.text() : "";
+      } catch {
+        return "";
+      }
+    };
+    await browser.waitUntil(async () => /hand-written WAT/.test(await answer()), {
+      timeout: 20000,
+      interval: 250,
+      timeoutMsg: "the watched component does not answer through its link",
+    });
+
+    const node = browser.$('.react-flow__node-component [data-component-id="watched"]');
+    await node.waitForDisplayed({ timeout: 15000, timeoutMsg: "no component node for watched" });
+    await clickPin(browser, node);
+    const toggle = browser.$('[data-testid="watch-file"]');
+    await toggle.waitForExist({ timeout: 10000, timeoutMsg: "the inspector offers no Watch file toggle" });
+    await browser.execute((el) => el.click(), await toggle);
+    await browser.waitUntil(async () => await toggle.isSelected(), {
+      timeout: 10000,
+      interval: 200,
+      timeoutMsg: "Watch file does not turn on",
+    });
+
+    // A new build lands on the file: the node shows the new revision and HTTP answers with it.
+    copyFileSync(path.join(repo, "examples/hello-http/hello-c.wasm"), file);
+    await browser.waitUntil(async () => /Hello from C/.test(await answer()), {
+      timeout: 30000,
+      interval: 250,
+      timeoutMsg: "HTTP does not answer with the new code (same link, no re-linking)",
+    });
+    // The badge may be clipped in the node (hidden to getText): read the DOM text.
+    const badge = node.$('[data-testid="component-reload-badge"]');
+    await browser.waitUntil(
+      async () => (await badge.isExisting()) && /rev [1-9]\d*/.test(String(await badge.getProperty("textContent"))),
+      { timeout: 10000, interval: 250, timeoutMsg: "the node shows no new revision after the file changed" },
+    );
+    await browser.saveScreenshot(path.join(screenshots, "watch-file.png"));
+    await browser.execute((el) => el.click(), await toggle);
   });
 
   it("attaches to a second lattice in a new tab, names a wrong password and a closed port", async () => {

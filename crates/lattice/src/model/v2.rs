@@ -39,7 +39,8 @@ pub struct V2HostInfo {
 }
 
 impl V2HostInfo {
-    fn from_heartbeat(beat: &trellis_v2::proto::HostHeartbeat) -> V2HostInfo {
+    /// The host as `beat` describes it, heard `age` ago.
+    fn from_heartbeat(beat: &trellis_v2::proto::HostHeartbeat, age: Duration) -> V2HostInfo {
         let interfaces = |list: &[trellis_v2::proto::WitInterface]| {
             let mut names: Vec<String> = list
                 .iter()
@@ -88,7 +89,7 @@ impl V2HostInfo {
                     .ok()
                     .map(rfc3339)
             }),
-            heard_at: rfc3339(time::OffsetDateTime::now_utc()),
+            heard_at: rfc3339(time::OffsetDateTime::now_utc() - age),
         }
     }
 }
@@ -99,7 +100,7 @@ impl LatticeModel {
     pub fn apply_v2_heartbeat(&mut self, payload: &[u8], now: Instant) -> Vec<ModelChange> {
         match self.v2_hosts.apply(payload, now) {
             Ok(beat) => vec![ModelChange::V2HostSeen {
-                host: V2HostInfo::from_heartbeat(beat),
+                host: V2HostInfo::from_heartbeat(beat, Duration::ZERO),
             }],
             Err(reason) => {
                 tracing::warn!("skipping a wasmCloud 2.x heartbeat: {reason}");
@@ -113,7 +114,7 @@ impl LatticeModel {
         self.v2_hosts
             .hosts(now)
             .into_iter()
-            .map(|(beat, _)| V2HostInfo::from_heartbeat(beat))
+            .map(|(beat, age)| V2HostInfo::from_heartbeat(beat, age))
             .collect()
     }
 

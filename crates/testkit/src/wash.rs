@@ -23,9 +23,7 @@ impl WashHost {
     /// registries. Returns once the host says it started.
     pub fn start(nats_url: &str, hostname: &str) -> anyhow::Result<WashHost> {
         let dir = tempfile::Builder::new().prefix("trellis-wash-").tempdir()?;
-        let http_port = std::net::TcpListener::bind("127.0.0.1:0")?
-            .local_addr()?
-            .port();
+        let http_port = crate::registry::free_port()?;
         let mut child = Command::new("wash")
             .args(["host", "--non-interactive", "--allow-insecure-registries"])
             .args([

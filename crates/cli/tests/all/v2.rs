@@ -49,10 +49,12 @@ async fn issue_13_a_2x_host_is_listed_runs_a_workload_from_trellis_and_stops_it(
     );
     assert!(started.contains("running"), "{started}");
 
-    let body = raw_get(host.http_port(), "hello.local", "/via-cli").await;
+    let (status, body) = trellis_testkit::http_get(host.http_port(), "hello.local", "/via-cli")
+        .await
+        .unwrap();
     assert!(
-        body.contains("200 OK") && body.contains("/via-cli"),
-        "{body}"
+        status == 200 && body.contains("path=/via-cli"),
+        "{status} {body}"
     );
 
     let status = dirs
@@ -89,17 +91,4 @@ async fn issue_13_a_2x_host_is_listed_runs_a_workload_from_trellis_and_stops_it(
         "{}",
         missing.stderr()
     );
-}
-
-/// The raw HTTP/1.1 answer of the host's ingress to `GET path` with a `Host` header.
-async fn raw_get(port: u16, host: &str, path: &str) -> String {
-    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
-        .await
-        .unwrap();
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).await.unwrap();
-    response
 }

@@ -5,41 +5,8 @@
 
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-use trellis_testkit::{NatsServer, Registry, WashHost};
+use trellis_testkit::{http_get, NatsServer, Registry, WashHost};
 use trellis_v2::{proto::WorkloadState, V2Error};
-
-/// `GET path` on the host's ingress with a `Host` header; the status and body.
-async fn get(port: u16, host: &str, path: &str) -> anyhow::Result<(u16, String)> {
-    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).await?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response).await?;
-    let status = response
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let (head, mut rest) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
-    if !head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
-        return Ok((status, rest.to_owned()));
-    }
-    // The body as a client shows it: the chunks joined.
-    let mut body = String::new();
-    while let Some((size, after)) = rest.split_once("\r\n") {
-        let size = usize::from_str_radix(size.trim(), 16)?;
-        if size == 0 {
-            break;
-        }
-        body.push_str(&after[..size]);
-        rest = after[size..].trim_start_matches("\r\n");
-    }
-    Ok((status, body))
-}
 
 async fn pushed_hello(registry: &Registry) -> String {
     let reference = format!("{}/demo/hello:0.1.0", registry.address());
@@ -111,12 +78,14 @@ async fn a_workload_started_on_a_2x_host_answers_http_then_stops() {
         "{started:?}"
     );
 
-    let (status, body) = get(host.http_port(), "hello.local", "/from-trellis")
+    let (status, body) = http_get(host.http_port(), "hello.local", "/from-trellis")
         .await
         .unwrap();
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("path=/from-trellis"), "{body}");
-    let (status, _) = get(host.http_port(), "other.local", "/").await.unwrap();
+    let (status, _) = http_get(host.http_port(), "other.local", "/")
+        .await
+        .unwrap();
     assert_eq!(status, 404, "only the bound hostname reaches the workload");
 
     let status = trellis_v2::workload_status(&client, host.id(), "wl-hello")

@@ -19,7 +19,8 @@ fn records() -> Result<WorkloadRecords, CommandError> {
 /// Starts a workload on a 2.x host of the session's NATS server and remembers it;
 /// answers with every remembered workload and its status.
 #[tauri::command]
-#[tracing::instrument(skip(state), err(Debug))]
+// Not the spec: its config and environment may hold a guest's secrets.
+#[tracing::instrument(skip(state, spec), fields(host = %spec.host), err(Debug))]
 pub async fn start_v2_workload(
     state: State<'_, AppState>,
     session: Option<String>,

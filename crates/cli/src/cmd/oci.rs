@@ -12,7 +12,7 @@ use anyhow::Context as _;
 use trellis_oci::{Credentials, OciOptions, Progress};
 
 /// Registry credentials, shared by every command that talks to a registry.
-#[derive(Debug, Clone, clap::Args)]
+#[derive(Clone, clap::Args)]
 pub struct RegistryArgs {
     /// Registry user (default: docker's config.json for that registry).
     #[arg(long = "user", env = "TRELLIS_REGISTRY_USER", requires = "password")]
@@ -26,6 +26,16 @@ pub struct RegistryArgs {
         requires = "user"
     )]
     pub password: Option<String>,
+}
+
+// Never print the password, not even in a debug dump of the parsed arguments.
+impl std::fmt::Debug for RegistryArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RegistryArgs")
+            .field("user", &self.user)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
 }
 
 impl RegistryArgs {
@@ -139,4 +149,22 @@ pub async fn pull_with_progress(
         eprintln!();
     }
     Ok(pulled?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_debug_dump_of_the_arguments_never_shows_the_password() {
+        let args = RegistryArgs {
+            user: Some("ci".into()),
+            password: Some("hunter2".into()),
+        };
+        let shown = format!("{args:?}");
+        assert!(
+            shown.contains("ci") && !shown.contains("hunter2"),
+            "{shown}"
+        );
+    }
 }

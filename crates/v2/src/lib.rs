@@ -10,10 +10,14 @@
 //!   [`stop_workload`]), naming the host and the reason when one fails or a host
 //!   stays silent (2.x hosts do not answer a request they cannot parse);
 //! - remembers the workloads Trellis started ([`WorkloadRecord`]): from NATS alone
-//!   nobody can list the workloads others scheduled.
+//!   nobody can list the workloads others scheduled;
+//! - describes what runs where ([`describe_workload`]): each remembered workload's
+//!   components with their WIT (read from their images), the host interfaces each one
+//!   binds with their config, and the links between its components.
 //!
 //! The message types are generated from `proto/runtime_v2.proto` (prost + pbjson).
 
+mod description;
 mod error;
 mod hosts;
 mod ops;
@@ -27,6 +31,10 @@ pub mod proto {
     include!(concat!(env!("OUT_DIR"), "/wasmcloud.runtime.v2.serde.rs"));
 }
 
+pub use description::{
+    describe_record, describe_workload, match_links, read_wit, BoundInterface, WorkloadComponent,
+    WorkloadDescription, WorkloadLink,
+};
 pub use error::V2Error;
 pub use hosts::{
     discover, find_host, host_subject, HostTable, HEARTBEAT_INTERVAL, HEARTBEAT_SUBJECTS,
@@ -36,7 +44,7 @@ pub use ops::{
     describe, remembered_workloads, repository_name, start_and_remember, stop_and_forget,
     WorkloadSpec, WorkloadView,
 };
-pub use record::{WorkloadRecord, WorkloadRecords};
+pub use record::{RecordedComponent, RecordedInterface, WorkloadRecord, WorkloadRecords};
 pub use workload::{
     command, http_workload, start_workload, stop_workload, workload_status, START_TIMEOUT,
     STATUS_TIMEOUT,

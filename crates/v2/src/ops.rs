@@ -84,14 +84,8 @@ pub async fn start_and_remember(
         .clone()
         .filter(|i| !i.trim().is_empty())
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let record = WorkloadRecord::of(&workload_id, &host.id, &host.hostname, &workload);
     let status = crate::start_workload(client, &host.id, &workload_id, workload, timeout).await?;
-    let record = WorkloadRecord {
-        workload_id,
-        host_id: host.id.clone(),
-        hostname: host.hostname.clone(),
-        name: format!("{namespace}/{name}"),
-        images: spec.images.clone(),
-    };
     records.remember(record.clone())?;
     Ok((record, status))
 }

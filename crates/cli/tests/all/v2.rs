@@ -1,6 +1,7 @@
 //! Issue 13 from the CLI: a real wasmCloud 2.x host (`wash host`) on the context's NATS
 //! server is listed, runs a workload `trellis v2 start` sends it (answering HTTP through
-//! its ingress), and Trellis re-reads and stops what it started.
+//! its ingress), `trellis v2 describe` says what it runs, and Trellis re-reads and stops
+//! what it started.
 
 use crate::support::Dirs;
 use trellis_testkit::{NatsServer, Registry, WashHost};
@@ -65,6 +66,46 @@ async fn issue_13_a_2x_host_is_listed_runs_a_workload_from_trellis_and_stops_it(
         status.contains("wl-cli") && status.contains("running"),
         "{status}"
     );
+
+    // What runs where: the component, its image (pulled for its WIT) and the host
+    // interface it binds, labelled with its config.
+    let described = dirs
+        .run(g.iter().copied().chain(["v2", "describe", "wl-cli"]))
+        .await
+        .success();
+    assert!(
+        described.contains("workload wl-cli (default/hello) on edge-cli")
+            && described.contains("running"),
+        "{described}"
+    );
+    assert!(
+        described.contains(&format!("component hello  {image}")),
+        "{described}"
+    );
+    assert!(described.contains("  digest sha256:"), "{described}");
+    assert!(
+        described.contains("  export wasi:http/incoming-handler host=hello.local"),
+        "{described}"
+    );
+    assert!(!described.contains("WIT unavailable"), "{described}");
+    let json = dirs
+        .run(g.iter().copied().chain(["--json", "v2", "describe", "wl-cli"]))
+        .await
+        .success();
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["components"][0]["name"], "hello");
+    assert_eq!(
+        json["components"][0]["interfaces"][0]["config"]["host"],
+        "hello.local"
+    );
+    assert!(json["components"][0]["wit"]["exports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["name"]
+            .as_str()
+            .unwrap()
+            .starts_with("wasi:http/incoming-handler")));
 
     let stopped = dirs
         .run(g.iter().copied().chain(["v2", "stop", "wl-cli"]))

@@ -1,4 +1,4 @@
-//! `trellis v2 hosts | start | status | stop`: wasmCloud 2.x hosts on the context's NATS
+//! `trellis v2 hosts | start | status | describe | stop`: wasmCloud 2.x hosts on the context's NATS
 //! server. A 2.x host has no lattice and cannot list its workloads; Trellis keeps a
 //! record of the workloads it started (`<data dir>/v2-workloads.json`).
 
@@ -56,6 +56,15 @@ pub enum V2Command {
     Status {
         /// A workload id (default: every workload Trellis remembers).
         workload: Option<String>,
+    },
+    /// What a workload Trellis started runs: its components with their images, the host
+    /// interfaces each binds (with their config) and the links between its components.
+    Describe {
+        /// The workload id.
+        workload: String,
+        /// Credentials for the registries its images come from.
+        #[command(flatten)]
+        registry: crate::cmd::oci::RegistryArgs,
     },
     /// Stop a workload Trellis started.
     Stop {
@@ -173,6 +182,15 @@ pub async fn run(cmd: V2Command, client: &Client, global: &GlobalOpts) -> anyhow
                 output::write_line(&out.to_string())?;
             }
         }
+        V2Command::Describe { workload, registry } => {
+            let oci = registry.options();
+            let described = trellis_v2::describe_workload(nats, &records, &workload, &oci).await?;
+            if global.json {
+                output::json(&described)?;
+            } else {
+                output::write_line(&describe_text(&described))?;
+            }
+        }
         V2Command::Stop { workload } => {
             let status = trellis_v2::stop_and_forget(nats, &records, &workload).await?;
             if global.json {
@@ -186,6 +204,36 @@ pub async fn run(cmd: V2Command, client: &Client, global: &GlobalOpts) -> anyhow
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A workload's description as lines a person reads.
+fn describe_text(d: &trellis_v2::WorkloadDescription) -> String {
+    let mut out = format!(
+        "workload {} ({}) on {} ({}): {}\n",
+        d.workload_id, d.name, d.hostname, d.host_id, d.status
+    );
+    for c in &d.components {
+        out.push_str(&format!("component {}  {}\n", c.name, c.image));
+        if let Some(digest) = &c.digest {
+            out.push_str(&format!("  digest {digest}\n"));
+        }
+        if let Some(reason) = &c.wit_error {
+            out.push_str(&format!("  WIT unavailable: {reason}\n"));
+        }
+        for i in &c.interfaces {
+            out.push_str(&format!("  {} {}\n", i.direction, i.label));
+        }
+    }
+    for i in &d.unbound {
+        out.push_str(&format!(
+            "host interface {} (no component's WIT names it)\n",
+            i.label
+        ));
+    }
+    for l in &d.links {
+        out.push_str(&format!("link {} -> {}  {}\n", l.from, l.to, l.interface));
+    }
+    out.trim_end().to_owned()
 }
 
 /// `KEY=VALUE` → `(KEY, VALUE)`.

@@ -6,3 +6,4 @@ mod client;
 mod hosts;
 mod reconnect_model;
 mod transport;
+mod v2;

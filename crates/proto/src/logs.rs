@@ -87,4 +87,8 @@ pub struct LogRecord {
     pub context: Option<String>,
     /// The text.
     pub message: String,
+    /// `namespace/name` of the wasmCloud 2.x workload it came from (records received over
+    /// OTLP); 1.x hosts have no workloads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workload: Option<String>,
 }

@@ -20,6 +20,9 @@ pub enum WitSource<'a> {
     Text(&'a str),
     /// WIT text whose package may use the vendored WASI 0.2.12 packages.
     WithWasi(&'a str),
+    /// Like `WithWasi`, plus the wasmCloud packages under the repository's `wit/deps`
+    /// named here (e.g. `logging`), dependencies first.
+    WithWasiAnd(&'a str, &'a [&'a str]),
 }
 
 /// Builds a component from a WIT world and a core module in WAT.
@@ -29,13 +32,21 @@ pub fn component(wit: WitSource<'_>, world: &str, wat_source: &str) -> anyhow::R
         WitSource::Text(text) => resolve
             .push_str("fixture.wit", text)
             .context("parsing the fixture's WIT")?,
-        WitSource::WithWasi(text) => {
+        WitSource::WithWasi(text) | WitSource::WithWasiAnd(text, _) => {
             // Each file is one WASI package; push them dependencies first.
             for name in WASI_PACKAGES {
                 let path = wasi_wit_dir().join(format!("{name}.wit"));
                 resolve
                     .push_file(&path)
                     .with_context(|| format!("loading vendored WIT {}", path.display()))?;
+            }
+            if let WitSource::WithWasiAnd(_, extra) = wit {
+                for name in extra {
+                    let path = repository_wit_dir().join(name);
+                    resolve
+                        .push_path(&path)
+                        .with_context(|| format!("loading WIT {}", path.display()))?;
+                }
             }
             resolve
                 .push_str("fixture.wit", text)
@@ -66,6 +77,11 @@ pub fn component(wit: WitSource<'_>, world: &str, wat_source: &str) -> anyhow::R
 /// The directory holding the vendored WASI 0.2.12 WIT, one file per package.
 fn wasi_wit_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("wit/deps")
+}
+
+/// The repository's `wit/deps` (wasmCloud's keyvalue, logging, config, … drafts).
+fn repository_wit_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../wit/deps")
 }
 
 /// The vendored WASI packages in dependency order.
@@ -212,6 +228,45 @@ pub fn http_hello_with_greeting(greeting: &str) -> anyhow::Result<Vec<u8>> {
         .replace("WASI", WASI_VERSION)
         .replace("BUMP_ALLOCATOR", BUMP_ALLOCATOR);
     component(WitSource::WithWasi(HTTP_HELLO_WIT), "http-hello", &wat)
+}
+
+/// World of [`http_logging`].
+pub const HTTP_LOGGING_WIT: &str = r#"
+package trellis:fixtures;
+
+world http-logging {
+  import wasi:logging/logging@0.1.0-draft;
+  export wasi:http/incoming-handler@0.2.12;
+}
+"#;
+
+/// [`http_hello`] that also logs each request's path with `wasi:logging` (level info,
+/// context `trellis-fixture`), for tests that follow guest logs through a host.
+pub fn http_logging() -> anyhow::Result<Vec<u8>> {
+    let greeting = "Hello from a logging WAT component!";
+    let escaped: String = greeting.bytes().map(|b| format!("\\{b:02x}")).collect();
+    let wat = HTTP_HELLO_WAT
+        .replace(
+            "  (memory (export \"memory\") 1)",
+            "  (import \"wasi:logging/logging@0.1.0-draft\" \"log\"\n    (func $log (param i32 i32 i32 i32 i32)))\n  (memory (export \"memory\") 1)\n  (data (i32.const 768) \"trellis-fixture\")",
+        )
+        .replace(
+            "    (local.set $resp (call $new_response (call $new_fields)))",
+            "    (if (i32.load8_u (i32.const 32))\n      (then (call $log (i32.const 2) (i32.const 768) (i32.const 15)\n              (i32.load (i32.const 36)) (i32.load (i32.const 40)))))\n    (local.set $resp (call $new_response (call $new_fields)))",
+        )
+        .replace("GREETING_DATA", &format!("{escaped}\\20path="))
+        .replace("GREETING_LEN", &(greeting.len() + " path=".len()).to_string())
+        .replace("WASI", WASI_VERSION)
+        .replace("BUMP_ALLOCATOR", BUMP_ALLOCATOR);
+    anyhow::ensure!(
+        wat.contains("$log (i32.const 2)"),
+        "the fixture's WAT changed shape"
+    );
+    component(
+        WitSource::WithWasiAnd(HTTP_LOGGING_WIT, &["logging"]),
+        "http-logging",
+        &wat,
+    )
 }
 
 const HTTP_HELLO_WAT: &str = r#"
@@ -442,6 +497,7 @@ mod tests {
             ("cli_hello", cli_hello().unwrap()),
             ("greeting", http_hello_with_greeting("v2").unwrap()),
             ("messaging_echo", messaging_echo().unwrap()),
+            ("http_logging", http_logging().unwrap()),
         ] {
             assert!(is_component(&bytes), "{name} is not a component");
         }

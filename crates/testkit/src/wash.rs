@@ -22,9 +22,24 @@ impl WashHost {
     /// its HTTP ingress on a free loopback port, pulling over plain HTTP from loopback
     /// registries. Returns once the host says it started.
     pub fn start(nats_url: &str, hostname: &str) -> anyhow::Result<WashHost> {
+        WashHost::start_exporting(nats_url, hostname, None)
+    }
+
+    /// [`WashHost::start`], exporting its logs, spans and metrics over OTLP/gRPC to
+    /// `otlp_endpoint` (`http://127.0.0.1:PORT`) when one is given.
+    pub fn start_exporting(
+        nats_url: &str,
+        hostname: &str,
+        otlp_endpoint: Option<&str>,
+    ) -> anyhow::Result<WashHost> {
         let dir = tempfile::Builder::new().prefix("trellis-wash-").tempdir()?;
         let http_port = crate::registry::free_port()?;
-        let mut child = Command::new("wash")
+        let mut command = Command::new("wash");
+        match otlp_endpoint {
+            Some(endpoint) => command.env("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint),
+            None => command.env_remove("OTEL_EXPORTER_OTLP_ENDPOINT"),
+        };
+        let mut child = command
             .args(["host", "--non-interactive", "--allow-insecure-registries"])
             .args([
                 "--scheduler-nats-url",
@@ -38,7 +53,6 @@ impl WashHost {
             .env("XDG_CONFIG_HOME", dir.path().join("config"))
             .env("XDG_CACHE_HOME", dir.path().join("cache"))
             .env("XDG_DATA_HOME", dir.path().join("data"))
-            .env_remove("OTEL_EXPORTER_OTLP_ENDPOINT")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -72,6 +72,7 @@ impl LogBus {
             component: component.map(str::to_owned),
             context: context.map(str::to_owned),
             message: message.into(),
+            workload: None,
         });
     }
 

@@ -47,6 +47,7 @@ fn main() {
         "start_v2_workload",
         "list_v2_workloads",
         "stop_v2_workload",
+        "describe_v2_workload",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed");

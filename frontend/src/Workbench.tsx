@@ -12,6 +12,7 @@ import { useHistory } from "./history/HistoryContext";
 import { Inspector } from "./inspector/Inspector";
 import { useInspections } from "./lattice/useInspections";
 import { useLattice, type LatticeView } from "./lattice/useLattice";
+import { useV2Workloads } from "./lattice/useV2Workloads";
 import { DOCK_TABS, Dock, type DockTab } from "./shell/Dock";
 import { isOneOf, usePersistentState } from "./shell/settings";
 import { actionFor, isEditable, type ShortcutAction } from "./shell/shortcuts";
@@ -38,12 +39,14 @@ export function Workbench({ session, contexts, tabs }: Props) {
   const timeline = useTimeline(session, { snapshot: lattice.snapshot, hosts: NO_PINGED_HOSTS });
   const past = timeline.viewed;
   const { inspections, errors } = useInspections(lattice.snapshot);
+  const v2HostIds = useMemo(() => (lattice.snapshot.v2_hosts ?? []).map((h) => h.id), [lattice.snapshot]);
+  const v2Workloads = useV2Workloads(v2HostIds);
   const model = useMemo(
     () =>
       past
-        ? graphFromHosts(past.hosts, past.at, localHostId, past.snapshot, inspections)
-        : graphFromHosts(NO_PINGED_HOSTS, lattice.snapshotAt, localHostId, lattice.snapshot, inspections),
-    [past, lattice.snapshotAt, localHostId, lattice.snapshot, inspections],
+        ? graphFromHosts(past.hosts, past.at, localHostId, past.snapshot, inspections, v2Workloads)
+        : graphFromHosts(NO_PINGED_HOSTS, lattice.snapshotAt, localHostId, lattice.snapshot, inspections, v2Workloads),
+    [past, lattice.snapshotAt, localHostId, lattice.snapshot, inspections, v2Workloads],
   );
   const selected = model.nodes.find((n) => n.id === selectedId) ?? null;
   const history = useHistory();

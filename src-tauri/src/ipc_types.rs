@@ -105,6 +105,13 @@ fn ipc_types(cfg: &Config) -> Vec<Decl> {
         decl::<trellis_v2::WorkloadSpec>(cfg),
         decl::<trellis_v2::WorkloadView>(cfg),
         decl::<trellis_v2::WorkloadRecord>(cfg),
+        decl::<trellis_v2::RecordedComponent>(cfg),
+        decl::<trellis_v2::RecordedInterface>(cfg),
+        // `describe_v2_workload`.
+        decl::<trellis_v2::WorkloadDescription>(cfg),
+        decl::<trellis_v2::WorkloadComponent>(cfg),
+        decl::<trellis_v2::BoundInterface>(cfg),
+        decl::<trellis_v2::WorkloadLink>(cfg),
         // `inspect_component`.
         decl::<trellis_lattice::ops::ComponentInspection>(cfg),
         // `watch_component`'s `trellis://reload` and `list_watches`.

@@ -593,7 +593,12 @@ export type LogRecord = {
   /**
    * The text.
    */
-  message: string, };
+  message: string,
+  /**
+   * `namespace/name` of the wasmCloud 2.x workload it came from (records received over
+   * OTLP); 1.x hosts have no workloads.
+   */
+  workload?: string | null, };
 
 /**
  * A CloudEvents 1.0 JSON envelope as published on `wasmbus.evt.<lattice>.<event_type>`.
@@ -912,7 +917,167 @@ export type WorkloadRecord = {
   /**
    * The component images.
    */
-  images: Array<string>, };
+  images: Array<string>,
+  /**
+   * The components as sent, by name (empty in records written before Trellis kept
+   * them: see [`WorkloadRecord::components`]).
+   */
+  components: Array<RecordedComponent>,
+  /**
+   * The host interfaces as sent, with their config.
+   */
+  host_interfaces: Array<RecordedInterface>, };
+
+/**
+ * A component of a workload as Trellis sent it. Its config and environment are left
+ * out: they may hold a guest's secrets.
+ */
+export type RecordedComponent = {
+  /**
+   * The name in the workload.
+   */
+  name: string,
+  /**
+   * The image (an OCI reference, or a file for a workbench's own reading).
+   */
+  image: string, };
+
+/**
+ * A host interface a workload asked its host for, with the config the host's plugin
+ * reads (`host` for `wasi:http`, `subscriptions` for messaging, …).
+ */
+export type RecordedInterface = {
+  /**
+   * `wasi`.
+   */
+  namespace: string,
+  /**
+   * `http`.
+   */
+  package: string,
+  /**
+   * `["incoming-handler"]`.
+   */
+  interfaces: Array<string>,
+  /**
+   * The package version, when given.
+   */
+  version: string | null,
+  /**
+   * The plugin's config.
+   */
+  config: { [key in string]: string }, };
+
+/**
+ * A workload Trellis started: where it runs, its state, its components and what binds
+ * them.
+ */
+export type WorkloadDescription = {
+  /**
+   * The id Trellis gave it.
+   */
+  workload_id: string,
+  /**
+   * `namespace/name`.
+   */
+  name: string,
+  /**
+   * The host it runs on.
+   */
+  host_id: string,
+  /**
+   * That host's hostname.
+   */
+  hostname: string,
+  /**
+   * `running (…)`, `error (reason)`, `not found (…)`, or why the host could not be asked.
+   */
+  status: string,
+  /**
+   * Whether it is running.
+   */
+  running: boolean,
+  /**
+   * Its components, in the order they were sent.
+   */
+  components: Array<WorkloadComponent>,
+  /**
+   * Component-to-component links inside the workload.
+   */
+  links: Array<WorkloadLink>,
+  /**
+   * Host interfaces the workload asked for that no component's known WIT names (a
+   * component's WIT could not be read, or none uses it).
+   */
+  unbound: Array<BoundInterface>, };
+
+/**
+ * One component of a workload.
+ */
+export type WorkloadComponent = {
+  /**
+   * Its name in the workload.
+   */
+  name: string,
+  /**
+   * Its image.
+   */
+  image: string,
+  /**
+   * The image's layer digest (`sha256:…`), when pulled from a registry.
+   */
+  digest: string | null,
+  /**
+   * Its WIT, when the image could be read.
+   */
+  wit: ComponentWit | null,
+  /**
+   * Why the WIT is unavailable.
+   */
+  wit_error: string | null,
+  /**
+   * The host interfaces it binds, each with its config.
+   */
+  interfaces: Array<BoundInterface>, };
+
+/**
+ * A host interface a component binds: served by one of the host's plugins (an import)
+ * or called by it (an export, such as `wasi:http/incoming-handler`).
+ */
+export type BoundInterface = {
+  /**
+   * `wasi:http/incoming-handler`.
+   */
+  interface: string,
+  /**
+   * `import` (the host serves it), `export` (the host calls it) or `unknown`.
+   */
+  direction: string,
+  /**
+   * The config the workload gave the host's plugin.
+   */
+  config: { [key in string]: string },
+  /**
+   * `wasi:http/incoming-handler host=hello.local`: the interface and its config.
+   */
+  label: string, };
+
+/**
+ * An import of one component served by an export of another in the same workload.
+ */
+export type WorkloadLink = {
+  /**
+   * The importing component.
+   */
+  from: string,
+  /**
+   * The exporting component.
+   */
+  to: string,
+  /**
+   * The import, `ns:pkg/iface@version`.
+   */
+  interface: string, };
 
 /**
  * Everything known about one running component.

@@ -34,6 +34,7 @@ import type {
   WatchState,
   WorkloadSpec,
   WorkloadView,
+  WorkloadDescription,
 } from "./generated";
 
 export type * from "./generated";
@@ -366,6 +367,12 @@ export function listV2Workloads(): Promise<WorkloadView[]> {
 /** Stops a workload Trellis started; resolves to what remains. */
 export function stopV2Workload(workloadId: string): Promise<WorkloadView[]> {
   return call<WorkloadView[]>("stop_v2_workload", { workloadId });
+}
+
+/** What a workload Trellis started runs: its components with their WIT, the host interfaces
+ * each binds (with config) and the links between them (`trellis v2 describe` says the same). */
+export function describeV2Workload(workloadId: string): Promise<WorkloadDescription> {
+  return call<WorkloadDescription>("describe_v2_workload", { workloadId });
 }
 
 /** Every stored version of application `name`, oldest first, the deployed one marked. */

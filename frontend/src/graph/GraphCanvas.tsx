@@ -23,16 +23,24 @@ import { planLink, type LinkDraft, type LinkEnd, type LinkPlan } from "./link";
 import { LinkDialog } from "./LinkDialog";
 import { layoutGraph, type Position, type Positions } from "./layout";
 import { DEFAULT_SESSION, loadPositions, savePositions } from "./positions";
-import { structureKey, type GraphModel, type GraphNode } from "./model";
+import { isFrame, structureKey, type GraphModel, type GraphNode } from "./model";
 import {
   nodeTypes,
   type ComponentFlowNode,
   type HostFlowNode,
   type ProviderFlowNode,
+  type V2ComponentFlowNode,
   type V2HostFlowNode,
+  type V2WorkloadFlowNode,
 } from "./nodes";
 
-type FlowNode = HostFlowNode | ComponentFlowNode | ProviderFlowNode | V2HostFlowNode;
+type FlowNode =
+  | HostFlowNode
+  | ComponentFlowNode
+  | ProviderFlowNode
+  | V2HostFlowNode
+  | V2WorkloadFlowNode
+  | V2ComponentFlowNode;
 
 interface Props {
   model: GraphModel;
@@ -157,9 +165,9 @@ export function GraphCanvas({
       model.nodes.flatMap((n): FlowNode[] => {
         const position = positions.get(n.id);
         if (!position) return [];
-        // Host frames take the size the layout gave them (it depends on their contents).
-        const width = n.kind === "host" ? (position.width ?? n.width) : n.width;
-        const height = n.kind === "host" ? (position.height ?? n.height) : n.height;
+        // Frames take the size the layout gave them (it depends on their contents).
+        const width = isFrame(n) ? (position.width ?? n.width) : n.width;
+        const height = isFrame(n) ? (position.height ?? n.height) : n.height;
         const common = {
           id: n.id,
           position: { x: position.x, y: position.y },
@@ -167,10 +175,15 @@ export function GraphCanvas({
           height,
           selected: n.id === selectedId,
           draggable: true,
-          connectable: n.kind !== "host" && n.kind !== "v2host",
+          connectable: n.kind === "component" || n.kind === "provider",
         };
         if (n.kind === "host") return [{ ...common, type: "host" as const, data: n.data, zIndex: 0 }];
         if (n.kind === "v2host") return [{ ...common, type: "v2host" as const, data: n.data, zIndex: 0 }];
+        if (n.kind === "v2workload") return [{ ...common, type: "v2workload" as const, data: n.data, zIndex: 0 }];
+        if (n.kind === "v2component") {
+          const inFrame = { ...common, parentId: n.parentId, extent: "parent" as const, zIndex: 1 };
+          return [{ ...inFrame, type: "v2component" as const, data: n.data }];
+        }
         const faded = highlightApp !== null && n.data.app !== highlightApp;
         const child = {
           ...common,

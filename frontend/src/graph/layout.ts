@@ -15,7 +15,7 @@
 // graph is placed without it: each frame's new children in columns, providers first, and
 // frames packed into free space. That takes milliseconds at any size.
 import type { ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api";
-import { HOST_HEADER_HEIGHT, HOST_NODE_SIZE, type GraphModel, type GraphNode } from "./model";
+import { HOST_HEADER_HEIGHT, HOST_NODE_SIZE, isFrame, type GraphModel, type GraphNode } from "./model";
 
 /** Position of a node (relative to its host frame for children), and the size the layout gave it. */
 export interface Position {
@@ -213,7 +213,7 @@ async function layoutAll(model: GraphModel, engine: LayoutEngine): Promise<Posit
   const roots: ElkNode[] = [];
   for (const n of model.nodes) {
     const node: ElkNode =
-      n.kind === "host"
+      isFrame(n)
         ? { id: n.id, layoutOptions: HOST_OPTIONS, children: [], edges: [] }
         : { id: n.id, width: n.width, height: n.height };
     elkNodes.set(n.id, node);
@@ -221,10 +221,10 @@ async function layoutAll(model: GraphModel, engine: LayoutEngine): Promise<Posit
     if (parent) parent.children?.push(node);
     else roots.push(node);
   }
-  // Host frames with nothing inside get the fixed size (ELK would size them to padding).
+  // Frames with nothing inside get the fixed size (ELK would size them to padding).
   for (const n of model.nodes) {
     const node = elkNodes.get(n.id);
-    if (n.kind === "host" && node && (node.children?.length ?? 0) === 0) {
+    if (isFrame(n) && node && (node.children?.length ?? 0) === 0) {
       node.width = n.width;
       node.height = n.height;
     }
@@ -399,7 +399,7 @@ function columns(children: readonly ElkNode[], model: GraphModel): ElkNode {
 
 /** The size of a frame around its children (at least an empty host); other roots keep their size. */
 function fitFrame(node: GraphNode, children: readonly Rect[]): { width: number; height: number } {
-  if (node.kind !== "host") return { width: node.width, height: node.height };
+  if (!isFrame(node)) return { width: node.width, height: node.height };
   let width: number = HOST_NODE_SIZE.width;
   let height: number = HOST_NODE_SIZE.height;
   for (const c of children) {

@@ -14,9 +14,10 @@ import type {
   V2HostInfo,
   WorldEntry,
 } from "../api";
+import { v2WorkloadGraph, type V2ComponentNode, type V2FrameNode, type V2Workload } from "./v2";
 
 /** What a node stands for. */
-export type GraphNodeKind = "host" | "component" | "provider" | "v2host";
+export type GraphNodeKind = "host" | "component" | "provider" | "v2host" | "v2workload" | "v2component";
 
 /** Data a host node shows (a type alias, not an interface, so React Flow accepts it as node data). */
 export type HostNodeData = {
@@ -101,7 +102,14 @@ export type GraphNode =
   | { id: string; kind: "host"; data: HostNodeData; parentId?: undefined; width: number; height: number }
   | { id: string; kind: "component"; data: ComponentNodeData; parentId: string; width: number; height: number }
   | { id: string; kind: "provider"; data: ProviderNodeData; parentId: string; width: number; height: number }
-  | { id: string; kind: "v2host"; data: V2HostNodeData; parentId?: undefined; width: number; height: number };
+  | { id: string; kind: "v2host"; data: V2HostNodeData; parentId?: undefined; width: number; height: number }
+  | V2FrameNode
+  | V2ComponentNode;
+
+/** Frames: nodes that hold others and are sized by the layout around them. */
+export function isFrame(node: Pick<GraphNode, "kind">): boolean {
+  return node.kind === "host" || node.kind === "v2workload";
+}
 
 /** A link drawn from the serving node's export pin to the calling node's import pin. */
 export interface GraphEdge {
@@ -187,6 +195,7 @@ export function graphFromHosts(
   localHostId: string | null,
   snapshot: ModelSnapshot = NO_SNAPSHOT,
   inspections: Inspections = new Map(),
+  v2Workloads: readonly V2Workload[] = [],
 ): GraphModel {
   const byId = new Map<string, Host>();
   for (const host of hosts) {
@@ -238,9 +247,12 @@ export function graphFromHosts(
     (a, b) => a.hostname.localeCompare(b.hostname) || a.id.localeCompare(b.id),
   );
   for (const host of v2) nodes.push(v2HostNode(host));
+  // The workloads Trellis started on them, each a frame placed by an edge from its host.
+  const workloads = v2WorkloadGraph(v2Workloads, new Map(v2.map((h) => [h.id, v2HostNodeId(h.id)])));
+  nodes.push(...workloads.frames);
   // React Flow wants parents before their children.
-  nodes.push(...children);
-  return { nodes, edges: linkEdges(nodes, snapshot.links) };
+  nodes.push(...children, ...workloads.components);
+  return { nodes, edges: [...linkEdges(nodes, snapshot.links), ...workloads.edges] };
 }
 
 function v2HostNode(host: V2HostInfo): GraphNode {

@@ -8,6 +8,7 @@ import { HostActions } from "../actions/HostActions";
 import { ProviderActions } from "../actions/ProviderActions";
 import { ComponentInspector } from "./ComponentInspector";
 import { V2HostInspector } from "./V2HostInspector";
+import { V2ComponentInspector, V2WorkloadInspector } from "./V2WorkloadInspector";
 
 interface Props {
   node: GraphNode | null;
@@ -38,6 +39,8 @@ export function Inspector({ node, inspections, inspectionErrors }: Props) {
   }
   if (node.kind === "provider") return <ProviderInspector data={node.data} />;
   if (node.kind === "v2host") return <V2HostInspector data={node.data} />;
+  if (node.kind === "v2workload") return <V2WorkloadInspector data={node.data} />;
+  if (node.kind === "v2component") return <V2ComponentInspector key={node.id} data={node.data} />;
   return <HostInspector data={node.data} />;
 }
 

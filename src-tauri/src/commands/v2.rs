@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use tauri::State;
-use trellis_v2::{WorkloadRecords, WorkloadSpec, WorkloadView};
+use trellis_v2::{WorkloadDescription, WorkloadRecords, WorkloadSpec, WorkloadView};
 
 use crate::error::CommandError;
 use crate::state::AppState;
@@ -62,4 +62,18 @@ pub async fn stop_v2_workload(
     let records = records()?;
     trellis_v2::stop_and_forget(client.nats(), &records, &workload_id).await?;
     Ok(trellis_v2::remembered_workloads(client.nats(), &records).await?)
+}
+
+/// What a workload Trellis started runs: its status, its components with their WIT
+/// (read from their images), the host interfaces each binds and the links between them.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn describe_v2_workload(
+    state: State<'_, AppState>,
+    session: Option<String>,
+    workload_id: String,
+) -> Result<WorkloadDescription, CommandError> {
+    let client = state.session(session.as_deref())?.client()?;
+    let oci = trellis_oci::OciOptions::default();
+    Ok(trellis_v2::describe_workload(client.nats(), &records()?, &workload_id, &oci).await?)
 }

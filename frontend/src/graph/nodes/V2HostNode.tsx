@@ -1,8 +1,9 @@
 import { memo } from "react";
-import type { Node, NodeProps } from "@xyflow/react";
+import { Handle, Position, type Node, type NodeProps } from "@xyflow/react";
 import { useNow } from "../../lattice/useNow";
 import { shortId } from "../format";
 import type { V2HostNodeData } from "../model";
+import { V2_OUT } from "../v2";
 
 /** React Flow's view of a wasmCloud 2.x host node. */
 export type V2HostFlowNode = Node<V2HostNodeData, "v2host">;
@@ -20,6 +21,8 @@ function V2HostNodeView({ data, selected }: NodeProps<V2HostFlowNode>) {
       title={`${data.friendlyName} ${data.hostId}`}
       data-v2-host-id={data.hostId}
     >
+      {/* Placement edges to the workloads Trellis started here leave from this side. */}
+      <Handle id={V2_OUT} type="source" position={Position.Right} className="v2-handle" isConnectable={false} />
       <div className="host-node__header">
         <span className="host-node__icon" aria-hidden>
           ▲

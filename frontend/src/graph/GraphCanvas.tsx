@@ -9,7 +9,10 @@ import {
   MiniMap,
   ReactFlow,
   MarkerType,
+  getViewportForBounds,
   useReactFlow,
+  useStore,
+  useStoreApi,
   useUpdateNodeInternals,
   type Connection,
   type Edge,
@@ -22,6 +25,8 @@ import { useHistory } from "../history/HistoryContext";
 import { planLink, type LinkDraft, type LinkEnd, type LinkPlan } from "./link";
 import { LinkDialog } from "./LinkDialog";
 import { layoutGraph, type Position, type Positions } from "./layout";
+import { detailLevel, framesBounds, LARGE_GRAPH_NODES, miniBoxes } from "./detail";
+import "./detail.css";
 import { DEFAULT_SESSION, loadPositions, savePositions } from "./positions";
 import { isFrame, structureKey, type GraphModel, type GraphNode } from "./model";
 import {
@@ -90,9 +95,12 @@ export function GraphCanvas({
     const timer = window.setTimeout(() => setDropped(null), 6000);
     return () => window.clearTimeout(timer);
   }, [dropped]);
-  const { fitView } = useReactFlow();
+  const { fitView, setViewport } = useReactFlow();
+  const store = useStoreApi();
   const updateNodeInternals = useUpdateNodeInternals();
   const key = structureKey(model);
+  // Re-renders only when the level changes, not on every zoom step.
+  const level = useStore((s) => detailLevel(s.transform[2], model.nodes.length));
 
   useEffect(() => {
     positionsRef.current = positions;
@@ -112,6 +120,12 @@ export function GraphCanvas({
         if (!current) return;
         const added = [...laid.keys()].some((id) => !drawn.has(id));
         laidFor.current = sessionKey;
+        // A large graph is fitted before it is drawn, without the glide: drawn at zoom 1 first,
+        // its nodes would be mounted in full detail and then at once thrown away.
+        const { width, height, minZoom } = store.getState();
+        const bounds = model.nodes.length > LARGE_GRAPH_NODES ? framesBounds(model, laid) : null;
+        const fitNow = (added || fresh || !sameSession) && bounds !== null && width > 0 && height > 0;
+        if (fitNow) void setViewport(getViewportForBounds(bounds, width, height, minZoom, 1.1, 0.3));
         // A node dragged while the layout ran stays where it was dropped.
         setPositions((prev) => {
           if (!sameSession || fresh) return laid;
@@ -127,7 +141,7 @@ export function GraphCanvas({
         // each edge finds the pins it joins. The view moves only to show new nodes.
         requestAnimationFrame(() => {
           updateNodeInternals([...laid.keys()]);
-          if (added || fresh || !sameSession) void fitView({ padding: 0.3, maxZoom: 1.1, duration: 200 });
+          if ((added || fresh || !sameSession) && !fitNow) void fitView({ padding: 0.3, maxZoom: 1.1, duration: 200 });
         });
       })
       .catch((err: unknown) => console.error("layout failed", err));
@@ -136,7 +150,7 @@ export function GraphCanvas({
     };
     // Re-layout only when the structure changes, not on every uptime tick.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key, sessionKey, layoutRequest, fitView, updateNodeInternals]);
+  }, [key, sessionKey, layoutRequest, fitView, setViewport, store, updateNodeInternals]);
 
   // Save the session's positions once they settle; an empty graph (not loaded yet) saves nothing.
   useEffect(() => {
@@ -160,6 +174,9 @@ export function GraphCanvas({
     return () => cancelAnimationFrame(frame);
   }, [model, updateNodeInternals]);
 
+  // The overview draws each frame's children inside it (see detail.ts).
+  const overview = level === "overview";
+  const mini = useMemo(() => (overview ? miniBoxes(model, positions) : null), [overview, model, positions]);
   const nodes = useMemo<FlowNode[]>(
     () =>
       model.nodes.flatMap((n): FlowNode[] => {
@@ -177,7 +194,10 @@ export function GraphCanvas({
           draggable: true,
           connectable: n.kind === "component" || n.kind === "provider",
         };
-        if (n.kind === "host") return [{ ...common, type: "host" as const, data: n.data, zIndex: 0 }];
+        if (n.kind === "host") {
+          const data = mini ? { ...n.data, mini: mini.get(n.id) ?? [] } : n.data;
+          return [{ ...common, type: "host" as const, data, zIndex: 0 }];
+        }
         if (n.kind === "v2host") return [{ ...common, type: "v2host" as const, data: n.data, zIndex: 0 }];
         if (n.kind === "v2workload") return [{ ...common, type: "v2workload" as const, data: n.data, zIndex: 0 }];
         if (n.kind === "v2component") {
@@ -190,17 +210,20 @@ export function GraphCanvas({
           parentId: n.parentId,
           extent: "parent" as const,
           zIndex: 1,
+          hidden: overview,
           className: faded ? "node--faded" : highlightApp !== null ? "node--highlighted" : undefined,
         };
         if (n.kind === "component") return [{ ...child, type: "component" as const, data: n.data }];
         return [{ ...child, type: "provider" as const, data: n.data }];
       }),
-    [model, positions, selectedId, highlightApp],
+    [model, positions, selectedId, highlightApp, overview, mini],
   );
 
+  // The overview has no edges: their ends are hidden, and React Flow would still keep a
+  // wrapper and store subscriptions per edge (4,000 selectors run on every pan step).
   const edges = useMemo<Edge[]>(
     () =>
-      model.edges.map((e) => ({
+      (overview ? [] : model.edges).map((e) => ({
         id: e.id,
         source: e.source,
         target: e.target,
@@ -215,7 +238,7 @@ export function GraphCanvas({
         zIndex: 2,
         data: { linkKey: e.linkKey },
       })),
-    [model],
+    [model, overview],
   );
 
   // Keep dragged nodes where the user put them (until the next re-layout).
@@ -326,7 +349,8 @@ export function GraphCanvas({
       colorMode="system"
       minZoom={0.05}
       // Large lattices: only what is in view is in the page, so panning stays smooth.
-      onlyRenderVisibleElements={model.nodes.length > 300}
+      onlyRenderVisibleElements={model.nodes.length > LARGE_GRAPH_NODES}
+      className={`graph--${level}${model.nodes.length > LARGE_GRAPH_NODES ? " graph--large" : ""}`}
       maxZoom={2}
       proOptions={{ hideAttribution: true }}
       onNodeClick={(_, node) => onSelect(node.id)}

@@ -1,16 +1,28 @@
 import { memo } from "react";
 import type { Node, NodeProps } from "@xyflow/react";
 import { useNow } from "../../lattice/useNow";
+import type { MiniBox } from "../detail";
 import { formatUptime, shortId } from "../format";
 import { currentUptime, type HostNodeData } from "../model";
 
-/** React Flow's view of a host node. */
-export type HostFlowNode = Node<HostNodeData, "host">;
+/**
+ * React Flow's view of a host node. `mini` is set only in a large graph's overview (see
+ * detail.ts): the frame then draws its components and providers itself, as plain boxes.
+ */
+export type HostFlowNode = Node<HostNodeData & { mini?: readonly MiniBox[] }, "host">;
 
-function HostNodeView({ data, selected }: NodeProps<HostFlowNode>) {
+function HostNodeView({ data, selected, width, height }: NodeProps<HostFlowNode>) {
   const now = useNow(1000);
   return (
     <div className={`host-node${selected ? " host-node--selected" : ""}`} title={data.hostId}>
+      {data.mini && (
+        // One SVG per frame: no React Flow node, handle or edge per child to update or paint.
+        <svg className="host-node__mini" width={width} height={height} aria-hidden>
+          {data.mini.map((b, i) => (
+            <rect key={i} className={`mini-box mini-box--${b.kind}`} x={b.x} y={b.y} width={b.width} height={b.height} />
+          ))}
+        </svg>
+      )}
       <div className="host-node__header">
         <span className="host-node__icon" aria-hidden>
           ◆

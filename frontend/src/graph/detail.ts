@@ -1,0 +1,68 @@
+// Level of detail of a large graph by zoom. WebKitGTK paints the canvas in software here: with
+// 2,000 nodes and 4,000 labelled edges in view a pan frame took 1–2 s (bench/app), and text,
+// arrow markers and React Flow's per-node, per-handle and per-edge store subscriptions were
+// most of it. Zoomed out, none of that is readable, so it is not drawn (issue 10, part 4).
+import type { Positions } from "./layout";
+import type { GraphModel } from "./model";
+
+/**
+ * - `full`: everything.
+ * - `compact`: component and provider nodes show only their name; no pin labels, badges,
+ *   edge labels, arrow heads or shadows (CSS on the canvas's class).
+ * - `overview`: component and provider nodes are not React Flow nodes at all (hidden, so are
+ *   their edges); each host frame draws them as plain boxes and shows its name large.
+ */
+export type DetailLevel = "full" | "compact" | "overview";
+
+/** Node counts above which a graph is large (the same bound as rendering only what is in view). */
+export const LARGE_GRAPH_NODES = 300;
+/** Below this zoom a 13 px name is under 6.5 px on screen: names only. */
+export const COMPACT_BELOW = 0.5;
+/** Below this zoom a name is under 4 px on screen: boxes only. */
+export const OVERVIEW_BELOW = 0.3;
+
+/** The detail a graph of `nodeCount` nodes is drawn with at `zoom`; small graphs always in full. */
+export function detailLevel(zoom: number, nodeCount: number): DetailLevel {
+  if (nodeCount <= LARGE_GRAPH_NODES || !(zoom < COMPACT_BELOW)) return "full";
+  return zoom < OVERVIEW_BELOW ? "overview" : "compact";
+}
+
+/** A child of a host frame as the overview draws it, relative to the frame. */
+export interface MiniBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  kind: "component" | "provider";
+}
+
+/** The boxes each host frame draws in the overview: its positioned components and providers. */
+export function miniBoxes(model: GraphModel, positions: Positions): Map<string, MiniBox[]> {
+  const out = new Map<string, MiniBox[]>();
+  for (const n of model.nodes) {
+    if ((n.kind !== "component" && n.kind !== "provider") || !n.parentId) continue;
+    const p = positions.get(n.id);
+    if (!p) continue;
+    const boxes = out.get(n.parentId) ?? [];
+    boxes.push({ x: p.x, y: p.y, width: n.width, height: n.height, kind: n.kind });
+    out.set(n.parentId, boxes);
+  }
+  return out;
+}
+
+/** The box around the laid-out top-level nodes (what fitting the view fits), or null if none. */
+export function framesBounds(
+  model: GraphModel,
+  positions: Positions,
+): { x: number; y: number; width: number; height: number } | null {
+  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const n of model.nodes) {
+    const p = positions.get(n.id);
+    if (!p || n.parentId) continue;
+    x0 = Math.min(x0, p.x);
+    y0 = Math.min(y0, p.y);
+    x1 = Math.max(x1, p.x + (p.width ?? n.width));
+    y1 = Math.max(y1, p.y + (p.height ?? n.height));
+  }
+  return x0 > x1 ? null : { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+}

@@ -217,12 +217,13 @@ async function pageFigures(results) {
     // a quarter of the size) and repeat the full graph, which is then panned.
     results.paint = [];
     for (const spec of PAINT_PLAN) {
-      const [hosts, variant] = spec.split(":");
+      const [hosts, variant, exp] = spec.split(":");
+      await browser.execute((e) => { window.__EXP = e; }, exp || "");
       const r = await inPage(browser, "paint", Number(hosts), variant || "full");
       if (r.error) throw new Error(`paint: ${r.error}`);
       results.paint.push(r);
       log(
-        `  paint ${r.nodes} nodes/${r.edges} edges (${r.variant}): in the DOM ${r.nodesVisibleMs} ms, forced style+layout ${r.forcedLayoutMs} ms, script ${r.scriptToPaintMs} ms (React Flow store updates ${r.storeUpdatesToPaint}), painted ${r.nodesPaintedMs} ms; edges ${r.edgesDrawn}/${r.edges} at ${r.edgesMs} ms; longest frame ${r.framesDuringPaint.maxMs} ms`,
+        `  paint ${r.nodes} nodes/${r.edges} edges (${r.variant}): in the DOM ${r.nodesVisibleMs} ms, forced style+layout ${r.forcedLayoutMs} ms, script ${r.scriptToPaintMs} ms (React Flow store updates ${r.storeUpdatesToPaint}), painted ${r.nodesPaintedMs} ms; edges ${r.edgesDrawn}/${r.edgesToDraw} at ${r.edgesMs} ms (detail ${r.level}: ${r.nodesDrawn} React Flow nodes); longest frame ${r.framesDuringPaint.maxMs} ms`,
       );
     }
     await browser.saveScreenshot(path.join(here, "results", "graph.png")).catch(() => undefined);
@@ -230,12 +231,24 @@ async function pageFigures(results) {
     // 2. Pan the last drawn graph: a mouse drag on the pane and setViewport per frame at the
     // zoom the canvas chose, then setViewport at zoom 0.2 (the whole graph in view).
     results.pan = [];
-    for (const [how, zoom] of [["drag"], ["viewport"], ["viewport", 0.2]]) {
+    // Then zoom 0.4 and 1 (less of the graph in view, more detail per node; graph/detail.ts).
+    for (const [how, zoom] of [["drag"], ["viewport"], ["viewport", 0.2], ["viewport", 0.4], ["viewport", 1]]) {
       const r = await inPage(browser, "pan", PAN_MS, how, ...(zoom === undefined ? [] : [zoom]));
       if (r.error) throw new Error(`pan: ${r.error}`);
       results.pan.push(r);
-      log(`  pan (${how}, zoom ${r.zoom}): max ${r.maxMs} ms, p95 ${r.p95Ms} ms over ${r.frames} frames, viewport moved ${r.viewportChanges} times`);
+      log(`  pan (${how}, zoom ${r.zoom}, detail ${r.level}): max ${r.maxMs} ms, p95 ${r.p95Ms} ms over ${r.frames} frames (script ${r.scriptMs} ms; ${r.inDom.nodes} nodes, ${r.inDom.edges} edges in the page), viewport moved ${r.viewportChanges} times${r.zoomFrameMs === null ? "" : `; the zoom step's longest frame ${Math.round(r.zoomFrameMs)} ms`}`);
     }
+    // Experiments: the same pan with extra CSS (BENCH_PAN_CSS='{"name": "css", …}').
+    for (const [name, css] of Object.entries(JSON.parse(process.env.BENCH_PAN_CSS || "{}"))) {
+      await browser.execute((text) => window.trellisBench.css(text), css);
+      for (const zoom of (process.env.BENCH_PAN_CSS_ZOOMS || "fit,0.2").split(",").map((z) => (z === "fit" ? undefined : Number(z)))) {
+        const r = await inPage(browser, "pan", PAN_MS, "viewport", ...(zoom === undefined ? [] : [zoom]));
+        (results.panCss ??= []).push({ name, ...r });
+        log(`  pan with css "${name}" (zoom ${r.zoom}): max ${r.maxMs} ms, p95 ${r.p95Ms} ms over ${r.frames} frames (script ${r.scriptMs} ms, in setViewport ${r.setViewportMs} ms)`);
+      }
+      await browser.execute(() => window.trellisBench.css(""));
+    }
+    if (process.env.BENCH_LOGS === "0") return;
 
     // 3. Log ingestion at rising rates.
     const r = await inPage(browser, "logs", LOG_RATES, 3000);
@@ -445,12 +458,12 @@ function report(results) {
   if (results.paint) {
     const full = results.paint.filter((p) => p.variant === "full" && p.hosts === 100);
     const first = results.paint[0];
-    row(`1. first paint, ${first.nodes} nodes / ${first.edges} edges (${first.variant}, fresh page)`, first.nodesPaintedMs, "ms", GOALS.paintMs, true);
+    row(`1. first paint, ${first.nodes} nodes / ${first.edges} edges (${first.variant}, detail ${first.level}, fresh page)`, first.nodesPaintedMs, "ms", GOALS.paintMs, true);
     if (full.length > 1) row("1. first paint, same graph again (warm page)", full[full.length - 1].nodesPaintedMs, "ms", GOALS.paintMs, true);
   }
   if (results.pan) {
     for (const p of results.pan) {
-      row(`2. longest frame panning (${p.how}, zoom ${p.zoom}, ${p.frames} frames in ${p.ms / 1000} s)`, p.maxMs, "ms", GOALS.panFrameMs, true);
+      row(`2. longest frame panning (${p.how}, zoom ${p.zoom}, detail ${p.level}, ${p.frames} frames in ${p.ms / 1000} s)`, p.maxMs, "ms", GOALS.panFrameMs, true);
       row(`2. p95 frame panning (${p.how})`, p.p95Ms, "ms", GOALS.panFrameMs, true);
     }
   }
@@ -484,11 +497,11 @@ function report(results) {
   console.log(lines.join("\n"));
   if (results.paint) {
     console.log("\nfirst paint, where the time goes (ms from handing over the snapshot):");
-    console.log("| graph | model | nodes in DOM | forced style+layout | script until painted | React Flow store updates | nodes painted | edges drawn | longest frame |");
-    console.log("|---|---|---|---|---|---|---|---|---|");
+    console.log("| graph | detail | React Flow nodes drawn | model | nodes in DOM | forced style+layout | script until painted | React Flow store updates | nodes painted | edges drawn | longest frame |");
+    console.log("|---|---|---|---|---|---|---|---|---|---|---|");
     for (const p of results.paint) {
       console.log(
-        `| ${p.nodes} nodes / ${p.edges} edges, ${p.variant} | ${p.modelMs} | ${p.nodesVisibleMs} | ${p.forcedLayoutMs} | ${p.scriptToPaintMs} | ${p.storeUpdatesToPaint} | ${p.nodesPaintedMs} | ${p.edgesDrawn} at ${p.edgesMs} | ${p.framesDuringPaint.maxMs} |`,
+        `| ${p.nodes} nodes / ${p.edges} edges, ${p.variant} | ${p.level} | ${p.nodesDrawn} | ${p.modelMs} | ${p.nodesVisibleMs} | ${p.forcedLayoutMs} | ${p.scriptToPaintMs} | ${p.storeUpdatesToPaint} | ${p.nodesPaintedMs} | ${p.edgesDrawn}/${p.edgesToDraw} at ${p.edgesMs} | ${p.framesDuringPaint.maxMs} |`,
       );
     }
   }

@@ -245,8 +245,12 @@ async function paint(hosts = 100, variant: "full" | "no-labels" | "no-edges" = "
   if (variant === "no-edges") model = { ...model, edges: [] };
   const modelMs = performance.now() - t0;
   setScene({ kind: "graph", model, session: `bench-${Date.now()}` });
-  const wantNodes = model.nodes.length;
-  const wantEdges = model.edges.length;
+  // What the canvas draws: zoomed out, a large graph's frames draw their children themselves
+  // (graph/detail.ts) and React Flow hides those nodes and their edges. Known once React Flow
+  // has every node (they come with their positions).
+  let wantNodes = model.nodes.length;
+  let wantEdges = model.edges.length;
+  let drawnKnown = false;
   let firstNodeMs: number | null = null;
   let nodesVisibleMs: number | null = null;
   let nodesPaintedMs: number | null = null;
@@ -267,9 +271,15 @@ async function paint(hosts = 100, variant: "full" | "no-labels" | "no-edges" = "
       storeUpdatesToPaint = storeUpdates;
       scriptToPaintMs = scriptMs() - script0 + modelMs;
     }
+    if (!drawnKnown && flow && flow.getNodes().length >= model.nodes.length) {
+      drawnKnown = true;
+      const shown = new Set(flow.getNodes().flatMap((n) => (n.hidden ? [] : [n.id])));
+      wantNodes = shown.size;
+      wantEdges = model.edges.filter((e) => shown.has(e.source) && shown.has(e.target)).length;
+    }
     const els = document.querySelectorAll<HTMLElement>(".react-flow__node");
     if (firstNodeMs === null && els.length > 0) firstNodeMs = now;
-    if (nodesVisibleMs === null && els.length >= wantNodes) {
+    if (drawnKnown && nodesVisibleMs === null && els.length >= wantNodes) {
       let visible = 0;
       for (const el of els) if (el.style.visibility !== "hidden") visible++;
       if (visible >= wantNodes) {
@@ -283,8 +293,8 @@ async function paint(hosts = 100, variant: "full" | "no-labels" | "no-edges" = "
     const edgeCount = document.querySelectorAll(".react-flow__edge").length;
     stableEdgeFrames = edgeCount === edges && edgeCount > 0 ? stableEdgeFrames + 1 : 0;
     edges = edgeCount;
-    if (edgesMs === null && edgeCount >= wantEdges) edgesMs = now;
-    if (wantEdges === 0) stableEdgeFrames = 1000;
+    if (drawnKnown && edgesMs === null && edgeCount >= wantEdges) edgesMs = now;
+    if (drawnKnown && wantEdges === 0) stableEdgeFrames = 1000;
     const edgesDone = edgesMs !== null || stableEdgeFrames > 120;
     if ((nodesPaintedMs !== null && edgesDone) || now > timeoutMs) break;
   }
@@ -298,8 +308,11 @@ async function paint(hosts = 100, variant: "full" | "no-labels" | "no-edges" = "
     forcedLayoutMs: round(forcedLayoutMs),
     scriptToPaintMs: round(scriptToPaintMs),
     storeUpdatesToPaint,
-    nodes: wantNodes,
-    edges: wantEdges,
+    nodes: model.nodes.length,
+    edges: model.edges.length,
+    nodesDrawn: wantNodes,
+    edgesToDraw: wantEdges,
+    level: detailClass(),
     modelMs: round(modelMs),
     firstNodeMs: round(firstNodeMs),
     nodesVisibleMs: round(nodesVisibleMs),
@@ -310,6 +323,12 @@ async function paint(hosts = 100, variant: "full" | "no-labels" | "no-edges" = "
     viewport: flow?.getViewport() ?? null,
     window: { width: innerWidth, height: innerHeight, dpr: devicePixelRatio },
   };
+}
+
+/** The canvas's level of detail (graph/detail.ts), from its class. */
+function detailClass(): string | null {
+  const el = document.querySelector(".react-flow");
+  return [...(el?.classList ?? [])].find((c) => c.startsWith("graph--"))?.slice("graph--".length) ?? null;
 }
 
 /** A point of the empty pane inside the canvas (not on a node), for a drag that pans. */
@@ -341,15 +360,19 @@ function mouse(type: string, target: EventTarget, x: number, y: number, buttons:
 async function pan(ms = 3000, how: "drag" | "viewport" = "drag", zoom?: number) {
   if (!flow) throw new Error("no graph drawn");
   const initial = flow.getViewport();
+  let zoomFrameMs: number | null = null;
   if (zoom !== undefined) {
     // Zoom about the canvas centre first; that frame is not counted.
     const canvas = document.querySelector(".canvas")!.getBoundingClientRect();
     const [cx, cy] = [canvas.width / 2, canvas.height / 2];
     const k = zoom / initial.zoom;
+    const stopZoom = recordFrames();
     await flow.setViewport({ x: cx - (cx - initial.x) * k, y: cy - (cy - initial.y) * k, zoom });
     await frame();
     await frame();
     await sleep(300);
+    // The longest frame of the zoom step itself (a change of detail mounts or drops nodes).
+    zoomFrameMs = Math.max(...stopZoom());
   }
   const v0 = flow.getViewport();
   const start = how === "drag" ? emptyPanePoint() : null;
@@ -358,6 +381,9 @@ async function pan(ms = 3000, how: "drag" | "viewport" = "drag", zoom?: number) 
   await frame();
   const stop = recordFrames();
   const t0 = performance.now();
+  const script0 = scriptMs();
+  // Time inside setViewport itself: React Flow's store update and every store selector.
+  let setViewportMs = 0;
   let moved = 0;
   let last = JSON.stringify(v0);
   if (start) mouse("mousedown", pane, start.x, start.y, 1);
@@ -368,7 +394,11 @@ async function pan(ms = 3000, how: "drag" | "viewport" = "drag", zoom?: number) 
     const dx = 300 * Math.sin((2 * Math.PI * t) / 1500);
     const dy = 150 * Math.sin((2 * Math.PI * t) / 2000);
     if (start) mouse("mousemove", window, start.x + dx, start.y + dy, 1);
-    else flow.setViewport({ x: v0.x + dx, y: v0.y + dy, zoom: v0.zoom });
+    else {
+      const ts = performance.now();
+      void flow.setViewport({ x: v0.x + dx, y: v0.y + dy, zoom: v0.zoom });
+      setViewportMs += performance.now() - ts;
+    }
     const now = JSON.stringify(flow.getViewport());
     if (now !== last) moved++;
     last = now;
@@ -377,9 +407,12 @@ async function pan(ms = 3000, how: "drag" | "viewport" = "drag", zoom?: number) 
   await frame();
   await frame();
   const intervals = stop();
+  const script = Math.round(scriptMs() - script0);
+  const level = detailClass();
+  const inDom = { nodes: document.querySelectorAll(".react-flow__node").length, edges: document.querySelectorAll(".react-flow__edge").length };
   flow.setViewport(initial);
   await frame();
-  return { how, ms, zoom: Math.round(v0.zoom * 1000) / 1000, viewportChanges: moved, ...frameStats(intervals) };
+  return { how, ms, zoom: Math.round(v0.zoom * 1000) / 1000, viewportChanges: moved, level, inDom, zoomFrameMs, scriptMs: script, setViewportMs: Math.round(setViewportMs), ...frameStats(intervals) };
 }
 
 /** Feeds log lines at `rate` lines/s for `ms`, recording frames. */
@@ -450,12 +483,24 @@ declare global {
       paint: typeof paint;
       pan: typeof pan;
       logs: typeof logs;
+      css: typeof css;
       webkit: () => string;
     };
   }
 }
 
-window.trellisBench = { ready: false, paint, pan, logs, webkit: () => navigator.userAgent };
+/** Replaces the page's extra style sheet (experiments: what a CSS change does to a pan). */
+function css(text: string) {
+  let el = document.getElementById("bench-css");
+  if (!el) {
+    el = document.createElement("style");
+    el.id = "bench-css";
+    document.head.append(el);
+  }
+  el.textContent = text;
+}
+
+window.trellisBench = { ready: false, paint, pan, logs, css, webkit: () => navigator.userAgent };
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>

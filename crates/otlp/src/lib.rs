@@ -11,10 +11,12 @@
 mod decode;
 mod receiver;
 mod spans;
+mod workloads;
 
 pub use decode::log_records;
 pub use receiver::{OtlpError, Receiver, Telemetry};
 pub use spans::{place, SpanReader, Touch, TouchKind};
+pub use workloads::{placed, subscriptions};
 
 /// The port OTLP/gRPC uses by default (what a host exports to when only `OTEL_*`
 /// variables other than the endpoint are set).

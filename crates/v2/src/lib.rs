@@ -46,6 +46,6 @@ pub use ops::{
 };
 pub use record::{RecordedComponent, RecordedInterface, WorkloadRecord, WorkloadRecords};
 pub use workload::{
-    command, http_workload, start_workload, stop_workload, workload_status, START_TIMEOUT,
-    STATUS_TIMEOUT,
+    command, http_workload, parse_interface, start_workload, stop_workload, workload_status,
+    START_TIMEOUT, STATUS_TIMEOUT,
 };

@@ -32,6 +32,11 @@ pub struct WorkloadSpec {
     pub environment: HashMap<String, String>,
     /// Workload id (default: a new UUID).
     pub id: Option<String>,
+    /// More host interfaces the components import, as [`crate::parse_interface`] reads
+    /// them (`wasi:logging/logging@0.1.0-draft`,
+    /// `wasmcloud:messaging/consumer,handler@0.2.0 subscriptions=demo.in`).
+    #[serde(default)]
+    pub interfaces: Vec<String>,
 }
 
 /// A workload Trellis started, with its status as the host reports it now.
@@ -71,7 +76,7 @@ pub async fn start_and_remember(
         .filter(|n| !n.trim().is_empty())
         .unwrap_or_else(|| "default".into());
     let http_host = spec.http_host.as_deref().filter(|h| !h.trim().is_empty());
-    let workload = crate::http_workload(
+    let mut workload = crate::http_workload(
         &namespace,
         &name,
         &spec.images,
@@ -79,6 +84,15 @@ pub async fn start_and_remember(
         &spec.config,
         &spec.environment,
     )?;
+    let asked = spec
+        .interfaces
+        .iter()
+        .filter(|i| !i.trim().is_empty())
+        .map(|i| crate::parse_interface(i))
+        .collect::<Result<Vec<_>, _>>()?;
+    if let Some(world) = workload.wit_world.as_mut() {
+        world.host_interfaces.extend(asked);
+    }
     let workload_id = spec
         .id
         .clone()

@@ -82,6 +82,50 @@ pub fn http_workload(
     })
 }
 
+/// A host interface as a user writes it: `NS:PKG/IFACE[,IFACE…][@VERSION]`, then any
+/// `KEY=VALUE` config words, e.g.
+/// `wasmcloud:messaging/consumer,handler@0.2.0 subscriptions=demo.in,demo.in2`.
+pub fn parse_interface(text: &str) -> Result<WitInterface, V2Error> {
+    let bad = |why: &str| {
+        V2Error::Invalid(format!(
+            "host interface {text:?}: {why} (expected NS:PKG/IFACE[,IFACE][@VERSION] [KEY=VALUE …], \
+             e.g. wasi:logging/logging@0.1.0-draft)"
+        ))
+    };
+    let mut words = text.split_whitespace();
+    let name = words.next().ok_or_else(|| bad("empty"))?;
+    let (name, version) = match name.split_once('@') {
+        Some((name, version)) if !version.is_empty() => (name, version),
+        Some(_) => return Err(bad("nothing after @")),
+        None => (name, ""),
+    };
+    let (namespace, rest) = name.split_once(':').ok_or_else(|| bad("no namespace"))?;
+    let (package, interfaces) = rest.split_once('/').ok_or_else(|| bad("no interface"))?;
+    let interfaces: Vec<String> = interfaces
+        .split(',')
+        .filter(|i| !i.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if namespace.is_empty() || package.is_empty() || interfaces.is_empty() {
+        return Err(bad("a part is empty"));
+    }
+    let mut config = HashMap::new();
+    for word in words {
+        let (key, value) = word
+            .split_once('=')
+            .ok_or_else(|| bad(&format!("config {word:?} is not KEY=VALUE")))?;
+        config.insert(key.to_owned(), value.to_owned());
+    }
+    Ok(WitInterface {
+        namespace: namespace.to_owned(),
+        package: package.to_owned(),
+        version: version.to_owned(),
+        interfaces,
+        config,
+        ..WitInterface::default()
+    })
+}
+
 /// Starts `workload` on host `host_id` under `workload_id`, waiting for the host to
 /// pull, compile and link it. A state other than running is an error naming it.
 pub async fn start_workload(
@@ -155,7 +199,24 @@ fn failure(host_id: &str, status: &WorkloadStatus) -> V2Error {
         host: host_id.to_owned(),
         workload: status.workload_id.clone(),
         state: status.workload_state().as_str_name().to_owned(),
-        message: status.message.clone(),
+        message: with_hint(&status.message),
+    }
+}
+
+/// A host links only the interfaces a workload asks for: when it says a component's
+/// import found no implementation, say how to ask for it.
+fn with_hint(message: &str) -> String {
+    let missing = message
+        .split_once("imports instance `")
+        .and_then(|(_, rest)| rest.split_once('`'))
+        .map(|(name, _)| name)
+        .filter(|_| message.contains("not found in the linker"));
+    match missing {
+        Some(name) if !name.starts_with("wasi:cli") && !name.starts_with("wasi:io") => format!(
+            "{message} — if the host offers it, ask for it as a host interface of the \
+             workload (`--interface {name}`, or the Interfaces field in the app)"
+        ),
+        _ => message.to_owned(),
     }
 }
 
@@ -245,5 +306,43 @@ mod tests {
             err,
             "workload wl-2 on host h: WORKLOAD_STATE_ERROR: manifest unknown"
         );
+    }
+}
+
+#[cfg(test)]
+mod interface_tests {
+    use super::*;
+
+    #[test]
+    fn interfaces_read_as_written() {
+        let messaging =
+            parse_interface("wasmcloud:messaging/consumer,handler@0.2.0 subscriptions=a.b,c.d")
+                .unwrap();
+        assert_eq!(messaging.namespace, "wasmcloud");
+        assert_eq!(messaging.package, "messaging");
+        assert_eq!(messaging.version, "0.2.0");
+        assert_eq!(messaging.interfaces, ["consumer", "handler"]);
+        assert_eq!(messaging.config["subscriptions"], "a.b,c.d");
+        let logging = parse_interface("wasi:logging/logging").unwrap();
+        assert_eq!(logging.version, "");
+        for bad in [
+            "",
+            "logging",
+            "wasi:logging",
+            "wasi:/x",
+            "wasi:logging/x@",
+            "wasi:l/x k",
+        ] {
+            let err = parse_interface(bad).unwrap_err().to_string();
+            assert!(err.contains("expected NS:PKG/IFACE"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_missing_import_says_how_to_ask_for_it() {
+        let message = "component imports instance `wasi:logging/logging@0.1.0-draft`, but a \
+                       matching implementation was not found in the linker: …";
+        assert!(with_hint(message).contains("--interface wasi:logging/logging@0.1.0-draft"));
+        assert_eq!(with_hint("something else"), "something else");
     }
 }

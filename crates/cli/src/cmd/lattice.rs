@@ -12,6 +12,7 @@ mod get;
 mod http;
 mod output;
 mod state;
+mod telemetry;
 mod v2;
 mod watch;
 mod workload;
@@ -61,6 +62,9 @@ pub enum Command {
     /// workloads.
     #[command(subcommand)]
     V2(v2::V2Command),
+    /// Receive wasmCloud 2.x hosts' OpenTelemetry (OTLP/gRPC on loopback) and print their
+    /// logs, tagged by workload, and the subjects and buckets their workloads touch.
+    Telemetry(telemetry::TelemetryArgs),
     /// Manage saved contexts (how to reach a lattice).
     #[command(subcommand)]
     Context(context::ContextCommand),
@@ -68,9 +72,12 @@ pub enum Command {
 
 /// Runs a lattice command.
 pub async fn run(command: Command, global: &super::GlobalOpts) -> anyhow::Result<ExitCode> {
-    if let Command::Context(cmd) = command {
-        return context::run(cmd, global);
-    }
+    let command = match command {
+        Command::Context(cmd) => return context::run(cmd, global),
+        // Needs no lattice: hosts connect to it.
+        Command::Telemetry(args) => return telemetry::run(args, global).await,
+        other => other,
+    };
     let client = connect(global).await?;
     match command {
         Command::Get(cmd) => get::run(cmd, &client, global).await,
@@ -86,7 +93,7 @@ pub async fn run(command: Command, global: &super::GlobalOpts) -> anyhow::Result
         Command::Events(args) => watch::events(args, &client, global).await,
         Command::Logs(args) => watch::logs(args, &client, global).await,
         Command::V2(cmd) => v2::run(cmd, &client, global).await,
-        Command::Context(_) => unreachable!("handled above"),
+        Command::Context(_) | Command::Telemetry(_) => unreachable!("handled above"),
     }
 }
 

@@ -14,5 +14,6 @@ mod relaunch;
 mod run;
 mod secrets;
 mod support;
+mod telemetry;
 mod v2;
 mod workflows;

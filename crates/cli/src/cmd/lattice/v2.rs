@@ -45,6 +45,11 @@ pub enum V2Command {
         /// Environment `KEY=VALUE` for the components (repeatable).
         #[arg(long = "env", value_name = "KEY=VALUE", value_parser = key_value)]
         env: Vec<(String, String)>,
+        /// Another host interface the components import, with its config (repeatable):
+        /// `wasi:logging/logging@0.1.0-draft`,
+        /// `"wasmcloud:messaging/consumer,handler@0.2.0 subscriptions=demo.in"`.
+        #[arg(long = "interface", value_name = "NS:PKG/IFACE[@VERSION] [KEY=VALUE…]")]
+        interfaces: Vec<String>,
         /// Workload id (default: a new UUID).
         #[arg(long)]
         id: Option<String>,
@@ -119,6 +124,7 @@ pub async fn run(cmd: V2Command, client: &Client, global: &GlobalOpts) -> anyhow
             http_host,
             config,
             env,
+            interfaces,
             id,
             timeout,
         } => {
@@ -131,6 +137,7 @@ pub async fn run(cmd: V2Command, client: &Client, global: &GlobalOpts) -> anyhow
                 config: config.into_iter().collect(),
                 environment: env.into_iter().collect(),
                 id,
+                interfaces,
             };
             let (record, status) = trellis_v2::start_and_remember(
                 nats,

@@ -98,16 +98,7 @@ pub async fn logs(
                 if global.json {
                     output::json_line(&record)?;
                 } else {
-                    let time = record.time.get(11..23).unwrap_or(&record.time);
-                    let source = match &record.component {
-                        Some(c) => c.clone(),
-                        None => format!("host {}", output::short_id(&record.host)),
-                    };
-                    output::write_line(&format!(
-                        "{time} {:>8} {source}: {}",
-                        record.level.as_str().to_uppercase(),
-                        record.message
-                    ))?;
+                    output::write_line(&format_log(&record))?;
                 }
             }
             Some(Ok(_)) => {}
@@ -118,6 +109,23 @@ pub async fn logs(
     Ok(ExitCode::SUCCESS)
 }
 
+/// `12:00:01.234     INFO demo/counter 0192f3a1: hits=3`: time, level, where from
+/// (workload and component, component, or host), message.
+pub(super) fn format_log(record: &LogRecord) -> String {
+    let time = record.time.get(11..23).unwrap_or(&record.time);
+    let source = match (&record.workload, &record.component) {
+        (Some(w), Some(c)) => format!("{w} {}", output::short_id(c)),
+        (Some(w), None) => format!("{w} (host {})", output::short_id(&record.host)),
+        (None, Some(c)) => c.clone(),
+        (None, None) => format!("host {}", output::short_id(&record.host)),
+    };
+    format!(
+        "{time} {:>8} {source}: {}",
+        record.level.as_str().to_uppercase(),
+        record.message
+    )
+}
+
 fn wanted(record: &LogRecord, args: &LogsArgs) -> bool {
     args.level.is_none_or(|min| record.level >= min)
         && args
@@ -126,11 +134,11 @@ fn wanted(record: &LogRecord, args: &LogsArgs) -> bool {
             .is_none_or(|c| record.component.as_ref() == Some(c))
 }
 
-fn deadline(follow: bool, secs: u64) -> Option<tokio::time::Instant> {
+pub(super) fn deadline(follow: bool, secs: u64) -> Option<tokio::time::Instant> {
     (!follow).then(|| tokio::time::Instant::now() + Duration::from_secs(secs))
 }
 
-async fn sleep_until(deadline: Option<tokio::time::Instant>) {
+pub(super) async fn sleep_until(deadline: Option<tokio::time::Instant>) {
     match deadline {
         Some(at) => tokio::time::sleep_until(at).await,
         None => std::future::pending().await,

@@ -1067,7 +1067,7 @@ describe("Trellis desktop app", () => {
     }
   });
 
-  it("attaches to a NATS server where a wasmCloud 2.x host runs, draws it and runs a workload on it", async () => {
+  it("attaches to a NATS server where a wasmCloud 2.x host runs, draws it, runs a workload on it and shows what runs where", async () => {
     // `wash host` takes no NATS credentials: its server is a plain one on loopback, as a
     // developer's usually is. The app attaches to it in a new tab.
     const natsPort = await freePort();
@@ -1138,12 +1138,52 @@ describe("Trellis desktop app", () => {
       });
       assert.equal(answer.status, 200, answer.body);
       assert.match(answer.body, /path=\/from-app/);
+      // What runs where: the workload is a frame placed by an edge from its host, its component
+      // inside with the host interface it binds, labelled with its config.
+      const frame = browser.$(".react-flow__node-v2workload [data-v2-workload-id]");
+      const component = browser.$(".react-flow__node-v2component [data-v2-component]");
+      const textOf = async (el) => ((await el.isExisting()) ? String(await el.getProperty("textContent")) : "");
+      await browser.waitUntil(async () => /wasi:http\/incoming-handler host=hello\.e2e/.test(await textOf(component)), {
+        timeout: 30000,
+        interval: 500,
+        timeoutMsg: "no workload component showing its wasi:http interface and its host config",
+      });
+      const frameText = await textOf(frame);
+      assert.match(frameText, /default\/hello/, `the workload node names it: ${frameText}`);
+      assert.match(frameText, /running/, `the workload node shows its state: ${frameText}`);
+      const componentText = await textOf(component);
+      assert.match(componentText, /hello/, componentText);
+      assert.ok(componentText.includes(image), `the component node shows its image: ${componentText}`);
+      assert.ok(
+        await browser.$(`.react-flow__edge[data-testid^="rf__edge-placement:"]`).isExisting(),
+        "a placement edge joins the host and its workload",
+      );
       await browser.saveScreenshot(path.join(screenshots, "v2-workload.png"));
+
+      // Its component opens the same WIT inspector as a 1.x component.
+      await clickPin(browser, component);
+      const tree = browser.$(field("wit-tree"));
+      await browser.waitUntil(async () => /wasi:http\/incoming-handler/.test(await textOf(tree)), {
+        timeout: 15000,
+        interval: 250,
+        timeoutMsg: "the component's WIT tree does not show its wasi:http export",
+      });
+      assert.match(await textOf(browser.$(field("inspector-v2-interfaces"))), /host=hello\.e2e/);
+      await browser.saveScreenshot(path.join(screenshots, "v2-workload-component.png"));
+
+      // Stopped from the host's inspector, the workload leaves the graph.
+      await clickPin(browser, node);
+      await browser.$(field("v2-stop-default/hello")).waitForDisplayed({ timeout: 10000 });
       await browser.$(field("v2-stop-default/hello")).click();
-      await browser.waitUntil(async () => /stopped default\/hello/.test(await result.getText()), {
+      await browser.waitUntil(async () => /stopped default\/hello/.test(await browser.$(field("v2-result")).getText()), {
         timeout: 15000,
         interval: 250,
         timeoutMsg: "the workload did not stop",
+      });
+      await browser.waitUntil(async () => !(await frame.isExisting()), {
+        timeout: 15000,
+        interval: 250,
+        timeoutMsg: "the stopped workload is still drawn",
       });
 
       await browser.$(field("session-tab-local")).click();

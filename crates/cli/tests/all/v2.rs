@@ -89,7 +89,11 @@ async fn issue_13_a_2x_host_is_listed_runs_a_workload_from_trellis_and_stops_it(
     );
     assert!(!described.contains("WIT unavailable"), "{described}");
     let json = dirs
-        .run(g.iter().copied().chain(["--json", "v2", "describe", "wl-cli"]))
+        .run(
+            g.iter()
+                .copied()
+                .chain(["--json", "v2", "describe", "wl-cli"]),
+        )
         .await
         .success();
     let json: serde_json::Value = serde_json::from_str(&json).unwrap();

@@ -201,7 +201,7 @@ export function GraphCanvas({
         if (n.kind === "v2host") return [{ ...common, type: "v2host" as const, data: n.data, zIndex: 0 }];
         if (n.kind === "v2workload") return [{ ...common, type: "v2workload" as const, data: n.data, zIndex: 0 }];
         if (n.kind === "v2component") {
-          const inFrame = { ...common, parentId: n.parentId, extent: "parent" as const, zIndex: 1 };
+          const inFrame = { ...common, parentId: n.parentId, extent: "parent" as const, zIndex: 1, hidden: overview };
           return [{ ...inFrame, type: "v2component" as const, data: n.data }];
         }
         const faded = highlightApp !== null && n.data.app !== highlightApp;

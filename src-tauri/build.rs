@@ -48,6 +48,9 @@ fn main() {
         "list_v2_workloads",
         "stop_v2_workload",
         "describe_v2_workload",
+        "start_telemetry",
+        "stop_telemetry",
+        "telemetry_info",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed");

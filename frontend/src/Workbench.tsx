@@ -12,6 +12,7 @@ import { useHistory } from "./history/HistoryContext";
 import { Inspector } from "./inspector/Inspector";
 import { useInspections } from "./lattice/useInspections";
 import { useLattice, type LatticeView } from "./lattice/useLattice";
+import { useTelemetry } from "./lattice/useTelemetry";
 import { useV2Workloads } from "./lattice/useV2Workloads";
 import { DOCK_TABS, Dock, type DockTab } from "./shell/Dock";
 import { isOneOf, usePersistentState } from "./shell/settings";
@@ -41,6 +42,7 @@ export function Workbench({ session, contexts, tabs }: Props) {
   const { inspections, errors } = useInspections(lattice.snapshot);
   const v2HostIds = useMemo(() => (lattice.snapshot.v2_hosts ?? []).map((h) => h.id), [lattice.snapshot]);
   const v2Workloads = useV2Workloads(v2HostIds);
+  const telemetry = useTelemetry(session);
   const model = useMemo(
     () =>
       past
@@ -152,6 +154,7 @@ export function Workbench({ session, contexts, tabs }: Props) {
         header={<Scrubber frames={timeline.frames} at={timeline.at} onChange={timeline.setAt} />}
         session={session}
         logsNote={logsNote}
+        telemetry={v2HostIds.length > 0 || telemetry.info ? telemetry : null}
         selectedApp={selectedApp}
         onSelectApp={setSelectedApp}
         onSelectComponent={(componentId) => {

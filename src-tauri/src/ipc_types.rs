@@ -112,6 +112,11 @@ fn ipc_types(cfg: &Config) -> Vec<Decl> {
         decl::<trellis_v2::WorkloadComponent>(cfg),
         decl::<trellis_v2::BoundInterface>(cfg),
         decl::<trellis_v2::WorkloadLink>(cfg),
+        // `start_telemetry`, `telemetry_info` and `trellis://touch`.
+        decl::<crate::commands::telemetry::TelemetryInfo>(cfg),
+        decl::<crate::commands::telemetry::SessionTouch>(cfg),
+        decl::<trellis_otlp::Touch>(cfg),
+        decl::<trellis_otlp::TouchKind>(cfg),
         // `inspect_component`.
         decl::<trellis_lattice::ops::ComponentInspection>(cfg),
         // `watch_component`'s `trellis://reload` and `list_watches`.

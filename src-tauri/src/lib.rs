@@ -109,6 +109,9 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::v2::list_v2_workloads,
             commands::v2::stop_v2_workload,
             commands::v2::describe_v2_workload,
+            commands::telemetry::start_telemetry,
+            commands::telemetry::stop_telemetry,
+            commands::telemetry::telemetry_info,
         ])
 }
 

@@ -98,6 +98,8 @@ pub struct Session {
     /// Starts the app's own host refused for a grant, by component id: the annotations
     /// that asked. `allow_grants` may lift only these, never what the webview names.
     refused_grants: Mutex<HashMap<String, BTreeMap<String, String>>>,
+    /// The OTLP receiver for 2.x hosts, when the user started one.
+    telemetry: Mutex<Option<crate::commands::telemetry::TelemetryRun>>,
 }
 
 impl Session {
@@ -112,6 +114,7 @@ impl Session {
             watches: Mutex::new(HashMap::new()),
             apps: tokio::sync::OnceCell::new(),
             refused_grants: Mutex::new(HashMap::new()),
+            telemetry: Mutex::new(None),
         }
     }
 
@@ -221,6 +224,31 @@ impl Session {
         *self.model.write().unwrap_or_else(|p| p.into_inner()) = model;
     }
 
+    /// Takes the session's OTLP receiver out (to stop or replace it).
+    pub fn take_telemetry(&self) -> Option<crate::commands::telemetry::TelemetryRun> {
+        self.telemetry
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+    }
+
+    /// Keeps `run` as the session's OTLP receiver.
+    pub fn set_telemetry(&self, run: crate::commands::telemetry::TelemetryRun) {
+        *self.telemetry.lock().unwrap_or_else(|p| p.into_inner()) = Some(run);
+    }
+
+    /// Runs `f` over the session's OTLP receiver, if one runs.
+    pub fn with_telemetry<T>(
+        &self,
+        f: impl FnOnce(Option<&crate::commands::telemetry::TelemetryRun>) -> T,
+    ) -> T {
+        f(self
+            .telemetry
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref())
+    }
+
     /// Keeps a forwarding task so closing the session ends it.
     pub fn keep_task(&self, task: tauri::async_runtime::JoinHandle<()>) {
         self.tasks
@@ -269,6 +297,8 @@ impl Session {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clear();
+        // Dropping the receiver stops its server and frees its port.
+        drop(self.take_telemetry());
         self.set_client(None);
         self.set_model(None);
         self.update_status(|s| {

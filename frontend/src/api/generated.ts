@@ -875,7 +875,13 @@ export type WorkloadSpec = {
   /**
    * Workload id (default: a new UUID).
    */
-  id: string | null, };
+  id: string | null,
+  /**
+   * More host interfaces the components import, as [`crate::parse_interface`] reads
+   * them (`wasi:logging/logging@0.1.0-draft`,
+   * `wasmcloud:messaging/consumer,handler@0.2.0 subscriptions=demo.in`).
+   */
+  interfaces: Array<string>, };
 
 /**
  * A workload Trellis started, with its status as the host reports it now.
@@ -1078,6 +1084,64 @@ export type WorkloadLink = {
    * The import, `ns:pkg/iface@version`.
    */
   interface: string, };
+
+/**
+ * A session's receiver, as the webview sees it.
+ */
+export type TelemetryInfo = {
+  /**
+   * `127.0.0.1:4317`.
+   */
+  addr: string,
+  /**
+   * What to give hosts as `OTEL_EXPORTER_OTLP_ENDPOINT`.
+   */
+  endpoint: string,
+  /**
+   * Every touch seen so far, placed.
+   */
+  touches: Array<Touch>, };
+
+/**
+ * A touch seen by one session's receiver (`trellis://touch`).
+ */
+export type SessionTouch = {
+  /**
+   * The session whose receiver saw it.
+   */
+  session: string,
+  /**
+   * What was touched, and by which workload when known.
+   */
+  touch: Touch, };
+
+/**
+ * "A workload touched resource R", as one span showed.
+ */
+export type Touch = {
+  /**
+   * `namespace/name` of the workload, when its trace names one.
+   */
+  workload: string | null,
+  /**
+   * The subject of the message that started the trace, when one did: the workload
+   * subscribed to it is the one that touched the resource.
+   */
+  trigger: string | null,
+  /**
+   * What kind of resource.
+   */
+  kind: TouchKind,
+  /**
+   * Its name: the subject, bucket or container. Reply inboxes are one resource,
+   * `_INBOX.>`.
+   */
+  name: string, };
+
+/**
+ * A kind of resource a workload touches.
+ */
+export type TouchKind = "subject" | "bucket" | "container";
 
 /**
  * Everything known about one running component.

@@ -21,6 +21,9 @@ import type {
   SessionLatticeEvent,
   SessionLog,
   SessionModelEvent,
+  SessionTouch,
+  TelemetryInfo,
+  Touch,
   DeleteLinkRequest,
   ErrorCode as ErrorCodeName,
   Host,
@@ -373,6 +376,31 @@ export function stopV2Workload(workloadId: string): Promise<WorkloadView[]> {
  * each binds (with config) and the links between them (`trellis v2 describe` says the same). */
 export function describeV2Workload(workloadId: string): Promise<WorkloadDescription> {
   return call<WorkloadDescription>("describe_v2_workload", { workloadId });
+}
+
+/** The event the resources 2.x workloads touch arrive on; keep in step with `src-tauri/src/commands/telemetry.rs`. */
+export const TOUCH_EVENT = "trellis://touch";
+
+/** Starts the active session's OTLP receiver for 2.x hosts on 127.0.0.1:`port`. */
+export function startTelemetry(port: number): Promise<TelemetryInfo> {
+  return call<TelemetryInfo>("start_telemetry", { port });
+}
+
+/** Stops the active session's OTLP receiver. */
+export function stopTelemetry(): Promise<void> {
+  return call<null>("stop_telemetry").then(() => undefined);
+}
+
+/** The OTLP receiver of `session` (default: the active one), or null when none runs. */
+export function telemetryInfo(session: string = activeSession): Promise<TelemetryInfo | null> {
+  return invokeOrThrow<TelemetryInfo | null>("telemetry_info", { session });
+}
+
+/** Calls `handler` for each resource a 2.x workload of `session` is seen touching for the first time. */
+export function onTouch(session: string, handler: (touch: Touch) => void): Promise<UnlistenFn> {
+  return listen<SessionTouch>(TOUCH_EVENT, (e) => {
+    if (e.payload.session === session) handler(e.payload.touch);
+  });
 }
 
 /** Every stored version of application `name`, oldest first, the deployed one marked. */

@@ -14,6 +14,7 @@ export function V2HostInspector({ data: d }: { data: V2HostNodeData }) {
   const [images, setImages] = useState("");
   const [name, setName] = useState("");
   const [httpHost, setHttpHost] = useState("");
+  const [interfaces, setInterfaces] = useState("");
   const { busy, startedAt, result, run } = useAction();
 
   useEffect(() => {
@@ -111,6 +112,7 @@ export function V2HostInspector({ data: d }: { data: V2HostNodeData }) {
               config: {},
               environment: {},
               id: null,
+              interfaces: interfaceLines(interfaces),
             }).then((all) => {
               setWorkloads(all);
               return "running";
@@ -142,6 +144,18 @@ export function V2HostInspector({ data: d }: { data: V2HostNodeData }) {
           spellCheck={false}
           data-testid="v2-http-host"
         />
+        <textarea
+          className="input mono"
+          rows={2}
+          placeholder={"more host interfaces, one per line, e.g.\nwasi:logging/logging@0.1.0-draft"}
+          title={
+            "NS:PKG/IFACE[,IFACE][@VERSION] [KEY=VALUE …] — e.g. wasmcloud:messaging/consumer,handler@0.2.0 subscriptions=demo.in"
+          }
+          value={interfaces}
+          onChange={(e) => setInterfaces(e.target.value)}
+          spellCheck={false}
+          data-testid="v2-interfaces"
+        />
         <button type="submit" className="btn btn--primary" disabled={busy || imageList.length === 0} data-testid="v2-start">
           Start workload
         </button>
@@ -160,4 +174,12 @@ export function V2HostInspector({ data: d }: { data: V2HostNodeData }) {
       )}
     </aside>
   );
+}
+
+/** The Interfaces field: one host interface per non-empty line. */
+export function interfaceLines(text: string): string[] {
+  return text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
 }

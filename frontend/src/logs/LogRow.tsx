@@ -23,6 +23,11 @@ export const LogRow = memo(function LogRow({ record, timestamps, highlight = nul
         </span>
       )}
       <span className="logline__level">{record.level.toUpperCase()}</span>
+      {record.workload && (
+        <span className="logline__workload mono" title={`wasmCloud 2.x workload ${record.workload}`} data-testid="log-workload">
+          {record.workload}
+        </span>
+      )}
       {component && onSelectComponent ? (
         <button
           type="button"

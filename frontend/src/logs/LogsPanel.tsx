@@ -5,7 +5,9 @@ import { onLog, toApiError, type LogRecord } from "../api";
 import { isBoolean, isOneOf, isString, usePersistentState } from "../shell/settings";
 import { exportLogs, LOG_EXPORT_FORMATS, saveText, type LogExportFormat } from "./exportLines";
 import { compileRegex, isChipList, LEVEL_CHIPS, logVisible, toggleChip, type LevelChip } from "./filter";
+import type { TelemetryState } from "../lattice/useTelemetry";
 import { LogRow } from "./LogRow";
+import { TelemetryBar } from "./TelemetryBar";
 import { StreamList } from "./StreamList";
 import { useFollow } from "./useFollow";
 import { bySeq, useStream, type Subscribe } from "./useStream";
@@ -23,9 +25,18 @@ export interface LogsPanelProps {
   logsNote?: string | null;
 }
 
-export function LogsPanel({ session, ...rest }: LogsPanelProps) {
+export function LogsPanel({
+  session,
+  telemetry,
+  ...rest
+}: LogsPanelProps & { telemetry?: TelemetryState | null }) {
   const subscribe = useCallback<Subscribe<LogRecord>>((handler) => onLog(session, handler), [session]);
-  return <LogsView session={session} subscribe={subscribe} {...rest} />;
+  return (
+    <div className="logs-panel">
+      {telemetry && <TelemetryBar telemetry={telemetry} />}
+      <LogsView session={session} subscribe={subscribe} {...rest} />
+    </div>
+  );
 }
 
 /** The tab itself, over any source of lines (tests inject one). */

@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { AppsPanel } from "../apps/AppsPanel";
 import { ConfigPanel } from "../config/ConfigPanel";
 import { EventsPanel } from "../events/EventsPanel";
+import type { TelemetryState } from "../lattice/useTelemetry";
 import { LogsPanel } from "../logs/LogsPanel";
 
 /** The dock's tabs, in order (Ctrl+1 … Ctrl+4). */
@@ -19,6 +20,8 @@ interface Props {
   session: string;
   /** Shown in the Logs tab while it is empty (e.g. why a lattice sends no logs). */
   logsNote?: string | null;
+  /** The session's OTLP receiver, when its Logs tab offers one (2.x hosts are there). */
+  telemetry?: TelemetryState | null;
   /** A click on a log line's component selects its node. */
   onSelectComponent?: (componentId: string) => void;
   /** The application highlighted in the graph (Apps tab). */
@@ -27,7 +30,7 @@ interface Props {
 }
 
 export function Dock(props: Props) {
-  const { tab, onTab, configRevision, header, session, logsNote, onSelectComponent } = props;
+  const { tab, onTab, configRevision, header, session, logsNote, onSelectComponent, telemetry } = props;
   const { selectedApp = null, onSelectApp = () => undefined } = props;
   return (
     <section className="dock panel">
@@ -49,7 +52,12 @@ export function Dock(props: Props) {
       </div>
       {/* Both stay mounted so neither misses lines while hidden. */}
       <div className="dock__body" hidden={tab !== "Logs"}>
-        <LogsPanel session={session} logsNote={logsNote} onSelectComponent={onSelectComponent} />
+        <LogsPanel
+          session={session}
+          logsNote={logsNote}
+          onSelectComponent={onSelectComponent}
+          telemetry={telemetry}
+        />
       </div>
       <div className="dock__body" hidden={tab !== "Events"}>
         <EventsPanel session={session} />

@@ -11,5 +11,6 @@ pub mod lattice;
 pub mod lifecycle;
 pub mod links;
 pub mod sessions;
+pub mod telemetry;
 pub mod v2;
 pub mod watch;

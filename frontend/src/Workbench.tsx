@@ -43,12 +43,13 @@ export function Workbench({ session, contexts, tabs }: Props) {
   const v2HostIds = useMemo(() => (lattice.snapshot.v2_hosts ?? []).map((h) => h.id), [lattice.snapshot]);
   const v2Workloads = useV2Workloads(v2HostIds);
   const telemetry = useTelemetry(session);
+  const touches = telemetry.touches;
   const model = useMemo(
     () =>
       past
-        ? graphFromHosts(past.hosts, past.at, localHostId, past.snapshot, inspections, v2Workloads)
-        : graphFromHosts(NO_PINGED_HOSTS, lattice.snapshotAt, localHostId, lattice.snapshot, inspections, v2Workloads),
-    [past, lattice.snapshotAt, localHostId, lattice.snapshot, inspections, v2Workloads],
+        ? graphFromHosts(past.hosts, past.at, localHostId, past.snapshot, inspections, v2Workloads, touches)
+        : graphFromHosts(NO_PINGED_HOSTS, lattice.snapshotAt, localHostId, lattice.snapshot, inspections, v2Workloads, touches),
+    [past, lattice.snapshotAt, localHostId, lattice.snapshot, inspections, v2Workloads, touches],
   );
   const selected = model.nodes.find((n) => n.id === selectedId) ?? null;
   const history = useHistory();

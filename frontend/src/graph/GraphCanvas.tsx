@@ -36,6 +36,7 @@ import {
   type ProviderFlowNode,
   type V2ComponentFlowNode,
   type V2HostFlowNode,
+  type V2ResourceFlowNode,
   type V2WorkloadFlowNode,
 } from "./nodes";
 
@@ -45,7 +46,8 @@ type FlowNode =
   | ProviderFlowNode
   | V2HostFlowNode
   | V2WorkloadFlowNode
-  | V2ComponentFlowNode;
+  | V2ComponentFlowNode
+  | V2ResourceFlowNode;
 
 interface Props {
   model: GraphModel;
@@ -200,6 +202,7 @@ export function GraphCanvas({
         }
         if (n.kind === "v2host") return [{ ...common, type: "v2host" as const, data: n.data, zIndex: 0 }];
         if (n.kind === "v2workload") return [{ ...common, type: "v2workload" as const, data: n.data, zIndex: 0 }];
+        if (n.kind === "v2resource") return [{ ...common, type: "v2resource" as const, data: n.data, zIndex: 0 }];
         if (n.kind === "v2component") {
           const inFrame = { ...common, parentId: n.parentId, extent: "parent" as const, zIndex: 1, hidden: overview };
           return [{ ...inFrame, type: "v2component" as const, data: n.data }];
@@ -230,7 +233,7 @@ export function GraphCanvas({
         sourceHandle: e.sourceHandle,
         targetHandle: e.targetHandle,
         label: e.label,
-        className: e.broken ? "link-edge link-edge--broken" : "link-edge",
+        className: e.broken ? "link-edge link-edge--broken" : e.dashed ? "link-edge link-edge--touch" : "link-edge",
         labelBgPadding: [6, 3] as [number, number],
         labelBgBorderRadius: 4,
         // Edges run from the serving export pin to the caller's import pin.

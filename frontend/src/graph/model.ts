@@ -11,10 +11,18 @@ import type {
   LinkKey,
   ModelSnapshot,
   ProviderDescription,
+  Touch,
   V2HostInfo,
   WorldEntry,
 } from "../api";
-import { v2WorkloadGraph, type V2ComponentNode, type V2FrameNode, type V2Workload } from "./v2";
+import {
+  v2TouchGraph,
+  v2WorkloadGraph,
+  type V2ComponentNode,
+  type V2FrameNode,
+  type V2ResourceNode,
+  type V2Workload,
+} from "./v2";
 
 /** What a node stands for. */
 export type GraphNodeKind = "host" | "component" | "provider" | "v2host" | "v2workload" | "v2component";
@@ -104,7 +112,8 @@ export type GraphNode =
   | { id: string; kind: "provider"; data: ProviderNodeData; parentId: string; width: number; height: number }
   | { id: string; kind: "v2host"; data: V2HostNodeData; parentId?: undefined; width: number; height: number }
   | V2FrameNode
-  | V2ComponentNode;
+  | V2ComponentNode
+  | V2ResourceNode;
 
 /** Frames: nodes that hold others and are sized by the layout around them. */
 export function isFrame(node: Pick<GraphNode, "kind">): boolean {
@@ -123,6 +132,8 @@ export interface GraphEdge {
   broken?: boolean;
   /** What deletes the link this edge draws. */
   linkKey?: LinkKey;
+  /** Seen at run time in telemetry rather than declared: drawn dashed. */
+  dashed?: boolean;
 }
 
 /** The whole graph handed to the layout and the canvas. */
@@ -196,6 +207,7 @@ export function graphFromHosts(
   snapshot: ModelSnapshot = NO_SNAPSHOT,
   inspections: Inspections = new Map(),
   v2Workloads: readonly V2Workload[] = [],
+  touches: readonly Touch[] = [],
 ): GraphModel {
   const byId = new Map<string, Host>();
   for (const host of hosts) {
@@ -250,9 +262,12 @@ export function graphFromHosts(
   // The workloads Trellis started on them, each a frame placed by an edge from its host.
   const workloads = v2WorkloadGraph(v2Workloads, new Map(v2.map((h) => [h.id, v2HostNodeId(h.id)])));
   nodes.push(...workloads.frames);
+  // What their spans showed them touching (subjects, buckets), by dashed edges.
+  const touched = v2TouchGraph(touches, workloads.frames);
+  nodes.push(...touched.resources);
   // React Flow wants parents before their children.
   nodes.push(...children, ...workloads.components);
-  return { nodes, edges: [...linkEdges(nodes, snapshot.links), ...workloads.edges] };
+  return { nodes, edges: [...linkEdges(nodes, snapshot.links), ...workloads.edges, ...touched.edges] };
 }
 
 function v2HostNode(host: V2HostInfo): GraphNode {

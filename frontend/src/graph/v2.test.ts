@@ -111,3 +111,24 @@ describe("wasmCloud 2.x workloads", () => {
     expect(g.nodes.some((n) => n.id === "v2workload:wl-elsewhere")).toBe(false);
   });
 });
+
+describe("what workloads touch (OTLP spans)", () => {
+  it("draws each touched resource once, joined by a dashed edge from each workload that touched it", () => {
+    const workloads: V2Workload[] = [{ view: view("wl-1", "h1"), description: null, error: null }];
+    const touch = (workload: string | null, name: string) =>
+      ({ workload, trigger: null, kind: "subject", name }) as const;
+    const g = graphFromHosts([], 0, null, snapshot, new Map(), workloads, [
+      touch("demo/shop", "orders.new"),
+      touch("demo/shop", "orders.new"),
+      touch("demo/elsewhere", "x.y"), // not drawn here: no edge, no node
+      touch(null, "z"), // not placed: left out
+      { workload: "demo/shop", trigger: "orders.in", kind: "bucket", name: "carts" },
+    ]);
+    const resources = g.nodes.filter((n) => n.kind === "v2resource");
+    expect(resources.map((n) => n.id)).toEqual(["v2resource:bucket:carts", "v2resource:subject:orders.new"]);
+    const dashed = g.edges.filter((e) => e.dashed);
+    expect(dashed).toHaveLength(2);
+    for (const e of dashed) expect(e.source).toBe(v2WorkloadNodeId("wl-1"));
+    expect(dashed.map((e) => e.label).sort()).toEqual(["key-value", "publishes"]);
+  });
+});

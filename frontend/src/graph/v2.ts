@@ -1,7 +1,17 @@
 // wasmCloud 2.x workloads in the graph: each workload Trellis started is a frame joined to its
 // host by a placement edge, holding its components; a component lists the host interfaces it
 // binds (labelled with their config) and links to the components it imports from. Pure.
-import type { BoundInterface, ComponentWit, WorkloadDescription, WorkloadLink, WorkloadRecord, WorkloadView } from "../api";
+import type {
+  BoundInterface,
+  ComponentWit,
+  Touch,
+  TouchKind,
+  WorkloadDescription,
+  WorkloadLink,
+  WorkloadRecord,
+  WorkloadView,
+} from "../api";
+import { resourceNodeId } from "../lattice/touches";
 
 /** A remembered workload: its status (polled) and, once read, its description. */
 export interface V2Workload {
@@ -91,7 +101,31 @@ export interface V2ComponentNode {
   height: number;
 }
 
-/** A placement (host → workload) or a link inside a workload (exporter → importer). */
+/** Data of a resource workloads were seen touching (from their spans). */
+export type V2ResourceNodeData = {
+  kind: TouchKind;
+  name: string;
+  /** `namespace/name` of the workloads that touched it. */
+  workloads: string[];
+};
+
+/** A subject, bucket or container some workload touched. */
+export interface V2ResourceNode {
+  id: string;
+  kind: "v2resource";
+  data: V2ResourceNodeData;
+  parentId?: undefined;
+  width: number;
+  height: number;
+}
+
+/** Size of a touched resource's node. */
+export const V2_RESOURCE_NODE = { width: 220, height: 56 } as const;
+
+/**
+ * A placement (host → workload), a link inside a workload (exporter → importer), or a
+ * touch seen in telemetry (workload → resource, `dashed`).
+ */
 export interface V2Edge {
   id: string;
   source: string;
@@ -99,6 +133,56 @@ export interface V2Edge {
   sourceHandle?: string;
   targetHandle?: string;
   label?: string;
+  /** Seen at run time (spans), not declared: drawn dashed. */
+  dashed?: boolean;
+}
+
+/** The handle touches leave a workload frame by. */
+export const V2_TOUCHES = "touches";
+
+/** What a touch's edge says. */
+const TOUCH_VERBS: Record<TouchKind, string> = {
+  subject: "publishes",
+  bucket: "key-value",
+  container: "blobstore",
+};
+
+/**
+ * The resources the drawn workloads were seen touching, each once, with a dashed edge from
+ * every workload that touched it. Touches of workloads not drawn (or not placed) are left out.
+ */
+export function v2TouchGraph(
+  touches: readonly Touch[],
+  frames: readonly V2FrameNode[],
+): { resources: V2ResourceNode[]; edges: V2Edge[] } {
+  const frameByName = new Map(frames.map((f) => [f.data.name, f.id]));
+  const resources = new Map<string, V2ResourceNode>();
+  const edges: V2Edge[] = [];
+  for (const t of touches) {
+    const frame = t.workload ? frameByName.get(t.workload) : undefined;
+    if (!frame || !t.workload) continue;
+    const id = resourceNodeId(t);
+    const node = resources.get(id) ?? {
+      id,
+      kind: "v2resource" as const,
+      width: V2_RESOURCE_NODE.width,
+      height: V2_RESOURCE_NODE.height,
+      data: { kind: t.kind, name: t.name, workloads: [] },
+    };
+    if (node.data.workloads.includes(t.workload)) continue;
+    node.data.workloads.push(t.workload);
+    resources.set(id, node);
+    edges.push({
+      id: `touch:${frame}>${id}`,
+      source: frame,
+      target: id,
+      sourceHandle: V2_TOUCHES,
+      targetHandle: V2_IN,
+      label: TOUCH_VERBS[t.kind],
+      dashed: true,
+    });
+  }
+  return { resources: [...resources.values()].sort((a, b) => a.id.localeCompare(b.id)), edges };
 }
 
 /** Handles of a 2.x host, workload or workload component. */

@@ -1,4 +1,5 @@
 // Details of the selected node.
+import type { V2ResourceNodeData } from "../graph/v2";
 import type { ApiError, ComponentInspection } from "../api";
 import type { GraphNode, HostNodeData, ProviderNodeData } from "../graph/model";
 import { currentUptime } from "../graph/model";
@@ -41,7 +42,27 @@ export function Inspector({ node, inspections, inspectionErrors }: Props) {
   if (node.kind === "v2host") return <V2HostInspector data={node.data} />;
   if (node.kind === "v2workload") return <V2WorkloadInspector data={node.data} />;
   if (node.kind === "v2component") return <V2ComponentInspector key={node.id} data={node.data} />;
+  if (node.kind === "v2resource") return <V2ResourceInspector data={node.data} />;
   return <HostInspector data={node.data} />;
+}
+
+/** A subject, bucket or container that 2.x workloads' spans showed them touching. */
+function V2ResourceInspector({ data }: { data: V2ResourceNodeData }) {
+  return (
+    <aside className="inspector panel" data-testid="inspector">
+      <h2 className="panel__title">Touched {data.kind}</h2>
+      <div className="inspector__name mono selectable">{data.name}</div>
+      <p className="muted">
+        Seen in the spans the session&apos;s OTLP receiver got: workloads used it at run time (no config declares it).
+      </p>
+      <h3 className="panel__subtitle">Touched by</h3>
+      <ul className="mono selectable" data-testid="inspector-v2-touched-by">
+        {data.workloads.map((w) => (
+          <li key={w}>{w}</li>
+        ))}
+      </ul>
+    </aside>
+  );
 }
 
 function ProviderInspector({ data }: { data: ProviderNodeData }) {

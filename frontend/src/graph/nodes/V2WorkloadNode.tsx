@@ -1,7 +1,7 @@
 import { memo } from "react";
 import { Handle, Position, type Node, type NodeProps } from "@xyflow/react";
 import { shortId } from "../format";
-import { V2_IN, type V2WorkloadNodeData } from "../v2";
+import { V2_IN, V2_TOUCHES, type V2WorkloadNodeData } from "../v2";
 
 /** React Flow's view of a wasmCloud 2.x workload frame. */
 export type V2WorkloadFlowNode = Node<V2WorkloadNodeData, "v2workload">;
@@ -15,6 +15,8 @@ function V2WorkloadNodeView({ data, selected }: NodeProps<V2WorkloadFlowNode>) {
     >
       {/* The placement edge from the host arrives here. */}
       <Handle id={V2_IN} type="target" position={Position.Left} className="v2-handle" isConnectable={false} />
+      {/* Dashed edges to what its spans showed it touching leave from here. */}
+      <Handle id={V2_TOUCHES} type="source" position={Position.Right} className="v2-handle" isConnectable={false} />
       <div className="host-node__header">
         <span className="host-node__icon" aria-hidden>
           ◆

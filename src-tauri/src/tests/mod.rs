@@ -532,6 +532,8 @@ fn write_wat_hello_example() {
     std::fs::write(dir.join("hello.wasm"), fixtures::http_hello().unwrap()).unwrap();
     std::fs::write(dir.join("caller.wasm"), greet_caller()).unwrap();
     std::fs::write(dir.join("calc.wasm"), fixtures::calc().unwrap()).unwrap();
+    std::fs::write(dir.join("logging.wasm"), fixtures::http_logging().unwrap()).unwrap();
+    std::fs::write(dir.join("echo.wasm"), fixtures::messaging_echo().unwrap()).unwrap();
 }
 
 #[test]

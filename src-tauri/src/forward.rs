@@ -22,6 +22,11 @@ pub const LATTICE_EVENT: &str = "trellis://lattice-event";
 /// Lattice model changes (`SessionModelEvent`).
 pub const MODEL_EVENT: &str = "trellis://model";
 
+/// How long the first model waits for hosts to answer the ping before the graph can draw
+/// them: a local host answers in milliseconds, and waiting the whole 1.5 s scatter window
+/// was most of the app's cold start (bench/app). Hosts that answer later arrive as changes.
+const FIRST_LOOK: Duration = Duration::from_millis(250);
+
 /// How long to wait before trying to load the model again after a failure.
 const MODEL_RETRY: Duration = Duration::from_secs(2);
 
@@ -154,7 +159,9 @@ pub fn model<R: Runtime>(app: &AppHandle<R>, session: &Arc<Session>, client: &Cl
     let owner = session.clone();
     session.keep_task(tauri::async_runtime::spawn(async move {
         let watcher = loop {
-            match ModelWatcher::start(&client, ModelOptions::default()).await {
+            match ModelWatcher::start_with_first_look(&client, ModelOptions::default(), FIRST_LOOK)
+                .await
+            {
                 Ok(watcher) => break Arc::new(watcher),
                 Err(err) => {
                     tracing::warn!(session = %owner.name(), %err, "cannot load the lattice model; retrying");

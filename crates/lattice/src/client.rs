@@ -187,7 +187,13 @@ impl Client {
     /// Pings, then fetches every host's inventory. Hosts that do not answer the
     /// inventory request in time are left out.
     pub async fn host_inventories(&self) -> Result<Vec<HostInventory>> {
-        let hosts = self.ping_hosts().await?;
+        self.host_inventories_within(self.inner.ctx.scatter_window())
+            .await
+    }
+
+    /// Inventories of the hosts that answer a ping within `window`.
+    pub async fn host_inventories_within(&self, window: Duration) -> Result<Vec<HostInventory>> {
+        let hosts = self.ping_hosts_within(window).await?;
         let requests = hosts.iter().map(|h| self.host_inventory(&h.id));
         let results = futures::future::join_all(requests).await;
         let mut inventories = Vec::new();

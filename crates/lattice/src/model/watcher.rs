@@ -16,6 +16,27 @@ impl ModelWatcher {
     /// config bucket's keys, then follows events and expires silent hosts. After each
     /// reconnect it reads all of that again ([`LatticeModel::resync`]).
     pub async fn start(client: &Client, options: ModelOptions) -> Result<ModelWatcher> {
+        Self::start_inner(client, options, None).await
+    }
+
+    /// As [`ModelWatcher::start`], but the first model holds only the hosts that answer the
+    /// ping within `first_look`, so a window can draw them without waiting the client's whole
+    /// scatter window (1.5 s in the app, 2 s by default). The lattice is then read again with
+    /// the whole window, and hosts that answered late arrive as changes. Those come at least
+    /// one scatter window after this returns, so subscribe at once.
+    pub async fn start_with_first_look(
+        client: &Client,
+        options: ModelOptions,
+        first_look: Duration,
+    ) -> Result<ModelWatcher> {
+        Self::start_inner(client, options, Some(first_look)).await
+    }
+
+    async fn start_inner(
+        client: &Client,
+        options: ModelOptions,
+        first_look: Option<Duration>,
+    ) -> Result<ModelWatcher> {
         // Subscribe first so nothing that happens during the snapshot is lost.
         let mut events = client.events().await?;
         let mut v2_heartbeats = client
@@ -27,7 +48,10 @@ impl ModelWatcher {
                 reason: e.to_string(),
             })?;
         let mut model = LatticeModel::new(options);
-        let (inventories, links, configs) = read_lattice(client).await?;
+        let full_window = client.context().scatter_window();
+        let first_look = first_look.filter(|&look| look < full_window);
+        let (inventories, links, configs) =
+            read_lattice(client, first_look.unwrap_or(full_window)).await?;
         model.resync(&inventories, links.as_deref(), configs, Instant::now());
         let mut state = client.connection_state();
         let client = client.clone();
@@ -41,6 +65,26 @@ impl ModelWatcher {
             let tick = (options.heartbeat_interval / 4)
                 .clamp(Duration::from_millis(50), Duration::from_secs(1));
             tokio::spawn(async move {
+                if first_look.is_some() {
+                    // The hosts the first look missed. Events queue meanwhile and are applied
+                    // after, in order.
+                    match read_lattice(&client, full_window).await {
+                        Ok((inventories, links, configs)) => {
+                            let found = lock(&model).resync(
+                                &inventories,
+                                links.as_deref(),
+                                configs,
+                                Instant::now(),
+                            );
+                            for change in found {
+                                let _ = changes.send(change);
+                            }
+                        }
+                        Err(err) => {
+                            tracing::warn!(%err, "cannot read the whole lattice after the first look")
+                        }
+                    }
+                }
                 let mut timer = tokio::time::interval(tick);
                 loop {
                     let found = tokio::select! {
@@ -65,7 +109,7 @@ impl ModelWatcher {
                             if !reconnected {
                                 continue;
                             }
-                            match read_lattice(&client).await {
+                            match read_lattice(&client, full_window).await {
                                 Ok((inventories, links, configs)) => lock(&model).resync(
                                     &inventories,
                                     links.as_deref(),
@@ -128,8 +172,9 @@ fn lock(model: &Mutex<LatticeModel>) -> std::sync::MutexGuard<'_, LatticeModel> 
 /// names (`None` when JetStream did not answer).
 async fn read_lattice(
     client: &Client,
+    ping_window: Duration,
 ) -> Result<(Vec<HostInventory>, Option<Vec<Link>>, Option<Vec<String>>)> {
-    let inventories = client.host_inventories().await?;
+    let inventories = client.host_inventories_within(ping_window).await?;
     let links = match client.links().await {
         Ok(links) => Some(links),
         Err(err) => {

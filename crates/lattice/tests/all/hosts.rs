@@ -184,3 +184,86 @@ async fn a_host_sends_the_wit_of_a_running_component_whose_file_is_gone() {
     );
     a.shutdown().await;
 }
+
+/// The app's first model holds the hosts that answer the ping at once; a host that answers
+/// late (a stand-in replaying host a's answers under another id after 800 ms) arrives as a
+/// change once the whole scatter window has been read.
+#[tokio::test]
+async fn a_first_look_model_adds_hosts_that_answer_late() {
+    use futures::StreamExt as _;
+
+    let nats = NatsServer::start().unwrap();
+    let a = host(&nats, "host-a").await;
+    let ctx = Context::new(nats.url()).with_scatter_window(Duration::from_millis(1500));
+    let client = Client::connect(&ctx).await.unwrap();
+    let raw = nats.client().await.unwrap();
+    let root = trellis_proto::subject::ctl_root(&ctx.ctl_prefix, &ctx.lattice);
+    let late_id = format!("N{}", "L".repeat(a.id().len() - 1));
+    let swap = |payload: &[u8]| String::from_utf8_lossy(payload).replace(a.id(), &late_id);
+    let ping = raw
+        .request(format!("{root}.host.ping"), Default::default())
+        .await
+        .unwrap();
+    let ping = swap(&ping.payload);
+    let inventory = raw
+        .request(format!("{root}.host.get.{}", a.id()), Default::default())
+        .await
+        .unwrap();
+    let inventory = swap(&inventory.payload);
+    let mut pings = raw.subscribe(format!("{root}.host.ping")).await.unwrap();
+    let mut gets = raw
+        .subscribe(format!("{root}.host.get.{late_id}"))
+        .await
+        .unwrap();
+    raw.flush().await.unwrap();
+    let responder = raw.clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                Some(m) = pings.next() => {
+                    let (r, body) = (responder.clone(), ping.clone());
+                    tokio::spawn(async move {
+                        tokio::time::sleep(Duration::from_millis(800)).await;
+                        if let Some(reply) = m.reply {
+                            let _ = r.publish(reply, body.into()).await;
+                        }
+                    });
+                }
+                Some(m) = gets.next() => {
+                    if let Some(reply) = m.reply {
+                        let _ = responder.publish(reply, inventory.clone().into()).await;
+                    }
+                }
+                else => break,
+            }
+        }
+    });
+
+    let started = std::time::Instant::now();
+    let watcher = ModelWatcher::start_with_first_look(
+        &client,
+        ModelOptions::default(),
+        Duration::from_millis(300),
+    )
+    .await
+    .unwrap();
+    let mut changes = watcher.subscribe();
+    assert!(
+        started.elapsed() < Duration::from_millis(1400),
+        "the first look waited {:?}, not 300 ms",
+        started.elapsed()
+    );
+    let ids: Vec<String> = watcher
+        .snapshot()
+        .hosts
+        .iter()
+        .map(|h| h.host.id.clone())
+        .collect();
+    assert_eq!(ids, vec![a.id().to_owned()]);
+    let added = next_change(&mut changes, |c| matches!(c, ModelChange::HostAdded { .. })).await;
+    assert!(
+        matches!(&added, ModelChange::HostAdded { host } if host.id == late_id),
+        "{added:?}"
+    );
+    assert_eq!(watcher.snapshot().hosts.len(), 2);
+}

@@ -24,7 +24,7 @@ import { freeProviderId, hostIdAt, PROVIDER_DRAG_TYPE } from "../shell/paletteDr
 import { useHistory } from "../history/HistoryContext";
 import { planLink, type LinkDraft, type LinkEnd, type LinkPlan } from "./link";
 import { LinkDialog } from "./LinkDialog";
-import { layoutGraph, type Position, type Positions } from "./layout";
+import { layoutGraph, warmLayout, type Position, type Positions } from "./layout";
 import { detailLevel, framesBounds, LARGE_GRAPH_NODES, miniBoxes } from "./detail";
 import "./detail.css";
 import { DEFAULT_SESSION, loadPositions, savePositions } from "./positions";
@@ -107,6 +107,9 @@ export function GraphCanvas({
   useEffect(() => {
     positionsRef.current = positions;
   }, [positions]);
+
+  // While the lattice starts, so the first host is laid out at once.
+  useEffect(() => void warmLayout(), []);
 
   useEffect(() => {
     let current = true;

@@ -14,8 +14,12 @@ import {
 } from "../api";
 import { applyModelChange, EMPTY_SNAPSHOT } from "./snapshot";
 
-/** How long to wait before asking again for a snapshot that was not ready. */
-const SNAPSHOT_RETRY_MS = 1000;
+/**
+ * How long to wait before asking again for a snapshot that was not ready. Short: at start the
+ * model is ready a few hundred ms after "connected", and when its resync event came before
+ * this listener was in place, a 1 s retry was a second of the app's cold start (bench/app).
+ */
+const SNAPSHOT_RETRY_MS = 200;
 
 /** What the window shows about one session's lattice. */
 export interface LatticeView {

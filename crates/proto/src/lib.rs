@@ -10,7 +10,8 @@
 //! - lattice events: the [`CloudEvent`] envelope and the typed [`LatticeEvent`];
 //! - JetStream state: [`ComponentSpec`] (`LATTICEDATA_<lattice>`) and
 //!   [`ConfigMap`] (`CONFIGDATA_<lattice>`), with bucket and key names in [`kv`];
-//! - subject builders in [`subject`], and Trellis' own [`LogRecord`].
+//! - subject builders in [`subject`], and Trellis' own [`LogRecord`] and message-spy
+//!   [`SpyRecord`].
 //!
 //! Parsing is lenient where real hosts differ (missing `limits` or
 //! `js_domain`, `actors` for `components`, an omitted link `name`), and
@@ -55,6 +56,7 @@ mod host;
 mod lenient;
 mod link;
 mod logs;
+mod spy;
 mod url;
 mod v2;
 mod validate;
@@ -87,6 +89,10 @@ pub use host::{
 };
 pub use link::{DeleteLinkRequest, Link, LinkDefinition, LinkKey};
 pub use logs::{LogLevel, LogRecord};
+pub use spy::{
+    SpyLeaseReply, SpyLeaseRequest, SpyRecord, SPY_MAX_RECORD_VALUE_BYTES, SPY_MAX_TTL_MS,
+    SPY_MAX_VALUE_BYTES,
+};
 pub use subject::{DEFAULT_CTL_PREFIX, DEFAULT_LATTICE, DEFAULT_LINK_NAME};
 pub use url::{redact_url, url_without_user_info};
 pub use v2::{v2_heartbeat_subject, HostHeartbeatV2, WitInterfaceV2, V2_HEARTBEAT_ALL};

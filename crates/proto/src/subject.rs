@@ -21,6 +21,8 @@ pub const LOGS_PREFIX: &str = "trellis.logs";
 pub const WIT_PREFIX: &str = "trellis.wit";
 /// Prefix of the typed-call subjects (a Trellis extension).
 pub const CALL_PREFIX: &str = "trellis.call";
+/// Prefix of the message-spy subjects (a Trellis extension).
+pub const SPY_PREFIX: &str = "trellis.spy";
 
 /// Subject spaces the lattice owns, which guests may not publish, request or subscribe
 /// on: the control interface and events (`wasmbus`), wadm, the JetStream, KV and object
@@ -167,6 +169,21 @@ pub fn component_wit(lattice: &str, host_id: &str) -> String {
 /// `trellis.call.<lattice>.<host_id>`: call an export of a component running there.
 pub fn component_call(lattice: &str, host_id: &str) -> String {
     format!("{CALL_PREFIX}.{lattice}.{host_id}")
+}
+
+/// `trellis.spy.<lattice>.<component_id>`: records of calls into that component.
+pub fn spy(lattice: &str, component_id: &str) -> String {
+    format!("{SPY_PREFIX}.{lattice}.{component_id}")
+}
+
+/// `trellis.spy.<lattice>.<component_id>.lease`: ask hosts to publish those records.
+pub fn spy_lease(lattice: &str, component_id: &str) -> String {
+    format!("{SPY_PREFIX}.{lattice}.{component_id}.lease")
+}
+
+/// `trellis.spy.<lattice>.*.lease`: every lease request of a lattice (hosts serve it).
+pub fn spy_lease_all(lattice: &str) -> String {
+    format!("{SPY_PREFIX}.{lattice}.*.lease")
 }
 
 /// `wasmbus.rpc.<lattice>.<target>.linkdefs.put` (`target` = provider id, provider xkey or component id).

@@ -13,8 +13,8 @@
 //! family and the `Command` that dispatches on the subject), `events`, `heartbeat`,
 //! `state` (KV buckets), `watch` (KV → runtime), `logs` (log bus → NATS), `rpc` (provider
 //! RPC messages: `linkdefs.put`/`.del`, `default.shutdown`), `extensions` (Trellis' own
-//! subjects: a running component's WIT, typed calls), `workload` (what runs, kept for a
-//! restart).
+//! subjects: a running component's WIT, typed calls), `spy` (message-spy leases and
+//! call records), `workload` (what runs, kept for a restart).
 
 mod bucket;
 mod core;
@@ -26,6 +26,7 @@ mod identity;
 mod logs;
 mod rpc;
 mod server;
+mod spy;
 mod state;
 mod watch;
 mod workload;
@@ -207,12 +208,15 @@ impl LatticeHost {
 
         // Before the ctl subscriptions: their round trip also confirms this one.
         let extension_requests = extensions::subscribe(&core).await?;
+        let spy_leases = spy::subscribe(&core).await?;
         let subscriptions = server::subscribe(&core).await?;
         core.spawn(server::serve(Arc::clone(&core), subscriptions));
         core.spawn(extensions::serve(Arc::clone(&core), extension_requests));
         core.spawn(heartbeat::run(Arc::clone(&core), config.heartbeat_interval));
         watch::spawn(&core);
         core.spawn(logs::forward(Arc::clone(&core)));
+        core.spawn(spy::serve_leases(Arc::clone(&core), spy_leases));
+        core.spawn(spy::forward(Arc::clone(&core)));
         core.spawn(rpc::answer_shutdowns(Arc::clone(&core)));
 
         core.events

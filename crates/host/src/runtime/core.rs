@@ -109,6 +109,8 @@ pub(crate) struct Inner {
     /// The grant policy components and links are checked against: `config.grants`,
     /// plus what the embedder allowed since ([`Runtime::extend_grant_policy`]).
     pub(crate) grants: RwLock<GrantPolicy>,
+    /// Message-spy leases and the queue of call records.
+    pub(super) spy: super::spy::SpyTap,
 }
 
 /// The component runtime of one host. Cheap to clone.
@@ -154,6 +156,7 @@ impl Runtime {
                 link_changes: tokio::sync::Mutex::default(),
                 lifecycle: Mutex::default(),
                 grants: RwLock::new(config_grants),
+                spy: Default::default(),
             }),
         };
         let invoker = Invoker::new(&runtime.inner);

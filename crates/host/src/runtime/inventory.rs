@@ -10,6 +10,11 @@ use super::core::Runtime;
 use crate::HostError;
 
 impl Runtime {
+    /// Whether component `id` runs on this host.
+    pub fn is_running(&self, id: &str) -> bool {
+        self.inner.component(id).is_some()
+    }
+
     /// Components running here.
     pub fn components(&self) -> Vec<ComponentDescription> {
         let components = self

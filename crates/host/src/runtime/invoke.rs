@@ -12,6 +12,7 @@ use wasmtime::component::Val;
 use super::component::strip_version;
 use super::core::{Inner, Runtime};
 use super::linker::has_resource;
+use super::spy::SpyCall;
 use super::state::new_store;
 use crate::providers::{call_handle_message, BrokerMessage, ComponentInvoker, InvokeFuture};
 use crate::HostError;
@@ -129,11 +130,13 @@ impl Runtime {
 
 impl Inner {
     /// Forwards a custom-interface call of `source` to `target`, the component its
-    /// link for `iface` names (`None`: no link).
+    /// link named `link_name` for `iface` names (`None`: no link). While a spy holds a
+    /// lease on `target`, the call is recorded (see `spy`).
     pub(crate) fn forward_call<'a>(
         self: &'a Arc<Self>,
         source: &'a str,
         target: Option<String>,
+        link_name: &'a str,
         iface: &'a str,
         func: &'a str,
         params: Vec<Val>,
@@ -146,20 +149,47 @@ impl Inner {
                     strip_version(iface)
                 );
             };
-            if params.iter().any(has_resource) {
-                wasmtime::bail!(
-                    "`{iface}#{func}`: resource handles cannot be passed between components"
-                );
+            // Rendered only while someone spies: the common path stays allocation-free.
+            let spied = self.spy.watching(&target).then(|| {
+                SpyCall::begin(
+                    &self.host_id,
+                    source,
+                    &target,
+                    link_name,
+                    iface,
+                    func,
+                    &params,
+                )
+            });
+            let outcome = self.forward_to(source, &target, iface, func, params).await;
+            if let Some(call) = spied {
+                call.finish(&self.spy, &outcome);
             }
-            if self.component(&target).is_none() {
-                wasmtime::bail!(
-                    "component {source} called `{iface}#{func}`, linked to {target}, \
-                     which is not a component running on this host"
-                );
-            }
-            self.call_export(&target, Some(iface), func, CallArgs::Values(params))
-                .await
+            outcome
         })
+    }
+
+    async fn forward_to(
+        self: &Arc<Self>,
+        source: &str,
+        target: &str,
+        iface: &str,
+        func: &str,
+        params: Vec<Val>,
+    ) -> wasmtime::Result<Vec<Val>> {
+        if params.iter().any(has_resource) {
+            wasmtime::bail!(
+                "`{iface}#{func}`: resource handles cannot be passed between components"
+            );
+        }
+        if self.component(target).is_none() {
+            wasmtime::bail!(
+                "component {source} called `{iface}#{func}`, linked to {target}, \
+                 which is not a component running on this host"
+            );
+        }
+        self.call_export(target, Some(iface), func, CallArgs::Values(params))
+            .await
     }
 
     /// Calls an export of component `id` in a fresh instance.

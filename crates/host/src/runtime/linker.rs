@@ -103,6 +103,7 @@ pub(crate) fn component_linker(
                                         .forward_call(
                                             &source,
                                             target,
+                                            name,
                                             &iface,
                                             &func,
                                             params.to_vec(),

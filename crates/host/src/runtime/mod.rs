@@ -13,8 +13,8 @@
 //! built-in), `watch` (hot reload), `logs`, `source`. The runtime itself: `core` (the
 //! [`Runtime`] handle, its settings and shared state), `lifecycle` (start, scale,
 //! update, stop components), `providers` (start and stop built-in providers),
-//! `links` (apply and remove links, routes), `invoke` (calls into components) and
-//! `inventory` (what runs here).
+//! `links` (apply and remove links, routes), `invoke` (calls into components),
+//! `spy` (records of linked calls while someone spies) and `inventory` (what runs here).
 
 pub(crate) mod component;
 mod core;
@@ -29,6 +29,7 @@ mod links;
 mod logs;
 mod providers;
 mod source;
+mod spy;
 mod state;
 mod watch;
 

@@ -1,5 +1,5 @@
 //! Commands that drive a lattice through the control interface: get, start, scale, stop,
-//! update, link, config, label, events, logs, and context management.
+//! update, link, config, label, events, logs, spy, and context management.
 //!
 //! The connection comes from `--context`, else the current context, else
 //! `nats://127.0.0.1:4222`; `--nats-url` and `--lattice` override it (a `--nats-url`
@@ -11,6 +11,7 @@ mod context;
 mod get;
 mod http;
 mod output;
+mod spy;
 mod state;
 mod telemetry;
 mod v2;
@@ -58,6 +59,9 @@ pub enum Command {
     Events(watch::EventsArgs),
     /// Print host and component logs.
     Logs(watch::LogsArgs),
+    /// Print the calls other components on a Trellis host make into a component, as they
+    /// happen: source, function, arguments and results in WAVE, duration, errors.
+    Spy(spy::SpyArgs),
     /// wasmCloud 2.x hosts on the context's NATS server: list them, start, query and stop
     /// workloads.
     #[command(subcommand)]
@@ -92,6 +96,7 @@ pub async fn run(command: Command, global: &super::GlobalOpts) -> anyhow::Result
         Command::Http(args) => http::run(args, &client, global).await,
         Command::Events(args) => watch::events(args, &client, global).await,
         Command::Logs(args) => watch::logs(args, &client, global).await,
+        Command::Spy(args) => spy::run(args, &client, global).await,
         Command::V2(cmd) => v2::run(cmd, &client, global).await,
         Command::Context(_) | Command::Telemetry(_) => unreachable!("handled above"),
     }

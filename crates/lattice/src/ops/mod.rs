@@ -25,6 +25,9 @@
 //!   and time.
 //! - Hot reload: [`watch_component`] watches a component's file and updates it on each
 //!   change, reporting each [`ReloadOutcome`].
+//! - Message spy: [`spy`] streams the calls other components on a Trellis host make
+//!   into one component (arguments and results as WAVE, duration, errors), keeping the
+//!   hosts' lease alive while the [`SpyStream`] lives.
 //! - References and ids: [`component_ref`], [`provider_ref`], [`checked_id`],
 //!   [`resolve_host`], and [`lattice_snapshot`] for callers without a live model.
 
@@ -36,6 +39,7 @@ mod inspect;
 mod label;
 mod link;
 mod refs;
+mod spy;
 mod watch;
 mod workload;
 
@@ -49,6 +53,7 @@ pub use inspect::{inspect_component, ComponentInspection};
 pub use label::{delete_label, put_label};
 pub use link::{check_link_ends, put_link, LinkCheck, PutLink};
 pub use refs::{checked_id, component_ref, lattice_snapshot, provider_ref, resolve_host, PathRule};
+pub use spy::{spy, SpyStream, SPY_LEASE_TTL};
 pub use watch::{watch_component, ComponentWatch, ReloadOutcome, DEBOUNCE, RELOAD_TIMEOUT};
 pub use workload::{
     scale_component, start_component, start_provider, stop_host, stop_provider, update_component,

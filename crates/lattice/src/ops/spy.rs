@@ -1,0 +1,194 @@
+//! The message spy: follow the calls other components make into one component on a
+//! Trellis host (`trellis spy`, the app's Spy section).
+//!
+//! [`spy`] subscribes to `trellis.spy.<lattice>.<component>`, then asks the lattice's
+//! hosts for records with a lease on `trellis.spy.<lattice>.<component>.lease` and
+//! renews it every third of [`SPY_LEASE_TTL`] until the [`SpyStream`] is stopped or
+//! dropped. Hosts render and publish records only while a lease is live, so a spy that
+//! vanishes without a word costs its host nothing once the lease lapses.
+
+use std::pin::Pin;
+use std::task::{Context as TaskContext, Poll};
+use std::time::Duration;
+
+use futures::{Stream, StreamExt as _};
+use trellis_proto::{subject, CtlResponse, SpyLeaseReply, SpyLeaseRequest, SpyRecord};
+
+use super::refs::checked_id;
+use super::{OpsError, Result};
+use crate::{Client, LatticeError};
+
+/// How long one lease lasts; the spy renews it three times as often.
+pub const SPY_LEASE_TTL: Duration = Duration::from_secs(10);
+
+/// Call records of one component, as they happen; see [`spy`].
+///
+/// Undecodable records are yielded as errors. Dropping the stream stops the renewals
+/// (and, inside a Tokio runtime, ends the lease at once); [`SpyStream::stop`] ends it
+/// and waits until the request is sent.
+pub struct SpyStream {
+    component_id: String,
+    link: Option<String>,
+    hosts: Vec<SpyLeaseReply>,
+    records: async_nats::Subscriber,
+    nats: async_nats::Client,
+    lease_subject: String,
+    renew: tokio::task::JoinHandle<()>,
+}
+
+impl std::fmt::Debug for SpyStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SpyStream")
+            .field("component_id", &self.component_id)
+            .field("link", &self.link)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SpyStream {
+    /// The component spied on.
+    pub fn component_id(&self) -> &str {
+        &self.component_id
+    }
+
+    /// The first host's answer to the lease (which host, whether the component runs
+    /// there); other hosts granted it too, silently.
+    pub fn hosts(&self) -> &[SpyLeaseReply] {
+        &self.hosts
+    }
+
+    /// Ends the lease on every host and stops.
+    pub async fn stop(self) {
+        self.renew.abort();
+        if let Ok(body) = serde_json::to_vec(&SpyLeaseRequest { ttl_ms: 0 }) {
+            let _ = self
+                .nats
+                .publish(self.lease_subject.clone(), body.into())
+                .await;
+            let _ = self.nats.flush().await;
+        }
+    }
+}
+
+impl Drop for SpyStream {
+    fn drop(&mut self) {
+        self.renew.abort();
+        // Best effort: without it the hosts stop on their own when the lease lapses.
+        if let (Ok(handle), Ok(body)) = (
+            tokio::runtime::Handle::try_current(),
+            serde_json::to_vec(&SpyLeaseRequest { ttl_ms: 0 }),
+        ) {
+            let (nats, subject) = (self.nats.clone(), self.lease_subject.clone());
+            handle.spawn(async move {
+                let _ = nats.publish(subject, body.into()).await;
+            });
+        }
+    }
+}
+
+impl Stream for SpyStream {
+    type Item = crate::Result<SpyRecord>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Option<Self::Item>> {
+        loop {
+            let Some(message) = std::task::ready!(self.records.poll_next_unpin(cx)) else {
+                return Poll::Ready(None);
+            };
+            let record: SpyRecord = match serde_json::from_slice(&message.payload) {
+                Ok(record) => record,
+                Err(e) => {
+                    return Poll::Ready(Some(Err(LatticeError::BadReply {
+                        subject: message.subject.to_string(),
+                        reason: e.to_string(),
+                    })))
+                }
+            };
+            if self.link.as_ref().is_none_or(|l| *l == record.link_name) {
+                return Poll::Ready(Some(Ok(record)));
+            }
+        }
+    }
+}
+
+/// Starts spying on calls into component `component_id` (from other components on its
+/// host, through links), optionally only those through link `link`. Fails when no
+/// Trellis host answers on the lattice (wasmCloud hosts have no spy).
+pub async fn spy(client: &Client, component_id: &str, link: Option<&str>) -> Result<SpyStream> {
+    let component_id = checked_id("component", component_id)?;
+    let nats = client.nats().clone();
+    let nats_err = |operation, e: &dyn std::fmt::Display| {
+        OpsError::Lattice(LatticeError::Nats {
+            operation,
+            reason: e.to_string(),
+        })
+    };
+    // Subscribed (and confirmed) before the lease, so the first call is not missed.
+    let records = nats
+        .subscribe(subject::spy(client.lattice(), &component_id))
+        .await
+        .map_err(|e| nats_err("subscribe", &e))?;
+    crate::round_trip(&nats).await?;
+
+    let lease_subject = subject::spy_lease(client.lattice(), &component_id);
+    let body = serde_json::to_vec(&SpyLeaseRequest {
+        ttl_ms: SPY_LEASE_TTL.as_millis() as u64,
+    })
+    .map_err(|e| OpsError::Lattice(LatticeError::Proto(e.into())))?;
+    let request = async_nats::Request::new()
+        .payload(body.clone().into())
+        .timeout(Some(client.context().timeout()));
+    let reply = nats
+        .send_request(lease_subject.clone(), request)
+        .await
+        .map_err(|err| match err.kind() {
+            async_nats::RequestErrorKind::NoResponders => OpsError::NotFound(format!(
+                "no Trellis host on lattice {:?} answers spy requests (wasmCloud hosts have \
+                 no spy; start one with `trellis up`)",
+                client.lattice()
+            )),
+            async_nats::RequestErrorKind::TimedOut => OpsError::Lattice(LatticeError::Timeout {
+                subject: lease_subject.clone(),
+                after: client.context().timeout(),
+            }),
+            _ => nats_err("request", &err),
+        })?;
+    let reply: CtlResponse<SpyLeaseReply> =
+        serde_json::from_slice(&reply.payload).map_err(|e| LatticeError::BadReply {
+            subject: lease_subject.clone(),
+            reason: e.to_string(),
+        })?;
+    if !reply.success {
+        return Err(OpsError::Failed {
+            message: format!("spy on {component_id}: {}", reply.message),
+        });
+    }
+    let hosts = reply.response.into_iter().collect();
+
+    // Renewals go to every host (a plain publish), hosts that joined since included.
+    let renew = {
+        let (nats, subject) = (nats.clone(), lease_subject.clone());
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(SPY_LEASE_TTL / 3);
+            every.tick().await;
+            loop {
+                every.tick().await;
+                if nats
+                    .publish(subject.clone(), body.clone().into())
+                    .await
+                    .is_err()
+                {
+                    tracing::debug!("cannot renew a spy lease; retrying at the next tick");
+                }
+            }
+        })
+    };
+    Ok(SpyStream {
+        component_id,
+        link: link.map(str::to_owned),
+        hosts,
+        records,
+        nats,
+        lease_subject,
+        renew,
+    })
+}

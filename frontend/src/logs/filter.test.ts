@@ -37,6 +37,11 @@ describe("component filter", () => {
     expect(shown(lines, { component: "Counter" })).toEqual(["a"]);
     expect(shown(lines, { component: "  " })).toEqual(["a", "b", "c"]);
   });
+
+  it("finds a 2.x workload's lines by the workload's name", () => {
+    const guest = { ...record("info", "w", "01a24e8c-650b"), workload: "demo/chatty" };
+    expect(shown([guest, record("info", "b", "hello")], { component: "chatty" })).toEqual(["w"]);
+  });
 });
 
 describe("regex filter", () => {

@@ -31,6 +31,7 @@ mod runtime_http;
 mod runtime_lifecycle;
 mod runtime_links;
 mod runtime_reload;
+mod spy;
 
 use std::collections::BTreeMap;
 use std::time::Duration;

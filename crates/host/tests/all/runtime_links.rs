@@ -11,7 +11,7 @@ use wasmtime::component::Val;
 
 use crate::runtime;
 
-const FWD_WIT: &str = r#"
+pub(crate) const FWD_WIT: &str = r#"
 package trellis:fwd;
 
 interface greeter {
@@ -28,7 +28,7 @@ world greeter-consumer {
 }
 "#;
 
-const ALLOCATOR: &str = r#"
+pub(crate) const ALLOCATOR: &str = r#"
   (global $heap (mut i32) (i32.const 1024))
   (func $realloc (export "cabi_realloc")
         (param $old i32) (param $old_size i32) (param $align i32) (param $new_size i32)
@@ -45,7 +45,7 @@ const ALLOCATOR: &str = r#"
 "#;
 
 /// Exports greeter.greet(name) = "Hi, NAME!".
-fn provider() -> anyhow::Result<Vec<u8>> {
+pub(crate) fn provider() -> anyhow::Result<Vec<u8>> {
     let wat = format!(
         r#"(module
   (memory (export "memory") 1)
@@ -69,7 +69,7 @@ fn provider() -> anyhow::Result<Vec<u8>> {
 }
 
 /// Exports run(name) = greeter.greet(name) through its import.
-fn consumer() -> anyhow::Result<Vec<u8>> {
+pub(crate) fn consumer() -> anyhow::Result<Vec<u8>> {
     let wat = format!(
         r#"(module
   (import "trellis:fwd/greeter" "greet" (func $greet (param i32 i32 i32)))
@@ -84,7 +84,7 @@ fn consumer() -> anyhow::Result<Vec<u8>> {
     fixtures::component(WitSource::Text(FWD_WIT), "greeter-consumer", &wat)
 }
 
-fn greeter_link(target: &str) -> Link {
+pub(crate) fn greeter_link(target: &str) -> Link {
     Link {
         source_id: "consumer".into(),
         target: target.into(),

@@ -1,0 +1,179 @@
+//! Issue 14, part 3: the message spy on links inside one host. A spied link shows each
+//! call with its arguments and result decoded as WAVE, a failing call shows its error,
+//! and with no spy nothing is published at all.
+//!
+//! See: issue 14 ("Past one machine"), section 3.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use futures::StreamExt as _;
+use trellis_host::{ComponentSource, Runtime};
+use trellis_lattice::{ops, Client, Context};
+use trellis_testkit::fixtures::{self, WitSource};
+use trellis_testkit::NatsServer;
+use wasmtime::component::Val;
+
+use crate::ctl_support::{start_host, WAIT};
+use crate::runtime_links::{consumer, greeter_link, provider, ALLOCATOR, FWD_WIT};
+
+/// How long a test listens to be sure nothing is published.
+const QUIET: Duration = Duration::from_millis(600);
+
+/// Exports greeter.greet, which traps.
+fn broken_provider() -> anyhow::Result<Vec<u8>> {
+    let wat = format!(
+        r#"(module
+  (memory (export "memory") 1)
+  {ALLOCATOR}
+  (func (export "trellis:fwd/greeter#greet") (param i32 i32) (result i32) unreachable)
+  (func (export "cabi_post_trellis:fwd/greeter#greet") (param i32))
+)"#
+    );
+    fixtures::component(WitSource::Text(FWD_WIT), "greeter-provider", &wat)
+}
+
+async fn start(rt: &Runtime, id: &str, bytes: Vec<u8>) -> anyhow::Result<()> {
+    rt.start_component(
+        id,
+        ComponentSource::Bytes(bytes.into()),
+        1,
+        BTreeMap::new(),
+        BTreeMap::new(),
+    )
+    .await?;
+    Ok(())
+}
+
+async fn run(rt: &Runtime, name: &str) -> Result<Vec<Val>, trellis_host::HostError> {
+    rt.call_function("consumer", "run", vec![Val::String(name.into())])
+        .await
+}
+
+/// Messages on `trellis.spy.>` other than lease requests, within [`QUIET`].
+async fn records_heard(raw: &mut async_nats::Subscriber) -> Vec<String> {
+    let mut heard = Vec::new();
+    let until = tokio::time::Instant::now() + QUIET;
+    while let Ok(Some(message)) = tokio::time::timeout_at(until, raw.next()).await {
+        if !message.subject.ends_with(".lease") {
+            heard.push(message.subject.to_string());
+        }
+    }
+    heard
+}
+
+#[tokio::test]
+async fn a_spied_link_shows_each_call_and_an_unspied_one_publishes_nothing() -> anyhow::Result<()> {
+    let nats = NatsServer::start()?;
+    let host = start_host(&nats).await;
+    let rt = host.runtime();
+    start(rt, "consumer", consumer()?).await?;
+    start(rt, "provider", provider()?).await?;
+    start(rt, "broken", broken_provider()?).await?;
+    rt.set_link(&greeter_link("provider"), BTreeMap::new(), BTreeMap::new())
+        .await?;
+
+    let watcher = nats.client().await?;
+    let mut raw = watcher.subscribe("trellis.spy.>").await?;
+    trellis_lattice::round_trip(&watcher).await?;
+
+    // Nobody spies: the call works and nothing at all is published.
+    assert_eq!(run(rt, "Ada").await?, vec![Val::String("Hi, Ada!".into())]);
+    let heard = records_heard(&mut raw).await;
+    assert!(heard.is_empty(), "published with no spy: {heard:?}");
+
+    // Spied: the call comes with its arguments and result as WAVE.
+    let client = Client::connect(&Context::new(nats.url())).await?;
+    let mut spy = ops::spy(&client, "provider", None).await?;
+    assert!(spy
+        .hosts()
+        .iter()
+        .any(|h| h.running && h.host_id == host.id()));
+    run(rt, "Ada").await?;
+    let record = tokio::time::timeout(WAIT, spy.next())
+        .await?
+        .expect("the stream goes on")?;
+    assert_eq!(
+        (
+            record.source_id.as_str(),
+            record.target_id.as_str(),
+            record.link_name.as_str(),
+            record.interface.as_str(),
+            record.function.as_str(),
+        ),
+        (
+            "consumer",
+            "provider",
+            "default",
+            "trellis:fwd/greeter",
+            "greet"
+        )
+    );
+    assert_eq!(record.args, vec![r#""Ada""#.to_owned()]);
+    assert_eq!(record.results, vec![r#""Hi, Ada!""#.to_owned()]);
+    assert_eq!((record.error.as_deref(), record.truncated), (None, false));
+    assert!(record.duration_us > 0 && record.host_id == host.id());
+
+    // Another link name filters this call out.
+    let mut other = ops::spy(&client, "provider", Some("other")).await?;
+    run(rt, "Bo").await?;
+    let seen = tokio::time::timeout(WAIT, spy.next()).await?.unwrap()?;
+    assert_eq!(seen.args, vec![r#""Bo""#.to_owned()]);
+    assert!(tokio::time::timeout(QUIET, other.next()).await.is_err());
+    other.stop().await;
+
+    // A spy on the broken target sees the call fail, with the reason.
+    spy.stop().await;
+    let mut broken = ops::spy(&client, "broken", None).await?;
+    rt.set_link(&greeter_link("broken"), BTreeMap::new(), BTreeMap::new())
+        .await?;
+    let err = run(rt, "Cy").await.unwrap_err().to_string();
+    let record = tokio::time::timeout(WAIT, broken.next())
+        .await?
+        .expect("the stream goes on")?;
+    assert_eq!(record.args, vec![r#""Cy""#.to_owned()]);
+    assert!(record.results.is_empty());
+    let reason = record.error.expect("the failure is recorded");
+    assert!(
+        reason.contains("unreachable"),
+        "{reason} (caller saw {err})"
+    );
+
+    // Once the last spy stops, calls publish nothing again.
+    broken.stop().await;
+    let _ = records_heard(&mut raw).await;
+    let _ = run(rt, "Di").await;
+    let heard = records_heard(&mut raw).await;
+    assert!(
+        heard.is_empty(),
+        "published after the spy stopped: {heard:?}"
+    );
+    Ok(())
+}
+
+/// A lease request with a TTL over the cap is shortened, and a lease expires on its own.
+#[tokio::test]
+async fn leases_are_capped_and_lapse() -> anyhow::Result<()> {
+    let rt = crate::runtime(Duration::from_secs(5));
+    let granted = rt.spy_lease("x", Duration::from_secs(3600))?;
+    assert_eq!(
+        granted,
+        Duration::from_millis(trellis_proto::SPY_MAX_TTL_MS)
+    );
+    start(&rt, "consumer", consumer()?).await?;
+    start(&rt, "provider", provider()?).await?;
+    rt.set_link(&greeter_link("provider"), BTreeMap::new(), BTreeMap::new())
+        .await?;
+    let mut records = rt.spy_records();
+    rt.spy_lease("provider", Duration::from_millis(300))?;
+    run(&rt, "Ed").await?;
+    let record = tokio::time::timeout(WAIT, records.recv()).await??;
+    assert_eq!(record.results, vec![r#""Hi, Ed!""#.to_owned()]);
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    run(&rt, "Flo").await?;
+    assert!(
+        tokio::time::timeout(QUIET, records.recv()).await.is_err(),
+        "a lapsed lease still records"
+    );
+    Ok(())
+}

@@ -51,6 +51,7 @@ fn main() {
         "start_telemetry",
         "stop_telemetry",
         "telemetry_info",
+        "spy_component",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build script failed");

@@ -122,6 +122,9 @@ fn ipc_types(cfg: &Config) -> Vec<Decl> {
         // `watch_component`'s `trellis://reload` and `list_watches`.
         decl::<crate::commands::watch::ReloadEvent>(cfg),
         decl::<crate::commands::watch::WatchState>(cfg),
+        // `spy_component`'s `trellis://spy`.
+        decl::<crate::commands::spy::SessionSpyRecord>(cfg),
+        decl::<proto::SpyRecord>(cfg),
         // `call_function`.
         decl::<proto::ComponentCallResult>(cfg),
         // `http_request`.

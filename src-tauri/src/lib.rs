@@ -21,7 +21,7 @@
 //! `put_label`, `delete_label`, `list_configs`, `put_config`, `delete_config`, and the
 //! session commands `list_contexts`, `list_sessions`, `test_connection`, `save_context`,
 //! `attach_new`, `attach`, `detach`, `delete_context`, `import_contexts`, the file watch
-//! commands `watch_component`, `list_watches`, and `save_export`, which writes a dock
+//! commands `watch_component`, `list_watches`, the message spy `spy_component`, and `save_export`, which writes a dock
 //! export into the user's Downloads folder) and event listening. Every lattice command takes an optional `session` (default: the local
 //! lattice). The one plugin, window-state, works from Rust
 //! only (it saves and restores the window's size and position) and exposes no command to
@@ -112,6 +112,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::telemetry::start_telemetry,
             commands::telemetry::stop_telemetry,
             commands::telemetry::telemetry_info,
+            commands::spy::spy_component,
         ])
 }
 

@@ -100,6 +100,8 @@ pub struct Session {
     refused_grants: Mutex<HashMap<String, BTreeMap<String, String>>>,
     /// The OTLP receiver for 2.x hosts, when the user started one.
     telemetry: Mutex<Option<crate::commands::telemetry::TelemetryRun>>,
+    /// Message spies by component id: each task owns its spy stream.
+    spies: Mutex<HashMap<String, tauri::async_runtime::JoinHandle<()>>>,
 }
 
 impl Session {
@@ -115,6 +117,7 @@ impl Session {
             apps: tokio::sync::OnceCell::new(),
             refused_grants: Mutex::new(HashMap::new()),
             telemetry: Mutex::new(None),
+            spies: Mutex::new(HashMap::new()),
         }
     }
 
@@ -273,6 +276,28 @@ impl Session {
             .remove(id)
     }
 
+    /// Keeps `task` as component `id`'s message spy, stopping the one it replaces.
+    pub fn spy(&self, id: String, task: tauri::async_runtime::JoinHandle<()>) {
+        let replaced = self
+            .spies
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(id, task);
+        if let Some(old) = replaced {
+            old.abort();
+        }
+    }
+
+    /// Stops component `id`'s message spy; whether there was one.
+    pub fn unspy(&self, id: &str) -> bool {
+        let task = self
+            .spies
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(id);
+        task.map(|t| t.abort()).is_some()
+    }
+
     /// Runs `f` over the hot reloads.
     pub fn with_watches<T>(
         &self,
@@ -297,6 +322,9 @@ impl Session {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clear();
+        for (_, spy) in self.spies.lock().unwrap_or_else(|p| p.into_inner()).drain() {
+            spy.abort();
+        }
         // Dropping the receiver stops its server and frees its port.
         drop(self.take_telemetry());
         self.set_client(None);

@@ -1225,6 +1225,78 @@ export type WatchState = {
   last: ReloadEvent | null, };
 
 /**
+ * One spied call of one session (`trellis://spy`).
+ */
+export type SessionSpyRecord = {
+  /**
+   * The session the component runs in.
+   */
+  session: string,
+  /**
+   * The call.
+   */
+  record: SpyRecord, };
+
+/**
+ * One call from one component into another on the same host.
+ */
+export type SpyRecord = {
+  /**
+   * RFC 3339 time the call started.
+   */
+  time: string,
+  /**
+   * The host that ran it.
+   */
+  host_id: string,
+  /**
+   * The calling component.
+   */
+  source_id: string,
+  /**
+   * The called component (the one spied on).
+   */
+  target_id: string,
+  /**
+   * The link name the call went through.
+   */
+  link_name: string,
+  /**
+   * The interface as the caller imports it, e.g. `trellis:fwd/greeter`.
+   */
+  interface: string,
+  /**
+   * The function name in that interface.
+   */
+  function: string,
+  /**
+   * Each argument as WAVE text (possibly cut, see [`SpyRecord::truncated`]).
+   */
+  args: Array<string>,
+  /**
+   * Each result as WAVE text; empty when the call failed.
+   */
+  results: Array<string>,
+  /**
+   * How long the call took, instantiation of the target included, in microseconds.
+   */
+  duration_us: number,
+  /**
+   * Why the call failed, if it did.
+   */
+  error?: string | null,
+  /**
+   * Whether some argument, result or the error was cut to stay within the limits
+   * ([`SPY_MAX_VALUE_BYTES`], [`SPY_MAX_RECORD_VALUE_BYTES`]).
+   */
+  truncated?: boolean,
+  /**
+   * How many records of this host were dropped just before this one because its
+   * publisher fell behind.
+   */
+  dropped?: number, };
+
+/**
  * What a `trellis.call` returns.
  */
 export type ComponentCallResult = {

@@ -34,6 +34,7 @@ import type {
   ModelSnapshot,
   NamedConfig,
   ReloadEvent,
+  SessionSpyRecord,
   WatchState,
   WorkloadSpec,
   WorkloadView,
@@ -481,6 +482,23 @@ export function listWatches(session: string = activeSession): Promise<WatchState
 /** Calls `handler` for every reload of a watched component of `session`. */
 export function onReload(session: string, handler: (event: ReloadEvent) => void): Promise<UnlistenFn> {
   return listen<ReloadEvent>(RELOAD_EVENT, (e) => {
+    if (e.payload.session === session) handler(e.payload);
+  });
+}
+
+// ----- Message spy: calls other components make into one component -----
+
+/** The event spied calls arrive on; keep in step with `src-tauri/src/commands/spy.rs`. */
+export const SPY_EVENT = "trellis://spy";
+
+/** Starts (`enabled`) or stops spying on calls into `componentId` in the active session. */
+export function spyComponent(componentId: string, enabled: boolean): Promise<string> {
+  return call<string>("spy_component", { componentId, enabled });
+}
+
+/** Calls `handler` for every spied call of `session`. */
+export function onSpyRecord(session: string, handler: (event: SessionSpyRecord) => void): Promise<UnlistenFn> {
+  return listen<SessionSpyRecord>(SPY_EVENT, (e) => {
     if (e.payload.session === session) handler(e.payload);
   });
 }

@@ -1,5 +1,5 @@
 // The inspector for a component: image, instances, hosts, annotations, links, config, Invoke,
-// HTTP (for an HTTP handler), and its WIT as a tree (unsatisfied imports in red) and as text.
+// HTTP (for an HTTP handler), Spy (live calls into it), and its WIT as a tree (unsatisfied imports in red) and as text.
 import type { ApiError, ComponentInspection } from "../api";
 import type { ComponentNodeData } from "../graph/model";
 import { linkInterfaces } from "../graph/model";
@@ -8,6 +8,7 @@ import { ComponentActions } from "../actions/ComponentActions";
 import { InvokePanel } from "../invoke/InvokePanel";
 import { HttpPanel } from "../http/HttpPanel";
 import { servesHttp } from "../http/request";
+import { SpyPanel } from "./SpyPanel";
 import { WitView } from "./WitView";
 
 interface Props {
@@ -50,6 +51,7 @@ export function ComponentInspector({ data, inspection, error }: Props) {
       <ComponentActions componentId={data.componentId} maxInstances={data.maxInstances} />
       <InvokePanel key={data.componentId} componentId={data.componentId} wit={inspection?.wit ?? null} />
       {servesHttp(wit) && <HttpPanel key={data.componentId} componentId={data.componentId} />}
+      <SpyPanel key={data.componentId} componentId={data.componentId} />
 
       <h3 className="panel__subtitle">WIT</h3>
       {!inspection && !error && <p className="muted inspector__pad">reading…</p>}

@@ -11,6 +11,7 @@ pub mod lattice;
 pub mod lifecycle;
 pub mod links;
 pub mod sessions;
+pub mod spy;
 pub mod telemetry;
 pub mod v2;
 pub mod watch;

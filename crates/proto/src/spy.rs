@@ -69,6 +69,10 @@ fn is_zero(n: &u64) -> bool {
 pub struct SpyLeaseRequest {
     /// How long the lease lasts, in milliseconds (capped at [`SPY_MAX_TTL_MS`]).
     pub ttl_ms: u64,
+    /// Who holds the lease: any id unique to one spy (a NATS inbox name will do), so one
+    /// spy ending its lease leaves another's running.
+    #[serde(default)]
+    pub spy: String,
 }
 
 /// The `response` of a lease reply (in a ctl envelope).

@@ -53,10 +53,11 @@ fn apply_lease(core: &HostCore, subject: &str, payload: &[u8]) -> Option<Bytes> 
         Ok(request) => request,
         Err(err) => return ctl::error(err),
     };
-    match core
-        .runtime
-        .spy_lease(component_id, Duration::from_millis(request.ttl_ms))
-    {
+    match core.runtime.spy_lease(
+        component_id,
+        &request.spy,
+        Duration::from_millis(request.ttl_ms),
+    ) {
         Ok(granted) => ctl::ok(SpyLeaseReply {
             host_id: core.id.clone(),
             ttl_ms: granted.as_millis() as u64,

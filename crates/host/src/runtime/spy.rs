@@ -30,13 +30,16 @@ const MAX_LEASES: usize = 1024;
 /// Most values of one call kept in a record; the rest are counted in one last entry.
 const MAX_VALUES: usize = 64;
 
+/// Component id → spy id → end of that spy's lease.
+type Leases = HashMap<String, HashMap<String, Instant>>;
+
 /// The spy state of one runtime.
 pub(crate) struct SpyTap {
     /// How many leases the table holds (expired ones included until swept): the fast
     /// "nobody spies" check.
     leased: AtomicUsize,
-    /// Component id → end of its lease.
-    leases: Mutex<HashMap<String, Instant>>,
+    /// Each spy holds its own lease, so one spy stopping leaves the others' running.
+    leases: Mutex<Leases>,
     records: broadcast::Sender<SpyRecord>,
 }
 
@@ -57,35 +60,55 @@ impl SpyTap {
             return false;
         }
         let mut leases = self.leases.lock().unwrap_or_else(|p| p.into_inner());
-        match leases.get(target) {
-            Some(until) if *until > Instant::now() => true,
-            Some(_) => {
-                leases.remove(target);
-                self.leased.store(leases.len(), Ordering::Relaxed);
-                false
-            }
-            None => false,
+        let Some(spies) = leases.get(target) else {
+            return false;
+        };
+        let now = Instant::now();
+        if spies.values().any(|until| *until > now) {
+            return true;
         }
+        leases.remove(target);
+        self.leased.store(count(&leases), Ordering::Relaxed);
+        false
     }
 
-    fn lease(&self, component_id: &str, ttl: Duration) -> Result<Duration, HostError> {
+    fn lease(&self, component_id: &str, spy: &str, ttl: Duration) -> Result<Duration, HostError> {
         let ttl = ttl.min(Duration::from_millis(SPY_MAX_TTL_MS));
         let mut leases = self.leases.lock().unwrap_or_else(|p| p.into_inner());
         let now = Instant::now();
-        leases.retain(|_, until| *until > now);
-        if ttl.is_zero() {
-            leases.remove(component_id);
-        } else if leases.len() >= MAX_LEASES && !leases.contains_key(component_id) {
-            self.leased.store(leases.len(), Ordering::Relaxed);
-            return Err(HostError::InvalidArguments(format!(
-                "this host already spies on {MAX_LEASES} components"
-            )));
+        leases.retain(|_, spies| {
+            spies.retain(|_, until| *until > now);
+            !spies.is_empty()
+        });
+        let held = leases
+            .get(component_id)
+            .is_some_and(|spies| spies.contains_key(spy));
+        let result = if ttl.is_zero() {
+            if let Some(spies) = leases.get_mut(component_id) {
+                spies.remove(spy);
+                if spies.is_empty() {
+                    leases.remove(component_id);
+                }
+            }
+            Ok(ttl)
+        } else if count(&leases) >= MAX_LEASES && !held {
+            Err(HostError::InvalidArguments(format!(
+                "this host already holds {MAX_LEASES} spy leases"
+            )))
         } else {
-            leases.insert(component_id.to_owned(), now + ttl);
-        }
-        self.leased.store(leases.len(), Ordering::Relaxed);
-        Ok(ttl)
+            leases
+                .entry(component_id.to_owned())
+                .or_default()
+                .insert(spy.to_owned(), now + ttl);
+            Ok(ttl)
+        };
+        self.leased.store(count(&leases), Ordering::Relaxed);
+        result
     }
+}
+
+fn count(leases: &Leases) -> usize {
+    leases.values().map(HashMap::len).sum()
 }
 
 /// A spied call in flight: what is known before the call.
@@ -222,10 +245,16 @@ fn floor_char_boundary(s: &str, at: usize) -> usize {
 
 impl Runtime {
     /// Publishes records of linked calls into component `component_id` for `ttl` from
-    /// now (capped at [`SPY_MAX_TTL_MS`]); a zero `ttl` ends the lease. The component
-    /// need not run yet. Returns the lease granted.
-    pub fn spy_lease(&self, component_id: &str, ttl: Duration) -> Result<Duration, HostError> {
-        self.inner.spy.lease(component_id, ttl)
+    /// now (capped at [`SPY_MAX_TTL_MS`]) on behalf of spy `spy` (any id the spy keeps
+    /// for itself); a zero `ttl` ends that spy's lease, and records stop when no spy of
+    /// the component holds one. The component need not run yet. Returns the lease granted.
+    pub fn spy_lease(
+        &self,
+        component_id: &str,
+        spy: &str,
+        ttl: Duration,
+    ) -> Result<Duration, HostError> {
+        self.inner.spy.lease(component_id, spy, ttl)
     }
 
     /// Records of spied calls from now on (see [`Runtime::spy_lease`]). A receiver that
@@ -262,14 +291,17 @@ mod tests {
     }
 
     #[test]
-    fn leases_expire_and_end() {
+    fn leases_expire_and_end_per_spy() {
         let tap = SpyTap::default();
         assert!(!tap.watching("a"));
-        tap.lease("a", Duration::from_secs(5)).unwrap();
+        tap.lease("a", "s1", Duration::from_secs(5)).unwrap();
+        tap.lease("a", "s2", Duration::from_secs(5)).unwrap();
         assert!(tap.watching("a") && !tap.watching("b"));
-        tap.lease("a", Duration::ZERO).unwrap();
+        tap.lease("a", "s1", Duration::ZERO).unwrap();
+        assert!(tap.watching("a"), "the other spy still holds a lease");
+        tap.lease("a", "s2", Duration::ZERO).unwrap();
         assert!(!tap.watching("a"));
-        tap.lease("b", Duration::from_millis(1)).unwrap();
+        tap.lease("b", "s1", Duration::from_millis(1)).unwrap();
         std::thread::sleep(Duration::from_millis(5));
         assert!(!tap.watching("b"));
         assert_eq!(tap.leased.load(Ordering::Relaxed), 0);

@@ -121,6 +121,10 @@ async fn a_spied_link_shows_each_call_and_an_unspied_one_publishes_nothing() -> 
     assert_eq!(seen.args, vec![r#""Bo""#.to_owned()]);
     assert!(tokio::time::timeout(QUIET, other.next()).await.is_err());
     other.stop().await;
+    // One spy ending its lease leaves the other's running.
+    run(rt, "Bea").await?;
+    let seen = tokio::time::timeout(WAIT, spy.next()).await?.unwrap()?;
+    assert_eq!(seen.args, vec![r#""Bea""#.to_owned()]);
 
     // A spy on the broken target sees the call fail, with the reason.
     spy.stop().await;
@@ -155,7 +159,7 @@ async fn a_spied_link_shows_each_call_and_an_unspied_one_publishes_nothing() -> 
 #[tokio::test]
 async fn leases_are_capped_and_lapse() -> anyhow::Result<()> {
     let rt = crate::runtime(Duration::from_secs(5));
-    let granted = rt.spy_lease("x", Duration::from_secs(3600))?;
+    let granted = rt.spy_lease("x", "test", Duration::from_secs(3600))?;
     assert_eq!(
         granted,
         Duration::from_millis(trellis_proto::SPY_MAX_TTL_MS)
@@ -165,7 +169,7 @@ async fn leases_are_capped_and_lapse() -> anyhow::Result<()> {
     rt.set_link(&greeter_link("provider"), BTreeMap::new(), BTreeMap::new())
         .await?;
     let mut records = rt.spy_records();
-    rt.spy_lease("provider", Duration::from_millis(300))?;
+    rt.spy_lease("provider", "test", Duration::from_millis(300))?;
     run(&rt, "Ed").await?;
     let record = tokio::time::timeout(WAIT, records.recv()).await??;
     assert_eq!(record.results, vec![r#""Hi, Ed!""#.to_owned()]);

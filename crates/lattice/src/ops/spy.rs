@@ -33,7 +33,11 @@ pub struct SpyStream {
     records: async_nats::Subscriber,
     nats: async_nats::Client,
     lease_subject: String,
+    /// This spy's id in its leases (a fresh inbox name: unique on the server).
+    spy_id: String,
     renew: tokio::task::JoinHandle<()>,
+    /// Set by [`SpyStream::stop`], so dropping does not end the lease twice.
+    ended: bool,
 }
 
 impl std::fmt::Debug for SpyStream {
@@ -57,10 +61,18 @@ impl SpyStream {
         &self.hosts
     }
 
+    fn end_request(&self) -> SpyLeaseRequest {
+        SpyLeaseRequest {
+            ttl_ms: 0,
+            spy: self.spy_id.clone(),
+        }
+    }
+
     /// Ends the lease on every host and stops.
-    pub async fn stop(self) {
+    pub async fn stop(mut self) {
         self.renew.abort();
-        if let Ok(body) = serde_json::to_vec(&SpyLeaseRequest { ttl_ms: 0 }) {
+        self.ended = true;
+        if let Ok(body) = serde_json::to_vec(&self.end_request()) {
             let _ = self
                 .nats
                 .publish(self.lease_subject.clone(), body.into())
@@ -73,10 +85,13 @@ impl SpyStream {
 impl Drop for SpyStream {
     fn drop(&mut self) {
         self.renew.abort();
+        if self.ended {
+            return;
+        }
         // Best effort: without it the hosts stop on their own when the lease lapses.
         if let (Ok(handle), Ok(body)) = (
             tokio::runtime::Handle::try_current(),
-            serde_json::to_vec(&SpyLeaseRequest { ttl_ms: 0 }),
+            serde_json::to_vec(&self.end_request()),
         ) {
             let (nats, subject) = (self.nats.clone(), self.lease_subject.clone());
             handle.spawn(async move {
@@ -130,8 +145,10 @@ pub async fn spy(client: &Client, component_id: &str, link: Option<&str>) -> Res
     crate::round_trip(&nats).await?;
 
     let lease_subject = subject::spy_lease(client.lattice(), &component_id);
+    let spy_id = nats.new_inbox();
     let body = serde_json::to_vec(&SpyLeaseRequest {
         ttl_ms: SPY_LEASE_TTL.as_millis() as u64,
+        spy: spy_id.clone(),
     })
     .map_err(|e| OpsError::Lattice(LatticeError::Proto(e.into())))?;
     let request = async_nats::Request::new()
@@ -189,6 +206,8 @@ pub async fn spy(client: &Client, component_id: &str, link: Option<&str>) -> Res
         records,
         nats,
         lease_subject,
+        spy_id,
         renew,
+        ended: false,
     })
 }

@@ -143,6 +143,82 @@ const DEMO_WAT: &str = r#"
 )
 "#;
 
+/// The package of [`greeter_provider`], [`greeter_broken`] and [`greeter_consumer`]:
+/// one custom interface between two components on one host.
+pub const GREETER_WIT: &str = r#"
+package trellis:fwd;
+
+interface greeter {
+  greet: func(name: string) -> string;
+}
+
+world greeter-provider {
+  export greeter;
+}
+
+world greeter-consumer {
+  import greeter;
+  export run: func(name: string) -> string;
+}
+"#;
+
+/// Exports `trellis:fwd/greeter.greet(name)`, answering "Hi, NAME!".
+pub fn greeter_provider() -> anyhow::Result<Vec<u8>> {
+    let wat = format!(
+        r#"(module
+  (memory (export "memory") 1)
+  (data (i32.const 16) "Hi, ")
+  (global $heap (mut i32) (i32.const 1024))
+  {BUMP_ALLOCATOR}
+  (func (export "trellis:fwd/greeter#greet") (param $ptr i32) (param $len i32) (result i32)
+    (local $out i32) (local $total i32) (local $ret i32)
+    (local.set $total (i32.add (local.get $len) (i32.const 5)))
+    (local.set $out (call $realloc (i32.const 0) (i32.const 0) (i32.const 1) (local.get $total)))
+    (memory.copy (local.get $out) (i32.const 16) (i32.const 4))
+    (memory.copy (i32.add (local.get $out) (i32.const 4)) (local.get $ptr) (local.get $len))
+    (i32.store8 (i32.add (local.get $out) (i32.add (local.get $len) (i32.const 4))) (i32.const 33))
+    (local.set $ret (call $realloc (i32.const 0) (i32.const 0) (i32.const 4) (i32.const 8)))
+    (i32.store (local.get $ret) (local.get $out))
+    (i32.store offset=4 (local.get $ret) (local.get $total))
+    (local.get $ret))
+  (func (export "cabi_post_trellis:fwd/greeter#greet") (param i32))
+)"#
+    );
+    component(WitSource::Text(GREETER_WIT), "greeter-provider", &wat)
+}
+
+/// Exports `run(name)`, which returns `greeter.greet(name)` through its import (link it
+/// to [`greeter_provider`] or [`greeter_broken`]).
+pub fn greeter_consumer() -> anyhow::Result<Vec<u8>> {
+    let wat = format!(
+        r#"(module
+  (import "trellis:fwd/greeter" "greet" (func $greet (param i32 i32 i32)))
+  (memory (export "memory") 1)
+  (global $heap (mut i32) (i32.const 1024))
+  {BUMP_ALLOCATOR}
+  (func (export "run") (param $ptr i32) (param $len i32) (result i32)
+    (call $greet (local.get $ptr) (local.get $len) (i32.const 8))
+    (i32.const 8))
+  (func (export "cabi_post_run") (param i32))
+)"#
+    );
+    component(WitSource::Text(GREETER_WIT), "greeter-consumer", &wat)
+}
+
+/// Exports `trellis:fwd/greeter.greet`, which traps (`unreachable`).
+pub fn greeter_broken() -> anyhow::Result<Vec<u8>> {
+    let wat = format!(
+        r#"(module
+  (memory (export "memory") 1)
+  (global $heap (mut i32) (i32.const 1024))
+  {BUMP_ALLOCATOR}
+  (func (export "trellis:fwd/greeter#greet") (param i32 i32) (result i32) unreachable)
+  (func (export "cabi_post_trellis:fwd/greeter#greet") (param i32))
+)"#
+    );
+    component(WitSource::Text(GREETER_WIT), "greeter-provider", &wat)
+}
+
 /// A bump allocator exported as `cabi_realloc`, shared by the fixtures that take strings.
 const BUMP_ALLOCATOR: &str = r#"
   (func $realloc (export "cabi_realloc")

@@ -13,6 +13,7 @@ mod oci;
 mod relaunch;
 mod run;
 mod secrets;
+mod spy;
 mod support;
 mod telemetry;
 mod v2;

@@ -10,28 +10,15 @@ use std::time::Duration;
 use futures::StreamExt as _;
 use trellis_host::{ComponentSource, Runtime};
 use trellis_lattice::{ops, Client, Context};
-use trellis_testkit::fixtures::{self, WitSource};
+use trellis_testkit::fixtures::{greeter_broken, greeter_consumer, greeter_provider};
 use trellis_testkit::NatsServer;
 use wasmtime::component::Val;
 
 use crate::ctl_support::{start_host, WAIT};
-use crate::runtime_links::{consumer, greeter_link, provider, ALLOCATOR, FWD_WIT};
+use crate::runtime_links::greeter_link;
 
 /// How long a test listens to be sure nothing is published.
 const QUIET: Duration = Duration::from_millis(600);
-
-/// Exports greeter.greet, which traps.
-fn broken_provider() -> anyhow::Result<Vec<u8>> {
-    let wat = format!(
-        r#"(module
-  (memory (export "memory") 1)
-  {ALLOCATOR}
-  (func (export "trellis:fwd/greeter#greet") (param i32 i32) (result i32) unreachable)
-  (func (export "cabi_post_trellis:fwd/greeter#greet") (param i32))
-)"#
-    );
-    fixtures::component(WitSource::Text(FWD_WIT), "greeter-provider", &wat)
-}
 
 async fn start(rt: &Runtime, id: &str, bytes: Vec<u8>) -> anyhow::Result<()> {
     rt.start_component(
@@ -67,9 +54,9 @@ async fn a_spied_link_shows_each_call_and_an_unspied_one_publishes_nothing() -> 
     let nats = NatsServer::start()?;
     let host = start_host(&nats).await;
     let rt = host.runtime();
-    start(rt, "consumer", consumer()?).await?;
-    start(rt, "provider", provider()?).await?;
-    start(rt, "broken", broken_provider()?).await?;
+    start(rt, "consumer", greeter_consumer()?).await?;
+    start(rt, "provider", greeter_provider()?).await?;
+    start(rt, "broken", greeter_broken()?).await?;
     rt.set_link(&greeter_link("provider"), BTreeMap::new(), BTreeMap::new())
         .await?;
 
@@ -164,8 +151,8 @@ async fn leases_are_capped_and_lapse() -> anyhow::Result<()> {
         granted,
         Duration::from_millis(trellis_proto::SPY_MAX_TTL_MS)
     );
-    start(&rt, "consumer", consumer()?).await?;
-    start(&rt, "provider", provider()?).await?;
+    start(&rt, "consumer", greeter_consumer()?).await?;
+    start(&rt, "provider", greeter_provider()?).await?;
     rt.set_link(&greeter_link("provider"), BTreeMap::new(), BTreeMap::new())
         .await?;
     let mut records = rt.spy_records();

@@ -35,11 +35,10 @@ pub struct SpyArgs {
 /// Runs `spy`.
 pub async fn run(args: SpyArgs, client: &Client, global: &GlobalOpts) -> anyhow::Result<ExitCode> {
     let mut stream = ops::spy(client, &args.component, args.link.as_deref()).await?;
-    if !global.json {
-        let running = stream.hosts().iter().any(|h| h.running);
-        let note = if running { "" } else { " (not running yet)" };
-        eprintln!("spying on calls into {}{note}", args.component);
-    }
+    // On stderr, so it stays out of --json output: a caller knows the spy is live.
+    let running = stream.hosts().iter().any(|h| h.running);
+    let note = if running { "" } else { " (not running yet)" };
+    eprintln!("spying on calls into {}{note}", args.component);
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let deadline = deadline(args.follow, args.listen_for);
     loop {

@@ -201,14 +201,15 @@ fn host_of(attributes: &Attributes, hosts: &mut BTreeMap<String, String>) -> Str
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use opentelemetry_proto::tonic::common::v1::InstrumentationScope;
     use opentelemetry_proto::tonic::logs::v1::{LogRecord as OtlpLog, ScopeLogs};
     use opentelemetry_proto::tonic::resource::v1::Resource;
 
     use super::*;
 
-    fn kv(key: &str, value: &str) -> KeyValue {
+    /// A string attribute (the spans tests use it too).
+    pub(crate) fn kv(key: &str, value: &str) -> KeyValue {
         KeyValue {
             key: key.into(),
             value: Some(AnyValue {

@@ -191,20 +191,10 @@ fn subject_matches(pattern: &str, subject: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use opentelemetry_proto::tonic::common::v1::{any_value, AnyValue, KeyValue};
     use opentelemetry_proto::tonic::trace::v1::{ScopeSpans, Span};
 
     use super::*;
-
-    fn kv(key: &str, value: &str) -> KeyValue {
-        KeyValue {
-            key: key.into(),
-            value: Some(AnyValue {
-                value: Some(any_value::Value::StringValue(value.into())),
-            }),
-            ..KeyValue::default()
-        }
-    }
+    use crate::decode::tests::kv;
 
     fn span(trace: u8, id: u8, parent: Option<u8>, attrs: &[(&str, &str)]) -> Span {
         Span {

@@ -16,17 +16,12 @@ async fn a_guest_log_line_arrives_tagged_by_its_workload() {
     let nats = NatsServer::start().unwrap();
     let client = nats.client().await.unwrap();
     let registry = Registry::start().unwrap();
-    let image = format!("{}/demo/logging:0.1.0", registry.address());
-    let cache = tempfile::tempdir().unwrap();
-    let options = trellis_oci::OciOptions {
-        cache_dir: Some(cache.path().into()),
-        credentials: trellis_oci::Credentials::Anonymous,
-        ..Default::default()
-    };
-    let component = trellis_testkit::fixtures::http_logging().unwrap();
-    trellis_oci::push(component, "logging.wasm", &image, &options)
-        .await
-        .unwrap();
+    let image = pushed(
+        &registry,
+        "logging",
+        trellis_testkit::fixtures::http_logging().unwrap(),
+    )
+    .await;
 
     let host =
         WashHost::start_exporting(&nats.url(), "otlp-a", Some(&receiver.endpoint())).unwrap();

@@ -47,21 +47,16 @@ async fn issue_13_a_guest_log_line_reaches_trellis_telemetry_tagged_by_workload(
         .await
         .success();
 
+    // `trellis v2 start edge-otlp IMAGE --namespace demo --http-host HOST --id ID [more…]`.
+    let start = |http_host: &'static str, id: &'static str, more: &'static [&'static str]| {
+        let mut args: Vec<&str> = g.to_vec();
+        args.extend(["v2", "start", "edge-otlp", &image, "--namespace", "demo"]);
+        args.extend(["--http-host", http_host, "--id", id]);
+        args.extend(more);
+        dirs.run(args)
+    };
     // Without the logging interface the host refuses it, and says how to ask for it.
-    let refused = dirs
-        .run(g.iter().copied().chain([
-            "v2",
-            "start",
-            "edge-otlp",
-            &image,
-            "--namespace",
-            "demo",
-            "--http-host",
-            "bare.local",
-            "--id",
-            "wl-bare",
-        ]))
-        .await;
+    let refused = start("bare.local", "wl-bare", &[]).await;
     assert_ne!(refused.code(), Some(0), "{}", refused.stdout());
     assert!(
         refused
@@ -70,23 +65,8 @@ async fn issue_13_a_guest_log_line_reaches_trellis_telemetry_tagged_by_workload(
         "{}",
         refused.stderr()
     );
-
-    dirs.run(g.iter().copied().chain([
-        "v2",
-        "start",
-        "edge-otlp",
-        &image,
-        "--namespace",
-        "demo",
-        "--http-host",
-        "chatty.local",
-        "--interface",
-        "wasi:logging/logging@0.1.0-draft",
-        "--id",
-        "wl-chatty",
-    ]))
-    .await
-    .success();
+    let logging = &["--interface", "wasi:logging/logging@0.1.0-draft"];
+    start("chatty.local", "wl-chatty", logging).await.success();
     let (status, body) = trellis_testkit::http_get(host.http_port(), "chatty.local", "/otlp-cli")
         .await
         .unwrap();

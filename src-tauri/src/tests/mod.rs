@@ -597,4 +597,5 @@ fn model_changes_reach_the_webview_as_events_after_a_resync() {
 mod grants;
 mod lifecycle;
 mod sessions;
+mod spy;
 mod watch;

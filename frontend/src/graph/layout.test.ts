@@ -219,6 +219,21 @@ describe("incremental layout", () => {
     expect(added.y + (after.nodes.find((n) => n.id === "component:NA:four")?.height ?? 0)).toBeLessThanOrEqual(frame.height);
   });
 
+  it("puts a new node reached by an edge from a placed frame to the right of that frame", async () => {
+    const before = lattice({ NA: ["one"], NB: ["two"] });
+    const first = await layoutGraph(before);
+    const after = lattice({ NA: ["one"], NB: ["two"] });
+    after.nodes.push({ id: "v2resource:subject:a.b", kind: "v2resource", width: 220, height: 56, data: { kind: "subject", name: "a.b", workloads: ["w"] } });
+    after.edges.push({ id: "touch:host:NB>v2resource:subject:a.b", source: "host:NB", target: "v2resource:subject:a.b", dashed: true });
+    const second = await layoutGraph(after, xy(first));
+    const frame = second.get("host:NB");
+    const added = second.get("v2resource:subject:a.b");
+    if (!frame?.width || !added) throw new Error("no frame or no new node");
+    expect(added.x).toBeGreaterThan(frame.x + frame.width);
+    expect(added.y).toBeGreaterThanOrEqual(frame.y);
+    expectTidy(after, second);
+  });
+
   it("moves nothing when a node is removed", async () => {
     const before = lattice({ NA: ["one", "two", "three"], NB: ["four"] });
     const first = await layoutGraph(before);

@@ -374,7 +374,13 @@ async function layoutIncrementally(
   if (sized.length > MANY_FRAMES) {
     for (const [id, rect] of rows([...frames.values()], sized)) frames.set(id, rect);
   } else {
-    for (const { id, size } of sized) frames.set(id, { ...freeSpot([...frames.values()], size), ...size });
+    for (const { id, size } of sized) {
+      // A new node reached by an edge from a placed one (a resource a workload touched)
+      // goes right of it, so the edge stays short.
+      const from = model.edges.find((e) => e.target === id && frames.has(e.source));
+      const after = from ? frames.get(from.source) : undefined;
+      frames.set(id, { ...freeSpot([...frames.values()], size, after), ...size });
+    }
   }
   for (const [id, r] of frames) out.set(id, { x: r.x, y: r.y, width: r.width, height: r.height });
   return out;
@@ -488,8 +494,19 @@ function rows(frames: readonly Rect[], fresh: readonly { id: string; size: { wid
  * A free place for a frame of `size`: the root's corner, or right of or below a frame already
  * there, keeping the whole drawing about as wide as a window (16:10) and otherwise compact.
  */
-function freeSpot(frames: readonly Rect[], size: { width: number; height: number }): { x: number; y: number } {
+function freeSpot(
+  frames: readonly Rect[],
+  size: { width: number; height: number },
+  after?: Rect,
+): { x: number; y: number } {
   const pad = ROOT_PAD;
+  if (after) {
+    // The first free place in the column right of `after`, from its top down.
+    for (let k = 0; k < 50; k++) {
+      const c = { x: after.x + after.width + FRAME_GAP, y: after.y + k * (size.height + FRAME_GAP) };
+      if (!frames.some((f) => overlaps({ ...c, ...size }, f, FRAME_GAP - 1))) return c;
+    }
+  }
   const candidates = [{ x: pad, y: pad }];
   for (const f of frames) {
     candidates.push({ x: f.x + f.width + FRAME_GAP, y: f.y }, { x: f.x, y: f.y + f.height + FRAME_GAP });

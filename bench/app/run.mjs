@@ -180,7 +180,12 @@ function inPage(browser, name, ...args) {
 async function pageFigures(results) {
   const server = await serveDist();
   const url = `http://127.0.0.1:${server.address().port}/index.html`;
-  const driver = await startDriver(WEBKIT_DRIVER, (port) => [`--port=${port}`]);
+  // MiniBrowser as the app runs its webview: without accelerated compositing unless
+  // BENCH_COMPOSITING=1 (the app turns it off on Linux unless WEBKIT_DISABLE_COMPOSITING_MODE
+  // is set; see src-tauri/src/lib.rs).
+  const compositing = process.env.BENCH_COMPOSITING === "1" ? "0" : (process.env.WEBKIT_DISABLE_COMPOSITING_MODE ?? "1");
+  const driver = await startDriver(WEBKIT_DRIVER, (port) => [`--port=${port}`], { ...process.env, WEBKIT_DISABLE_COMPOSITING_MODE: compositing });
+  results.page = { compositingDisabled: compositing !== "0" };
   let browser;
   try {
     browser = await remote({
@@ -210,7 +215,7 @@ async function pageFigures(results) {
       timeout: 20000,
       timeoutMsg: "the bench page did not start",
     });
-    results.page = { userAgent: await browser.execute(() => navigator.userAgent) };
+    results.page.userAgent = await browser.execute(() => navigator.userAgent);
 
     // 1. First paint. The first run is in a fresh page (cold JIT; the layout worker starts on
     // first use); the others tell where the time goes (without edge labels, without edges,
@@ -226,7 +231,8 @@ async function pageFigures(results) {
         `  paint ${r.nodes} nodes/${r.edges} edges (${r.variant}): in the DOM ${r.nodesVisibleMs} ms, forced style+layout ${r.forcedLayoutMs} ms, script ${r.scriptToPaintMs} ms (React Flow store updates ${r.storeUpdatesToPaint}), painted ${r.nodesPaintedMs} ms; edges ${r.edgesDrawn}/${r.edgesToDraw} at ${r.edgesMs} ms (detail ${r.level}: ${r.nodesDrawn} React Flow nodes); longest frame ${r.framesDuringPaint.maxMs} ms`,
       );
     }
-    await browser.saveScreenshot(path.join(here, "results", "graph.png")).catch(() => undefined);
+    // MiniBrowser answers no screenshot without compositing (each try hangs for minutes).
+    if (!results.page.compositingDisabled) await browser.saveScreenshot(path.join(here, "results", "graph.png")).catch(() => undefined);
 
     // 2. Pan the last drawn graph: a mouse drag on the pane and setViewport per frame at the
     // zoom the canvas chose, then setViewport at zoom 0.2 (the whole graph in view).
@@ -256,7 +262,7 @@ async function pageFigures(results) {
     results.logs = r;
     log(`  logs warm-up 5000/s for 2 s (not counted): max frame ${r.warmup.maxMs} ms, median ${r.warmup.p50Ms} ms`);
     for (const s of r.steps) log(`  logs ${s.rate}/s${s.retry ? " (again)" : ""}: achieved ${s.achieved}/s, max frame ${s.maxMs} ms, p95 ${s.p95Ms} ms, median ${s.p50Ms} ms ${s.ok ? "ok" : "MISSED"}`);
-    await browser.saveScreenshot(path.join(here, "results", "logs.png")).catch(() => undefined);
+    if (!results.page.compositingDisabled) await browser.saveScreenshot(path.join(here, "results", "logs.png")).catch(() => undefined);
   } catch (err) {
     err.message += `\n(WebKitWebDriver log: ${driver.log().slice(-1500)})`;
     throw err;
@@ -281,6 +287,8 @@ function privateEnv(dataDir) {
     XDG_CONFIG_HOME: path.join(dataDir, "xdg-config"),
     XDG_CACHE_HOME: path.join(dataDir, "xdg-cache"),
     RUST_BACKTRACE: "0",
+    // BENCH_COMPOSITING=1: the app with WebKitGTK's accelerated compositing (it turns it off).
+    ...(process.env.BENCH_COMPOSITING === "1" ? { WEBKIT_DISABLE_COMPOSITING_MODE: "0" } : {}),
   };
 }
 
@@ -478,6 +486,7 @@ function report(results) {
   console.log(`webview: WebKitGTK ${m.webkitgtk}${results.page ? ` (${results.page.userAgent})` : ""}`);
   console.log(`app: ${m.appBuild} build (${m.appBinary})${m.appBuild === "debug" ? " — figures 4–5 are from a DEBUG build" : ""}`);
   console.log(`page: production Vite build of bench/app/page (the app's GraphCanvas and LogsView), in MiniBrowser`);
+  console.log(`WebKit accelerated compositing: ${process.env.BENCH_COMPOSITING === "1" ? "on (BENCH_COMPOSITING=1)" : "off, as the app runs it"}`);
   lines.length = 0;
   lines.push("| figure | value | goal | ratio | verdict |", "|---|---|---|---|---|");
   if (results.paint) {

@@ -19,7 +19,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { remote } from "webdriverio";
 import { freePort, waitPort } from "../lib/ports.mjs";
+import { natsRequest } from "../lib/nats.mjs";
 import { startRegistry } from "../lib/registry.mjs";
+import { startWashPeer } from "../lib/wash.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "../..");
@@ -105,6 +107,20 @@ async function typeInto(browser, selector, text) {
       return (await input.getValue()) === text;
     },
     { timeout: 10000, interval: 300, timeoutMsg: `could not type ${JSON.stringify(text)} into ${selector}` },
+  );
+}
+
+/** Empties a React-controlled input as a user would (select all, delete). */
+async function clearInput(browser, selector) {
+  const input = browser.$(selector);
+  await browser.waitUntil(
+    async () => {
+      await input.click();
+      await browser.keys(["Control", "a"]);
+      await browser.keys(["Backspace"]);
+      return (await input.getValue()) === "";
+    },
+    { timeout: 10000, interval: 300, timeoutMsg: `could not empty ${selector}` },
   );
 }
 
@@ -1070,26 +1086,12 @@ describe("Trellis desktop app", () => {
   it("attaches to a NATS server where a wasmCloud 2.x host runs, draws it, runs a workload on it and shows what runs where", async () => {
     // `wash host` takes no NATS credentials: its server is a plain one on loopback, as a
     // developer's usually is. The app attaches to it in a new tab.
-    const natsPort = await freePort();
-    const natsDir = mkdtempSync(path.join(os.tmpdir(), "trellis-e2e-v2nats-"));
-    const nats = spawn("nats-server", ["-a", "127.0.0.1", "-p", String(natsPort), "-js", "-sd", natsDir], {
-      stdio: "ignore",
-    });
-    const natsUrl = `nats://127.0.0.1:${natsPort}`;
-    const washHome = mkdtempSync(path.join(os.tmpdir(), "trellis-e2e-wash-"));
-    const ingress = await freePort();
     const registry = await startRegistry();
-    let wash;
+    const peer = await startWashPeer("edge-e2e", env);
+    const { natsUrl, ingress } = peer;
     try {
-      await waitPort(natsPort);
       const image = `${registry.address}/e2e/hello:0.1.0`;
       trellis("push", path.join(repo, "examples/wat-hello/hello.wasm"), image);
-      wash = spawn(
-        "wash",
-        ["host", "--non-interactive", "--allow-insecure-registries", "--scheduler-nats-url", natsUrl,
-          "--data-nats-url", natsUrl, "--host-name", "edge-e2e", "--http-addr", `127.0.0.1:${ingress}`],
-        { env: { ...env, HOME: washHome, XDG_CONFIG_HOME: washHome, XDG_CACHE_HOME: washHome, XDG_DATA_HOME: washHome }, stdio: "ignore" },
-      );
       const field = (id) => `[data-testid="${id}"]`;
       await browser.$(field("attach-open")).click();
       await browser.$(field("attach-dialog")).waitForDisplayed({ timeout: 10000 });
@@ -1188,11 +1190,116 @@ describe("Trellis desktop app", () => {
 
       await browser.$(field("session-tab-local")).click();
     } finally {
-      wash?.kill();
-      nats.kill();
+      peer.stop();
       registry.stop();
-      rmSync(washHome, { recursive: true, force: true });
-      rmSync(natsDir, { recursive: true, force: true });
+    }
+  });
+
+  it("receives a wasmCloud 2.x host's telemetry: guest log lines tagged by workload, and a dashed edge to what a workload touched", async () => {
+    // The host is already set up to export OTLP to a port on this machine; the user opens
+    // the receiver there from the Logs tab.
+    const otlpPort = await freePort();
+    const registry = await startRegistry();
+    const peer = await startWashPeer("edge-otlp", env, { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlpPort}` });
+    const { natsUrl, natsPort, ingress } = peer;
+    const field = (id) => `[data-testid="${id}"]`;
+    const textOf = async (el) => ((await el.isExisting()) ? String(await el.getProperty("textContent")) : "");
+    try {
+      const logging = `${registry.address}/e2e/chatty:0.1.0`;
+      const echo = `${registry.address}/e2e/echo:0.1.0`;
+      trellis("push", path.join(repo, "examples/wat-hello/logging.wasm"), logging);
+      trellis("push", path.join(repo, "examples/wat-hello/echo.wasm"), echo);
+      await browser.$(field("attach-open")).click();
+      await browser.$(field("attach-dialog")).waitForDisplayed({ timeout: 10000 });
+      await typeInto(browser, field("attach-name"), "otlp");
+      await typeInto(browser, field("attach-urls"), natsUrl);
+      await browser.$(field("attach-auth-mode")).selectByAttribute("value", "none");
+      await browser.$(field("attach-submit")).click();
+      await browser.$(field("session-tab-otlp")).waitForExist({ timeout: 20000, timeoutMsg: "no otlp tab" });
+      const node = browser.$('.react-flow__node-v2host [data-v2-host-id]');
+      await browser.waitUntil(async () => /edge-otlp/.test(await textOf(node)), {
+        timeout: 30000,
+        interval: 500,
+        timeoutMsg: "no wasmCloud 2.x host node for edge-otlp",
+      });
+
+      // With a 2.x host there, the Logs tab offers the receiver. (An earlier journey left a
+      // component filter in the tab: it is kept across sessions, as a user's would be.)
+      await browser.$(field("dock-tab-logs")).click();
+      await typeInto(browser, field("log-component"), "chatty");
+      await browser.$(field("telemetry-port")).waitForDisplayed({ timeout: 10000, timeoutMsg: "no OTLP bar in the Logs tab" });
+      await typeInto(browser, field("telemetry-port"), String(otlpPort));
+      await browser.$(field("telemetry-start")).click();
+      const endpoint = browser.$(field("telemetry-endpoint"));
+      await endpoint.waitForExist({ timeout: 10000, timeoutMsg: "the receiver did not start" });
+      assert.equal(await textOf(endpoint), `OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:${otlpPort}`);
+
+      // A workload that logs, asked for its logging interface in the start form.
+      await clickPin(browser, node);
+      await browser.$(field("v2-images")).waitForDisplayed({ timeout: 10000, timeoutMsg: "no workload form" });
+      await typeInto(browser, field("v2-images"), logging);
+      await typeInto(browser, field("v2-http-host"), "chatty.e2e");
+      await typeInto(browser, field("v2-interfaces"), "wasi:logging/logging@0.1.0-draft");
+      await browser.$(field("v2-start")).click();
+      const result = browser.$(field("v2-result"));
+      await browser.waitUntil(async () => /^running$/.test(await textOf(result)), {
+        timeout: 60000,
+        interval: 500,
+        timeoutMsg: "the logging workload did not start",
+      });
+      const answer = await new Promise((resolve, reject) => {
+        const req = http.get({ host: "127.0.0.1", port: ingress, path: "/seen-in-trellis", headers: { Host: "chatty.e2e" } }, (res) => {
+          let body = "";
+          res.on("data", (d) => (body += d));
+          res.on("end", () => resolve({ status: res.statusCode, body }));
+        });
+        req.on("error", reject);
+      });
+      assert.equal(answer.status, 200, answer.body);
+      const lines = () =>
+        browser.execute(() => [...document.querySelectorAll('[aria-label="logs"] .logline')].map((r) => r.textContent ?? ""));
+      let guest = "";
+      await browser.waitUntil(
+        async () => {
+          guest = (await lines()).find((l) => l.includes("/seen-in-trellis")) ?? "";
+          return guest !== "";
+        },
+        { timeout: 30000, interval: 500, timeoutMsg: "the guest's log line did not reach the Logs tab" },
+      );
+      assert.match(guest, /INFO/, guest);
+      assert.match(guest, /default\/chatty/, `the line names its workload: ${guest}`);
+      await browser.saveScreenshot(path.join(screenshots, "v2-telemetry-logs.png"));
+
+      // A messaging workload answers a request; its spans show it publishing the reply,
+      // drawn as a dashed edge from the workload to the reply inboxes.
+      await typeInto(browser, field("v2-images"), echo);
+      await clearInput(browser, field("v2-http-host"));
+      await typeInto(browser, field("v2-name"), "echo");
+      await typeInto(browser, field("v2-interfaces"), "wasmcloud:messaging/consumer,handler@0.2.0 subscriptions=e2e.echo.in");
+      await browser.$(field("v2-start")).click();
+      await browser.waitUntil(async () => /^running$/.test(await textOf(result)) && /echo/.test(await textOf(browser.$(field("v2-workloads")))), {
+        timeout: 60000,
+        interval: 500,
+        timeoutMsg: "the echo workload did not start",
+      });
+      assert.equal(await natsRequest(natsPort, "e2e.echo.in", "ping"), "ping");
+      const resource = browser.$('.react-flow__node-v2resource [data-v2-resource="subject:_INBOX.>"]');
+      await browser.waitUntil(async () => resource.isExisting(), {
+        timeout: 30000,
+        interval: 500,
+        timeoutMsg: "no node for the subject the echo workload published on",
+      });
+      const touchEdge = browser.$('.react-flow__edge.link-edge--touch');
+      assert.ok(await touchEdge.isExisting(), `a dashed edge joins the workload and the subject: ${JSON.stringify(await flowDom(browser))}`);
+      await browser.saveScreenshot(path.join(screenshots, "v2-telemetry-touch.png"));
+
+      await browser.$(field("telemetry-stop")).click();
+      await browser.$(field("telemetry-start")).waitForExist({ timeout: 10000, timeoutMsg: "the receiver did not stop" });
+      // Four tabs by now: the first may sit under the tab strip's scroll edge for WebDriver.
+      await browser.execute((el) => el.click(), await browser.$(field("session-tab-local")));
+    } finally {
+      peer.stop();
+      registry.stop();
     }
   });
 
@@ -1205,6 +1312,6 @@ describe("Trellis desktop app", () => {
     }
     assert.deepEqual(natsServersUsing(dataDir), [], "no nats-server is left running");
     // The webview may still be writing its shader cache as the app exits: retry on ENOTEMPTY.
-    rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    rmSync(dataDir, { recursive: true, force: true, maxRetries: 40, retryDelay: 250 });
   });
 });

@@ -146,6 +146,23 @@ pub fn log_records(
     batches: &[ResourceLogs],
     hosts: &mut BTreeMap<String, String>,
 ) -> Vec<LogRecord> {
+    // An export groups records by scope, so "Host started" may come after a guest's line
+    // of the same export: learn every exporter's host id first.
+    for batch in batches {
+        let resource = batch
+            .resource
+            .as_ref()
+            .map(|r| r.attributes.as_slice())
+            .unwrap_or_default();
+        for record in batch.scope_logs.iter().flat_map(|s| &s.log_records) {
+            let attributes = Attributes::of(resource, &record.attributes);
+            if let (Some(host), Some(instance)) =
+                (attributes.first(&HOST_KEYS), attributes.get(INSTANCE_KEY))
+            {
+                hosts.insert(instance.to_owned(), host.to_owned());
+            }
+        }
+    }
     let mut out = Vec::new();
     for batch in batches {
         let resource = batch
@@ -314,6 +331,36 @@ pub(crate) mod tests {
         assert_eq!(starting.host, "0192-h");
         assert_eq!(starting.workload.as_deref(), Some("demo/chatty"));
         assert_eq!(starting.level, LogLevel::Info);
+    }
+
+    #[test]
+    fn a_guest_line_grouped_before_host_started_still_names_the_host() {
+        let scope = |name: &str, attributes: Vec<KeyValue>| ScopeLogs {
+            scope: Some(InstrumentationScope {
+                name: name.into(),
+                ..InstrumentationScope::default()
+            }),
+            log_records: vec![OtlpLog {
+                attributes,
+                ..OtlpLog::default()
+            }],
+            ..ScopeLogs::default()
+        };
+        let batch = ResourceLogs {
+            resource: resource(),
+            scope_logs: vec![
+                scope(
+                    "wash_runtime::plugin::wasi_logging",
+                    vec![kv("workload.name", "w")],
+                ),
+                scope("wash_runtime::washlet", vec![kv("host_id", "\"0192-h\"")]),
+            ],
+            ..ResourceLogs::default()
+        };
+        let [guest, _] = log_records(&[batch], &mut BTreeMap::new())
+            .try_into()
+            .unwrap();
+        assert_eq!(guest.host, "0192-h");
     }
 
     #[test]

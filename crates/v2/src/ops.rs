@@ -134,15 +134,7 @@ pub async fn stop_and_forget(
     records: &WorkloadRecords,
     workload_id: &str,
 ) -> Result<WorkloadStatus, V2Error> {
-    let record = records
-        .load()?
-        .into_iter()
-        .find(|r| r.workload_id == workload_id)
-        .ok_or_else(|| {
-            V2Error::Invalid(format!(
-                "Trellis did not start a workload {workload_id} (a 2.x host cannot list others' workloads)"
-            ))
-        })?;
+    let record = records.find(workload_id)?;
     let status = crate::stop_workload(client, &record.host_id, workload_id).await?;
     records.forget(workload_id)?;
     Ok(status)

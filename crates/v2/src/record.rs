@@ -147,6 +147,19 @@ impl WorkloadRecords {
         }
     }
 
+    /// The record of `workload_id`; one Trellis did not start is an error saying why it
+    /// cannot be known.
+    pub fn find(&self, workload_id: &str) -> Result<WorkloadRecord, V2Error> {
+        self.load()?
+            .into_iter()
+            .find(|r| r.workload_id == workload_id)
+            .ok_or_else(|| {
+                V2Error::Invalid(format!(
+                    "Trellis did not start a workload {workload_id} (a 2.x host cannot list others' workloads)"
+                ))
+            })
+    }
+
     /// Adds (or replaces, by workload id) a record.
     pub fn remember(&self, record: WorkloadRecord) -> Result<(), V2Error> {
         let mut all = self.load()?;

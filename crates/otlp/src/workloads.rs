@@ -46,6 +46,7 @@ mod tests {
 
     fn record(name: &str, subscriptions: &str) -> WorkloadRecord {
         WorkloadRecord {
+            service: None,
             workload_id: format!("wl-{name}"),
             host_id: "h".into(),
             hostname: "edge".into(),

@@ -38,6 +38,8 @@ pub struct WorkloadDescription {
     /// Host interfaces the workload asked for that no component's known WIT names (a
     /// component's WIT could not be read, or none uses it).
     pub unbound: Vec<BoundInterface>,
+    /// The image of its long-running service, if it has one.
+    pub service: Option<String>,
 }
 
 /// One component of a workload.
@@ -172,6 +174,7 @@ pub fn describe_record(
         components,
         links,
         unbound,
+        service: record.service.clone(),
     }
 }
 
@@ -318,6 +321,7 @@ mod tests {
     #[test]
     fn host_interfaces_bind_to_the_components_that_name_them_with_their_config() {
         let record = WorkloadRecord {
+            service: None,
             workload_id: "wl-1".into(),
             host_id: "h".into(),
             hostname: "edge".into(),

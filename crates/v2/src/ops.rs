@@ -37,6 +37,10 @@ pub struct WorkloadSpec {
     /// `wasmcloud:messaging/consumer,handler@0.2.0 subscriptions=demo.in`).
     #[serde(default)]
     pub interfaces: Vec<String>,
+    /// The image of a long-running service (a `wasi:cli/run` component, the workload's
+    /// localhost), if it has one.
+    #[serde(default)]
+    pub service: Option<String>,
 }
 
 /// A workload Trellis started, with its status as the host reports it now.
@@ -93,6 +97,20 @@ pub async fn start_and_remember(
     if let Some(world) = workload.wit_world.as_mut() {
         world.host_interfaces.extend(asked);
     }
+    workload.service = spec
+        .service
+        .as_deref()
+        .map(str::trim)
+        .filter(|image| !image.is_empty())
+        .map(|image| crate::proto::Service {
+            image: image.to_owned(),
+            local_resources: Some(crate::proto::LocalResources {
+                config: spec.config.clone(),
+                environment: spec.environment.clone(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        });
     let workload_id = spec
         .id
         .clone()

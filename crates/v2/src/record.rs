@@ -30,6 +30,9 @@ pub struct WorkloadRecord {
     /// The host interfaces as sent, with their config.
     #[serde(default)]
     pub host_interfaces: Vec<RecordedInterface>,
+    /// The image of the workload's long-running service, if it has one.
+    #[serde(default)]
+    pub service: Option<String>,
 }
 
 /// A component of a workload as Trellis sent it. Its config and environment are left
@@ -96,6 +99,7 @@ impl WorkloadRecord {
                         .collect(),
                 })
                 .collect(),
+            service: workload.service.as_ref().map(|s| s.image.clone()),
         }
     }
 

@@ -881,7 +881,12 @@ export type WorkloadSpec = {
    * them (`wasi:logging/logging@0.1.0-draft`,
    * `wasmcloud:messaging/consumer,handler@0.2.0 subscriptions=demo.in`).
    */
-  interfaces: Array<string>, };
+  interfaces: Array<string>,
+  /**
+   * The image of a long-running service (a `wasi:cli/run` component, the workload's
+   * localhost), if it has one.
+   */
+  service: string | null, };
 
 /**
  * A workload Trellis started, with its status as the host reports it now.
@@ -932,7 +937,11 @@ export type WorkloadRecord = {
   /**
    * The host interfaces as sent, with their config.
    */
-  host_interfaces: Array<RecordedInterface>, };
+  host_interfaces: Array<RecordedInterface>,
+  /**
+   * The image of the workload's long-running service, if it has one.
+   */
+  service: string | null, };
 
 /**
  * A component of a workload as Trellis sent it. Its config and environment are left
@@ -1015,7 +1024,11 @@ export type WorkloadDescription = {
    * Host interfaces the workload asked for that no component's known WIT names (a
    * component's WIT could not be read, or none uses it).
    */
-  unbound: Array<BoundInterface>, };
+  unbound: Array<BoundInterface>,
+  /**
+   * The image of its long-running service, if it has one.
+   */
+  service: string | null, };
 
 /**
  * One component of a workload.

@@ -37,6 +37,7 @@ function view(workloadId: string, hostId: string): WorkloadView {
         { name: "calc", image: "r/calc:1" },
       ],
       host_interfaces: [],
+      service: null,
     },
     status: "running (Workload started successfully)",
     running: true,
@@ -72,6 +73,7 @@ const description: WorkloadDescription = {
   ],
   links: [{ from: "front", to: "calc", interface: "demo:calc/math@0.1.0" }],
   unbound: [],
+  service: null,
 };
 
 describe("wasmCloud 2.x workloads", () => {

@@ -33,6 +33,8 @@ export type V2WorkloadNodeData = {
   running: boolean;
   /** Host interfaces no component's known WIT names, as labels. */
   unbound: string[];
+  /** The image of its long-running service, if it has one. */
+  service: string | null;
   /** Its components' names. */
   components: string[];
   /** Links between its components. */
@@ -219,6 +221,7 @@ export function v2WorkloadGraph(workloads: readonly V2Workload[], hostNodes: Rea
         status: w.view.status,
         running: w.view.running,
         unbound: (d?.unbound ?? []).map((i) => i.label),
+        service: record.service ?? null,
         components: components.map((c) => c.name),
         links,
         error: w.error,

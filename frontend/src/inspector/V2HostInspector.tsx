@@ -15,6 +15,7 @@ export function V2HostInspector({ data: d }: { data: V2HostNodeData }) {
   const [name, setName] = useState("");
   const [httpHost, setHttpHost] = useState("");
   const [interfaces, setInterfaces] = useState("");
+  const [service, setService] = useState("");
   const { busy, startedAt, result, run } = useAction();
 
   useEffect(() => {
@@ -113,6 +114,7 @@ export function V2HostInspector({ data: d }: { data: V2HostNodeData }) {
               environment: {},
               id: null,
               interfaces: interfaceLines(interfaces),
+              service: service.trim() || null,
             }).then((all) => {
               setWorkloads(all);
               return "running";
@@ -155,6 +157,14 @@ export function V2HostInspector({ data: d }: { data: V2HostNodeData }) {
           onChange={(e) => setInterfaces(e.target.value)}
           spellCheck={false}
           data-testid="v2-interfaces"
+        />
+        <input
+          className="input mono"
+          placeholder="service image: a long-running wasi:cli/run component (optional)"
+          value={service}
+          onChange={(e) => setService(e.target.value)}
+          spellCheck={false}
+          data-testid="v2-service"
         />
         <button type="submit" className="btn btn--primary" disabled={busy || imageList.length === 0} data-testid="v2-start">
           Start workload

@@ -137,3 +137,57 @@ async fn issue_13_a_2x_host_is_listed_runs_a_workload_from_trellis_and_stops_it(
         missing.stderr()
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_workload_started_with_a_service_carries_it_and_says_so() {
+    // The service is a `wasi:cli/run` component (a workload's long-running part).
+    let dirs = Dirs::new();
+    let nats = NatsServer::start().unwrap();
+    let registry = Registry::start().unwrap();
+    let _host = WashHost::start(&nats.url(), "edge-svc").unwrap();
+    let url = nats.url();
+    let g = ["--nats-url", url.as_str()];
+    let mut images = Vec::new();
+    for (name, bytes) in [
+        ("hello", trellis_testkit::fixtures::http_hello().unwrap()),
+        ("svc", trellis_testkit::fixtures::cli_hello().unwrap()),
+    ] {
+        let wasm = dirs.data().with_file_name(format!("{name}.wasm"));
+        std::fs::write(&wasm, bytes).unwrap();
+        let image = format!("{}/demo/{name}:0.1.0", registry.address());
+        dirs.run(["push", wasm.to_str().unwrap(), &image])
+            .await
+            .success();
+        images.push(image);
+    }
+    let started = dirs
+        .run(g.iter().copied().chain([
+            "v2",
+            "start",
+            "edge-svc",
+            &images[0],
+            "--http-host",
+            "svc.local",
+            "--service",
+            &images[1],
+            "--id",
+            "wl-svc",
+        ]))
+        .await;
+    eprintln!("SVC START: {} {}", started.stdout(), started.stderr());
+    let described = dirs
+        .run(g.iter().copied().chain(["v2", "describe", "wl-svc"]))
+        .await;
+    eprintln!(
+        "SVC DESCRIBE: {} {}",
+        described.stdout(),
+        described.stderr()
+    );
+    assert!(
+        described
+            .stdout()
+            .contains(&format!("service {}", images[1])),
+        "{}",
+        described.stdout()
+    );
+}

@@ -41,6 +41,14 @@ function V2WorkloadNodeView({ data, selected }: NodeProps<V2WorkloadFlowNode>) {
             </dd>
           </>
         )}
+        {data.service && (
+          <>
+            <dt>service</dt>
+            <dd className="mono" title={data.service} data-testid="v2-workload-service">
+              {data.service}
+            </dd>
+          </>
+        )}
         {data.unbound.length > 0 && (
           <>
             <dt>asks</dt>

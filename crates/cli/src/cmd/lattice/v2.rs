@@ -50,6 +50,9 @@ pub enum V2Command {
         /// `"wasmcloud:messaging/consumer,handler@0.2.0 subscriptions=demo.in"`.
         #[arg(long = "interface", value_name = "NS:PKG/IFACE[@VERSION] [KEY=VALUE…]")]
         interfaces: Vec<String>,
+        /// A long-running service for the workload (a `wasi:cli/run` component image).
+        #[arg(long, value_name = "IMAGE")]
+        service: Option<String>,
         /// Workload id (default: a new UUID).
         #[arg(long)]
         id: Option<String>,
@@ -125,6 +128,7 @@ pub async fn run(cmd: V2Command, client: &Client, global: &GlobalOpts) -> anyhow
             config,
             env,
             interfaces,
+            service,
             id,
             timeout,
         } => {
@@ -138,6 +142,7 @@ pub async fn run(cmd: V2Command, client: &Client, global: &GlobalOpts) -> anyhow
                 environment: env.into_iter().collect(),
                 id,
                 interfaces,
+                service,
             };
             let (record, status) = trellis_v2::start_and_remember(
                 nats,
@@ -239,6 +244,9 @@ fn describe_text(d: &trellis_v2::WorkloadDescription) -> String {
     }
     for l in &d.links {
         out.push_str(&format!("link {} -> {}  {}\n", l.from, l.to, l.interface));
+    }
+    if let Some(service) = &d.service {
+        out.push_str(&format!("service {service}\n"));
     }
     out.trim_end().to_owned()
 }

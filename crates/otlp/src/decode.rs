@@ -60,6 +60,15 @@ fn unquote(value: String) -> String {
     }
 }
 
+/// The attributes of an export's resource (none when it names no resource).
+pub(crate) fn resource_attributes(
+    resource: Option<&opentelemetry_proto::tonic::resource::v1::Resource>,
+) -> &[KeyValue] {
+    resource
+        .map(|r| r.attributes.as_slice())
+        .unwrap_or_default()
+}
+
 /// An OTLP value as one line of text (strings bare, the rest in a JSON-like form).
 fn text(value: &AnyValue) -> String {
     match &value.value {
@@ -149,11 +158,7 @@ pub fn log_records(
     // An export groups records by scope, so "Host started" may come after a guest's line
     // of the same export: learn every exporter's host id first.
     for batch in batches {
-        let resource = batch
-            .resource
-            .as_ref()
-            .map(|r| r.attributes.as_slice())
-            .unwrap_or_default();
+        let resource = resource_attributes(batch.resource.as_ref());
         for record in batch.scope_logs.iter().flat_map(|s| &s.log_records) {
             let attributes = Attributes::of(resource, &record.attributes);
             if let (Some(host), Some(instance)) =
@@ -165,11 +170,7 @@ pub fn log_records(
     }
     let mut out = Vec::new();
     for batch in batches {
-        let resource = batch
-            .resource
-            .as_ref()
-            .map(|r| r.attributes.as_slice())
-            .unwrap_or_default();
+        let resource = resource_attributes(batch.resource.as_ref());
         for scope in &batch.scope_logs {
             let scope_name = scope.scope.as_ref().map(|s| s.name.as_str()).unwrap_or("");
             for record in &scope.log_records {

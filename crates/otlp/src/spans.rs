@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use opentelemetry_proto::tonic::trace::v1::ResourceSpans;
 use serde::{Deserialize, Serialize};
 
-use crate::decode::Attributes;
+use crate::decode::{resource_attributes, Attributes};
 
 /// A kind of resource a workload touches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -82,11 +82,7 @@ impl SpanReader {
     pub fn read(&mut self, batches: &[ResourceSpans]) -> Vec<Touch> {
         let mut found: Vec<(Vec<u8>, Touch)> = Vec::new();
         for batch in batches {
-            let resource = batch
-                .resource
-                .as_ref()
-                .map(|r| r.attributes.as_slice())
-                .unwrap_or_default();
+            let resource = resource_attributes(batch.resource.as_ref());
             for span in batch.scope_spans.iter().flat_map(|s| &s.spans) {
                 let attributes = Attributes::of(resource, &span.attributes);
                 let root = span.parent_span_id.is_empty();

@@ -122,30 +122,9 @@ export function V2HostInspector({ data: d }: { data: V2HostNodeData }) {
           );
         }}
       >
-        <input
-          className="input mono"
-          placeholder="OCI references (2.x hosts take no files)"
-          value={images}
-          onChange={(e) => setImages(e.target.value)}
-          spellCheck={false}
-          data-testid="v2-images"
-        />
-        <input
-          className="input mono"
-          placeholder="name (default: the image's)"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          spellCheck={false}
-          data-testid="v2-name"
-        />
-        <input
-          className="input mono"
-          placeholder="HTTP Host header to serve (optional)"
-          value={httpHost}
-          onChange={(e) => setHttpHost(e.target.value)}
-          spellCheck={false}
-          data-testid="v2-http-host"
-        />
+        <TextField placeholder="OCI references (2.x hosts take no files)" value={images} onChange={setImages} testId="v2-images" />
+        <TextField placeholder="name (default: the image's)" value={name} onChange={setName} testId="v2-name" />
+        <TextField placeholder="HTTP Host header to serve (optional)" value={httpHost} onChange={setHttpHost} testId="v2-http-host" />
         <textarea
           className="input mono"
           rows={2}
@@ -158,14 +137,7 @@ export function V2HostInspector({ data: d }: { data: V2HostNodeData }) {
           spellCheck={false}
           data-testid="v2-interfaces"
         />
-        <input
-          className="input mono"
-          placeholder="service image: a long-running wasi:cli/run component (optional)"
-          value={service}
-          onChange={(e) => setService(e.target.value)}
-          spellCheck={false}
-          data-testid="v2-service"
-        />
+        <TextField placeholder="service image: a long-running wasi:cli/run component (optional)" value={service} onChange={setService} testId="v2-service" />
         <button type="submit" className="btn btn--primary" disabled={busy || imageList.length === 0} data-testid="v2-start">
           Start workload
         </button>
@@ -192,4 +164,18 @@ export function interfaceLines(text: string): string[] {
     .split("\n")
     .map((line) => line.trim())
     .filter(Boolean);
+}
+
+/** One line of the start form: monospaced, no spell check. */
+function TextField(props: { placeholder: string; value: string; onChange: (value: string) => void; testId: string }) {
+  return (
+    <input
+      className="input mono"
+      placeholder={props.placeholder}
+      value={props.value}
+      onChange={(e) => props.onChange(e.target.value)}
+      spellCheck={false}
+      data-testid={props.testId}
+    />
+  );
 }

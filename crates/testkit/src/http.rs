@@ -13,7 +13,7 @@ pub async fn http_get(port: u16, host: &str, path: &str) -> anyhow::Result<(u16,
     let request = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).await?;
     let mut raw = Vec::new();
-    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut raw)).await??;
+    tokio::time::timeout(Duration::from_secs(20), stream.read_to_end(&mut raw)).await??;
     let text = String::from_utf8_lossy(&raw).into_owned();
     let (head, body) = text
         .split_once("\r\n\r\n")

@@ -36,7 +36,6 @@ mod spy;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use trellis_host::{ComponentSource, Runtime, RuntimeConfig};
 use trellis_proto::Link;
 
@@ -105,45 +104,5 @@ pub async fn link_http(runtime: &Runtime, id: &str, port: u16) -> anyhow::Result
 
 /// A plain HTTP/1.1 GET over loopback: (status, body). Fails on connect errors.
 pub async fn get(port: u16, path: &str) -> anyhow::Result<(u16, String)> {
-    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
-    let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).await?;
-    let mut response = Vec::new();
-    tokio::time::timeout(Duration::from_secs(20), stream.read_to_end(&mut response)).await??;
-    let text = String::from_utf8_lossy(&response).into_owned();
-    let status = text
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| anyhow::anyhow!("no HTTP status in {text:?}"))?;
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let chunked = head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked");
-    let body = if chunked {
-        dechunk(body)?
-    } else {
-        body.to_owned()
-    };
-    Ok((status, body))
-}
-
-/// Decodes a chunked HTTP/1.1 body.
-fn dechunk(mut rest: &str) -> anyhow::Result<String> {
-    let mut body = String::new();
-    loop {
-        let (size, after) = rest
-            .split_once("\r\n")
-            .ok_or_else(|| anyhow::anyhow!("bad chunk header in {rest:?}"))?;
-        let size = usize::from_str_radix(size.trim(), 16)?;
-        if size == 0 {
-            return Ok(body);
-        }
-        body.push_str(
-            after
-                .get(..size)
-                .ok_or_else(|| anyhow::anyhow!("short chunk"))?,
-        );
-        rest = after[size..].trim_start_matches("\r\n");
-    }
+    trellis_testkit::http_get(port, "127.0.0.1", path).await
 }

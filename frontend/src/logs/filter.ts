@@ -76,8 +76,13 @@ export function logVisible(record: LogRecord, filter: LogFilter): boolean {
   if (!filter.levels.includes(chipOf(record.level))) return false;
   const needle = filter.component.trim().toLowerCase();
   // A 2.x workload's lines are found by its name too (their component ids are opaque).
-  const source = `${record.component ?? ""} ${record.workload ?? ""}`.toLowerCase();
-  if (needle !== "" && !source.includes(needle)) return false;
+  if (
+    needle !== "" &&
+    !(record.component ?? "").toLowerCase().includes(needle) &&
+    !(record.workload ?? "").toLowerCase().includes(needle)
+  ) {
+    return false;
+  }
   const re = filter.regex;
   if (re === null) return true;
   return re.test(record.message) || re.test(logSource(record)) || (record.context != null && re.test(record.context));

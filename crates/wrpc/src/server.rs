@@ -1,0 +1,172 @@
+//! Serving a component's exported functions on the lattice over wRPC.
+
+use std::sync::Arc;
+
+use async_nats_wasmcloud as nats;
+use bytes::BytesMut;
+use futures::future::BoxFuture;
+use futures::{StreamExt as _, TryStreamExt as _};
+use tokio::io::AsyncWriteExt as _;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+use tokio_util::codec::FramedRead;
+use wasmtime::component::{Type, Val};
+use wrpc_transport::Serve as _;
+
+use crate::client::{LINK_NAME_HEADER, SOURCE_ID_HEADER};
+use crate::codec::{encode_values, ValuesDecoder};
+use crate::names::target_prefix;
+
+/// Calls one served target may have in progress at once; past it, invocations wait in
+/// the NATS subscription (whose buffer is bounded) instead of becoming tasks.
+const MAX_IN_FLIGHT: usize = 256;
+
+/// One exported function to serve.
+#[derive(Clone)]
+pub struct Export {
+    /// The wire instance name (`ns:pkg/iface@version`, or a `wrpc:` name).
+    pub instance: String,
+    /// The function's name in that instance.
+    pub func: String,
+    /// Its parameter types.
+    pub param_types: Vec<Type>,
+    /// Its result types.
+    pub result_types: Vec<Type>,
+}
+
+/// A call that arrived, its arguments decoded.
+pub struct Invocation {
+    /// The `source-id` header: who calls (absent from peers that do not send it).
+    pub source: Option<String>,
+    /// The `link-name` header.
+    pub link_name: Option<String>,
+    /// The arguments.
+    pub params: Vec<Val>,
+}
+
+/// What serves the calls: the host's runtime.
+pub trait Handler: Send + Sync + 'static {
+    /// Runs `export` with `invocation`'s arguments; `Err` carries the reason.
+    fn call(
+        &self,
+        export: &Export,
+        invocation: Invocation,
+    ) -> BoxFuture<'static, Result<Vec<Val>, String>>;
+
+    /// A call to `export` that could not be taken (its frame or arguments were bad, or
+    /// its results could not be sent): `reason` says why, `source` who sent it.
+    fn refused(&self, export: &Export, source: Option<&str>, reason: &str);
+}
+
+/// A target being served; dropping it stops serving (its subscriptions end).
+pub struct Serving {
+    _tasks: JoinSet<()>,
+}
+
+/// Serves `exports` as target `id` on `lattice`, in queue group `<lattice>.<id>` so that
+/// replicas on several hosts share the calls. When this returns, every subscription is
+/// in place.
+pub async fn serve(
+    nats: nats::Client,
+    lattice: &str,
+    id: &str,
+    exports: Vec<Export>,
+    handler: Arc<dyn Handler>,
+) -> anyhow::Result<Serving> {
+    let prefix = target_prefix(lattice, id);
+    let client =
+        wrpc_transport_nats::Client::new(nats.clone(), prefix.clone(), Some(prefix.into())).await?;
+    let mut tasks = JoinSet::new();
+    let in_flight = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
+    for export in exports {
+        let no_paths: [Box<[Option<usize>]>; 0] = [];
+        let invocations = client
+            .serve(&export.instance, &export.func, no_paths)
+            .await?;
+        let export = Arc::new(export);
+        let handler = Arc::clone(&handler);
+        let in_flight = Arc::clone(&in_flight);
+        tasks.spawn(async move {
+            let mut invocations = std::pin::pin!(invocations);
+            let mut running = JoinSet::new();
+            while let Some(next) = invocations.next().await {
+                while running.try_join_next().is_some() {}
+                let (headers, outgoing, incoming) = match next {
+                    Ok(parts) => parts,
+                    Err(err) => {
+                        handler.refused(&export, None, &format!("{err:#}"));
+                        continue;
+                    }
+                };
+                let Ok(permit) = Arc::clone(&in_flight).acquire_owned().await else {
+                    return;
+                };
+                let export = Arc::clone(&export);
+                let handler = Arc::clone(&handler);
+                running.spawn(async move {
+                    answer(&*handler, &export, headers, outgoing, incoming).await;
+                    drop(permit);
+                });
+            }
+        });
+    }
+    // The subscriptions are made; make sure the server has them before callers try.
+    nats.flush().await?;
+    Ok(Serving { _tasks: tasks })
+}
+
+async fn answer(
+    handler: &dyn Handler,
+    export: &Export,
+    headers: Option<nats::HeaderMap>,
+    mut outgoing: wrpc_transport_nats::SubjectWriter,
+    incoming: wrpc_transport_nats::Reader,
+) {
+    let header = |name: &str| {
+        headers
+            .as_ref()
+            .and_then(|h| h.get(name))
+            .map(|value| value.as_str().to_owned())
+    };
+    let source = header(SOURCE_ID_HEADER);
+    let mut params = FramedRead::new(incoming, ValuesDecoder::new(export.param_types.clone()));
+    let params = match params.try_next().await {
+        Ok(Some(params)) => params,
+        Ok(None) => {
+            handler.refused(
+                export,
+                source.as_deref(),
+                "the call ended before its arguments",
+            );
+            return;
+        }
+        Err(err) => {
+            let reason = format!("its arguments do not match the WIT: {err}");
+            handler.refused(export, source.as_deref(), &reason);
+            return;
+        }
+    };
+    let invocation = Invocation {
+        source: source.clone(),
+        link_name: header(LINK_NAME_HEADER),
+        params,
+    };
+    // A failed call sends no results: the caller sees the call end without one.
+    let Ok(results) = handler.call(export, invocation).await else {
+        return;
+    };
+    let mut bytes = BytesMut::new();
+    if let Err(err) = encode_values(&export.result_types, &results, &mut bytes) {
+        let reason = format!("its results cannot be encoded: {err:#}");
+        handler.refused(export, source.as_deref(), &reason);
+        return;
+    }
+    let sent = async {
+        outgoing.write_all(&bytes).await?;
+        outgoing.shutdown().await
+    };
+    if let Err(err) = sent.await {
+        let reason = format!("its results could not be sent: {err}");
+        handler.refused(export, source.as_deref(), &reason);
+    }
+}

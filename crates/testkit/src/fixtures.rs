@@ -10,6 +10,9 @@
 
 use std::path::PathBuf;
 
+mod catalog;
+pub use catalog::{catalog_client, catalog_server, CATALOG_WIT};
+
 use anyhow::Context as _;
 use wit_component::{ComponentEncoder, StringEncoding};
 use wit_parser::Resolve;

@@ -64,6 +64,14 @@ impl NatsServer {
             .with_context(|| format!("connecting to the test nats-server at {}", self.url()))
     }
 
+    /// A client on async-nats 0.39, the version wRPC's NATS transport takes (a host's
+    /// `RuntimeConfig::wrpc`).
+    pub async fn wrpc_client(&self) -> anyhow::Result<async_nats_wasmcloud::Client> {
+        async_nats_wasmcloud::connect(self.url())
+            .await
+            .with_context(|| format!("connecting to the test nats-server at {}", self.url()))
+    }
+
     /// Stops and starts the server on the same port with the same store.
     pub fn restart(&mut self) -> anyhow::Result<()> {
         self.server

@@ -153,6 +153,7 @@ async fn answer(
     };
     // A failed call sends no results: the caller sees the call end without one.
     let Ok(results) = handler.call(export, invocation).await else {
+        let _ = outgoing.shutdown().await;
         return;
     };
     let mut bytes = BytesMut::new();

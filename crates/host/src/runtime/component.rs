@@ -144,6 +144,8 @@ pub(crate) struct Loaded {
     pub(crate) exports: Vec<String>,
     /// The decoded WIT, decoded on first use (only link checks need it).
     pub(crate) wit: OnceLock<Result<Arc<trellis_wit::ComponentWit>, String>>,
+    /// The exported functions other hosts may call over wRPC.
+    pub(crate) served: Vec<trellis_wrpc::Export>,
 }
 
 impl Loaded {
@@ -258,6 +260,9 @@ pub(crate) struct ComponentEntry {
     pub(crate) routes: RwLock<LinkRoutes>,
     /// Instances running and callers waiting, for backpressure and diagnostics.
     pub(crate) load: Load,
+    /// Its exports served to other hosts over wRPC, while it runs (and the host has a
+    /// wRPC connection).
+    pub(crate) serving: std::sync::Mutex<Option<trellis_wrpc::Serving>>,
 }
 
 impl ComponentEntry {

@@ -52,6 +52,12 @@ pub struct RuntimeConfig {
     /// goes through. Default `None`: `nats`. The local lattice passes one authenticated
     /// as its guest user, which the server keeps off the lattice's subjects.
     pub guest_nats: Option<async_nats::Client>,
+    /// The connection the host calls and serves components over wRPC on (wasmCloud 1.x's
+    /// data plane; async-nats 0.39, the version wRPC's NATS transport is built on). With
+    /// it, each component's custom-interface exports are served on the lattice and an
+    /// import linked to a target on another host is called there. Default `None`: links
+    /// stop at this host's edge.
+    pub wrpc: Option<async_nats_wasmcloud::Client>,
     /// Whether that NATS server has JetStream (default true). Without it the keyvalue
     /// provider defaults to memory.
     pub jetstream: bool,
@@ -79,6 +85,7 @@ impl Default for RuntimeConfig {
             max_memory_bytes: DEFAULT_INSTANCE_MEMORY_BYTES,
             nats: None,
             guest_nats: None,
+            wrpc: None,
             jetstream: true,
             grants: GrantPolicy::default(),
             max_component_bytes: 50 << 20,
@@ -111,6 +118,8 @@ pub(crate) struct Inner {
     pub(crate) grants: RwLock<GrantPolicy>,
     /// Message-spy leases and the queue of call records.
     pub(super) spy: super::spy::SpyTap,
+    /// Calls to targets on other hosts (present with [`RuntimeConfig::wrpc`]).
+    pub(super) wrpc: Option<trellis_wrpc::Invoker>,
 }
 
 /// The component runtime of one host. Cheap to clone.
@@ -142,6 +151,10 @@ impl Runtime {
             lattice: Some(config.lattice.clone()),
             policy: config.grants.clone(),
         });
+        let wrpc_invoker = config
+            .wrpc
+            .clone()
+            .map(|nats| trellis_wrpc::Invoker::new(nats, &config.lattice));
         let runtime = Runtime {
             inner: Arc::new(Inner {
                 host_id: config.host_id.as_str().into(),
@@ -157,6 +170,7 @@ impl Runtime {
                 lifecycle: Mutex::default(),
                 grants: RwLock::new(config_grants),
                 spy: Default::default(),
+                wrpc: wrpc_invoker,
             }),
         };
         let invoker = Invoker::new(&runtime.inner);
@@ -187,9 +201,22 @@ impl Runtime {
         self.inner.logs.clone()
     }
 
-    /// Stops every listener; components stay loaded until the runtime is dropped.
+    /// Stops every listener and stops serving other hosts over wRPC; components stay
+    /// loaded until the runtime is dropped.
     pub async fn shutdown(&self) {
         self.inner.http.lock().await.shutdown();
+        let components = self
+            .inner
+            .components
+            .read()
+            .unwrap_or_else(|p| p.into_inner());
+        for entry in components.values() {
+            entry
+                .serving
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .take();
+        }
     }
 }
 

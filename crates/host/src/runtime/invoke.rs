@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use futures::future::BoxFuture;
 use trellis_proto::LogLevel;
+use wasmtime::component::types::ComponentFunc;
 use wasmtime::component::Val;
 
 use super::component::strip_version;
@@ -139,6 +140,7 @@ impl Inner {
         link_name: &'a str,
         iface: &'a str,
         func: &'a str,
+        ty: &'a ComponentFunc,
         params: Vec<Val>,
     ) -> BoxFuture<'a, wasmtime::Result<Vec<Val>>> {
         Box::pin(async move {
@@ -161,7 +163,9 @@ impl Inner {
                     &params,
                 )
             });
-            let outcome = self.forward_to(source, &target, iface, func, params).await;
+            let outcome = self
+                .forward_to(source, &target, link_name, iface, func, ty, params)
+                .await;
             if let Some(call) = spied {
                 call.finish(&self.spy, &outcome);
             }
@@ -169,12 +173,15 @@ impl Inner {
         })
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn forward_to(
         self: &Arc<Self>,
         source: &str,
         target: &str,
+        link_name: &str,
         iface: &str,
         func: &str,
+        ty: &ComponentFunc,
         params: Vec<Val>,
     ) -> wasmtime::Result<Vec<Val>> {
         if params.iter().any(has_resource) {
@@ -183,10 +190,9 @@ impl Inner {
             );
         }
         if self.component(target).is_none() {
-            wasmtime::bail!(
-                "component {source} called `{iface}#{func}`, linked to {target}, \
-                 which is not a component running on this host"
-            );
+            return self
+                .call_remote(source, target, link_name, iface, func, ty, params)
+                .await;
         }
         self.call_export(target, Some(iface), func, CallArgs::Values(params))
             .await

@@ -79,12 +79,14 @@ impl Runtime {
                 limits,
             }),
             load: Load::default(),
+            serving: std::sync::Mutex::default(),
         });
         self.inner
             .components
             .write()
             .unwrap_or_else(|p| p.into_inner())
             .insert(id.into(), entry);
+        self.inner.serve_over_wrpc(id).await;
         self.inner.logs.emit(
             LogLevel::Info,
             Some(id),
@@ -181,11 +183,14 @@ impl Runtime {
         tokio::task::spawn_blocking(move || inner.check_links_still_hold(&id_owned, &candidate))
             .await
             .map_err(|e| HostError::Engine(format!("link check task failed: {e}")))??;
-        let mut active = entry.active.write().unwrap_or_else(|p| p.into_inner());
-        active.loaded = loaded;
-        active.revision += 1;
-        active.source = source;
-        drop(active);
+        {
+            let mut active = entry.active.write().unwrap_or_else(|p| p.into_inner());
+            active.loaded = loaded;
+            active.revision += 1;
+            active.source = source;
+        }
+        // The new version may export other functions.
+        self.inner.serve_over_wrpc(id).await;
         self.inner.logs.emit(
             LogLevel::Info,
             Some(id),
@@ -236,8 +241,14 @@ impl Runtime {
         let Some(entry) = removed else {
             return Err(HostError::ComponentNotFound(id.into()));
         };
-        // Waiting requests see a closed semaphore and fail fast.
+        // Waiting requests see a closed semaphore and fail fast; other hosts' calls
+        // find no responder.
         entry.current().1.close();
+        entry
+            .serving
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
         self.inner.logs.emit(
             LogLevel::Info,
             Some(id),
@@ -298,6 +309,7 @@ impl Inner {
             .instantiate_pre(&component)
             .map_err(|err| unsatisfied_import(id, engine, &component, &err))?;
         let (imports, exports) = interface_names(engine, &component);
+        let served = super::wrpc::served_exports(engine, &component);
         let exports_http = exports
             .iter()
             .any(|e| strip_version(e) == "wasi:http/incoming-handler");
@@ -320,6 +332,7 @@ impl Inner {
             imports,
             exports,
             wit: std::sync::OnceLock::new(),
+            served,
         })
     }
 

@@ -73,7 +73,7 @@ pub(crate) fn component_linker(
                         ComponentItem::ComponentFunc(_) => {
                             let iface = iface.clone();
                             let func: Arc<str> = item_name.into();
-                            inst.func_new_async(item_name, move |store, _ty, params, results| {
+                            inst.func_new_async(item_name, move |store, ty, params, results| {
                                 let iface = iface.clone();
                                 let func = func.clone();
                                 Box::new(async move {
@@ -106,6 +106,7 @@ pub(crate) fn component_linker(
                                             name,
                                             &iface,
                                             &func,
+                                            &ty,
                                             params.to_vec(),
                                         )
                                         .await?;

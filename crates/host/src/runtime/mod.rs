@@ -14,7 +14,8 @@
 //! [`Runtime`] handle, its settings and shared state), `lifecycle` (start, scale,
 //! update, stop components), `providers` (start and stop built-in providers),
 //! `links` (apply and remove links, routes), `invoke` (calls into components),
-//! `spy` (records of linked calls while someone spies) and `inventory` (what runs here).
+//! `spy` (records of linked calls while someone spies), `wrpc` (links to and from
+//! other hosts) and `inventory` (what runs here).
 
 pub(crate) mod component;
 mod core;
@@ -32,6 +33,7 @@ mod source;
 mod spy;
 mod state;
 mod watch;
+mod wrpc;
 
 pub use self::component::{ARGS_ANNOTATION, GRANT_DIRS, GRANT_ENV, GRANT_NETWORK};
 pub use self::core::{Runtime, RuntimeConfig};

@@ -32,6 +32,7 @@ mod runtime_lifecycle;
 mod runtime_links;
 mod runtime_reload;
 mod spy;
+mod wrpc_links;
 
 use std::collections::BTreeMap;
 use std::time::Duration;

@@ -1,0 +1,226 @@
+//! Links past this host's edge, over wRPC (wasmCloud 1.x's data plane).
+//!
+//! - Serving: each component's custom-interface exports are served on the lattice as
+//!   `<lattice>.<id>.wrpc.0.0.1.<interface>.<function>` in queue group `<lattice>.<id>`,
+//!   so a caller on any host (Trellis or wasmCloud) reaches one of its replicas.
+//! - Calling: an import linked to a target that does not run here is invoked there,
+//!   with the `source-id` and `link-name` headers and the host's invocation deadline.
+//!
+//! Only values complete in one message cross: functions with resources, streams or
+//! futures are not served, and calling one on another host is refused before anything
+//! is sent, naming the type at fault.
+
+use std::sync::{Arc, Weak};
+
+use futures::future::BoxFuture;
+use trellis_proto::LogLevel;
+use trellis_wrpc::{Export, Handler, Invocation};
+use wasmtime::component::types::{ComponentFunc, ComponentItem};
+use wasmtime::component::{Component, Type, Val};
+use wasmtime::Engine;
+
+use super::core::Inner;
+use super::invoke::CallArgs;
+use super::spy::SpyCall;
+
+/// Packages whose exports wasmCloud serves under other names and shapes (HTTP handlers
+/// take resources): not served over wRPC by Trellis.
+const UNSERVED_PACKAGES: &[&str] = &["wasi:", "wasmcloud:"];
+
+/// The functions of `component` that can be served over wRPC: every function of its
+/// exported custom interfaces whose parameters and results can cross hosts.
+pub(super) fn served_exports(engine: &Engine, component: &Component) -> Vec<Export> {
+    let mut exports = Vec::new();
+    for (name, item) in component.component_type().exports(engine) {
+        let ComponentItem::ComponentInstance(instance) = item.ty else {
+            continue;
+        };
+        if UNSERVED_PACKAGES.iter().any(|p| name.starts_with(p)) {
+            continue;
+        }
+        for (func, item) in instance.exports(engine) {
+            let ComponentItem::ComponentFunc(ty) = item.ty else {
+                continue;
+            };
+            let (param_types, result_types) = types_of(&ty);
+            if uncarriable(&param_types, &result_types).is_some() {
+                continue;
+            }
+            exports.push(Export {
+                instance: trellis_wrpc::names::wire_instance(name),
+                func: func.to_owned(),
+                param_types,
+                result_types,
+            });
+        }
+    }
+    exports
+}
+
+/// A function's parameter and result types.
+pub(super) fn types_of(ty: &ComponentFunc) -> (Vec<Type>, Vec<Type>) {
+    (
+        ty.params().map(|(_, ty)| ty).collect(),
+        ty.results().collect(),
+    )
+}
+
+/// Why a function with these types cannot be called across hosts, if it cannot.
+pub(super) fn uncarriable(params: &[Type], results: &[Type]) -> Option<String> {
+    params
+        .iter()
+        .chain(results)
+        .find_map(|ty| trellis_wrpc::carriable(ty).err())
+}
+
+impl Inner {
+    /// Starts serving component `id`'s exports (a no-op without a wRPC connection, or
+    /// when it exports nothing that can be served); replaces what served it before.
+    pub(super) async fn serve_over_wrpc(self: &Arc<Self>, id: &str) {
+        let (Some(invoker), Some(entry)) = (&self.wrpc, self.component(id)) else {
+            return;
+        };
+        let exports = entry.current().0.served.clone();
+        if exports.is_empty() {
+            *entry.serving.lock().unwrap_or_else(|p| p.into_inner()) = None;
+            return;
+        }
+        let count = exports.len();
+        let handler = Arc::new(Served {
+            inner: Arc::downgrade(self),
+            id: id.into(),
+        });
+        let nats = invoker.nats().clone();
+        match trellis_wrpc::serve(nats, invoker.lattice(), id, exports, handler).await {
+            Ok(serving) => {
+                *entry.serving.lock().unwrap_or_else(|p| p.into_inner()) = Some(serving);
+                self.logs.emit(
+                    LogLevel::Debug,
+                    Some(id),
+                    Some("wrpc"),
+                    format!("serving {count} function(s) on the lattice over wRPC"),
+                );
+            }
+            Err(err) => self.logs.emit(
+                LogLevel::Warn,
+                Some(id),
+                Some("wrpc"),
+                format!("its exports cannot be served to other hosts over wRPC: {err:#}"),
+            ),
+        }
+    }
+
+    /// Calls `iface#func` of `target`, which does not run on this host, over wRPC.
+    pub(super) async fn call_remote(
+        &self,
+        source: &str,
+        target: &str,
+        link_name: &str,
+        iface: &str,
+        func: &str,
+        ty: &ComponentFunc,
+        params: Vec<Val>,
+    ) -> wasmtime::Result<Vec<Val>> {
+        let Some(invoker) = &self.wrpc else {
+            wasmtime::bail!(
+                "component {source} called `{iface}#{func}`, linked to {target}, which is not \
+                 a component running on this host (and this host does not call other hosts \
+                 over wRPC)"
+            );
+        };
+        let (param_types, result_types) = types_of(ty);
+        if let Some(reason) = uncarriable(&param_types, &result_types) {
+            wasmtime::bail!(
+                "component {source} called `{iface}#{func}` on {target}, on another host: \
+                 {reason}"
+            );
+        }
+        let instance = trellis_wrpc::names::wire_instance(iface);
+        let call = trellis_wrpc::Call {
+            source,
+            target,
+            link_name,
+            instance: &instance,
+            func,
+            params: &params,
+            param_types: &param_types,
+            result_types: &result_types,
+            timeout: self.config.invocation_timeout,
+        };
+        invoker.call(call).await.map_err(wasmtime::Error::from)
+    }
+}
+
+/// Serves wRPC calls into one component of this host.
+struct Served {
+    inner: Weak<Inner>,
+    id: Arc<str>,
+}
+
+impl Handler for Served {
+    fn call(
+        &self,
+        export: &Export,
+        invocation: Invocation,
+    ) -> BoxFuture<'static, Result<Vec<Val>, String>> {
+        let inner = self.inner.clone();
+        let id = self.id.clone();
+        let iface = export.instance.clone();
+        let func = export.func.clone();
+        Box::pin(async move {
+            let Some(inner) = inner.upgrade() else {
+                return Err("the host is shutting down".to_owned());
+            };
+            let source = invocation.source.as_deref().unwrap_or("(unnamed caller)");
+            let link_name = invocation.link_name.as_deref().unwrap_or("default");
+            let spied = inner.spy.watching(&id).then(|| {
+                SpyCall::begin(
+                    &inner.host_id,
+                    source,
+                    &id,
+                    link_name,
+                    &iface,
+                    &func,
+                    &invocation.params,
+                )
+            });
+            let outcome = inner
+                .call_export(
+                    &id,
+                    Some(&iface),
+                    &func,
+                    CallArgs::Values(invocation.params),
+                )
+                .await;
+            if let Some(call) = spied {
+                call.finish(&inner.spy, &outcome);
+            }
+            outcome.map_err(|err| {
+                let reason = super::http::describe_failure(&err);
+                inner.logs.emit(
+                    LogLevel::Error,
+                    Some(&id),
+                    Some("wrpc"),
+                    format!("call `{iface}#{func}` from {source} failed: {reason}"),
+                );
+                reason
+            })
+        })
+    }
+
+    fn refused(&self, export: &Export, source: Option<&str>, reason: &str) {
+        if let Some(inner) = self.inner.upgrade() {
+            inner.logs.emit(
+                LogLevel::Warn,
+                Some(&self.id),
+                Some("wrpc"),
+                format!(
+                    "a call `{}#{}` from {} was refused: {reason}",
+                    export.instance,
+                    export.func,
+                    source.unwrap_or("an unnamed caller")
+                ),
+            );
+        }
+    }
+}

@@ -198,6 +198,16 @@ impl LocalLattice {
         if let Some(guest) = &guest_nats {
             host_config.runtime.guest_nats = Some(guest.clone());
         }
+        // Calls between hosts (wRPC) go over a connection of their own, on the
+        // async-nats that wRPC's transport is built on, as the host.
+        let wrpc_name = format!("{} (wrpc)", options.connection_name);
+        match connect_wrpc(&url, credentials.as_ref(), &wrpc_name).await {
+            Ok(client) => host_config.runtime.wrpc = Some(client),
+            Err(err) => {
+                stop_owned(owner).await;
+                return Err(err);
+            }
+        }
         let host = match LatticeHost::start(host_nats.clone(), host_config).await {
             Ok(host) => host,
             Err(err) => {
@@ -319,6 +329,32 @@ async fn stop_owned(owner: Option<(LocalNats, OwnerLock)>) {
             lock.release();
         })
         .await;
+    }
+}
+
+/// [`connect`] on async-nats 0.39, for wRPC (no guest inbox prefix: this is the host's).
+async fn connect_wrpc(
+    url: &str,
+    credentials: Option<&(String, String)>,
+    name: &str,
+) -> Result<async_nats_wasmcloud::Client, LocalError> {
+    let mut options = async_nats_wasmcloud::ConnectOptions::new()
+        .name(name)
+        .connection_timeout(CONNECT_TIMEOUT);
+    if let Some((user, password)) = credentials {
+        options = options.user_and_password(user.clone(), password.clone());
+    }
+    let failed = |reason: String| LocalError::Connect {
+        url: url.to_owned(),
+        reason,
+    };
+    match tokio::time::timeout(CONNECT_TIMEOUT, options.connect(url)).await {
+        Ok(Ok(client)) => Ok(client),
+        Ok(Err(err)) => Err(failed(err.to_string())),
+        Err(_) => Err(failed(format!(
+            "no answer within {} s",
+            CONNECT_TIMEOUT.as_secs()
+        ))),
     }
 }
 

@@ -38,7 +38,17 @@ impl Apps {
     /// Connects to NATS the way `ctx` says and talks to the wadm of `ctx.lattice` (API
     /// prefix `wadm.api`).
     pub async fn connect(ctx: &Context) -> Result<Apps> {
-        let nats = crate::connect::connect(ctx).await?;
+        let nats = trellis_lattice::connect_legacy_nats(ctx, "trellis wadm client")
+            .await
+            .map_err(|err| match err {
+                trellis_lattice::LatticeError::Unreachable { url, reason } => {
+                    crate::Error::Connect { url, reason }
+                }
+                other => crate::Error::Connect {
+                    url: ctx.url(),
+                    reason: other.to_string(),
+                },
+            })?;
         // `from_nats_client` is hidden in wadm-client because its async-nats is not 1.0;
         // the workspace pins that async-nats (0.39) to the one wadm-client uses.
         let client = wadm_client::Client::from_nats_client(&ctx.lattice, None, nats.clone());

@@ -26,7 +26,6 @@
 #![deny(missing_docs)]
 
 pub mod apps;
-mod connect;
 mod embed;
 pub mod export;
 pub mod gallery;

@@ -215,12 +215,18 @@ async fn run_on_server(global: &super::GlobalOpts, config: HostConfig) -> anyhow
     let ctx = super::lattice::resolve_context(global)?;
     let shown = ctx.url();
     let client = connect_context(ctx.clone()).await?;
-    let config = HostConfig {
+    // Components' calls to and from other hosts (wRPC) go over a second connection, on
+    // the async-nats that wRPC's transport is built on.
+    let wrpc = trellis_lattice::connect_legacy_nats(&ctx, "trellis-host wrpc")
+        .await
+        .context("cannot open the connection for calls between hosts (wRPC)")?;
+    let mut config = HostConfig {
         lattice: ctx.lattice.clone(),
         nats_url: Some(shown.clone()),
         js_domain: config.js_domain.or_else(|| ctx.js_domain.clone()),
         ..config
     };
+    config.runtime.wrpc = Some(wrpc);
     let host = LatticeHost::start(client.nats().clone(), config)
         .await
         .context("cannot start the host")?;

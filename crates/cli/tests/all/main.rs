@@ -18,3 +18,4 @@ mod support;
 mod telemetry;
 mod v2;
 mod workflows;
+mod wrpc;

@@ -152,17 +152,19 @@ impl Inner {
                 );
             };
             // Rendered only while someone spies: the common path stays allocation-free.
-            let spied = self.spy.watching(&target).then(|| {
-                SpyCall::begin(
-                    &self.host_id,
-                    source,
-                    &target,
-                    link_name,
-                    iface,
-                    func,
-                    &params,
-                )
-            });
+            // A call to another host is recorded there, where it is served.
+            let spied =
+                (self.spy.watching(&target) && self.component(&target).is_some()).then(|| {
+                    SpyCall::begin(
+                        &self.host_id,
+                        source,
+                        &target,
+                        link_name,
+                        iface,
+                        func,
+                        &params,
+                    )
+                });
             let outcome = self
                 .forward_to(source, &target, link_name, iface, func, ty, params)
                 .await;

@@ -1,20 +1,21 @@
-//! A NATS connection for wadm's API. `wadm-client` is built on async-nats 0.39 (the
-//! workspace's `async-nats-wasmcloud`), older than Trellis' own, so the context's auth
-//! and TLS settings are applied here once more, for that version.
+//! A NATS connection on async-nats 0.39 (the workspace's `async-nats-wasmcloud`), the
+//! version wasmCloud 1.x's crates are built on: `wadm-client` for wadm's API and
+//! `wrpc-transport-nats` for wRPC calls between hosts. The context's auth and TLS
+//! settings are applied here once more, for that version.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_nats_wasmcloud as nats;
-use trellis_lattice::{Auth, Context};
 
-use crate::{Error, Result};
+use crate::{effective_auth, Auth, Context, LatticeError, Result};
 
-/// Connects the way `ctx` says: its auth (else a URL's `user:password@` or `token@`),
-/// TLS and timeouts. Errors name the URL without user info.
-pub(crate) async fn connect(ctx: &Context) -> Result<nats::Client> {
+/// Connects on async-nats 0.39 the way `ctx` says: its auth (else a URL's
+/// `user:password@` or `token@`), TLS and timeouts; `name` is the connection's name on
+/// the server. Errors name the URL without user info.
+pub async fn connect_legacy_nats(ctx: &Context, name: &str) -> Result<nats::Client> {
     let shown = ctx.url();
-    let fail = |reason: String| Error::Connect {
+    let fail = |reason: String| LatticeError::Unreachable {
         url: shown.clone(),
         reason,
     };
@@ -25,7 +26,7 @@ pub(crate) async fn connect(ctx: &Context) -> Result<nats::Client> {
             .map_err(|e: std::io::Error| fail(format!("bad URL: {e}")))?;
         addrs.push(bare);
     }
-    let auth = trellis_lattice::effective_auth(ctx).map_err(|e| fail(e.to_string()))?;
+    let auth = effective_auth(ctx).map_err(|e| fail(e.to_string()))?;
     let mut options = match auth {
         Auth::None => nats::ConnectOptions::new(),
         Auth::UserPassword { user, password } => {
@@ -64,7 +65,7 @@ pub(crate) async fn connect(ctx: &Context) -> Result<nats::Client> {
         options = options.require_tls(true);
     }
     let options = options
-        .name("trellis wadm client")
+        .name(name)
         .connection_timeout(ctx.connect_timeout())
         .request_timeout(Some(ctx.timeout().max(Duration::from_secs(5))))
         .max_reconnects(Some(1));

@@ -75,15 +75,27 @@ pub enum HostError {
     /// A provider with this id already runs here.
     #[error("provider {0:?} is already running on this host")]
     ProviderExists(String),
-    /// The provider reference names no built-in provider.
+    /// The provider reference names no built-in provider and no binary on this machine.
     #[error(
-        "unknown provider {reference:?}: this host runs built-in providers only \
-         (builtin://NAME, NAME one of {})",
+        "unknown provider {reference:?}: this host runs built-in providers \
+         (builtin://NAME, NAME one of {}) and provider binaries named by an absolute path \
+         or a file:/// URL, not provider archives from registries",
         known_builtins()
     )]
     UnknownProvider {
         /// The reference as given.
         reference: String,
+    },
+    /// A provider binary could not be started: the file cannot run, or the process
+    /// exited before it answered a health check.
+    #[error("cannot start provider {id} from {path}: {reason}")]
+    ProviderStart {
+        /// The provider id.
+        id: String,
+        /// The binary.
+        path: PathBuf,
+        /// Why, with the exit status and last output lines when it exited.
+        reason: String,
     },
     /// A `builtin://NAME` reference names no built-in provider.
     #[error("unknown builtin name: {name} (known: {})", known_builtins())]

@@ -1,8 +1,9 @@
 //! [`GrantPolicy`]: what this host lets a caller grant a component or point a provider
 //! at.
 //!
-//! Grants arrive as annotations of `component.scale` (`trellis.dev/{dirs,env,network}`)
-//! and provider or link config (a blobstore `root`, an http-server `address`). Anyone
+//! Grants arrive as annotations of `component.scale` (`trellis.dev/{dirs,env,network}`),
+//! provider or link config (a blobstore `root`, an http-server `address`) and
+//! `provider.start` references (a provider binary on this machine). Anyone
 //! who can publish on the lattice's NATS server can send those, so the host honours
 //! them only where its own policy — set by whoever started the host (`trellis run`'s
 //! flags, `trellis up --allow-*`, the embedding app) — allows them. Everything else is
@@ -22,7 +23,9 @@ use crate::HostError;
 /// - no `trellis.dev/network` (`network` false);
 /// - blobstore roots only inside the host's data dir (`blobstore_roots` empty; the
 ///   data dir is always allowed);
-/// - http-server addresses only on loopback (`public_http` false).
+/// - http-server addresses only on loopback (`public_http` false);
+/// - no provider binaries from files (`provider_files` false): a provider is native code
+///   run as this user, so a lattice anyone can publish on must not be able to name one.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct GrantPolicy {
@@ -43,6 +46,10 @@ pub struct GrantPolicy {
     pub blobstore_roots: Vec<PathBuf>,
     /// Whether an http-server may bind an address other than loopback. Default: false.
     pub public_http: bool,
+    /// Whether `provider.start` may run a capability provider binary from a file on this
+    /// machine (a path or `file://` URL; wasmCloud's `WASMCLOUD_ALLOW_FILE_LOAD`). The
+    /// local lattice, which only its user can reach, allows it. Default: false.
+    pub provider_files: bool,
 }
 
 /// What a host's error says when its policy refused a grant (see [`HostError::GrantDenied`]).
@@ -65,6 +72,7 @@ impl GrantPolicy {
             network: true,
             blobstore_roots: vec![PathBuf::from("/")],
             public_http: true,
+            provider_files: true,
         }
     }
 
@@ -123,6 +131,7 @@ impl GrantPolicy {
         self.any_env |= other.any_env;
         self.network |= other.network;
         self.public_http |= other.public_http;
+        self.provider_files |= other.provider_files;
     }
 
     /// Whether this policy allows nothing beyond the default.
@@ -152,6 +161,9 @@ impl GrantPolicy {
         );
         if self.public_http {
             said.push("public http-server addresses".into());
+        }
+        if self.provider_files {
+            said.push("provider binaries from files".into());
         }
         said
     }
@@ -224,6 +236,19 @@ impl GrantPolicy {
                 data_dir.display(),
                 list_paths(&self.blobstore_roots)
             ),
+        })
+    }
+
+    /// Checks that a provider binary may be started from file `path`.
+    pub(crate) fn check_provider_file(&self, path: &Path) -> Result<(), HostError> {
+        if self.provider_files {
+            return Ok(());
+        }
+        Err(HostError::GrantDenied {
+            grant: format!("provider binary {}", path.display()),
+            reason: "this host does not start provider binaries from files; its owner can \
+                     allow them (trellis up --allow-provider-files; the local lattice does)"
+                .into(),
         })
     }
 

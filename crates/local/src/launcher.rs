@@ -195,6 +195,16 @@ impl LocalLattice {
             .runtime
             .grants
             .extend(&crate::grants::load(&options.data_dir));
+        // Only this user can reach the local lattice, so its hosts start provider
+        // binaries from files, as they load components from files.
+        host_config.runtime.grants.provider_files = true;
+        // Provider binaries connect themselves, with the host's credentials.
+        if host_config.runtime.providers.nats_url.is_none() {
+            host_config.runtime.providers.nats_url = Some(match &credentials {
+                Some((user, password)) => with_user_info(&url, user, password),
+                None => url.clone(),
+            });
+        }
         if let Some(guest) = &guest_nats {
             host_config.runtime.guest_nats = Some(guest.clone());
         }
@@ -329,6 +339,25 @@ async fn stop_owned(owner: Option<(LocalNats, OwnerLock)>) {
             lock.release();
         })
         .await;
+    }
+}
+
+/// `url` with `user:password@` after its scheme (both percent-encoded where a URL
+/// needs it), for a client that takes credentials only from its URL.
+fn with_user_info(url: &str, user: &str, password: &str) -> String {
+    fn encode(part: &str) -> String {
+        part.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    }
+    match url.split_once("://") {
+        Some((scheme, rest)) => format!("{scheme}://{}:{}@{rest}", encode(user), encode(password)),
+        None => format!("{}:{}@{url}", encode(user), encode(password)),
     }
 }
 

@@ -274,6 +274,10 @@ pub struct HealthCheck {
     pub host_id: String,
     /// The provider checked.
     pub provider_id: String,
+    /// Why a check failed, or the provider's own message (a Trellis addition; wasmCloud
+    /// 1.x hosts send none, and readers ignore it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 /// A lattice event, one variant per event type a 1.9 host emits.

@@ -7,6 +7,8 @@
 //! - [`http_get`]: what a plain HTTP client sees of a served component.
 //! - [`fixtures`]: WebAssembly components built at test time from WAT + WIT with the
 //!   `wat` and `wit-component` crates, so tests need no wasm toolchain.
+//! - [`counter_provider`]: a capability provider binary built at test time with
+//!   wasmCloud's official provider SDK (`providers/counter`).
 //!
 //! ```no_run
 //! # async fn demo() -> anyhow::Result<()> {
@@ -21,10 +23,12 @@
 pub mod fixtures;
 mod http;
 mod nats;
+mod providers;
 mod registry;
 mod wash;
 
 pub use http::http_get;
 pub use nats::NatsServer;
+pub use providers::counter_provider;
 pub use registry::{Registry, REGISTRY_PASSWORD, REGISTRY_USER};
 pub use wash::WashHost;

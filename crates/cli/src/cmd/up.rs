@@ -12,6 +12,8 @@
 //! dir and an http-server address off loopback are refused (`component_scale_failed` /
 //! `provider_start_failed` naming the grant) unless `--allow-dir`, `--allow-env`,
 //! `--allow-network`, `--allow-blobstore-root` or `--allow-public-http` allow them.
+//! Provider binaries from files run on the local lattice; with `--nats-url`, only with
+//! `--allow-provider-files`.
 //!
 //! When this process starts the local lattice's server it also runs wasmCloud's wadm
 //! (`trellis-wadm`) on it, so `trellis app deploy` works at once; `--no-wadm` skips it.
@@ -77,6 +79,11 @@ pub struct Args {
     /// reachable from other machines. Default: loopback only.
     #[arg(long)]
     allow_public_http: bool,
+    /// Let control requests start capability provider binaries from files on this
+    /// machine (`trellis start provider ./my-provider`). Always allowed on the local
+    /// lattice, which only this user can reach; refused by default with --nats-url.
+    #[arg(long)]
+    allow_provider_files: bool,
     /// Do not run wadm (wasmCloud's application deployment manager) on the local
     /// lattice this process starts.
     #[arg(long)]
@@ -111,6 +118,7 @@ impl Args {
             network: self.allow_network,
             blobstore_roots: self.allow_blobstore_roots.clone(),
             public_http: self.allow_public_http,
+            provider_files: self.allow_provider_files,
         })
     }
 }

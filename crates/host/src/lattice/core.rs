@@ -36,6 +36,9 @@ pub(crate) struct HostCore {
     /// Providers whose start was acknowledged but has not finished, so a second start
     /// of the same id is refused even before the first shows up in the inventory.
     pub(crate) starting_providers: std::sync::Mutex<std::collections::HashSet<String>>,
+    /// The named configs each running provider was started with, so a change of one
+    /// reaches provider binaries as `config.update`.
+    pub(crate) provider_configs: std::sync::Mutex<std::collections::HashMap<String, Vec<String>>>,
     /// Work spawned after a reply (scale, provider start): tracked so shutdown waits.
     pub(crate) tasks: TaskTracker,
     /// Cancelled on shutdown; every loop selects on it.

@@ -2,7 +2,8 @@
 //! immediate one after a reconnect so observers that dropped the host see it again.
 //! Each tick also reports `health_check_status` per provider: built-in providers run
 //! in-process, so they are healthy while they run (the transition to healthy is
-//! `health_check_passed`, published when a provider starts).
+//! `health_check_passed`, published when a provider starts). Provider binaries'
+//! checks are reported by `health.rs`.
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -53,12 +54,18 @@ pub(crate) async fn run(core: Arc<HostCore>, interval: Duration) {
     }
 }
 
+/// Built-in providers only: provider binaries are checked on their own schedule
+/// (`health.rs`).
 async fn report_health(core: &HostCore) {
     for provider in core.runtime.providers() {
+        if !core.runtime.is_builtin_provider(&provider.id) {
+            continue;
+        }
         core.events
             .publish(LatticeEvent::HealthCheckStatus(HealthCheck {
                 host_id: core.id.clone(),
                 provider_id: provider.id,
+                message: None,
             }))
             .await;
     }

@@ -12,7 +12,8 @@
 //! `server` (subscriptions and the request loop), `ctl/` (one module per operation
 //! family and the `Command` that dispatches on the subject), `events`, `heartbeat`,
 //! `state` (KV buckets), `watch` (KV → runtime), `logs` (log bus → NATS), `rpc` (provider
-//! RPC messages: `linkdefs.put`/`.del`, `default.shutdown`), `extensions` (Trellis' own
+//! RPC messages: `linkdefs.put`/`.del`, `default.shutdown`), `health` (provider binaries'
+//! health checks as events), `extensions` (Trellis' own
 //! subjects: a running component's WIT, typed calls), `spy` (message-spy leases and
 //! call records), `workload` (what runs, kept for a restart).
 
@@ -21,6 +22,7 @@ mod core;
 mod ctl;
 mod events;
 mod extensions;
+mod health;
 mod heartbeat;
 mod identity;
 mod logs;
@@ -74,8 +76,9 @@ pub struct HostConfig {
     /// Whether to answer component and provider auctions. Default `true`.
     pub enable_auctions: bool,
     /// The NATS URL reported as `ctl_host`/`rpc_host` in `host.ping`, without its user
-    /// info (`user:password@` is stripped). Default `None`: derived from the server the
-    /// client is connected to.
+    /// info (`user:password@` is stripped), and given as is to provider binaries unless
+    /// `runtime.providers.nats_url` names another. Default `None`: derived from the
+    /// server the client is connected to.
     pub nats_url: Option<String>,
     /// Settings of the component runtime. `host_id` and `lattice` are overwritten with
     /// this host's; `nats` defaults to the host's connection when `None`.
@@ -170,6 +173,11 @@ impl LatticeHost {
         }
 
         let mut runtime_config = config.runtime.clone();
+        // Provider binaries connect with the URL as given (credentials included, never
+        // shown); without one, the runtime derives it from the connected server.
+        if runtime_config.providers.nats_url.is_none() {
+            runtime_config.providers.nats_url = config.nats_url.clone();
+        }
         runtime_config.host_id = id.clone();
         runtime_config.lattice = config.lattice.clone();
         runtime_config.nats.get_or_insert_with(|| nats.clone());
@@ -199,6 +207,7 @@ impl LatticeHost {
             runtime,
             component_lock: tokio::sync::Mutex::new(()),
             starting_providers: Default::default(),
+            provider_configs: Default::default(),
             tasks: TaskTracker::new(),
             shutdown: CancellationToken::new(),
             stop_requested: CancellationToken::new(),
@@ -218,6 +227,7 @@ impl LatticeHost {
         core.spawn(spy::serve_leases(Arc::clone(&core), spy_leases));
         core.spawn(spy::forward(Arc::clone(&core)));
         core.spawn(rpc::answer_shutdowns(Arc::clone(&core)));
+        core.spawn(health::forward(Arc::clone(&core)));
 
         core.events
             .publish(LatticeEvent::HostStarted(HostStarted {

@@ -89,7 +89,8 @@ pub(crate) async fn answer_shutdowns(core: Arc<HostCore>) {
         let Some(id) = message.subject.as_str().split('.').nth(3) else {
             continue;
         };
-        if !core.runtime.providers().iter().any(|p| p.id == id) {
+        // A provider binary answers for itself.
+        if !core.runtime.is_builtin_provider(id) {
             continue;
         }
         if let Err(err) = core.nats.publish(reply, SHUTTING_DOWN.into()).await {

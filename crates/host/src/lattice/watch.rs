@@ -3,7 +3,8 @@
 //! `LATTICEDATA_<lattice>` is watched from the latest value of every key, so a fresh
 //! or restarted host replays the links already stored, then follows changes made by
 //! any host. `CONFIGDATA_<lattice>` is watched too: a change of a named config
-//! re-applies the links that use it, with the new values. The watcher keeps what it
+//! re-applies the links that use it, with the new values, and sends provider binaries
+//! started with it their merged config (`config.update`). The watcher keeps what it
 //! applied per source and only sends the difference to the runtime.
 
 use std::collections::BTreeMap;
@@ -62,13 +63,17 @@ async fn watch_config(core: Arc<HostCore>, applied: Applied) {
         let core = Arc::clone(&core);
         let applied = Arc::clone(&applied);
         async move {
-            let applied = applied.lock().await;
-            let users = applied.values().flatten().filter(|link| {
-                link.source_config.contains(&entry.key) || link.target_config.contains(&entry.key)
-            });
-            for link in users {
-                set_link(&core, link).await;
+            {
+                let applied = applied.lock().await;
+                let users = applied.values().flatten().filter(|link| {
+                    link.source_config.contains(&entry.key)
+                        || link.target_config.contains(&entry.key)
+                });
+                for link in users {
+                    set_link(&core, link).await;
+                }
             }
+            update_providers(&core, &entry.key).await;
         }
     })
     .await;
@@ -101,6 +106,29 @@ async fn apply_difference(core: &HostCore, before: &[Link], after: Vec<Link>) ->
         }
     }
     after
+}
+
+/// Sends every provider binary started with config `name` its merged config again.
+async fn update_providers(core: &HostCore, name: &str) {
+    let users: Vec<(String, Vec<String>)> = core
+        .provider_configs
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .iter()
+        .filter(|(id, names)| {
+            names.iter().any(|n| n == name) && !core.runtime.is_builtin_provider(id)
+        })
+        .map(|(id, names)| (id.clone(), names.clone()))
+        .collect();
+    for (id, names) in users {
+        let result = match core.state.resolve_config(&names).await {
+            Ok(config) => core.runtime.update_provider_config(&id, config).await,
+            Err(err) => Err(err),
+        };
+        if let Err(err) = result {
+            tracing::warn!(provider = %id, %err, "cannot send a provider its new config");
+        }
+    }
 }
 
 /// Resolves the link's named config and hands it to the runtime.

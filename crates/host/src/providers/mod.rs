@@ -14,6 +14,10 @@
 //! - messaging: `wasmcloud:messaging/consumer@0.2.0` over the lattice's NATS, and the
 //!   handler direction (subscriptions delivered through a [`ComponentInvoker`]).
 //!
+//! Provider binaries (wasmCloud 1.x capability providers, e.g. built with
+//! `wasmcloud-provider-sdk`) run as child processes under `external`, configured by
+//! [`ProviderProcessConfig`].
+//!
 //! Wiring, for the runtime:
 //! 1. Create one [`BuiltinProviders`] registry per host and [`BuiltinProviders::start`]
 //!    providers in it; give it a [`ComponentInvoker`] with
@@ -33,6 +37,7 @@ mod bindings;
 pub(crate) mod blobstore;
 mod bus;
 mod config;
+pub(crate) mod external;
 mod http_client;
 pub(crate) mod keyvalue;
 mod logging;
@@ -46,6 +51,7 @@ use wasmtime::component::{HasData, Linker, ResourceTable};
 
 pub use self::bindings::wasmcloud::messaging::types::BrokerMessage;
 pub use self::bus::CallTargetInterface;
+pub use self::external::{ProviderHealth, ProviderProcessConfig};
 pub use self::messaging::call_handle_message;
 pub(crate) use self::messaging::check_guest_subscription;
 pub use self::registry::{

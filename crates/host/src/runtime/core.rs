@@ -24,7 +24,10 @@ use super::linker::base_linker;
 use super::links::LinkEntry;
 use super::state::{HostState, StoreParams};
 use super::LogBus;
-use crate::providers::{BuiltinProviders, BuiltinProvidersConfig, ProviderCtxInit};
+use crate::providers::external::ExternalProviders;
+use crate::providers::{
+    BuiltinProviders, BuiltinProvidersConfig, ProviderCtxInit, ProviderProcessConfig,
+};
 use crate::{GrantPolicy, HostError};
 
 /// Settings of a [`Runtime`].
@@ -72,6 +75,9 @@ pub struct RuntimeConfig {
     /// (default: `<user cache dir>/trellis/oci`, docker's `config.json`). Its size cap
     /// is replaced by `max_component_bytes`.
     pub oci: trellis_oci::OciOptions,
+    /// How provider binaries are run: the NATS URL they get, health-check cadence,
+    /// restart and shutdown delays (default: a wasmCloud 1.x host's).
+    pub providers: ProviderProcessConfig,
 }
 
 impl Default for RuntimeConfig {
@@ -90,6 +96,7 @@ impl Default for RuntimeConfig {
             grants: GrantPolicy::default(),
             max_component_bytes: 50 << 20,
             oci: trellis_oci::OciOptions::default(),
+            providers: ProviderProcessConfig::default(),
         }
     }
 }
@@ -105,6 +112,8 @@ pub(crate) struct Inner {
     pub(super) components: RwLock<HashMap<String, Arc<ComponentEntry>>>,
     /// The built-in providers (keyvalue, blobstore, messaging state lives there).
     pub(crate) registry: BuiltinProviders,
+    /// Provider binaries running as child processes.
+    pub(crate) external: ExternalProviders,
     pub(super) links: RwLock<BTreeMap<LinkKey, LinkEntry>>,
     /// Held across binds, hence async.
     pub(super) http: tokio::sync::Mutex<HttpServers>,
@@ -155,6 +164,13 @@ impl Runtime {
             .wrpc
             .clone()
             .map(|nats| trellis_wrpc::Invoker::new(nats, &config.lattice));
+        let external = ExternalProviders::new(
+            config.providers.clone(),
+            config.nats.clone(),
+            &config.lattice,
+            &config.host_id,
+            logs.clone(),
+        );
         let runtime = Runtime {
             inner: Arc::new(Inner {
                 host_id: config.host_id.as_str().into(),
@@ -164,6 +180,7 @@ impl Runtime {
                 logs,
                 components: RwLock::default(),
                 registry,
+                external,
                 links: RwLock::default(),
                 http: tokio::sync::Mutex::default(),
                 link_changes: tokio::sync::Mutex::default(),
@@ -201,10 +218,11 @@ impl Runtime {
         self.inner.logs.clone()
     }
 
-    /// Stops every listener and stops serving other hosts over wRPC; components stay
-    /// loaded until the runtime is dropped.
+    /// Stops every listener and provider process, and stops serving other hosts over
+    /// wRPC; components stay loaded until the runtime is dropped.
     pub async fn shutdown(&self) {
         self.inner.http.lock().await.shutdown();
+        self.inner.external.stop_all().await;
         let components = self
             .inner
             .components

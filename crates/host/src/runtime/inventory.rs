@@ -27,9 +27,12 @@ impl Runtime {
         list
     }
 
-    /// Providers running here.
+    /// Providers running here: built-in ones and provider binaries.
     pub fn providers(&self) -> Vec<ProviderDescription> {
-        self.inner.registry.list()
+        let mut list = self.inner.registry.list();
+        list.extend(self.inner.external.list());
+        list.sort_by(|a, b| a.id.cmp(&b.id));
+        list
     }
 
     /// The bytes of a running component's current version.

@@ -63,12 +63,24 @@ impl Runtime {
             .put_link(link, &entry.source_config, &entry.target_config)
             .await?;
         let source_id = link.source_id.clone();
+        let external = &self.inner.external;
+        let pushed =
+            (external.contains(&link.source_id) || external.contains(&link.target)).then(|| {
+                trellis_proto::LinkDefinition::from_link(
+                    link,
+                    entry.source_config.clone(),
+                    entry.target_config.clone(),
+                )
+            });
         self.inner
             .links
             .write()
             .unwrap_or_else(|p| p.into_inner())
             .insert(link.key(), entry);
         self.inner.refresh_routes(&source_id);
+        if let Some(definition) = pushed {
+            external.put_link(&definition).await;
+        }
         Ok(())
     }
 
@@ -135,6 +147,9 @@ impl Runtime {
             self.inner
                 .registry
                 .delete_link(source_id, &entry.link.target, name);
+            self.inner
+                .external
+                .forget_link(source_id, &entry.link.target, &key);
         }
         self.inner.http.lock().await.remove_route(&key);
         self.inner.refresh_routes(source_id);

@@ -1,14 +1,16 @@
-//! Built-in providers on this runtime: starting one (and applying the links that
-//! already name it, as a wasmCloud host hands a starting provider its links) and
-//! stopping one.
+//! Providers on this runtime: starting one (and applying the links that already name
+//! it, as a wasmCloud host hands a starting provider its links) and stopping one.
+//! Built-in providers run in-process; a provider binary runs as a child process
+//! (`crate::providers::external`).
 
 use std::collections::BTreeMap;
 
-use trellis_proto::{ConfigMap, LinkKey, LogLevel};
+use trellis_proto::{ConfigMap, LinkDefinition, LinkKey, LogLevel};
 
 use super::core::Runtime;
 use super::links::LinkEntry;
-use crate::HostError;
+use crate::providers::external::{file_reference_path, is_file_reference};
+use crate::{HostError, ProviderHealth};
 
 /// The name of the built-in provider `reference` names (`builtin://NAME`,
 /// `wasmcloud+builtin://NAME` or a bare `NAME`), by
@@ -18,14 +20,17 @@ pub fn builtin_name(reference: &str) -> Option<&'static str> {
 }
 
 impl Runtime {
-    /// Starts built-in provider `reference` (`builtin://NAME`,
-    /// `wasmcloud+builtin://NAME` or `NAME`) under `id`.
+    /// Starts provider `reference` under `id`: a built-in one (`builtin://NAME`,
+    /// `wasmcloud+builtin://NAME` or `NAME`) or a provider binary (an absolute path or
+    /// a `file:///` URL, when the grant policy allows provider files).
     ///
     /// As a wasmCloud host hands a starting provider the links that already name it,
     /// every link held here whose source or target is `id` is then applied with its
     /// resolved config: an http-server binds the addresses of links set before it
-    /// started, a messaging provider subscribes. A link that cannot be applied is
-    /// logged as a warning and the provider keeps running.
+    /// started, a messaging provider subscribes, a provider binary finds them in its
+    /// `HostData`. A link that cannot be applied is logged as a warning and the provider
+    /// keeps running. A provider binary's start returns once it answered its first
+    /// health check (see [`Runtime::provider_health`]).
     pub async fn start_provider(
         &self,
         id: &str,
@@ -33,20 +38,19 @@ impl Runtime {
         config: ConfigMap,
         annotations: BTreeMap<String, String>,
     ) -> Result<(), HostError> {
+        if is_file_reference(reference) {
+            return self
+                .start_provider_binary(id, reference, config, annotations)
+                .await;
+        }
         let _changes = self.inner.link_changes.lock().await;
+        if self.inner.external.contains(id) {
+            return Err(HostError::ProviderExists(id.to_owned()));
+        }
         self.inner
             .registry
             .start_with_annotations(id, reference, config, annotations)?;
-        let naming: Vec<LinkEntry> = self
-            .inner
-            .links
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .values()
-            .filter(|e| e.link.source_id == id || e.link.target == id)
-            .cloned()
-            .collect();
-        for entry in naming {
+        for entry in self.links_naming(id) {
             let link = entry.link.clone();
             if let Err(err) = self.apply_link(entry).await {
                 self.inner.logs.emit(
@@ -63,8 +67,57 @@ impl Runtime {
         Ok(())
     }
 
-    /// Stops a provider; an http-server closes its listeners.
+    /// The links held here whose source or target is `id`.
+    fn links_naming(&self, id: &str) -> Vec<LinkEntry> {
+        self.inner
+            .links
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+            .filter(|e| e.link.source_id == id || e.link.target == id)
+            .cloned()
+            .collect()
+    }
+
+    async fn start_provider_binary(
+        &self,
+        id: &str,
+        reference: &str,
+        config: ConfigMap,
+        annotations: BTreeMap<String, String>,
+    ) -> Result<(), HostError> {
+        if id.trim().is_empty() {
+            return Err(HostError::InvalidConfig(
+                "a provider id must not be empty".into(),
+            ));
+        }
+        let path = file_reference_path(reference)?;
+        self.inner.grant_policy().check_provider_file(&path)?;
+        if self.inner.registry.get(id).is_some() {
+            return Err(HostError::ProviderExists(id.to_owned()));
+        }
+        // Held through the start: a link put meanwhile is then pushed once it runs
+        // rather than lost between the snapshot below and the start.
+        let _changes = self.inner.link_changes.lock().await;
+        let links = self
+            .links_naming(id)
+            .into_iter()
+            .map(|e| LinkDefinition::from_link(&e.link, e.source_config, e.target_config))
+            .collect();
+        self.inner
+            .external
+            .start(id, path, config, annotations, links)
+            .await?;
+        Ok(())
+    }
+
+    /// Stops a provider: an http-server closes its listeners; a provider binary gets
+    /// its shutdown request, and is killed if it still runs after the grace delay.
     pub async fn stop_provider(&self, id: &str) -> Result<(), HostError> {
+        if self.inner.external.contains(id) {
+            self.inner.external.stop(id).await?;
+            return Ok(());
+        }
         let _changes = self.inner.link_changes.lock().await;
         self.inner.registry.stop(id)?;
         let keys: Vec<LinkKey> = self
@@ -81,5 +134,37 @@ impl Runtime {
             http.remove_route(&key);
         }
         Ok(())
+    }
+
+    /// Whether provider `id` is a built-in one running here (a provider binary is not).
+    pub fn is_builtin_provider(&self, id: &str) -> bool {
+        self.inner.registry.get(id).is_some()
+    }
+
+    /// The process id of provider binary `id`, while its process runs (between a crash
+    /// and its restart there is none).
+    pub fn provider_pid(&self, id: &str) -> Option<u32> {
+        self.inner.external.pid(id)
+    }
+
+    /// The last health check outcome of provider binary `id`.
+    pub fn provider_health(&self, id: &str) -> Option<ProviderHealth> {
+        self.inner.external.health(id)
+    }
+
+    /// Every health check outcome of the provider binaries from now on (the lattice
+    /// host turns them into `health_check_*` events).
+    pub fn provider_health_changes(&self) -> tokio::sync::broadcast::Receiver<ProviderHealth> {
+        self.inner.external.subscribe()
+    }
+
+    /// Sends provider binary `id` its new merged config (`<id>.config.update`); a
+    /// restart gets it too.
+    pub async fn update_provider_config(
+        &self,
+        id: &str,
+        config: ConfigMap,
+    ) -> Result<(), HostError> {
+        self.inner.external.update_config(id, config).await
     }
 }

@@ -73,11 +73,16 @@ pub fn component_ref(reference: &str, rule: PathRule) -> Result<String> {
 /// A provider reference for the wire. A built-in provider, named bare (`keyvalue`) or as
 /// `builtin://NAME` / `wasmcloud+builtin://NAME`, is sent as `wasmcloud+builtin://NAME`:
 /// wasmCloud hosts accept only that form and Trellis hosts take it too. A bare word that
-/// is no built-in is refused with the list of built-ins; other references pass through.
+/// is no built-in is refused with the list of built-ins. A provider binary (a `file://`
+/// URL, or a path to an existing file, relative ones from the current directory) becomes
+/// an absolute `file://` URL, as for components; other references pass through.
 pub fn provider_ref(reference: &str) -> Result<String> {
     let reference = reference.trim();
     if let Some(wire) = trellis_wit::builtin_wire_reference(reference) {
         return Ok(wire);
+    }
+    if reference.starts_with("file://") || Path::new(reference).is_file() {
+        return component_ref(reference, PathRule::RelativeToCurrentDir);
     }
     match trellis_wit::builtin_reference_name(reference) {
         Some(name) => Err(OpsError::InvalidInput(format!(
@@ -199,6 +204,12 @@ mod tests {
             provider_ref("ghcr.io/wasmcloud/http-server:0.27").unwrap(),
             "ghcr.io/wasmcloud/http-server:0.27"
         );
+        let dir = tempfile::tempdir().unwrap();
+        let binary = dir.path().join("provider");
+        std::fs::write(&binary, "").unwrap();
+        let url = format!("file://{}", binary.canonicalize().unwrap().display());
+        assert_eq!(provider_ref(binary.to_str().unwrap()).unwrap(), url);
+        assert_eq!(provider_ref(&url).unwrap(), url);
         for input in ["nope", "builtin://nope"] {
             let err = provider_ref(input).unwrap_err().to_string();
             assert!(

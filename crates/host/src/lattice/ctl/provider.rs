@@ -87,19 +87,24 @@ pub(super) async fn start(core: &Arc<HostCore>, body: &[u8]) -> Option<Bytes> {
                 provider_ref: request.provider_ref,
             }),
         };
-        let passed = match &event {
-            LatticeEvent::ProviderStarted(started) => Some(HealthCheck {
-                host_id: task_core.id.clone(),
-                provider_id: started.provider_id.clone(),
-            }),
+        // A built-in provider is healthy once it runs; a provider binary answered (or
+        // not) its first health check during the start.
+        let health = match &event {
+            LatticeEvent::ProviderStarted(started) => Some(
+                match task_core.runtime.provider_health(&started.provider_id) {
+                    Some(health) => crate::lattice::health::event(&task_core.id, health),
+                    None => LatticeEvent::HealthCheckPassed(HealthCheck {
+                        host_id: task_core.id.clone(),
+                        provider_id: started.provider_id.clone(),
+                        message: None,
+                    }),
+                },
+            ),
             _ => None,
         };
         task_core.events.publish(event).await;
-        if let Some(check) = passed {
-            task_core
-                .events
-                .publish(LatticeEvent::HealthCheckPassed(check))
-                .await;
+        if let Some(health) = health {
+            task_core.events.publish(health).await;
         }
     });
     success("successfully started provider")
@@ -122,9 +127,19 @@ async fn run_start(core: &HostCore, request: &StartProviderCommand) -> Result<St
         )
         .await
         .map_err(|e| e.to_string())?;
-    // A 1.9 host reports a builtin by its bare name (`http-server`).
+    core.provider_configs
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(request.provider_id.clone(), request.config.clone());
+    // A 1.9 host reports a builtin by its bare name (`http-server`), a binary by the
+    // `file://` URL of its path.
     let image_ref = crate::builtin_name(&request.provider_ref)
         .map(str::to_owned)
+        .or_else(|| {
+            let running = core.runtime.providers();
+            let started = running.into_iter().find(|p| p.id == request.provider_id);
+            started.and_then(|p| p.image_ref)
+        })
         .unwrap_or_else(|| request.provider_ref.clone());
     if let Err(err) = core
         .state
@@ -151,10 +166,17 @@ pub(super) async fn stop(core: &Arc<HostCore>, body: &[u8]) -> Option<Bytes> {
     else {
         return error(NOT_RUNNING);
     };
-    crate::lattice::rpc::request_shutdown(core, &request.provider_id).await;
+    // A provider binary gets its shutdown request (and grace delay) from the runtime.
+    if core.runtime.is_builtin_provider(&request.provider_id) {
+        crate::lattice::rpc::request_shutdown(core, &request.provider_id).await;
+    }
     if let Err(err) = core.runtime.stop_provider(&request.provider_id).await {
         return error(err);
     }
+    core.provider_configs
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .remove(&request.provider_id);
     if let Some(journal) = &core.workload {
         journal.provider_gone(&request.provider_id);
     }

@@ -1,0 +1,190 @@
+//! One provider process: checking the file, spawning it with a cleared environment and
+//! its `HostData` on stdin, and turning its stdout/stderr lines into log records.
+
+use std::collections::VecDeque;
+use std::path::Path;
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt as _, AsyncRead, AsyncWriteExt as _, BufReader};
+use tokio::process::{Child, Command};
+use tokio::task::JoinHandle;
+use trellis_proto::LogLevel;
+
+use crate::LogBus;
+
+/// Lines of output kept to explain an early exit.
+const TAIL_LINES: usize = 8;
+
+/// Longest output line kept in one record (a provider is trusted, but a runaway line
+/// must not become one huge record).
+const MAX_LINE: usize = 16 * 1024;
+
+/// How long, after the process exited, its last output may take to be read.
+const DRAIN_WAIT: Duration = Duration::from_secs(1);
+
+/// Whether the host's variable `name` is passed on to providers: wasmCloud 1.x clears
+/// the environment but for logging and OpenTelemetry settings (and Windows' root).
+fn inherited(name: &str) -> bool {
+    name == "RUST_LOG" || name == "SYSTEMROOT" || name.starts_with("OTEL_")
+}
+
+/// Why `path` cannot be run as a provider, or `Ok` when it looks runnable: it must be
+/// an existing regular file with an execute bit.
+pub(super) fn check_file(path: &Path) -> Result<(), String> {
+    let metadata = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => "there is no such file".to_owned(),
+        _ => format!("cannot read it: {e}"),
+    })?;
+    if metadata.is_dir() {
+        return Err("it is a directory, not a provider binary".into());
+    }
+    if !metadata.is_file() {
+        return Err("it is not a regular file".into());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = metadata.permissions().mode();
+        if mode & 0o111 == 0 {
+            return Err(format!(
+                "it is not executable (mode {:o}; `chmod +x` it)",
+                mode & 0o777
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A running provider process and the tasks reading its output.
+pub(super) struct Spawned {
+    pub(super) child: Child,
+    tail: Arc<Mutex<VecDeque<String>>>,
+    readers: Vec<JoinHandle<()>>,
+}
+
+impl Spawned {
+    /// Starts `path` with `stdin` (the `HostData` line) written to it. Output lines go to
+    /// `logs` tagged with the provider `id` and the stream (`stdout`, `stderr`).
+    pub(super) async fn start(
+        path: &Path,
+        stdin: &[u8],
+        id: &Arc<str>,
+        logs: &LogBus,
+    ) -> Result<Spawned, String> {
+        let mut command = Command::new(path);
+        command
+            .env_clear()
+            .envs(std::env::vars().filter(|(name, _)| inherited(name)))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        let mut child = command.spawn().map_err(|e| format!("cannot run it: {e}"))?;
+        if let Some(mut input) = child.stdin.take() {
+            // A process that exits at once closes its stdin: its exit is what gets
+            // reported, not the broken pipe.
+            let _ = input.write_all(stdin).await;
+            let _ = input.flush().await;
+        }
+        let tail = Arc::new(Mutex::new(VecDeque::with_capacity(TAIL_LINES)));
+        let mut readers = Vec::new();
+        if let Some(out) = child.stdout.take() {
+            readers.push(read_lines(out, "stdout", id, logs, &tail));
+        }
+        if let Some(err) = child.stderr.take() {
+            readers.push(read_lines(err, "stderr", id, logs, &tail));
+        }
+        Ok(Spawned {
+            child,
+            tail,
+            readers,
+        })
+    }
+
+    /// The process id, while it runs.
+    pub(super) fn pid(&self) -> Option<u32> {
+        self.child.id()
+    }
+
+    /// Waits (briefly) until the output of an exited process has been read, then
+    /// returns its last lines joined with ` | `, or `None` when it printed nothing.
+    pub(super) async fn last_output(&mut self) -> Option<String> {
+        for reader in &mut self.readers {
+            let _ = tokio::time::timeout(DRAIN_WAIT, reader).await;
+        }
+        let tail = self.tail.lock().unwrap_or_else(|p| p.into_inner());
+        (!tail.is_empty()).then(|| tail.iter().cloned().collect::<Vec<_>>().join(" | "))
+    }
+}
+
+/// Reads `stream` line by line until it closes.
+fn read_lines(
+    stream: impl AsyncRead + Unpin + Send + 'static,
+    name: &'static str,
+    id: &Arc<str>,
+    logs: &LogBus,
+    tail: &Arc<Mutex<VecDeque<String>>>,
+) -> JoinHandle<()> {
+    let (id, logs, tail) = (Arc::clone(id), logs.clone(), Arc::clone(tail));
+    let level = if name == "stderr" {
+        LogLevel::Warn
+    } else {
+        LogLevel::Info
+    };
+    tokio::spawn(async move {
+        let mut lines = BufReader::new(stream);
+        let mut buffer = Vec::new();
+        loop {
+            buffer.clear();
+            match lines.read_until(b'\n', &mut buffer).await {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {}
+            }
+            let end = buffer.len().min(MAX_LINE);
+            let line = String::from_utf8_lossy(&buffer[..end]);
+            let line = line.trim_end_matches(['\n', '\r']).to_owned();
+            {
+                let mut tail = tail.lock().unwrap_or_else(|p| p.into_inner());
+                if tail.len() == TAIL_LINES {
+                    tail.pop_front();
+                }
+                tail.push_back(line.clone());
+            }
+            logs.emit(level, Some(&id), Some(name), line);
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_that_cannot_run_are_named_with_the_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(
+            check_file(&dir.path().join("missing")).unwrap_err(),
+            "there is no such file"
+        );
+        assert!(check_file(dir.path()).unwrap_err().contains("directory"));
+        let file = dir.path().join("plain");
+        std::fs::write(&file, "#!/bin/sh\n").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+            let err = check_file(&file).unwrap_err();
+            assert!(err.contains("not executable (mode 644"), "{err}");
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o755)).unwrap();
+            check_file(&file).unwrap();
+        }
+    }
+
+    #[test]
+    fn only_logging_and_telemetry_variables_are_inherited() {
+        assert!(inherited("RUST_LOG") && inherited("OTEL_EXPORTER_OTLP_ENDPOINT"));
+        assert!(!inherited("HOME") && !inherited("PATH") && !inherited("AWS_SECRET_ACCESS_KEY"));
+    }
+}

@@ -1,0 +1,404 @@
+//! One provider under supervision: its first start and readiness, health checks on
+//! their schedule, restarts after its process exits, link and config messages, and the
+//! shutdown request followed by a kill.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+use trellis_proto::{subject, ConfigMap, LinkDefinition, LinkKey, LogLevel, ProviderDescription};
+
+use super::host_data::HostData;
+use super::process::Spawned;
+use super::{ProviderHealth, Shared};
+
+/// How often a starting provider is asked for its health until it first answers.
+const READY_POLL: Duration = Duration::from_millis(100);
+
+/// wasmCloud's default RPC timeout, told to providers in `HostData`.
+const DEFAULT_RPC_TIMEOUT_MS: u64 = 2000;
+
+/// A provider process and what it was told, shared by its supervising task and the
+/// host's calls (links, config, stop).
+pub(super) struct Supervised {
+    shared: Arc<Shared>,
+    nats: async_nats::Client,
+    pub(super) description: ProviderDescription,
+    id: Arc<str>,
+    path: PathBuf,
+    /// Its xkey; the public half names its `linkdefs.put` subject.
+    xkey: nkeys::XKey,
+    state: Mutex<State>,
+    stop: CancellationToken,
+    task: Mutex<Option<tokio::task::JoinHandle<()>>>,
+}
+
+/// What changes while it runs (and what a restart starts it with).
+struct State {
+    config: ConfigMap,
+    links: Vec<LinkDefinition>,
+    pid: Option<u32>,
+    health: Option<ProviderHealth>,
+}
+
+/// How a starting provider's first health check went.
+enum Ready {
+    Answered(bool, Option<String>),
+    Exited(String),
+    TimedOut,
+}
+
+impl Supervised {
+    pub(super) fn new(
+        shared: Arc<Shared>,
+        nats: async_nats::Client,
+        description: ProviderDescription,
+        path: PathBuf,
+        config: ConfigMap,
+        links: Vec<LinkDefinition>,
+    ) -> Self {
+        Self {
+            shared,
+            nats,
+            id: description.id.as_str().into(),
+            description,
+            path,
+            xkey: nkeys::XKey::new(),
+            state: Mutex::new(State {
+                config,
+                links,
+                pid: None,
+                health: None,
+            }),
+            stop: CancellationToken::new(),
+            task: Mutex::default(),
+        }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(super) fn pid(&self) -> Option<u32> {
+        self.state().pid
+    }
+
+    pub(super) fn health(&self) -> Option<ProviderHealth> {
+        self.state().health.clone()
+    }
+
+    /// Ends the supervising task without waiting for it.
+    pub(super) fn cancel(&self) {
+        self.stop.cancel();
+    }
+
+    /// A log record about this provider from the host (and the same as `tracing`).
+    fn say(&self, level: LogLevel, message: String) {
+        match level {
+            LogLevel::Error => tracing::error!(provider = %self.id, "{message}"),
+            LogLevel::Warn => tracing::warn!(provider = %self.id, "{message}"),
+            _ => tracing::info!(provider = %self.id, "{message}"),
+        }
+        self.shared
+            .logs
+            .emit(level, Some(&self.id), Some("runtime"), message);
+    }
+
+    /// Starts the process and waits for its first health answer; on success the
+    /// supervising task takes over. The error says why the start failed.
+    pub(super) async fn launch(self: &Arc<Self>) -> Result<(), String> {
+        let mut process = self.spawn().await?;
+        match self.wait_ready(&mut process).await {
+            Ready::Exited(status) => {
+                let output = process.last_output().await;
+                return Err(match output {
+                    Some(output) => format!(
+                        "it exited ({status}) before answering a health check; its last \
+                         output: {output}"
+                    ),
+                    None => format!(
+                        "it exited ({status}) before answering a health check, printing nothing"
+                    ),
+                });
+            }
+            Ready::Answered(healthy, message) => {
+                self.record(healthy, message);
+            }
+            Ready::TimedOut => {
+                let message = format!(
+                    "it did not answer a health check within {} s of starting",
+                    self.shared.config.ready_timeout.as_secs_f32()
+                );
+                self.say(LogLevel::Warn, message.clone());
+                self.record(false, Some(message));
+            }
+        }
+        let pid = process
+            .pid()
+            .map_or_else(String::new, |p| format!(" (pid {p})"));
+        self.say(LogLevel::Info, format!("provider started{pid}"));
+        let task = tokio::spawn(Arc::clone(self).supervise(process));
+        *self.task.lock().unwrap_or_else(|p| p.into_inner()) = Some(task);
+        Ok(())
+    }
+
+    /// Spawns the process with the `HostData` of this moment (config, links).
+    async fn spawn(&self) -> Result<Spawned, String> {
+        let seed = self
+            .xkey
+            .seed()
+            .map_err(|e| format!("cannot encode its xkey: {e}"))?;
+        let instance_id = format!("{:032x}", rand::random::<u128>());
+        let nats_url = self.shared.config.nats_url.clone().unwrap_or_else(|| {
+            let info = self.nats.server_info();
+            format!("nats://{}:{}", info.host, info.port)
+        });
+        let stdin = {
+            let state = self.state();
+            HostData {
+                host_id: &self.shared.host_id,
+                lattice_rpc_prefix: &self.shared.lattice,
+                link_name: trellis_proto::DEFAULT_LINK_NAME,
+                lattice_rpc_user_jwt: "",
+                lattice_rpc_user_seed: "",
+                lattice_rpc_url: &nats_url,
+                provider_key: &self.id,
+                env_values: Default::default(),
+                instance_id: &instance_id,
+                link_definitions: &state.links,
+                cluster_issuers: Vec::new(),
+                config: &state.config,
+                secrets: Default::default(),
+                host_xkey_public_key: &self.shared.host_xkey_public,
+                provider_xkey_private_key: &seed,
+                default_rpc_timeout_ms: DEFAULT_RPC_TIMEOUT_MS,
+                structured_logging: false,
+            }
+            .to_stdin()
+        };
+        let process = Spawned::start(&self.path, &stdin, &self.id, &self.shared.logs).await?;
+        self.state().pid = process.pid();
+        Ok(process)
+    }
+
+    /// Asks for health every [`READY_POLL`] until an answer, an exit or the ready timeout.
+    async fn wait_ready(&self, process: &mut Spawned) -> Ready {
+        let deadline = Instant::now() + self.shared.config.ready_timeout;
+        loop {
+            if let Ok(Some(status)) = process.child.try_wait() {
+                return Ready::Exited(status.to_string());
+            }
+            if Instant::now() >= deadline {
+                return Ready::TimedOut;
+            }
+            let check = tokio::time::timeout_at(deadline, self.check_health());
+            match check.await {
+                Ok(Ok((healthy, message))) => return Ready::Answered(healthy, message),
+                Ok(Err(_)) => tokio::time::sleep(READY_POLL).await,
+                Err(_) => return Ready::TimedOut,
+            }
+        }
+    }
+
+    /// One request on `<id>.health`: `Ok((healthy, message))`, or why there was no
+    /// usable answer.
+    async fn check_health(&self) -> Result<(bool, Option<String>), String> {
+        #[derive(serde::Deserialize)]
+        struct Answer {
+            healthy: bool,
+            #[serde(default)]
+            message: Option<String>,
+        }
+        let subject = subject::rpc_health(&self.shared.lattice, &self.id);
+        let timeout = self.shared.config.rpc_timeout;
+        let request = self.nats.request(subject.clone(), Default::default());
+        let reply = match tokio::time::timeout(timeout, request).await {
+            Err(_) => {
+                return Err(format!(
+                    "no answer to its health check within {} s",
+                    timeout.as_secs_f32()
+                ))
+            }
+            Ok(Err(err)) => {
+                return Err(match err.kind() {
+                    async_nats::RequestErrorKind::NoResponders => format!(
+                        "no answer to its health check: nothing listens on {subject} \
+                         (not connected to NATS yet?)"
+                    ),
+                    _ => format!("its health check failed: {err}"),
+                })
+            }
+            Ok(Ok(reply)) => reply,
+        };
+        let answer: Answer = serde_json::from_slice(&reply.payload)
+            .map_err(|e| format!("its health answer is not readable ({e})"))?;
+        Ok((answer.healthy, answer.message.filter(|m| !m.is_empty())))
+    }
+
+    /// Keeps `healthy` as the last outcome and returns it, `changed` set when it differs.
+    fn record(&self, healthy: bool, message: Option<String>) -> ProviderHealth {
+        let mut state = self.state();
+        let changed = state.health.as_ref().is_none_or(|h| h.healthy != healthy);
+        let health = ProviderHealth {
+            provider_id: self.id.to_string(),
+            healthy,
+            changed,
+            message,
+        };
+        state.health = Some(health.clone());
+        health
+    }
+
+    /// Records and announces an outcome.
+    fn report(&self, healthy: bool, message: Option<String>) {
+        let health = self.record(healthy, message);
+        // No receiver (no lattice host) is fine.
+        let _ = self.shared.health.send(health);
+    }
+
+    /// Runs until stopped: health checks on their schedule, and a restart after each
+    /// exit of the process.
+    async fn supervise(self: Arc<Self>, process: Spawned) {
+        let config = self.shared.config.clone();
+        let mut current = Some(process);
+        let mut next_check = Instant::now() + config.health_first;
+        let mut restart_at = Instant::now();
+        loop {
+            let Some(process) = current.as_mut() else {
+                tokio::select! {
+                    _ = self.stop.cancelled() => return,
+                    _ = tokio::time::sleep_until(restart_at) => {}
+                }
+                match self.spawn().await {
+                    Ok(process) => {
+                        let pid = process
+                            .pid()
+                            .map_or_else(String::new, |p| format!(" (pid {p})"));
+                        self.say(LogLevel::Info, format!("provider restarted{pid}"));
+                        current = Some(process);
+                        next_check = Instant::now() + config.health_first;
+                    }
+                    Err(reason) => {
+                        self.say(
+                            LogLevel::Error,
+                            format!(
+                                "cannot restart the provider from {}: {reason}; trying again in {} s",
+                                self.path.display(),
+                                config.restart_delay.as_secs_f32()
+                            ),
+                        );
+                        restart_at = Instant::now() + config.restart_delay;
+                    }
+                }
+                continue;
+            };
+            tokio::select! {
+                _ = self.stop.cancelled() => {
+                    self.shut_down(process).await;
+                    return;
+                }
+                status = process.child.wait() => {
+                    let status = status.map_or_else(|e| e.to_string(), |s| s.to_string());
+                    current = None;
+                    self.state().pid = None;
+                    let message = format!(
+                        "provider process exited ({status}); restarting in {} s",
+                        config.restart_delay.as_secs_f32()
+                    );
+                    self.say(LogLevel::Warn, message.clone());
+                    self.report(false, Some(message));
+                    restart_at = Instant::now() + config.restart_delay;
+                }
+                _ = tokio::time::sleep_until(next_check) => {
+                    match self.check_health().await {
+                        Ok((healthy, message)) => self.report(healthy, message),
+                        Err(reason) => self.report(false, Some(reason)),
+                    }
+                    next_check = Instant::now() + config.health_interval;
+                }
+            }
+        }
+    }
+
+    /// The shutdown request, the grace delay, then a kill if it still runs.
+    async fn shut_down(&self, process: &mut Spawned) {
+        if let Ok(Some(_)) = process.child.try_wait() {
+            return;
+        }
+        let subject = subject::rpc_shutdown(&self.shared.lattice, &self.id);
+        let body = serde_json::json!({ "host_id": self.shared.host_id }).to_string();
+        let request = self.nats.request(subject, body.into());
+        let _ = tokio::time::timeout(self.shared.config.rpc_timeout, request).await;
+        let grace = self.shared.config.shutdown_delay;
+        match tokio::time::timeout(grace, process.child.wait()).await {
+            Ok(_) => self.say(LogLevel::Info, "provider stopped".into()),
+            Err(_) => {
+                let _ = process.child.kill().await;
+                self.say(
+                    LogLevel::Warn,
+                    format!(
+                        "provider killed: still running {} s after its shutdown request",
+                        grace.as_secs_f32()
+                    ),
+                );
+            }
+        }
+        self.state().pid = None;
+    }
+
+    /// Stops the process (see [`Supervised::shut_down`]) and waits for the task.
+    pub(super) async fn stop(&self) {
+        self.stop.cancel();
+        let task = self.task.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(task) = task {
+            let _ = task.await;
+        }
+    }
+
+    /// Keeps `link` (replacing one with its key) and publishes it on
+    /// `<provider xkey>.linkdefs.put`, where SDK providers since 1.1 listen.
+    pub(super) async fn put_link(&self, link: LinkDefinition) {
+        let key = key_of(&link);
+        {
+            let mut state = self.state();
+            state.links.retain(|l| key_of(l) != key);
+            state.links.push(link.clone());
+        }
+        let subject = subject::rpc_linkdefs_put(&self.shared.lattice, &self.xkey.public_key());
+        self.publish(subject, &link).await;
+    }
+
+    /// Drops the link with `key` from what a restart is given.
+    pub(super) fn forget_link(&self, key: &LinkKey) {
+        self.state().links.retain(|l| key_of(l) != *key);
+    }
+
+    /// Keeps `config` and publishes it on `<id>.config.update`.
+    pub(super) async fn update_config(&self, config: ConfigMap) {
+        self.state().config = config.clone();
+        let subject = subject::rpc_config_update(&self.shared.lattice, &self.id);
+        self.publish(subject, &config).await;
+    }
+
+    async fn publish(&self, subject: String, body: &impl serde::Serialize) {
+        let body = match serde_json::to_vec(body) {
+            Ok(body) => body,
+            Err(err) => return tracing::warn!(%subject, %err, "cannot encode a provider message"),
+        };
+        if let Err(err) = self.nats.publish(subject.clone(), body.into()).await {
+            tracing::warn!(%subject, %err, "cannot publish a provider message");
+        }
+    }
+}
+
+/// The key a link is stored under: source, namespace, package, name.
+fn key_of(link: &LinkDefinition) -> LinkKey {
+    LinkKey {
+        source_id: link.source_id.clone(),
+        wit_namespace: link.wit_namespace.clone(),
+        wit_package: link.wit_package.clone(),
+        name: link.name.clone(),
+    }
+}

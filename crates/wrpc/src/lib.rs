@@ -11,6 +11,7 @@
 
 pub mod client;
 pub mod codec;
+pub mod keyvalue;
 pub mod names;
 pub mod server;
 

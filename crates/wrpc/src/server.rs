@@ -21,6 +21,9 @@ use crate::names::target_prefix;
 /// the NATS subscription (whose buffer is bounded) instead of becoming tasks.
 const MAX_IN_FLIGHT: usize = 256;
 
+/// How long [`Serving::stop`] leaves async-nats to queue its unsubscriptions.
+const UNSUBSCRIBE_SETTLE: std::time::Duration = std::time::Duration::from_millis(20);
+
 /// One exported function to serve.
 #[derive(Clone)]
 pub struct Export {
@@ -58,9 +61,24 @@ pub trait Handler: Send + Sync + 'static {
     fn refused(&self, export: &Export, source: Option<&str>, reason: &str);
 }
 
-/// A target being served; dropping it stops serving (its subscriptions end).
+/// A target being served; dropping it stops serving (its subscriptions end soon
+/// after), [`Serving::stop`] stops it for certain.
 pub struct Serving {
-    _tasks: JoinSet<()>,
+    tasks: JoinSet<()>,
+    nats: nats::Client,
+}
+
+impl Serving {
+    /// Stops serving and returns once the NATS server has dropped the subscriptions,
+    /// so that a call made after this finds no responder instead of a listener that
+    /// has gone.
+    pub async fn stop(mut self) {
+        self.tasks.shutdown().await;
+        // async-nats sends a dropped subscription's UNSUB from a task of its own; give it
+        // its turn, then the flush's round trip confirms the server has it.
+        tokio::time::sleep(UNSUBSCRIBE_SETTLE).await;
+        let _ = self.nats.flush().await;
+    }
 }
 
 /// Serves `exports` as target `id` on `lattice`, in queue group `<lattice>.<id>` so that
@@ -112,7 +130,7 @@ pub async fn serve(
     }
     // The subscriptions are made; make sure the server has them before callers try.
     nats.flush().await?;
-    Ok(Serving { _tasks: tasks })
+    Ok(Serving { tasks, nats })
 }
 
 async fn answer(

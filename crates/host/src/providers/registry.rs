@@ -142,6 +142,8 @@ struct Inner {
     policy: GrantPolicy,
     running: RwLock<BTreeMap<String, RunningProvider>>,
     invoker: RwLock<Option<Arc<dyn ComponentInvoker>>>,
+    /// Calls to providers on other hosts, when the host makes them.
+    wrpc: RwLock<Option<trellis_wrpc::Invoker>>,
 }
 
 impl std::fmt::Debug for BuiltinProviders {
@@ -178,6 +180,7 @@ impl BuiltinProviders {
                 policy: config.policy,
                 running: RwLock::default(),
                 invoker: RwLock::default(),
+                wrpc: RwLock::default(),
             }),
         }
     }
@@ -189,6 +192,20 @@ impl BuiltinProviders {
             .invoker
             .write()
             .unwrap_or_else(|p| p.into_inner()) = Some(invoker);
+    }
+
+    /// Sets how components reach providers on other hosts (over wRPC).
+    pub(crate) fn set_wrpc(&self, invoker: trellis_wrpc::Invoker) {
+        *self.inner.wrpc.write().unwrap_or_else(|p| p.into_inner()) = Some(invoker);
+    }
+
+    /// How components reach providers on other hosts, if they can.
+    pub(crate) fn wrpc(&self) -> Option<trellis_wrpc::Invoker> {
+        self.inner
+            .wrpc
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     pub(crate) fn invoker(&self) -> Option<Arc<dyn ComponentInvoker>> {

@@ -129,6 +129,8 @@ pub(crate) struct Inner {
     pub(super) spy: super::spy::SpyTap,
     /// Calls to targets on other hosts (present with [`RuntimeConfig::wrpc`]).
     pub(super) wrpc: Option<trellis_wrpc::Invoker>,
+    /// Built-in providers served to other hosts over wRPC, by provider id.
+    pub(super) provider_serving: Mutex<HashMap<String, trellis_wrpc::Serving>>,
 }
 
 /// The component runtime of one host. Cheap to clone.
@@ -188,8 +190,12 @@ impl Runtime {
                 grants: RwLock::new(config_grants),
                 spy: Default::default(),
                 wrpc: wrpc_invoker,
+                provider_serving: Mutex::default(),
             }),
         };
+        if let Some(wrpc) = &runtime.inner.wrpc {
+            runtime.inner.registry.set_wrpc(wrpc.clone());
+        }
         let invoker = Invoker::new(&runtime.inner);
         runtime.inner.registry.set_invoker(Arc::new(invoker));
         Ok(runtime)
@@ -223,18 +229,7 @@ impl Runtime {
     pub async fn shutdown(&self) {
         self.inner.http.lock().await.shutdown();
         self.inner.external.stop_all().await;
-        let components = self
-            .inner
-            .components
-            .read()
-            .unwrap_or_else(|p| p.into_inner());
-        for entry in components.values() {
-            entry
-                .serving
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .take();
-        }
+        self.inner.stop_all_serving().await;
     }
 }
 

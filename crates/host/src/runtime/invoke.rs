@@ -129,20 +129,38 @@ impl Runtime {
     }
 }
 
+/// A call a component made through one of its custom-interface imports.
+#[derive(Clone, Copy)]
+pub(crate) struct ImportCall<'a> {
+    /// The calling component.
+    pub(crate) source: &'a str,
+    /// The name of the link the import follows.
+    pub(crate) link_name: &'a str,
+    /// The imported interface (`ns:pkg/iface@version`).
+    pub(crate) iface: &'a str,
+    /// The function called.
+    pub(crate) func: &'a str,
+    /// Its type, as the caller imports it.
+    pub(crate) ty: &'a ComponentFunc,
+}
+
 impl Inner {
-    /// Forwards a custom-interface call of `source` to `target`, the component its
-    /// link named `link_name` for `iface` names (`None`: no link). While a spy holds a
-    /// lease on `target`, the call is recorded (see `spy`).
+    /// Forwards `call` to `target`, the component its link names (`None`: no link).
+    /// While a spy holds a lease on a `target` running here, the call is recorded (see
+    /// `spy`).
     pub(crate) fn forward_call<'a>(
         self: &'a Arc<Self>,
-        source: &'a str,
+        call: ImportCall<'a>,
         target: Option<String>,
-        link_name: &'a str,
-        iface: &'a str,
-        func: &'a str,
-        ty: &'a ComponentFunc,
         params: Vec<Val>,
     ) -> BoxFuture<'a, wasmtime::Result<Vec<Val>>> {
+        let ImportCall {
+            source,
+            link_name,
+            iface,
+            func,
+            ..
+        } = call;
         Box::pin(async move {
             let Some(target) = target else {
                 wasmtime::bail!(
@@ -165,9 +183,7 @@ impl Inner {
                         &params,
                     )
                 });
-            let outcome = self
-                .forward_to(source, &target, link_name, iface, func, ty, params)
-                .await;
+            let outcome = self.forward_to(&call, &target, params).await;
             if let Some(call) = spied {
                 call.finish(&self.spy, &outcome);
             }
@@ -175,26 +191,20 @@ impl Inner {
         })
     }
 
-    #[allow(clippy::too_many_arguments)]
     async fn forward_to(
         self: &Arc<Self>,
-        source: &str,
+        call: &ImportCall<'_>,
         target: &str,
-        link_name: &str,
-        iface: &str,
-        func: &str,
-        ty: &ComponentFunc,
         params: Vec<Val>,
     ) -> wasmtime::Result<Vec<Val>> {
+        let (iface, func) = (call.iface, call.func);
         if params.iter().any(has_resource) {
             wasmtime::bail!(
                 "`{iface}#{func}`: resource handles cannot be passed between components"
             );
         }
         if self.component(target).is_none() {
-            return self
-                .call_remote(source, target, link_name, iface, func, ty, params)
-                .await;
+            return self.call_remote(call, target, params).await;
         }
         self.call_export(target, Some(iface), func, CallArgs::Values(params))
             .await

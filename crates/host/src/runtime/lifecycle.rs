@@ -244,11 +244,14 @@ impl Runtime {
         // Waiting requests see a closed semaphore and fail fast; other hosts' calls
         // find no responder.
         entry.current().1.close();
-        entry
+        let serving = entry
             .serving
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .take();
+        if let Some(serving) = serving {
+            serving.stop().await;
+        }
         self.inner.logs.emit(
             LogLevel::Info,
             Some(id),

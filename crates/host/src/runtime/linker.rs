@@ -16,6 +16,7 @@ use wasmtime::component::types::ComponentItem;
 use wasmtime::component::{Component, Linker, ResourceType, Val};
 use wasmtime::Engine;
 
+use super::invoke::ImportCall;
 use super::state::HostState;
 use crate::HostError;
 
@@ -101,12 +102,14 @@ pub(crate) fn component_linker(
                                     }
                                     let out = runtime
                                         .forward_call(
-                                            &source,
+                                            ImportCall {
+                                                source: &source,
+                                                link_name: name,
+                                                iface: &iface,
+                                                func: &func,
+                                                ty: &ty,
+                                            },
                                             target,
-                                            name,
-                                            &iface,
-                                            &func,
-                                            &ty,
                                             params.to_vec(),
                                         )
                                         .await?;

@@ -35,6 +35,8 @@ mod state;
 mod watch;
 mod wrpc;
 
+pub(crate) use self::wrpc::keyvalue_types;
+
 pub use self::component::{ARGS_ANNOTATION, GRANT_DIRS, GRANT_ENV, GRANT_NETWORK};
 pub use self::core::{Runtime, RuntimeConfig};
 pub use self::http::{HttpLimits, DEFAULT_HTTP_ADDRESS};

@@ -50,6 +50,7 @@ impl Runtime {
         self.inner
             .registry
             .start_with_annotations(id, reference, config, annotations)?;
+        self.inner.serve_provider_over_wrpc(id).await;
         for entry in self.links_naming(id) {
             let link = entry.link.clone();
             if let Err(err) = self.apply_link(entry).await {
@@ -120,6 +121,7 @@ impl Runtime {
         }
         let _changes = self.inner.link_changes.lock().await;
         self.inner.registry.stop(id)?;
+        self.inner.stop_serving_provider(id).await;
         let keys: Vec<LinkKey> = self
             .inner
             .links

@@ -222,3 +222,109 @@ async fn bad_wrpc_calls_are_refused_and_the_host_keeps_serving() {
     let out = run_when_linked(&shop, item("ok", &["a"], 1)).await.unwrap();
     assert_eq!(out, vec![summary("ok", &["a"], 2)]);
 }
+
+/// `bump()` of the probe on `host` (open "counts", increment "hits"), once linked.
+async fn bump(host: &LatticeHost) -> Val {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let out = host
+            .runtime()
+            .call_function("probe", "bump", vec![])
+            .await
+            .unwrap();
+        let waiting = matches!(&out[0], Val::Result(Err(Some(e)))
+            if matches!(&**e, Val::String(s) if s.contains("no link")));
+        if !waiting || tokio::time::Instant::now() > deadline {
+            return out.into_iter().next().unwrap();
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_component_counts_in_a_keyvalue_provider_on_another_host() {
+    let nats = NatsServer::start().unwrap();
+    let host_a = wrpc_host(&nats).await;
+    let host_b = wrpc_host(&nats).await;
+    start(
+        &host_a,
+        "probe",
+        crate::providers_support::probe_bytes().unwrap(),
+    )
+    .await;
+    host_b
+        .runtime()
+        .start_provider(
+            "kv",
+            "builtin://keyvalue",
+            BTreeMap::from([("backend".to_owned(), "memory".to_owned())]),
+            BTreeMap::new(),
+        )
+        .await
+        .unwrap();
+
+    let client = nats.client().await.unwrap();
+    let reply = request_json(
+        &client,
+        &format!("{CTL}.link.put"),
+        json!({
+            "source_id": "probe", "target": "kv", "name": "default",
+            "wit_namespace": "wasi", "wit_package": "keyvalue",
+            "interfaces": ["store", "atomics"],
+        }),
+    )
+    .await;
+    assert_eq!(reply["success"], true, "{reply}");
+
+    for expected in 1..=5u64 {
+        assert_eq!(
+            bump(&host_a).await,
+            Val::Result(Ok(Some(Box::new(Val::U64(expected)))))
+        );
+    }
+    // The count lives on host B: its own bucket shows it.
+    let kv = host_b
+        .runtime()
+        .call_function("probe", "bump", vec![])
+        .await;
+    assert!(kv.is_err(), "the probe does not run on host B");
+
+    // A caller with no link to the provider is refused, as wasmCloud's providers do.
+    let types = trellis_wrpc::keyvalue::KeyvalueTypes::load(&wasmtime::Engine::default()).unwrap();
+    let sig = types.signature("increment");
+    let invoker = trellis_wrpc::Invoker::new(nats.wrpc_client().await.unwrap(), "default");
+    let params = [
+        Val::String("counts".into()),
+        Val::String("hits".into()),
+        Val::U64(1),
+    ];
+    let out = invoker
+        .call(trellis_wrpc::Call {
+            source: "stranger",
+            target: "kv",
+            link_name: "default",
+            instance: sig.instance,
+            func: sig.func,
+            params: &params,
+            param_types: &sig.params,
+            result_types: &sig.results,
+            timeout: Duration::from_secs(5),
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        out,
+        vec![trellis_wrpc::keyvalue::err_access_denied()],
+        "an unlinked caller is let in"
+    );
+
+    // The provider stops: the component's next count says nobody answers.
+    host_b.runtime().stop_provider("kv").await.unwrap();
+    let Val::Result(Err(Some(error))) = bump(&host_a).await else {
+        panic!("counting without the provider succeeded");
+    };
+    assert!(
+        matches!(&*error, Val::String(s) if s.contains("no responder for kv")),
+        "{error:?}"
+    );
+}

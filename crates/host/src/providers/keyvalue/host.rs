@@ -27,6 +27,11 @@ impl ProvidersCtxView<'_> {
 
 impl store::Host for ProvidersCtxView<'_> {
     async fn open(&mut self, identifier: String) -> KvResult<Resource<KvBucket>> {
+        match self.ctx.remote_bucket(STORE, &identifier) {
+            Some(Ok(bucket)) => return Ok(Ok(self.table.push(bucket)?)),
+            Some(Err(message)) => return Ok(Err(Error::Other(message))),
+            None => {}
+        }
         let (link, provider) = match self.ctx.linked_provider(STORE, BuiltinKind::KeyValue) {
             Ok(found) => found,
             Err(message) => return Ok(Err(Error::Other(message))),

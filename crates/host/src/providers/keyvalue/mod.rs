@@ -36,6 +36,7 @@
 mod host;
 mod jetstream;
 mod memory;
+mod remote;
 
 use std::collections::HashMap;
 use std::fmt;

@@ -11,7 +11,9 @@
 use std::path::PathBuf;
 
 mod catalog;
-pub use catalog::{catalog_client, catalog_server, CATALOG_WIT};
+pub use catalog::{
+    catalog_client, catalog_server, handles_client, handles_server, CATALOG_WIT, HANDLES_WIT,
+};
 
 use anyhow::Context as _;
 use wit_component::{ComponentEncoder, StringEncoding};

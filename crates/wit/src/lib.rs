@@ -74,6 +74,7 @@
 mod builtin;
 mod cache;
 mod compat;
+mod crosshost;
 mod decode;
 mod error;
 mod model;
@@ -86,6 +87,7 @@ pub use builtin::{
 };
 pub use cache::{file_path, WitCache};
 pub use compat::{check_compatibility, check_link, Compatibility, IncompatibilityReason};
+pub use crosshost::cross_host_blocker;
 pub use decode::{decode_component, decode_file, top_level_names};
 pub use error::WitError;
 pub use model::{

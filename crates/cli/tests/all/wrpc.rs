@@ -105,3 +105,49 @@ async fn a_call_through_a_link_reaches_a_component_on_another_host() {
     );
     drop(host_a);
 }
+
+#[tokio::test]
+async fn a_link_that_would_carry_handles_between_hosts_is_refused_when_made() {
+    let nats = NatsServer::start().unwrap();
+    let dirs = Dirs::new();
+    let url = nats.url();
+    let g = ["--nats-url", url.as_str()];
+    let host_a = Up::start(&dirs, &["--nats-url", &url]).await.unwrap();
+    let host_b = Up::start(&dirs, &["--nats-url", &url]).await.unwrap();
+    for (id, host, bytes) in [
+        ("user", &host_a.host_id, fixtures::handles_client().unwrap()),
+        (
+            "holder",
+            &host_b.host_id,
+            fixtures::handles_server().unwrap(),
+        ),
+    ] {
+        let wasm = dirs.data().with_file_name(format!("{id}.wasm"));
+        std::fs::write(&wasm, bytes).unwrap();
+        let path = wasm.to_str().unwrap();
+        dirs.run(
+            g.iter()
+                .chain(&["start", "component", path, "--id", id, "--host", host]),
+        )
+        .await
+        .success();
+    }
+    let refused = dirs
+        .run(g.iter().chain(&[
+            "link",
+            "put",
+            "user",
+            "holder",
+            "trellis:handles",
+            "--interface",
+            "store",
+        ]))
+        .await;
+    assert_eq!(refused.code(), Some(1), "{}", refused.stdout());
+    let said = refused.stderr();
+    assert!(
+        said.contains("cannot be called between hosts") && said.contains("`make` passes `handle`"),
+        "{said}"
+    );
+    drop((host_a, host_b));
+}

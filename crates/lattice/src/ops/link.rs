@@ -103,6 +103,17 @@ pub async fn check_link_ends(
             )
         })
         .collect();
+    // A caller on a host without the target calls it there, over wRPC.
+    let hosts_of = |id: &str| {
+        find_component(snapshot, id)
+            .map(|(_, hosts)| hosts)
+            .unwrap_or_default()
+    };
+    let server_hosts = hosts_of(&link.target);
+    let across_hosts = !server_hosts.is_empty()
+        && hosts_of(&link.source_id)
+            .iter()
+            .any(|host| !server_hosts.contains(host));
     let mut notes = Vec::new();
     match (&caller, &server) {
         (End::Builtin(_) | End::Provider, End::Builtin(_) | End::Provider) => {
@@ -168,6 +179,17 @@ pub async fn check_link_ends(
                     let exports: Vec<InterfaceDef> = wit.exported_interfaces().cloned().collect();
                     if let Some(reason) = first_reason(import, &exports) {
                         return refuse(reason);
+                    }
+                    if across_hosts {
+                        if let Some(reason) = trellis_wit::cross_host_blocker(import) {
+                            return refuse(format!(
+                                "{} runs on another host than {}, and {} cannot be called \
+                                 between hosts: {reason} (run both on one host)",
+                                link.target,
+                                link.source_id,
+                                key.unversioned()
+                            ));
+                        }
                     }
                 }
                 None => {

@@ -33,10 +33,31 @@ fn build(package: &str) -> anyhow::Result<PathBuf> {
         .context("the test binary is not inside a target directory")?;
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| env!("CARGO").into());
-    let status = Command::new(cargo)
+    let mut command = Command::new(cargo);
+    command
         .args(["build", "--quiet", "-p", package, "--target-dir"])
         .arg(target_dir)
-        .current_dir(&workspace)
+        .current_dir(&workspace);
+    // What cargo sets for the running test (CARGO_MANIFEST_DIR, CARGO_PKG_*, …): build
+    // scripts that watch them (ring's) would otherwise rebuild the provider's
+    // dependencies whenever it is built from another test binary or a shell.
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        let set_for_tests = name.starts_with("CARGO_PKG_")
+            || name.starts_with("CARGO_BIN_")
+            || name.starts_with("CARGO_MANIFEST_")
+            || [
+                "CARGO_CRATE_NAME",
+                "CARGO_PRIMARY_PACKAGE",
+                "CARGO_TARGET_TMPDIR",
+                "OUT_DIR",
+            ]
+            .contains(&name.as_ref());
+        if set_for_tests {
+            command.env_remove(name.as_ref());
+        }
+    }
+    let status = command
         .status()
         .with_context(|| format!("running cargo build -p {package}"))?;
     if !status.success() {

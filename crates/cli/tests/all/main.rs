@@ -10,6 +10,7 @@ mod grants;
 mod http;
 mod lattice;
 mod oci;
+mod providers;
 mod relaunch;
 mod run;
 mod secrets;

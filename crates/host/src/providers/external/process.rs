@@ -66,12 +66,14 @@ pub(super) struct Spawned {
 
 impl Spawned {
     /// Starts `path` with `stdin` (the `HostData` line) written to it. Output lines go to
-    /// `logs` tagged with the provider `id` and the stream (`stdout`, `stderr`).
+    /// `logs` tagged with the provider `id` and the stream (`stdout`, `stderr`), with
+    /// `secret` (the credentials in its NATS URL, should it print that) masked.
     pub(super) async fn start(
         path: &Path,
         stdin: &[u8],
         id: &Arc<str>,
         logs: &LogBus,
+        secret: Option<String>,
     ) -> Result<Spawned, String> {
         let mut command = Command::new(path);
         command
@@ -90,11 +92,17 @@ impl Spawned {
         }
         let tail = Arc::new(Mutex::new(VecDeque::with_capacity(TAIL_LINES)));
         let mut readers = Vec::new();
+        let output = Output {
+            id: Arc::clone(id),
+            logs: logs.clone(),
+            tail: Arc::clone(&tail),
+            secret: secret.map(Arc::from),
+        };
         if let Some(out) = child.stdout.take() {
-            readers.push(read_lines(out, "stdout", id, logs, &tail));
+            readers.push(read_lines(out, "stdout", output.clone()));
         }
         if let Some(err) = child.stderr.take() {
-            readers.push(read_lines(err, "stderr", id, logs, &tail));
+            readers.push(read_lines(err, "stderr", output));
         }
         Ok(Spawned {
             child,
@@ -119,15 +127,26 @@ impl Spawned {
     }
 }
 
+/// Where a provider's output lines go.
+#[derive(Clone)]
+struct Output {
+    id: Arc<str>,
+    logs: LogBus,
+    tail: Arc<Mutex<VecDeque<String>>>,
+    secret: Option<Arc<str>>,
+}
+
 /// Reads `stream` line by line until it closes.
 fn read_lines(
     stream: impl AsyncRead + Unpin + Send + 'static,
     name: &'static str,
-    id: &Arc<str>,
-    logs: &LogBus,
-    tail: &Arc<Mutex<VecDeque<String>>>,
+    Output {
+        id,
+        logs,
+        tail,
+        secret,
+    }: Output,
 ) -> JoinHandle<()> {
-    let (id, logs, tail) = (Arc::clone(id), logs.clone(), Arc::clone(tail));
     let level = if name == "stderr" {
         LogLevel::Warn
     } else {
@@ -144,7 +163,10 @@ fn read_lines(
             }
             let end = buffer.len().min(MAX_LINE);
             let line = String::from_utf8_lossy(&buffer[..end]);
-            let line = line.trim_end_matches(['\n', '\r']).to_owned();
+            let mut line = line.trim_end_matches(['\n', '\r']).to_owned();
+            if let Some(secret) = secret.as_deref() {
+                line = line.replace(secret, "***");
+            }
             {
                 let mut tail = tail.lock().unwrap_or_else(|p| p.into_inner());
                 if tail.len() == TAIL_LINES {

@@ -17,6 +17,13 @@ use super::{ProviderHealth, Shared};
 /// How often a starting provider is asked for its health until it first answers.
 const READY_POLL: Duration = Duration::from_millis(100);
 
+/// Added to a start failure when the provider's NATS server refused it and the URL it
+/// was given carries a user and password.
+const AUTH_HINT: &str = " (this lattice's NATS server wants a user and password, given to \
+    the provider in its URL; Go providers use them, but wasmcloud-provider-sdk providers \
+    authenticate only with a JWT and seed, so they need a server without passwords or with \
+    decentralised auth)";
+
 /// wasmCloud's default RPC timeout, told to providers in `HostData`.
 const DEFAULT_RPC_TIMEOUT_MS: u64 = 2000;
 
@@ -113,7 +120,7 @@ impl Supervised {
         match self.wait_ready(&mut process).await {
             Ready::Exited(status) => {
                 let output = process.last_output().await;
-                return Err(match output {
+                let mut reason = match &output {
                     Some(output) => format!(
                         "it exited ({status}) before answering a health check; its last \
                          output: {output}"
@@ -121,7 +128,12 @@ impl Supervised {
                     None => format!(
                         "it exited ({status}) before answering a health check, printing nothing"
                     ),
-                });
+                };
+                let refused = output.is_some_and(|o| o.contains("authorization violation"));
+                if refused && self.url_has_credentials() {
+                    reason.push_str(AUTH_HINT);
+                }
+                return Err(reason);
             }
             Ready::Answered(healthy, message) => {
                 self.record(healthy, message);
@@ -142,6 +154,15 @@ impl Supervised {
         let task = tokio::spawn(Arc::clone(self).supervise(process));
         *self.task.lock().unwrap_or_else(|p| p.into_inner()) = Some(task);
         Ok(())
+    }
+
+    /// Whether the URL providers get carries user info (`user:password@`).
+    fn url_has_credentials(&self) -> bool {
+        self.shared
+            .config
+            .nats_url
+            .as_deref()
+            .is_some_and(|url| url.contains('@'))
     }
 
     /// Spawns the process with the `HostData` of this moment (config, links).
@@ -178,7 +199,9 @@ impl Supervised {
             }
             .to_stdin()
         };
-        let process = Spawned::start(&self.path, &stdin, &self.id, &self.shared.logs).await?;
+        let secret = user_info(&nats_url);
+        let process =
+            Spawned::start(&self.path, &stdin, &self.id, &self.shared.logs, secret).await?;
         self.state().pid = process.pid();
         Ok(process)
     }
@@ -393,6 +416,13 @@ impl Supervised {
     }
 }
 
+/// The `user:password` part of a URL, kept out of the provider's logged output.
+fn user_info(url: &str) -> Option<String> {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let (info, _) = rest.rsplit_once('@')?;
+    (!info.is_empty()).then(|| info.to_owned())
+}
+
 /// The key a link is stored under: source, namespace, package, name.
 fn key_of(link: &LinkDefinition) -> LinkKey {
     LinkKey {
@@ -400,5 +430,19 @@ fn key_of(link: &LinkDefinition) -> LinkKey {
         wit_namespace: link.wit_namespace.clone(),
         wit_package: link.wit_package.clone(),
         name: link.name.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_user_info_of_a_url_is_what_output_masks() {
+        assert_eq!(
+            user_info("nats://trellis:s3cret@127.0.0.1:4222").as_deref(),
+            Some("trellis:s3cret")
+        );
+        assert_eq!(user_info("nats://127.0.0.1:4222"), None);
     }
 }

@@ -1,0 +1,131 @@
+//! Issue 14: `trellis start provider` and `trellis stop provider` with a capability
+//! provider binary — the counter provider built at test time from wasmCloud's official
+//! SDK — on a host that allows provider files (`trellis up --allow-provider-files`), one
+//! that does not, and the local lattice, whose passwords SDK providers cannot present.
+
+use std::time::Duration;
+
+use trellis_testkit::NatsServer;
+
+use crate::support::{eventually, processes_mentioning, Dirs, Up};
+
+/// Long enough for a debug-built provider to connect and answer its first health check.
+const START: Duration = Duration::from_secs(60);
+
+/// The counter provider, copied to `dir` so its processes are this test's alone.
+fn counter_in(dir: &std::path::Path) -> std::path::PathBuf {
+    let built = trellis_testkit::counter_provider().expect("the counter provider builds");
+    std::fs::create_dir_all(dir).unwrap();
+    let copy = dir.join("counter-provider");
+    std::fs::copy(built, &copy).unwrap();
+    copy
+}
+
+#[tokio::test]
+async fn a_provider_binary_starts_healthy_where_allowed_and_stops() {
+    let nats = NatsServer::start().unwrap();
+    let url = nats.url();
+    let g = ["--nats-url", url.as_str()];
+    let dirs = Dirs::new();
+    let binary = counter_in(&dirs.data().with_file_name("bin"));
+    let start = [
+        "start",
+        "provider",
+        binary.to_str().unwrap(),
+        "--id",
+        "counter",
+    ];
+
+    // Joining a given server, a host runs provider files only when told to.
+    let mut refusing = Up::start(&dirs, &["--nats-url", &url]).await.unwrap();
+    let refused = dirs.run_within(g.iter().chain(&start), START).await;
+    assert_eq!(refused.code(), Some(1), "{}", refused.stdout());
+    assert!(
+        refused
+            .stderr()
+            .contains("is not allowed by this host's policy")
+            && refused.stderr().contains("--allow-provider-files"),
+        "{}",
+        refused.stderr()
+    );
+    assert!(processes_mentioning(&binary).is_empty());
+    refusing.interrupt().await;
+    refusing.wait().await;
+
+    let _up = Up::start(&dirs, &["--nats-url", &url, "--allow-provider-files"])
+        .await
+        .unwrap();
+    // "running" is reported once the provider answered its first health check.
+    let started = dirs
+        .run_within(g.iter().chain(&start), START)
+        .await
+        .success();
+    assert!(
+        started.contains("provider counter running on host"),
+        "{started}"
+    );
+    assert_eq!(processes_mentioning(&binary).len(), 1);
+    let inventory = dirs
+        .run(g.iter().chain(&["get", "inventory", "--json"]))
+        .await
+        .json();
+    let file_url = format!("file://{}", binary.canonicalize().unwrap().display());
+    let text = inventory.to_string();
+    assert!(
+        text.contains("\"counter\"") && text.contains(&format!("\"{file_url}\"")),
+        "{inventory:#}"
+    );
+
+    let stopped = dirs
+        .run(g.iter().chain(&["stop", "provider", "counter"]))
+        .await
+        .success();
+    assert!(stopped.contains("counter"), "{stopped}");
+    eventually("the provider process to end", || async {
+        processes_mentioning(&binary).is_empty().then_some(())
+    })
+    .await;
+    let inventory = dirs
+        .run(g.iter().chain(&["get", "inventory", "--json"]))
+        .await
+        .json();
+    assert!(
+        !inventory.to_string().contains("\"counter\""),
+        "{inventory:#}"
+    );
+}
+
+/// The local lattice's server wants a user and password; wasmCloud's Rust SDK only
+/// authenticates with a JWT and seed, so the start fails saying so, and the host goes on.
+#[tokio::test]
+async fn on_the_local_lattice_an_sdk_provider_fails_naming_the_authentication() {
+    let dirs = Dirs::new();
+    let binary = counter_in(&dirs.data().with_file_name("bin"));
+    let up = Up::start(&dirs, &[]).await.unwrap();
+    let failed = dirs
+        .run_within(
+            [
+                "start",
+                "provider",
+                binary.to_str().unwrap(),
+                "--id",
+                "counter",
+            ],
+            START,
+        )
+        .await;
+    assert_eq!(failed.code(), Some(1), "{}", failed.stdout());
+    let error = failed.stderr();
+    assert!(
+        error.contains("authorization violation")
+            && error.contains("authenticate only with a JWT and seed"),
+        "{error}"
+    );
+    assert!(
+        !error.contains("@127.0.0.1"),
+        "no credentials shown: {error}"
+    );
+    assert!(processes_mentioning(&binary).is_empty());
+    let hosts = dirs.run(["get", "hosts", "--json"]).await.json();
+    assert!(hosts.to_string().contains(&up.host_id), "{hosts}");
+}

@@ -353,3 +353,99 @@ async fn provider_files_are_refused_where_the_policy_does_not_allow_them() {
     assert!(host.runtime().providers().is_empty());
     host.shutdown().await;
 }
+
+/// A component importing the counter provider's interface; `count(key, by)` forwards
+/// to `increment` and returns the new count.
+fn counter_client() -> Vec<u8> {
+    const WIT: &str = r#"
+package trellis:counter@0.1.0;
+
+interface counter {
+  increment: func(key: string, by: u32) -> u64;
+  get: func(key: string) -> option<u64>;
+}
+
+world counter-client {
+  import counter;
+  export count: func(key: string, by: u32) -> u64;
+}
+"#;
+    const WAT: &str = r#"(module
+  (import "trellis:counter/counter@0.1.0" "increment"
+    (func $increment (param i32 i32 i32) (result i64)))
+  (memory (export "memory") 1)
+  (global $heap (mut i32) (i32.const 1024))
+  (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32)
+    (local $at i32)
+    (local.set $at
+      (i32.and (i32.add (global.get $heap) (i32.sub (local.get 2) (i32.const 1)))
+               (i32.sub (i32.const 0) (local.get 2))))
+    (global.set $heap (i32.add (local.get $at) (local.get 3)))
+    (local.get $at))
+  (func (export "count") (param i32 i32 i32) (result i64)
+    (call $increment (local.get 0) (local.get 1) (local.get 2))))"#;
+    trellis_testkit::fixtures::component(
+        trellis_testkit::fixtures::WitSource::Text(WIT),
+        "counter-client",
+        WAT,
+    )
+    .expect("the counter client builds")
+}
+
+#[tokio::test]
+async fn a_component_counts_through_the_sdk_provider_over_wrpc() {
+    let url = counter_url();
+    let nats = NatsServer::start().unwrap();
+    let client = nats.client().await.unwrap();
+    let wrpc = nats.wrpc_client().await.unwrap();
+    let host = start_host_with(&nats, |config| {
+        fast_providers(config);
+        config.runtime.wrpc = Some(wrpc);
+    })
+    .await;
+    let id = host.id().to_owned();
+    let logs = collect_logs(&host);
+    let mut events = events(&client).await;
+
+    start_provider(&client, &id, "counter", &url).await;
+    provider_event(&mut events, "health_check_passed", "counter").await;
+    host.runtime()
+        .start_component(
+            "client",
+            trellis_host::ComponentSource::Bytes(counter_client().into()),
+            1,
+            Default::default(),
+            Default::default(),
+        )
+        .await
+        .unwrap();
+    let link = json!({"source_id": "client", "target": "counter", "name": "default",
+        "wit_namespace": "trellis", "wit_package": "counter", "interfaces": ["counter"]});
+    let reply = request_json(&client, &format!("{CTL}.link.put"), link).await;
+    assert_eq!(reply["success"], true, "{reply}");
+    // The provider only serves sources it has a link from.
+    wait_log(&logs, "counter", "link received from client").await;
+
+    let count = |key: &str, by: u32| {
+        let args = [format!("{key:?}"), by.to_string()];
+        let runtime = host.runtime().clone();
+        async move { runtime.call_wave("client", "count", &args).await }
+    };
+    let deadline = tokio::time::Instant::now() + SLOW;
+    let first = loop {
+        match count("apples", 2).await {
+            Ok(result) => break result,
+            // The link reaches the runtime from KV, possibly after the provider saw it.
+            Err(err) if err.to_string().contains("no link") => {
+                assert!(tokio::time::Instant::now() < deadline, "{err}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(err) => panic!("counting through the provider: {err}"),
+        }
+    };
+    assert_eq!(first.results, ["2"]);
+    assert_eq!(count("apples", 3).await.unwrap().results, ["5"]);
+    assert_eq!(count("pears", 1).await.unwrap().results, ["1"]);
+    assert_eq!(count("apples", 0).await.unwrap().results, ["5"]);
+    host.shutdown().await;
+}

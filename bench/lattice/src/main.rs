@@ -19,6 +19,9 @@ use trellis_host::{HostConfig, LatticeHost, RuntimeConfig};
 use trellis_proto::{subject, DEFAULT_CTL_PREFIX, DEFAULT_LATTICE};
 use trellis_testkit::NatsServer;
 
+mod stats;
+use stats::{print_row, ratio, summarize, Summary};
+
 /// Measure host.get round trips and host.ping discovery against Trellis hosts.
 #[derive(Debug, Parser)]
 struct Args {
@@ -78,37 +81,6 @@ async fn main() -> anyhow::Result<()> {
     host.shutdown().await;
 
     discovery(&nats, &args).await
-}
-
-/// Latency summary of one series.
-struct Summary {
-    p50: Duration,
-    p99: Duration,
-    mean: Duration,
-    max: Duration,
-}
-
-fn summarize(mut samples: Vec<Duration>) -> Summary {
-    samples.sort();
-    let at =
-        |q: f64| samples[((samples.len() as f64 * q).ceil() as usize).clamp(1, samples.len()) - 1];
-    Summary {
-        p50: at(0.50),
-        p99: at(0.99),
-        mean: samples.iter().sum::<Duration>() / samples.len() as u32,
-        max: *samples.last().expect("at least one sample"),
-    }
-}
-
-fn print_row(label: &str, s: &Summary) {
-    println!(
-        "  {label:<13} p50 {:>9.3?}  p99 {:>9.3?}  mean {:>9.3?}  max {:>9.3?}",
-        s.p50, s.p99, s.mean, s.max
-    );
-}
-
-fn ratio(a: Duration, b: Duration) -> f64 {
-    a.as_secs_f64() / b.as_secs_f64()
 }
 
 /// A host on `nats` with a private compile cache (nothing is compiled here anyway).

@@ -51,7 +51,7 @@ pub use context::{
 };
 pub use diagnose::{test_connection, CheckStep, ConnectionReport, StepKind, StepOutcome};
 pub use error::{LatticeError, Result};
-pub use legacy_nats::connect_legacy_nats;
+pub use legacy_nats::{connect_legacy_nats, connect_wrpc_nats};
 pub use model::{
     Edge, HostInfo, HostSnapshot, LatticeModel, ModelChange, ModelOptions, ModelSnapshot,
     ModelWatcher, Node, RemovalReason, V2HostInfo,

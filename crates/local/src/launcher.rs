@@ -361,13 +361,13 @@ fn with_user_info(url: &str, user: &str, password: &str) -> String {
     }
 }
 
-/// [`connect`] on async-nats 0.39, for wRPC (no guest inbox prefix: this is the host's).
+/// [`connect`] on async-nats 0.49, for wRPC (no guest inbox prefix: this is the host's).
 async fn connect_wrpc(
     url: &str,
     credentials: Option<&(String, String)>,
     name: &str,
-) -> Result<async_nats_wasmcloud::Client, LocalError> {
-    let mut options = async_nats_wasmcloud::ConnectOptions::new()
+) -> Result<async_nats_wrpc::Client, LocalError> {
+    let mut options = async_nats_wrpc::ConnectOptions::new()
         .name(name)
         .connection_timeout(CONNECT_TIMEOUT);
     if let Some((user, password)) = credentials {

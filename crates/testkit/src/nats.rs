@@ -64,10 +64,10 @@ impl NatsServer {
             .with_context(|| format!("connecting to the test nats-server at {}", self.url()))
     }
 
-    /// A client on async-nats 0.39, the version wRPC's NATS transport takes (a host's
+    /// A client on async-nats 0.49, the version wRPC's NATS transport takes (a host's
     /// `RuntimeConfig::wrpc`).
-    pub async fn wrpc_client(&self) -> anyhow::Result<async_nats_wasmcloud::Client> {
-        async_nats_wasmcloud::connect(self.url())
+    pub async fn wrpc_client(&self) -> anyhow::Result<async_nats_wrpc::Client> {
+        async_nats_wrpc::connect(self.url())
             .await
             .with_context(|| format!("connecting to the test nats-server at {}", self.url()))
     }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use async_nats_wasmcloud as nats;
+use async_nats_wrpc as nats;
 use bytes::BytesMut;
 use futures::TryStreamExt as _;
 use tokio::io::AsyncWriteExt as _;

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use async_nats_wasmcloud as nats;
+use async_nats_wrpc as nats;
 use bytes::BytesMut;
 use futures::future::BoxFuture;
 use futures::{StreamExt as _, TryStreamExt as _};
@@ -109,7 +109,7 @@ pub async fn serve(
             let mut running = JoinSet::new();
             while let Some(next) = invocations.next().await {
                 while running.try_join_next().is_some() {}
-                let (headers, outgoing, incoming) = match next {
+                let (context, outgoing, incoming) = match next {
                     Ok(parts) => parts,
                     Err(err) => {
                         handler.refused(&export, None, &format!("{err:#}"));
@@ -122,7 +122,7 @@ pub async fn serve(
                 let export = Arc::clone(&export);
                 let handler = Arc::clone(&handler);
                 running.spawn(async move {
-                    answer(&*handler, &export, headers, outgoing, incoming).await;
+                    answer(&*handler, &export, context.headers, outgoing, incoming).await;
                     drop(permit);
                 });
             }

@@ -225,7 +225,7 @@ async fn run_on_server(global: &super::GlobalOpts, config: HostConfig) -> anyhow
     let client = connect_context(ctx.clone()).await?;
     // Components' calls to and from other hosts (wRPC) go over a second connection, on
     // the async-nats that wRPC's transport is built on.
-    let wrpc = trellis_lattice::connect_legacy_nats(&ctx, "trellis-host wrpc")
+    let wrpc = trellis_lattice::connect_wrpc_nats(&ctx, "trellis-host wrpc")
         .await
         .context("cannot open the connection for calls between hosts (wRPC)")?;
     let mut config = HostConfig {

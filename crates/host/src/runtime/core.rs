@@ -56,11 +56,11 @@ pub struct RuntimeConfig {
     /// as its guest user, which the server keeps off the lattice's subjects.
     pub guest_nats: Option<async_nats::Client>,
     /// The connection the host calls and serves components over wRPC on (wasmCloud 1.x's
-    /// data plane; async-nats 0.39, the version wRPC's NATS transport is built on). With
+    /// data plane; async-nats 0.49, the version wRPC's NATS transport is built on). With
     /// it, each component's custom-interface exports are served on the lattice and an
     /// import linked to a target on another host is called there. Default `None`: links
     /// stop at this host's edge.
-    pub wrpc: Option<async_nats_wasmcloud::Client>,
+    pub wrpc: Option<async_nats_wrpc::Client>,
     /// Whether that NATS server has JetStream (default true). Without it the keyvalue
     /// provider defaults to memory.
     pub jetstream: bool,

@@ -97,18 +97,21 @@ impl Runtime {
         if self.inner.registry.get(id).is_some() {
             return Err(HostError::ProviderExists(id.to_owned()));
         }
-        // Held through the start: a link put meanwhile is then pushed once it runs
-        // rather than lost between the snapshot below and the start.
-        let _changes = self.inner.link_changes.lock().await;
-        let links = self
-            .links_naming(id)
-            .into_iter()
-            .map(|e| LinkDefinition::from_link(&e.link, e.source_config, e.target_config))
-            .collect();
-        self.inner
-            .external
-            .start(id, path, config, annotations, links)
-            .await?;
+        // The links of this moment go to its HostData; registered before the lock is
+        // released, it is handed every link put after. The lock is not held while it
+        // starts: that may take until the ready timeout, and other links must not wait.
+        let provider = {
+            let _changes = self.inner.link_changes.lock().await;
+            let links = self
+                .links_naming(id)
+                .into_iter()
+                .map(|e| LinkDefinition::from_link(&e.link, e.source_config, e.target_config))
+                .collect();
+            self.inner
+                .external
+                .register(id, path, config, annotations, links)?
+        };
+        self.inner.external.launch(&provider).await?;
         Ok(())
     }
 
@@ -136,6 +139,20 @@ impl Runtime {
             http.remove_route(&key);
         }
         Ok(())
+    }
+
+    /// For a provider binary reference: whether this host's policy allows provider
+    /// files and the file exists here as a runnable binary (an auction is answered only
+    /// then). Other references: `true`.
+    pub fn could_run_provider_binary(&self, reference: &str) -> bool {
+        if !is_file_reference(reference) {
+            return true;
+        }
+        let Ok(path) = file_reference_path(reference) else {
+            return false;
+        };
+        self.inner.grant_policy().check_provider_file(&path).is_ok()
+            && crate::providers::external::runnable(&path)
     }
 
     /// Whether provider `id` is a built-in one running here (a provider binary is not).

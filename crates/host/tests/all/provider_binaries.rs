@@ -255,6 +255,19 @@ async fn a_killed_provider_is_restarted_with_its_links() {
     assert!(!alive(again), "host shutdown stops its provider processes");
 }
 
+/// The hosts that bid for starting `reference` (within half a second).
+async fn auction(client: &async_nats::Client, reference: &str) -> Vec<Value> {
+    let body = json!({"provider_ref": reference, "provider_id": "bid", "constraints": {}});
+    let subject = format!("{CTL}.provider.auction");
+    gather(
+        client,
+        &subject,
+        body.to_string().as_bytes(),
+        Duration::from_millis(500),
+    )
+    .await
+}
+
 /// Writes an executable shell script.
 fn script(dir: &std::path::Path, name: &str, body: &str) -> String {
     use std::os::unix::fs::PermissionsExt as _;
@@ -285,6 +298,7 @@ async fn binaries_that_cannot_serve_fail_with_their_reason_and_the_host_keeps_se
         "crashing",
         "echo 'cannot find my config' >&2\nexit 3",
     );
+    let crashing_path = std::path::PathBuf::from(&crashing);
     let cases = [
         ("plain", format!("file://{}", plain.display()), "it is not executable (mode 644"),
         ("missing", missing.display().to_string(), "there is no such file"),
@@ -300,6 +314,13 @@ async fn binaries_that_cannot_serve_fail_with_their_reason_and_the_host_keeps_se
         );
         assert!(host.runtime().providers().is_empty());
     }
+
+    // A host bids only for a binary it has.
+    assert!(auction(&client, &missing.display().to_string())
+        .await
+        .is_empty());
+    let bids = auction(&client, &format!("file://{}", crashing_path.display())).await;
+    assert_eq!(bids.len(), 1, "{bids:?}");
 
     // One that never answers its health check is kept, reported unhealthy, and stopped.
     let silent = script(dir.path(), "silent", "exec sleep 600");
@@ -342,6 +363,8 @@ async fn provider_files_are_refused_where_the_policy_does_not_allow_them() {
     let mut events = events(&client).await;
     let dir = tempfile::tempdir().unwrap();
     let binary = script(dir.path(), "provider", "exec sleep 600");
+    // Its auctions go unanswered: it would refuse the start.
+    assert!(auction(&client, &binary).await.is_empty());
     start_provider(&client, &id, "p", &binary).await;
     let failed = provider_event(&mut events, "provider_start_failed", "p").await;
     let error = failed["data"]["error"].as_str().unwrap();

@@ -14,7 +14,8 @@ use crate::lattice::core::HostCore;
 const ALREADY_RUNNING: &str = "provider with that ID is already running";
 const NOT_RUNNING: &str = "provider with that ID is not running";
 
-/// Replies only when labels satisfy the constraints and the id is not running here.
+/// Replies only when labels satisfy the constraints, the id is not running here and,
+/// for a provider binary, this host may run it and has the file.
 pub(super) fn auction(core: &HostCore, body: &[u8]) -> Option<Bytes> {
     let request =
         match trellis_proto::decode_request::<ProviderAuctionRequest>("provider.auction", body) {
@@ -23,6 +24,9 @@ pub(super) fn auction(core: &HostCore, body: &[u8]) -> Option<Bytes> {
         };
     if is_running(core, &request.provider_id)
         || !trellis_proto::labels_satisfy(&core.labels(), &request.constraints)
+        || !core
+            .runtime
+            .could_run_provider_binary(&request.provider_ref)
     {
         return None;
     }

@@ -40,7 +40,7 @@ use std::time::Duration;
 use tokio::sync::broadcast;
 use trellis_proto::{ConfigMap, LinkDefinition, ProviderDescription};
 
-use self::supervisor::Supervised;
+pub(crate) use self::supervisor::Supervised;
 use crate::{HostError, LogBus};
 
 /// How provider processes are run and watched. The defaults are a wasmCloud 1.x host's.
@@ -129,6 +129,11 @@ pub(crate) fn file_reference_path(reference: &str) -> Result<PathBuf, HostError>
             reason: "a provider binary must be named by an absolute path or a file:/// URL".into(),
         }),
     }
+}
+
+/// Whether `path` looks like a binary this host could run as a provider.
+pub(crate) fn runnable(path: &Path) -> bool {
+    process::check_file(path).is_ok()
 }
 
 /// The provider processes of one host. Cheap to clone.
@@ -222,27 +227,27 @@ impl ExternalProviders {
         self.inner.shared.health.subscribe()
     }
 
-    /// Starts `path` as provider `id` and waits until it answers a health check (or
-    /// the ready timeout passes). `links` are the links naming it, config resolved.
-    pub(crate) async fn start(
+    /// Registers `path` as provider `id` (listed, and given the links put from now on)
+    /// without starting it; [`ExternalProviders::launch`] starts it. `links` are the
+    /// links naming it, config resolved.
+    pub(crate) fn register(
         &self,
         id: &str,
         path: PathBuf,
         config: ConfigMap,
         annotations: BTreeMap<String, String>,
         links: Vec<LinkDefinition>,
-    ) -> Result<ProviderDescription, HostError> {
+    ) -> Result<Arc<Supervised>, HostError> {
         let nats = self.inner.nats.clone().ok_or_else(|| {
             HostError::Unsupported(
                 "provider binaries need a lattice: this host has no NATS connection".into(),
             )
         })?;
-        let fail = |reason: String| HostError::ProviderStart {
+        process::check_file(&path).map_err(|reason| HostError::ProviderStart {
             id: id.to_owned(),
             path: path.clone(),
             reason,
-        };
-        process::check_file(&path).map_err(fail)?;
+        })?;
         let description = ProviderDescription {
             id: id.to_owned(),
             image_ref: Some(format!("file://{}", path.display())),
@@ -253,23 +258,35 @@ impl ExternalProviders {
         let provider = Arc::new(Supervised::new(
             Arc::clone(&self.inner.shared),
             nats,
-            description.clone(),
-            path.clone(),
+            description,
+            path,
             config,
             links,
         ));
-        {
-            let mut running = self.inner.running.lock().unwrap_or_else(|p| p.into_inner());
-            if running.contains_key(id) {
-                return Err(HostError::ProviderExists(id.to_owned()));
-            }
-            running.insert(id.to_owned(), Arc::clone(&provider));
+        let mut running = self.inner.running.lock().unwrap_or_else(|p| p.into_inner());
+        if running.contains_key(id) {
+            return Err(HostError::ProviderExists(id.to_owned()));
         }
-        if let Err(reason) = Supervised::launch(&provider).await {
+        running.insert(id.to_owned(), Arc::clone(&provider));
+        Ok(provider)
+    }
+
+    /// Starts a registered provider and waits until it answers a health check (or the
+    /// ready timeout passes); a failed start unregisters it.
+    pub(crate) async fn launch(
+        &self,
+        provider: &Arc<Supervised>,
+    ) -> Result<ProviderDescription, HostError> {
+        if let Err(reason) = Supervised::launch(provider).await {
+            let id = &provider.description.id;
             self.remove(id);
-            return Err(fail(reason));
+            return Err(HostError::ProviderStart {
+                id: id.clone(),
+                path: provider.path().to_owned(),
+                reason,
+            });
         }
-        Ok(description)
+        Ok(provider.description.clone())
     }
 
     fn remove(&self, id: &str) -> Option<Arc<Supervised>> {

@@ -29,7 +29,7 @@ const DEFAULT_RPC_TIMEOUT_MS: u64 = 2000;
 
 /// A provider process and what it was told, shared by its supervising task and the
 /// host's calls (links, config, stop).
-pub(super) struct Supervised {
+pub(crate) struct Supervised {
     shared: Arc<Shared>,
     nats: async_nats::Client,
     pub(super) description: ProviderDescription,
@@ -46,6 +46,12 @@ pub(super) struct Supervised {
 struct State {
     config: ConfigMap,
     links: Vec<LinkDefinition>,
+    /// Links put since the current process was spawned, until it first answered a
+    /// health check: it may not have listened yet when they were published, so they
+    /// are published again then (SDK providers ignore a link they already have).
+    pending: Vec<LinkDefinition>,
+    /// Whether the current process answered a health check since it was spawned.
+    listening: bool,
     pid: Option<u32>,
     health: Option<ProviderHealth>,
 }
@@ -76,6 +82,8 @@ impl Supervised {
             state: Mutex::new(State {
                 config,
                 links,
+                pending: Vec::new(),
+                listening: false,
                 pid: None,
                 health: None,
             }),
@@ -86,6 +94,11 @@ impl Supervised {
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The binary it runs.
+    pub(super) fn path(&self) -> &std::path::Path {
+        &self.path
     }
 
     pub(super) fn pid(&self) -> Option<u32> {
@@ -137,6 +150,7 @@ impl Supervised {
             }
             Ready::Answered(healthy, message) => {
                 self.record(healthy, message);
+                self.listens().await;
             }
             Ready::TimedOut => {
                 let message = format!(
@@ -177,7 +191,10 @@ impl Supervised {
             format!("nats://{}:{}", info.host, info.port)
         });
         let stdin = {
-            let state = self.state();
+            let mut state = self.state();
+            // The links of this moment go in its HostData; later ones are pending.
+            state.pending.clear();
+            state.listening = false;
             HostData {
                 host_id: &self.shared.host_id,
                 lattice_rpc_prefix: &self.shared.lattice,
@@ -336,7 +353,10 @@ impl Supervised {
                 }
                 _ = tokio::time::sleep_until(next_check) => {
                     match self.check_health().await {
-                        Ok((healthy, message)) => self.report(healthy, message),
+                        Ok((healthy, message)) => {
+                            self.report(healthy, message);
+                            self.listens().await;
+                        }
                         Err(reason) => self.report(false, Some(reason)),
                     }
                     next_check = Instant::now() + config.health_interval;
@@ -388,14 +408,40 @@ impl Supervised {
             let mut state = self.state();
             state.links.retain(|l| key_of(l) != key);
             state.links.push(link.clone());
+            if !state.listening {
+                state.pending.retain(|l| key_of(l) != key);
+                state.pending.push(link.clone());
+            }
         }
+        self.publish_link(&link).await;
+    }
+
+    async fn publish_link(&self, link: &LinkDefinition) {
         let subject = subject::rpc_linkdefs_put(&self.shared.lattice, &self.xkey.public_key());
-        self.publish(subject, &link).await;
+        self.publish(subject, link).await;
+    }
+
+    /// The current process answered a health check, so it listens for links: the ones
+    /// put while it started are published again, once.
+    async fn listens(&self) {
+        let pending = {
+            let mut state = self.state();
+            if state.listening {
+                return;
+            }
+            state.listening = true;
+            std::mem::take(&mut state.pending)
+        };
+        for link in &pending {
+            self.publish_link(link).await;
+        }
     }
 
     /// Drops the link with `key` from what a restart is given.
     pub(super) fn forget_link(&self, key: &LinkKey) {
-        self.state().links.retain(|l| key_of(l) != *key);
+        let mut state = self.state();
+        state.links.retain(|l| key_of(l) != *key);
+        state.pending.retain(|l| key_of(l) != *key);
     }
 
     /// Keeps `config` and publishes it on `<id>.config.update`.

@@ -33,6 +33,7 @@ mod runtime_lifecycle;
 mod runtime_links;
 mod runtime_reload;
 mod spy;
+mod wrpc_interop;
 mod wrpc_links;
 
 use std::collections::BTreeMap;

@@ -1,0 +1,175 @@
+//! Trellis hosts against wasmCloud 1.9's own wRPC: its transport (`wrpc-transport-nats`
+//! 0.29 on async-nats 0.39) and its typed value encoding (`wrpc-transport` 0.28), the
+//! versions a wasmCloud 1.9 host and wasmcloud-provider-sdk 0.17 are built with. A record
+//! travels as the tuple of its fields.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::StreamExt as _;
+use serde_json::json;
+use trellis_host::{ComponentSource, LatticeHost};
+use trellis_testkit::fixtures::{catalog_client, catalog_server};
+use trellis_testkit::NatsServer;
+use wasmtime::component::Val;
+use wrpc_transport_wasmcloud::{InvokeExt as _, ServeExt as _};
+
+use crate::ctl_support::{request_json, start_host_with, CTL};
+
+const CATALOG: &str = "trellis:xhost/catalog@0.1.0";
+
+/// `item` and `summary` as wasmCloud's typed encoding sees them.
+type Item = (String, Vec<String>, u32);
+
+async fn wasmcloud_client(
+    nats: &NatsServer,
+    target: &str,
+) -> wrpc_transport_nats_wasmcloud::Client {
+    let connection = async_nats_wasmcloud::connect(nats.url()).await.unwrap();
+    wrpc_transport_nats_wasmcloud::Client::new(connection, format!("default.{target}"), None)
+        .await
+        .unwrap()
+}
+
+async fn wrpc_host(nats: &NatsServer) -> LatticeHost {
+    let wrpc = nats.wrpc_client().await.unwrap();
+    start_host_with(nats, |config| config.runtime.wrpc = Some(wrpc)).await
+}
+
+#[tokio::test]
+async fn a_wasmcloud_caller_calls_a_component_on_a_trellis_host() {
+    let nats = NatsServer::start().unwrap();
+    let host = wrpc_host(&nats).await;
+    host.runtime()
+        .start_component(
+            "catalog",
+            ComponentSource::Bytes(catalog_server().unwrap().into()),
+            1,
+            BTreeMap::new(),
+            BTreeMap::new(),
+        )
+        .await
+        .unwrap();
+    let client = wasmcloud_client(&nats, "catalog").await;
+    let mut headers = async_nats_wasmcloud::HeaderMap::new();
+    headers.insert("source-id", "wasmcloud-caller");
+    headers.insert("link-name", "default");
+    let item: Item = ("kite".into(), vec!["red".into(), "big".into()], 3);
+    let no_paths: [&[Option<usize>]; 0] = [];
+    let (summary,): (Item,) = tokio::time::timeout(
+        Duration::from_secs(10),
+        client.invoke_values_blocking(Some(headers), CATALOG, "describe", (item,), no_paths),
+    )
+    .await
+    .expect("the Trellis host answers in time")
+    .expect("the call succeeds");
+    assert_eq!(
+        summary,
+        ("kite".into(), vec!["red".into(), "big".into()], 5)
+    );
+}
+
+#[tokio::test]
+async fn a_trellis_component_calls_a_wasmcloud_server() {
+    let nats = NatsServer::start().unwrap();
+    // A server as wasmCloud 1.9 serves: its transport, its queue group, typed values.
+    let connection = async_nats_wasmcloud::connect(nats.url()).await.unwrap();
+    let prefix: Arc<str> = "default.legacy".into();
+    let server = wrpc_transport_nats_wasmcloud::Client::new(
+        connection.clone(),
+        prefix.clone(),
+        Some(prefix),
+    )
+    .await
+    .unwrap();
+    let no_paths: [Box<[Option<usize>]>; 0] = [];
+    let invocations = server
+        .serve_values::<(Item,), (Item,)>(CATALOG, "describe", no_paths)
+        .await
+        .unwrap();
+    connection.flush().await.unwrap();
+    let served = tokio::spawn(async move {
+        let mut invocations = std::pin::pin!(invocations);
+        let mut sources = Vec::new();
+        while let Some(Ok((headers, ((name, tags, size),), _rx, reply))) = invocations.next().await
+        {
+            let source = headers
+                .and_then(|h| h.get("source-id").map(|v| v.as_str().to_owned()))
+                .unwrap_or_default();
+            sources.push(source);
+            let weight = size + u32::try_from(tags.len()).unwrap();
+            reply(((format!("{name} (legacy)"), tags, weight),))
+                .await
+                .unwrap();
+            if sources.len() == 2 {
+                return sources;
+            }
+        }
+        sources
+    });
+
+    let host = wrpc_host(&nats).await;
+    host.runtime()
+        .start_component(
+            "shop",
+            ComponentSource::Bytes(catalog_client().unwrap().into()),
+            1,
+            BTreeMap::new(),
+            BTreeMap::new(),
+        )
+        .await
+        .unwrap();
+    let client = nats.client().await.unwrap();
+    let reply = request_json(
+        &client,
+        &format!("{CTL}.link.put"),
+        json!({
+            "source_id": "shop", "target": "legacy", "name": "default",
+            "wit_namespace": "trellis", "wit_package": "xhost", "interfaces": ["catalog"],
+        }),
+    )
+    .await;
+    assert_eq!(reply["success"], true, "{reply}");
+
+    let item = |name: &str| {
+        Val::Record(vec![
+            ("name".into(), Val::String(name.into())),
+            ("tags".into(), Val::List(vec![Val::String("x".into())])),
+            ("size".into(), Val::U32(1)),
+        ])
+    };
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let out = loop {
+        match host
+            .runtime()
+            .call_function("shop", "run", vec![item("kite")])
+            .await
+        {
+            Err(err)
+                if err.to_string().contains("no link")
+                    && tokio::time::Instant::now() < deadline =>
+            {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            other => break other.unwrap(),
+        }
+    };
+    assert_eq!(
+        out,
+        vec![Val::Record(vec![
+            ("name".into(), Val::String("kite (legacy)".into())),
+            ("tags".into(), Val::List(vec![Val::String("x".into())])),
+            ("weight".into(), Val::U32(2)),
+        ])]
+    );
+    host.runtime()
+        .call_function("shop", "run", vec![item("again")])
+        .await
+        .unwrap();
+    let sources = tokio::time::timeout(Duration::from_secs(5), served)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(sources, vec!["shop".to_owned(), "shop".to_owned()]);
+}

@@ -129,6 +129,7 @@ async fn up_help_documents_the_allow_flags() {
         "--allow-network",
         "--allow-blobstore-root <PATH>",
         "--allow-public-http",
+        "--allow-provider-files",
     ] {
         assert!(help.contains(flag), "{flag} missing from:\n{help}");
     }

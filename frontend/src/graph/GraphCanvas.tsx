@@ -29,6 +29,8 @@ import { detailLevel, framesBounds, LARGE_GRAPH_NODES, miniBoxes } from "./detai
 import "./detail.css";
 import { DEFAULT_SESSION, loadPositions, savePositions } from "./positions";
 import { isFrame, structureKey, type GraphModel, type GraphNode } from "./model";
+import { edgeTypes, type LinkFlowEdge } from "./edges";
+import { useSpiedTargets } from "../spy/store";
 import {
   nodeTypes,
   type ComponentFlowNode,
@@ -225,12 +227,17 @@ export function GraphCanvas({
     [model, positions, selectedId, highlightApp, overview, mini],
   );
 
+  // The components spied on now: edges into them draw the calls crossing them. This set
+  // changes when a spy starts or stops, not per call (each edge follows its own traffic).
+  const spied = useSpiedTargets(sessionKey);
+
   // The overview has no edges: their ends are hidden, and React Flow would still keep a
   // wrapper and store subscriptions per edge (4,000 selectors run on every pan step).
-  const edges = useMemo<Edge[]>(
+  const edges = useMemo<LinkFlowEdge[]>(
     () =>
       (overview ? [] : model.edges).map((e) => ({
         id: e.id,
+        type: "link" as const,
         source: e.source,
         target: e.target,
         sourceHandle: e.sourceHandle,
@@ -242,9 +249,9 @@ export function GraphCanvas({
         // Edges run from the serving export pin to the caller's import pin.
         markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
         zIndex: 2,
-        data: { linkKey: e.linkKey },
+        data: { linkKey: e.linkKey, spied: e.calls && spied.has(e.calls.targetId) ? e.calls : undefined },
       })),
-    [model, overview],
+    [model, overview, spied],
   );
 
   // Keep dragged nodes where the user put them (until the next re-layout).
@@ -352,6 +359,7 @@ export function GraphCanvas({
       nodes={nodes}
       edges={edges}
       nodeTypes={nodeTypes}
+      edgeTypes={edgeTypes}
       colorMode="system"
       minZoom={0.05}
       // Large lattices: only what is in view is in the page, so panning stays smooth.

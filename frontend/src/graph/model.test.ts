@@ -208,6 +208,17 @@ describe("graphFromHosts with the lattice model", () => {
     expect(g.edges[0]?.broken).toBe(true);
   });
 
+  it("names the link a spied call crosses on an edge between two components, not on a provider's", () => {
+    const both = snapshot([kvLink]);
+    both.hosts[0]?.components.push({ id: "back", image_ref: "file:///back.wasm", annotations: {}, revision: 0, max_instances: 1, limits: null });
+    const greeter: Link = { ...kvLink, target: "back", name: "pair", wit_namespace: "trellis-examples", wit_package: "pair", interfaces: ["greeter"] };
+    both.links.push(greeter);
+    const g = graphFromHosts([], 0, null, both);
+    const toBack = g.edges.find((e) => e.source === componentNodeId("NA", "back"));
+    expect(toBack?.calls).toEqual({ sourceId: "app", targetId: "back", iface: "trellis-examples:pair/greeter", linkName: "pair" });
+    expect(g.edges.find((e) => e.source === providerNodeId("NA", "kv"))?.calls).toBeUndefined();
+  });
+
   it("keeps hosts the model knows that did not answer the ping", () => {
     const g = graphFromHosts([], 0, null, snapshot([]));
     expect(hostData(g.nodes[0])?.friendlyName).toBe("a");

@@ -134,6 +134,19 @@ export interface GraphEdge {
   linkKey?: LinkKey;
   /** Seen at run time in telemetry rather than declared: drawn dashed. */
   dashed?: boolean;
+  /** A link between two components: what its spied calls name (the spy sees only those). */
+  calls?: LinkCalls;
+}
+
+/** A link between components as a spied call names it (`SpyRecord`'s ids, interface and link). */
+export interface LinkCalls {
+  /** The caller (the link's source). */
+  sourceId: string;
+  /** The called component (the link's target). */
+  targetId: string;
+  /** `ns:pkg/iface`, without a version. */
+  iface: string;
+  linkName: string;
 }
 
 /** The whole graph handed to the layout and the canvas. */
@@ -440,6 +453,9 @@ function linkEdges(nodes: readonly GraphNode[], links: readonly Link[]): GraphEd
             wit_package: link.wit_package,
             name: link.name,
           },
+          ...(caller.kind === "component" && server.kind === "component"
+            ? { calls: { sourceId: link.source_id, targetId: link.target, iface: key, linkName: link.name } }
+            : {}),
         });
       }
     }

@@ -1,9 +1,12 @@
 // The Spy section of the component inspector: a start/stop toggle and the calls other
 // components on its host make into this component as they happen (function, WAVE arguments
-// and results, duration, errors). The hosts publish records only while the spy runs.
+// and results, duration, errors). The hosts publish records only while the spy runs. The
+// calls are kept in the session's spy store, which the graph's edges read too (their
+// sparklines): one listener for both.
 import { useEffect, useState } from "react";
-import { getActiveSession, onSpyRecord, spyComponent, toApiError, type SpyRecord } from "../api";
-import { addCall, callText, durationText } from "./spy";
+import { getActiveSession, spyComponent, toApiError } from "../api";
+import { spyStoreFor, useSpyCalls, useSpyLease } from "../spy/store";
+import { callText, durationText } from "./spy";
 
 interface Props {
   componentId: string;
@@ -11,15 +14,15 @@ interface Props {
 
 /** Live calls into `componentId`, while the user has the spy on. */
 export function SpyPanel({ componentId }: Props) {
+  const session = getActiveSession();
   const [on, setOn] = useState(false);
-  const [calls, setCalls] = useState<SpyRecord[]>([]);
+  const calls = useSpyCalls(session, componentId);
   const [problem, setProblem] = useState<string | null>(null);
+  useSpyLease(session, componentId, on);
 
   useEffect(() => {
     if (!on) return;
-    const session = getActiveSession();
     let stopped = false;
-    const unlisten = onSpyRecord(session, (e) => setCalls((c) => addCall(c, e.record, componentId)));
     spyComponent(componentId, true).catch((err: unknown) => {
       if (!stopped) {
         setProblem(toApiError(err).message);
@@ -28,14 +31,15 @@ export function SpyPanel({ componentId }: Props) {
     });
     return () => {
       stopped = true;
-      void unlisten.then((f) => f());
       spyComponent(componentId, false).catch(() => undefined);
     };
   }, [on, componentId]);
 
+  // The list outlives a stop (to read it), not the panel.
+  useEffect(() => () => spyStoreFor(session).forget(componentId), [session, componentId]);
+
   const toggle = () => {
     setProblem(null);
-    if (!on) setCalls([]);
     setOn(!on);
   };
 

@@ -7,9 +7,10 @@
 
 use std::collections::HashMap;
 
-use wasmtime::component::types::ComponentItem;
-use wasmtime::component::{Component, Type, Val};
+use wasmtime::component::{Type, Val};
 use wasmtime::Engine;
+
+use crate::types::ExportTypes;
 
 /// The instance of `get`, `set`, `delete`, `exists` and `list-keys`.
 pub const STORE: &str = "wrpc:keyvalue/store@0.2.0-draft";
@@ -66,56 +67,28 @@ impl KeyvalueTypes {
         let mut resolve = wit_parser::Resolve::default();
         let package = resolve.push_str("wrpc-keyvalue.wit", WIT)?;
         let world = resolve.select_world(&[package], Some("provider"))?;
-        let mut module = wit_component::dummy_module(
-            &resolve,
-            world,
-            wit_parser::ManglingAndAbi::Legacy(wit_parser::LiftLowerAbi::Sync),
-        );
-        wit_component::embed_component_metadata(
-            &mut module,
-            &resolve,
-            world,
-            wit_component::StringEncoding::UTF8,
-            false,
-        )?;
-        let bytes = wit_component::ComponentEncoder::default()
-            .module(&module)?
-            .encode()?;
-        let component = Component::new(engine, bytes)
-            .map_err(|e| anyhow::anyhow!("compiling the keyvalue types: {e:#}"))?;
+        let exports = ExportTypes::of_world(engine, &resolve, world)?;
         let mut functions = HashMap::new();
-        for (name, item) in component.component_type().exports(engine) {
-            let ComponentItem::ComponentInstance(instance) = item.ty else {
-                continue;
+        for (instance, func, types) in exports.functions() {
+            let wire = if instance == STORE { STORE } else { ATOMICS };
+            let func: &'static str = match func {
+                "get" => "get",
+                "set" => "set",
+                "delete" => "delete",
+                "exists" => "exists",
+                "list-keys" => "list-keys",
+                "increment" => "increment",
+                _ => continue,
             };
-            let wire = if name.starts_with("wrpc:keyvalue/store") {
-                STORE
-            } else {
-                ATOMICS
-            };
-            for (func, item) in instance.exports(engine) {
-                let ComponentItem::ComponentFunc(ty) = item.ty else {
-                    continue;
-                };
-                let func: &'static str = match func {
-                    "get" => "get",
-                    "set" => "set",
-                    "delete" => "delete",
-                    "exists" => "exists",
-                    "list-keys" => "list-keys",
-                    "increment" => "increment",
-                    _ => continue,
-                };
-                functions.insert(
+            functions.insert(
+                func,
+                Signature {
+                    instance: wire,
                     func,
-                    Signature {
-                        instance: wire,
-                        func,
-                        params: ty.params().map(|(_, ty)| ty).collect(),
-                        results: ty.results().collect(),
-                    },
-                );
-            }
+                    params: types.param_types(),
+                    results: types.results.clone(),
+                },
+            );
         }
         Ok(KeyvalueTypes { functions })
     }

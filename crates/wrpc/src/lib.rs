@@ -14,6 +14,7 @@ pub mod codec;
 pub mod keyvalue;
 pub mod names;
 pub mod server;
+pub mod types;
 
 pub use client::{Call, CallError, Invoker};
 pub use codec::{carriable, encode_values, ValuesDecoder};

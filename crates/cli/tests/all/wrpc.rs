@@ -151,3 +151,57 @@ async fn a_link_that_would_carry_handles_between_hosts_is_refused_when_made() {
     );
     drop((host_a, host_b));
 }
+
+#[tokio::test]
+async fn trellis_call_wrpc_calls_a_component_as_other_hosts_do() {
+    let nats = NatsServer::start().unwrap();
+    let dirs = Dirs::new();
+    let url = nats.url();
+    let g = ["--nats-url", url.as_str()];
+    let _host = Up::start(&dirs, &["--nats-url", &url]).await.unwrap();
+    for (id, bytes) in [
+        ("demo", fixtures::demo().unwrap()),
+        ("catalog", fixtures::catalog_server().unwrap()),
+    ] {
+        let wasm = dirs.data().with_file_name(format!("{id}.wasm"));
+        std::fs::write(&wasm, bytes).unwrap();
+        let path = wasm.to_str().unwrap();
+        dirs.run(g.iter().chain(&["start", "component", path, "--id", id]))
+            .await
+            .success();
+    }
+    // A root-level export travels under the empty instance name, as wasmCloud serves it.
+    let out = dirs
+        .run(
+            g.iter()
+                .chain(&["call", "--wrpc", "demo", "add", "40", "2"]),
+        )
+        .await;
+    assert_eq!(out.success().trim(), "42");
+    let out = dirs
+        .run(g.iter().chain(&[
+            "call",
+            "--wrpc",
+            "catalog",
+            "trellis:xhost/catalog@0.1.0.describe",
+            r#"{name: "kite", tags: ["a"], size: 1}"#,
+        ]))
+        .await;
+    assert_eq!(
+        out.success().trim(),
+        r#"{name: "kite", tags: ["a"], weight: 2}"#
+    );
+    // Arguments are checked against the WIT before anything is sent.
+    let refused = dirs
+        .run(
+            g.iter()
+                .chain(&["call", "--wrpc", "demo", "add", "\"x\"", "2"]),
+        )
+        .await;
+    assert_eq!(refused.code(), Some(1));
+    assert!(
+        refused.stderr().contains("argument a of add: expected u32"),
+        "{}",
+        refused.stderr()
+    );
+}

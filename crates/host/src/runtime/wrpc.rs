@@ -34,30 +34,37 @@ use crate::providers::BuiltinKind;
 const UNSERVED_PACKAGES: &[&str] = &["wasi:", "wasmcloud:"];
 
 /// The functions of `component` that can be served over wRPC: every function of its
-/// exported custom interfaces whose parameters and results can cross hosts.
+/// exported custom interfaces, and its root-level functions (instance `""`, as wasmCloud
+/// serves them), whose parameters and results can cross hosts.
 pub(super) fn served_exports(engine: &Engine, component: &Component) -> Vec<Export> {
     let mut exports = Vec::new();
+    let mut serve = |instance: String, func: &str, ty: &ComponentFunc| {
+        let (param_types, result_types) = types_of(ty);
+        if uncarriable(&param_types, &result_types).is_none() {
+            exports.push(Export {
+                instance,
+                func: func.to_owned(),
+                param_types,
+                result_types,
+            });
+        }
+    };
     for (name, item) in component.component_type().exports(engine) {
-        let ComponentItem::ComponentInstance(instance) = item.ty else {
-            continue;
+        let instance = match item.ty {
+            ComponentItem::ComponentFunc(ty) => {
+                serve(String::new(), name, &ty);
+                continue;
+            }
+            ComponentItem::ComponentInstance(instance) => instance,
+            _ => continue,
         };
         if UNSERVED_PACKAGES.iter().any(|p| name.starts_with(p)) {
             continue;
         }
         for (func, item) in instance.exports(engine) {
-            let ComponentItem::ComponentFunc(ty) = item.ty else {
-                continue;
-            };
-            let (param_types, result_types) = types_of(&ty);
-            if uncarriable(&param_types, &result_types).is_some() {
-                continue;
+            if let ComponentItem::ComponentFunc(ty) = item.ty {
+                serve(trellis_wrpc::names::wire_instance(name), func, &ty);
             }
-            exports.push(Export {
-                instance: trellis_wrpc::names::wire_instance(name),
-                func: func.to_owned(),
-                param_types,
-                result_types,
-            });
         }
     }
     exports
@@ -217,13 +224,10 @@ impl Handler for Served {
                     &invocation.params,
                 )
             });
+            // A root-level function travels under the empty instance name.
+            let parent = (!iface.is_empty()).then_some(iface.as_str());
             let outcome = inner
-                .call_export(
-                    &id,
-                    Some(&iface),
-                    &func,
-                    CallArgs::Values(invocation.params),
-                )
+                .call_export(&id, parent, &func, CallArgs::Values(invocation.params))
                 .await;
             if let Some(call) = spied {
                 call.finish(&inner.spy, &outcome);

@@ -43,7 +43,7 @@ mod spy;
 mod watch;
 mod workload;
 
-pub use call::{call_function, CallOutcome};
+pub use call::{call_function, call_function_over_wrpc, CallOutcome};
 pub use config::{delete_config, list_configs, put_config, ConfigUse, NamedConfig};
 pub use error::{OpsError, Result};
 pub use http::{

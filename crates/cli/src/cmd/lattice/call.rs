@@ -17,6 +17,10 @@ pub struct CallArgs {
     /// Call on this host (id, prefix or friendly name; default: the first one running it).
     #[arg(long)]
     host: Option<String>,
+    /// Call over wRPC, as a component on another host or a wasmCloud host would (the
+    /// default for components on hosts that are not Trellis hosts).
+    #[arg(long)]
+    wrpc: bool,
 }
 
 /// Prints each result as WAVE, one per line (`--json`: results, host and duration).
@@ -25,14 +29,12 @@ pub async fn run(
     client: &Client,
     global: &crate::cmd::GlobalOpts,
 ) -> anyhow::Result<ExitCode> {
-    let outcome = ops::call_function(
-        client,
-        &args.component,
-        &args.function,
-        &args.args,
-        args.host.as_deref(),
-    )
-    .await?;
+    let (id, function, host) = (&args.component, &args.function, args.host.as_deref());
+    let outcome = if args.wrpc {
+        ops::call_function_over_wrpc(client, id, function, &args.args, host).await?
+    } else {
+        ops::call_function(client, id, function, &args.args, host).await?
+    };
     if global.json {
         let json = serde_json::json!({
             "host_id": outcome.host_id,

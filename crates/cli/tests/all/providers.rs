@@ -129,3 +129,38 @@ async fn on_the_local_lattice_an_sdk_provider_fails_naming_the_authentication() 
     let hosts = dirs.run(["get", "hosts", "--json"]).await.json();
     assert!(hosts.to_string().contains(&up.host_id), "{hosts}");
 }
+
+/// A host killed with SIGKILL leaves no provider behind: it would go on serving the
+/// lattice, beside the one a restarted host starts again from its workload file.
+#[tokio::test]
+async fn a_provider_binary_dies_with_a_killed_host() {
+    let nats = NatsServer::start().unwrap();
+    let url = nats.url();
+    let dirs = Dirs::new();
+    let binary = counter_in(&dirs.data().with_file_name("bin"));
+    let mut up = Up::start(&dirs, &["--nats-url", &url, "--allow-provider-files"])
+        .await
+        .unwrap();
+    dirs.run_within(
+        [
+            "--nats-url",
+            url.as_str(),
+            "start",
+            "provider",
+            binary.to_str().unwrap(),
+            "--id",
+            "counter",
+        ],
+        START,
+    )
+    .await
+    .success();
+    assert_eq!(processes_mentioning(&binary).len(), 1);
+
+    up.child.start_kill().unwrap();
+    up.wait().await;
+    eventually("the provider process to end with its host", || async {
+        processes_mentioning(&binary).is_empty().then_some(())
+    })
+    .await;
+}

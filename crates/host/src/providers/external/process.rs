@@ -30,6 +30,26 @@ fn inherited(name: &str) -> bool {
     name == "RUST_LOG" || name == "SYSTEMROOT" || name.starts_with("OTEL_")
 }
 
+/// On Linux, asks the kernel to kill the provider when the thread that started it ends,
+/// which for the host's runtime threads means when the host process ends: a host killed
+/// with SIGKILL (and restarted from its workload file) leaves no provider behind still
+/// serving the lattice. Elsewhere providers outlive a killed host, as on wasmCloud.
+fn die_with_host(command: &mut Command) {
+    #[cfg(target_os = "linux")]
+    // SAFETY: the closure runs in the child between fork and exec and only makes one
+    // async-signal-safe system call.
+    unsafe {
+        command.pre_exec(|| {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = command;
+}
+
 /// Why `path` cannot be run as a provider, or `Ok` when it looks runnable: it must be
 /// an existing regular file with an execute bit.
 pub(super) fn check_file(path: &Path) -> Result<(), String> {
@@ -83,6 +103,7 @@ impl Spawned {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .kill_on_drop(true);
+        die_with_host(&mut command);
         let mut child = command.spawn().map_err(|e| format!("cannot run it: {e}"))?;
         if let Some(mut input) = child.stdin.take() {
             // A process that exits at once closes its stdin: its exit is what gets

@@ -15,6 +15,7 @@ pub mod keyvalue;
 pub mod names;
 pub mod server;
 pub mod types;
+pub mod wave;
 
 pub use client::{Call, CallError, Invoker};
 pub use codec::{carriable, encode_values, ValuesDecoder};

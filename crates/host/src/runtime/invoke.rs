@@ -10,6 +10,8 @@ use trellis_proto::LogLevel;
 use wasmtime::component::types::ComponentFunc;
 use wasmtime::component::Val;
 
+use trellis_wrpc::wave::split_function;
+
 use super::component::strip_version;
 use super::core::{Inner, Runtime};
 use super::linker::has_resource;
@@ -35,41 +37,6 @@ impl std::fmt::Display for RefusedArgs {
 }
 
 impl std::error::Error for RefusedArgs {}
-
-/// Parses WAVE `texts` as the parameters of `func`; the error names the parameter and
-/// the type it expects.
-fn parse_wave_args(
-    func: &str,
-    ty: &wasmtime::component::types::ComponentFunc,
-    texts: &[String],
-) -> Result<Vec<Val>, String> {
-    use wasm_wave::wasm::DisplayType;
-    let params: Vec<(&str, wasmtime::component::Type)> = ty.params().collect();
-    if params.len() != texts.len() {
-        let expected: Vec<String> = params
-            .iter()
-            .map(|(name, ty)| format!("{name}: {}", DisplayType(ty)))
-            .collect();
-        return Err(format!(
-            "{func} takes {} argument(s) ({}), not {}",
-            params.len(),
-            expected.join(", "),
-            texts.len()
-        ));
-    }
-    params
-        .iter()
-        .zip(texts)
-        .map(|((name, ty), text)| {
-            wasm_wave::from_str::<Val>(ty, text).map_err(|err| {
-                format!(
-                    "argument {name} of {func}: expected {}, got {text:?}: {err}",
-                    DisplayType(ty)
-                )
-            })
-        })
-        .collect()
-}
 
 impl Runtime {
     /// Calls exported function `function` of component `id` with arguments in WAVE text
@@ -255,7 +222,7 @@ impl Inner {
             let ty = function.ty(&store);
             let params = match params {
                 CallArgs::Values(values) => values,
-                CallArgs::Wave(texts) => parse_wave_args(func, &ty, &texts)
+                CallArgs::Wave(texts) => trellis_wrpc::wave::parse_args(func, ty.params(), &texts)
                     .map_err(|refused| wasmtime::Error::new(RefusedArgs(refused)))?,
             };
             let result_count = ty.results().len();
@@ -340,39 +307,5 @@ impl ComponentInvoker for Invoker {
             };
             inner.deliver_message(&id, msg).await
         })
-    }
-}
-
-/// `ns:pkg/iface#name` or `ns:pkg/iface.name` (the function after the last dot: function
-/// names have none, versions do) → (interface, function); a bare `name` is a root export.
-pub(crate) fn split_function(function: &str) -> (Option<&str>, &str) {
-    if let Some((iface, func)) = function.split_once('#') {
-        return (Some(iface), func);
-    }
-    match function.rsplit_once('.') {
-        Some((iface, func)) if iface.contains('/') => (Some(iface), func),
-        _ => (None, function),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::split_function;
-
-    #[test]
-    fn function_names_split_at_the_hash_or_the_last_dot() {
-        assert_eq!(split_function("add"), (None, "add"));
-        assert_eq!(
-            split_function("trellis:calc/shapes.manhattan"),
-            (Some("trellis:calc/shapes"), "manhattan")
-        );
-        assert_eq!(
-            split_function("wasi:cli/run@0.2.12.run"),
-            (Some("wasi:cli/run@0.2.12"), "run")
-        );
-        assert_eq!(
-            split_function("wasi:cli/run@0.2.12#run"),
-            (Some("wasi:cli/run@0.2.12"), "run")
-        );
     }
 }

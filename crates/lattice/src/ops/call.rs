@@ -6,7 +6,6 @@
 use std::time::{Duration, Instant};
 
 use trellis_proto::ComponentCallResult;
-use wasmtime::component::Val;
 
 use super::workload::{hosts_running, Kind};
 use super::{OpsError, Result};
@@ -97,14 +96,18 @@ async fn call_over_wrpc(
     .await
     .map_err(|e| refused(format!("the WIT task failed: {e}")))?
     .map_err(|e| refused(format!("the WIT of {id}: {e:#}")))?;
-    let (iface, func) = split_function(function);
+    let (iface, func) = trellis_wrpc::wave::split_function(function);
     let instance = iface
         .map(trellis_wrpc::names::wire_instance)
         .unwrap_or_default();
     let Some(signature) = types.function(&instance, func) else {
         return Err(refused(format!("{id} does not export `{function}`")));
     };
-    let values = parse_args(function, &signature.params, args).map_err(refused)?;
+    let params = signature
+        .params
+        .iter()
+        .map(|(name, ty)| (name.as_str(), ty.clone()));
+    let values = trellis_wrpc::wave::parse_args(function, params, args).map_err(refused)?;
     let nats = crate::connect_wrpc_nats(client.context(), "trellis call (wrpc)").await?;
     let invoker = trellis_wrpc::Invoker::new(nats, client.lattice());
     let began = Instant::now();
@@ -137,49 +140,4 @@ async fn call_over_wrpc(
         results,
         duration_ms,
     })
-}
-
-/// `ns:pkg/iface#name` or `ns:pkg/iface.name` → (interface, function); `name` is a root
-/// function.
-fn split_function(function: &str) -> (Option<&str>, &str) {
-    if let Some((iface, func)) = function.split_once('#') {
-        return (Some(iface), func);
-    }
-    match function.rsplit_once('.') {
-        Some((iface, func)) if iface.contains('/') => (Some(iface), func),
-        _ => (None, function),
-    }
-}
-
-/// WAVE `texts` as values of `params`; the error names the parameter and its type.
-fn parse_args(
-    function: &str,
-    params: &[(String, wasmtime::component::Type)],
-    texts: &[String],
-) -> std::result::Result<Vec<Val>, String> {
-    use wasm_wave::wasm::DisplayType;
-    if params.len() != texts.len() {
-        let expected: Vec<String> = params
-            .iter()
-            .map(|(name, ty)| format!("{name}: {}", DisplayType(ty)))
-            .collect();
-        return Err(format!(
-            "{function} takes {} argument(s) ({}), not {}",
-            params.len(),
-            expected.join(", "),
-            texts.len()
-        ));
-    }
-    params
-        .iter()
-        .zip(texts)
-        .map(|((name, ty), text)| {
-            wasm_wave::from_str::<Val>(ty, text).map_err(|err| {
-                format!(
-                    "argument {name} of {function}: expected {}, got {text:?}: {err}",
-                    DisplayType(ty)
-                )
-            })
-        })
-        .collect()
 }

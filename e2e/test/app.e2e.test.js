@@ -992,6 +992,101 @@ describe("Trellis desktop app", () => {
     await browser.execute((el) => el.click(), await toggle);
   });
 
+  it("draws the calls crossing a spied link as a rate and latency sparkline on its edge", async () => {
+    // The pair example: an HTTP front end (WAT) calling a back end (C) through trellis-examples:pair/greeter.
+    const port = await freePort();
+    trellis("config", "put", "spyweb", `address=127.0.0.1:${port}`);
+    trellis("start", "provider", "http-server", "--id", "spyhttp");
+    trellis("start", "component", path.join(repo, "examples/pair/back.wasm"), "--id", "spy-back");
+    trellis("start", "component", path.join(repo, "examples/pair/front.wasm"), "--id", "spy-front");
+    trellis("link", "put", "spy-front", "spy-back", "trellis-examples:pair", "--interface", "greeter");
+    trellis("link", "put", "spyhttp", "spy-front", "wasi:http", "--interface", "incoming-handler", "--source-config", "spyweb");
+    const greet = async (name) => {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/${name}`);
+        return res.ok ? await res.text() : "";
+      } catch {
+        return "";
+      }
+    };
+    await browser.waitUntil(async () => /Hello, Ada!/.test(await greet("Ada")), {
+      timeout: 20000,
+      interval: 250,
+      timeoutMsg: "the pair does not answer through its links",
+    });
+
+    // Spy on the back end from its inspector.
+    const node = browser.$('.react-flow__node-component [data-component-id="spy-back"]');
+    await node.waitForExist({ timeout: 15000, timeoutMsg: "no component node for spy-back" });
+    await browser.$(".react-flow__controls-fitview").click();
+    await browser.waitUntil(
+      async () => {
+        await clickPin(browser, node);
+        const id = browser.$('[data-testid="inspector-component-id"]');
+        return (await id.isExisting()) && (await id.getText()) === "spy-back";
+      },
+      { timeout: 15000, interval: 500, timeoutMsg: "the inspector does not show spy-back" },
+    );
+    const toggle = browser.$('[data-testid="spy-toggle"]');
+    await toggle.waitForExist({ timeout: 10000, timeoutMsg: "the inspector offers no Spy toggle" });
+    await browser.execute((el) => el.click(), await toggle);
+    await browser.waitUntil(async () => (await toggle.getAttribute("aria-pressed")) === "true", {
+      timeout: 10000,
+      interval: 200,
+      timeoutMsg: "the spy does not turn on",
+    });
+    // While it runs, the edge into spy-back draws its traffic: idle at first.
+    const sparkTitles = () =>
+      browser.execute(() =>
+        [...document.querySelectorAll('[data-testid="edge-sparkline"] title')].map((t) => t.textContent),
+      );
+    await browser.waitUntil(async () => (await sparkTitles()).length === 1, {
+      timeout: 10000,
+      interval: 250,
+      timeoutMsg: "the spied link's edge draws no sparkline",
+    });
+
+    // Calls over a few seconds (the sparkline draws whole seconds).
+    const spied = browser.$('[data-testid="spy-calls"]');
+    let title = "";
+    await browser
+      .waitUntil(
+        async () => {
+          for (let i = 0; i < 4; i++) await greet(`Ada${i}`);
+          title = (await sparkTitles())[0] ?? "";
+          const m = /^(\d+\.\d) calls\/s, p50 [\d.]+ (µs|ms|s), 0 errors \(last 30 s\)$/.exec(title);
+          return m !== null && Number(m[1]) > 0;
+        },
+        { timeout: 20000, interval: 300 },
+      )
+      .catch(async () => {
+        await browser.saveScreenshot(path.join(screenshots, "spy-sparkline-failed.png"));
+        assert.fail(`the sparkline shows no calls: ${JSON.stringify(title)} (see spy-sparkline-failed.png)`);
+      });
+    assert.match(await spied.getText(), /greet\("Ada\d"\) -> "Hello, Ada\d! \(from C/);
+    const spark = browser.$('[data-testid="edge-sparkline"]');
+    assert.ok(await spark.isDisplayed(), "the sparkline is not displayed");
+    assert.equal(await spark.getAttribute("aria-label"), (await sparkTitles())[0]);
+    // It sits on the edge of the link spy-front → spy-back.
+    const onEdge = await browser.execute(
+      () => document.querySelector('[data-testid="edge-sparkline"]')?.closest(".react-flow__edge")?.getAttribute("data-id") ?? "",
+    );
+    assert.match(onEdge, /spy-front>.*spy-back:trellis-examples:pair\/greeter:default$/);
+    await browser.saveScreenshot(path.join(screenshots, "spy-sparkline.png"));
+
+    // Stopped, the sparkline goes and the calls stay listed.
+    await browser.execute((el) => el.click(), await toggle);
+    await browser.waitUntil(async () => (await sparkTitles()).length === 0, {
+      timeout: 10000,
+      interval: 250,
+      timeoutMsg: "the sparkline stays after the spy stops",
+    });
+    assert.match(await spied.getText(), /greet\("Ada/);
+    trellis("stop", "component", "spy-front");
+    trellis("stop", "component", "spy-back");
+    trellis("stop", "provider", "spyhttp");
+  });
+
   it("attaches to a second lattice in a new tab, names a wrong password and a closed port", async () => {
     // The lattice to attach to: `trellis up` with its own data and config dirs, so its
     // nats-server has its own password, saved in its own `local` context.

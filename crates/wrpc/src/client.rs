@@ -47,75 +47,62 @@ pub struct Call<'a> {
 pub enum CallError {
     /// Nobody serves the target on the lattice (NATS "no responders").
     #[error(
-        "no responder for {target} on the lattice: nothing serves `{instance}.{func}` \
+        "no responder for {target} on the lattice: nothing serves `{function}` \
          (is {target} running on a host of this lattice?)"
     )]
     NoResponder {
         /// The target id.
         target: String,
-        /// The instance called.
-        instance: String,
-        /// The function called.
-        func: String,
+        /// The function called (`instance.function`, or a root function's name).
+        function: String,
     },
     /// The call did not complete in time.
-    #[error("{target} did not answer `{instance}.{func}` within {} ms", timeout.as_millis())]
+    #[error("{target} did not answer `{function}` within {} ms", timeout.as_millis())]
     Timeout {
         /// The target id.
         target: String,
-        /// The instance called.
-        instance: String,
-        /// The function called.
-        func: String,
+        /// The function called (`instance.function`, or a root function's name).
+        function: String,
         /// The deadline.
         timeout: Duration,
     },
     /// The arguments do not fit the function's parameter types.
-    #[error("the arguments of `{instance}.{func}` cannot be sent: {reason}")]
+    #[error("the arguments of `{function}` cannot be sent: {reason}")]
     Arguments {
-        /// The instance called.
-        instance: String,
-        /// The function called.
-        func: String,
+        /// The function called (`instance.function`, or a root function's name).
+        function: String,
         /// What does not fit.
         reason: String,
     },
     /// The call was accepted but ended without results: it failed on the target's side.
     #[error(
-        "{target} ended `{instance}.{func}` without a result: the call failed on its host \
-         (that host's logs say why)"
+        "{target} ended `{function}` without a result: the call failed where it is served \
+         (a trap, or a link or argument it refused; a Trellis host logs why, a wasmCloud 1.x \
+         host sends no reason)"
     )]
     NoResult {
         /// The target id.
         target: String,
-        /// The instance called.
-        instance: String,
-        /// The function called.
-        func: String,
+        /// The function called (`instance.function`, or a root function's name).
+        function: String,
     },
     /// The results did not decode as the function's result types.
-    #[error(
-        "{target} answered `{instance}.{func}` with results that do not match its WIT: {reason}"
-    )]
+    #[error("{target} answered `{function}` with results that do not match its WIT: {reason}")]
     BadResults {
         /// The target id.
         target: String,
-        /// The instance called.
-        instance: String,
-        /// The function called.
-        func: String,
+        /// The function called (`instance.function`, or a root function's name).
+        function: String,
         /// What did not decode.
         reason: String,
     },
     /// NATS failed under the call.
-    #[error("calling `{instance}.{func}` on {target}: {reason}")]
+    #[error("calling `{function}` on {target}: {reason}")]
     Transport {
         /// The target id.
         target: String,
-        /// The instance called.
-        instance: String,
-        /// The function called.
-        func: String,
+        /// The function called (`instance.function`, or a root function's name).
+        function: String,
         /// What NATS or the transport said.
         reason: String,
     },
@@ -184,41 +171,28 @@ impl Invoker {
 
     /// Makes `call` and returns its results.
     pub async fn call(&self, call: Call<'_>) -> Result<Vec<Val>, CallError> {
-        let names = || {
-            (
-                call.target.to_owned(),
-                call.instance.to_owned(),
-                call.func.to_owned(),
-            )
-        };
         let mut params = BytesMut::new();
         encode_values(call.param_types, call.params, &mut params).map_err(|err| {
             CallError::Arguments {
-                instance: call.instance.into(),
-                func: call.func.into(),
+                function: qualified(call.instance, call.func),
                 reason: format!("{err:#}"),
             }
         })?;
         let outcome = tokio::time::timeout(call.timeout, self.exchange(&call, params)).await;
         match outcome {
             Ok(result) => result,
-            Err(_) => {
-                let (target, instance, func) = names();
-                Err(CallError::Timeout {
-                    target,
-                    instance,
-                    func,
-                    timeout: call.timeout,
-                })
-            }
+            Err(_) => Err(CallError::Timeout {
+                target: call.target.into(),
+                function: qualified(call.instance, call.func),
+                timeout: call.timeout,
+            }),
         }
     }
 
     async fn exchange(&self, call: &Call<'_>, params: BytesMut) -> Result<Vec<Val>, CallError> {
         let transport = |reason: String| CallError::Transport {
             target: call.target.into(),
-            instance: call.instance.into(),
-            func: call.func.into(),
+            function: qualified(call.instance, call.func),
             reason,
         };
         let client = self
@@ -245,8 +219,7 @@ impl Invoker {
             return Err(match err.kind() {
                 std::io::ErrorKind::NotConnected => CallError::NoResponder {
                     target: call.target.into(),
-                    instance: call.instance.into(),
-                    func: call.func.into(),
+                    function: qualified(call.instance, call.func),
                 },
                 _ => transport(err.to_string()),
             });
@@ -256,18 +229,25 @@ impl Invoker {
             Ok(Some(values)) => Ok(values),
             Ok(None) => Err(CallError::NoResult {
                 target: call.target.into(),
-                instance: call.instance.into(),
-                func: call.func.into(),
+                function: qualified(call.instance, call.func),
             }),
             Err(err) if err.kind() == std::io::ErrorKind::InvalidData => {
                 Err(CallError::BadResults {
                     target: call.target.into(),
-                    instance: call.instance.into(),
-                    func: call.func.into(),
+                    function: qualified(call.instance, call.func),
                     reason: err.to_string(),
                 })
             }
             Err(err) => Err(transport(err.to_string())),
         }
+    }
+}
+
+/// `instance.func`, or `func` alone for a root-level function (empty instance).
+fn qualified(instance: &str, func: &str) -> String {
+    if instance.is_empty() {
+        func.to_owned()
+    } else {
+        format!("{instance}.{func}")
     }
 }

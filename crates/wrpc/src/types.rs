@@ -87,9 +87,25 @@ impl ExportTypes {
         Ok(ExportTypes { functions })
     }
 
-    /// The types of `func` in `instance` (`""`: a root-level function).
-    pub fn function(&self, instance: &str, func: &str) -> Option<&FunctionTypes> {
-        self.functions.get(&(instance.to_owned(), func.to_owned()))
+    /// The types of `func` in `instance` (`""`: a root-level function), and the instance
+    /// name to call it under: an instance named without a version (`ns:pkg/iface`) finds
+    /// the exported one whatever its version.
+    pub fn function(&self, instance: &str, func: &str) -> Option<(&str, &FunctionTypes)> {
+        if let Some(((exported, _), types)) = self
+            .functions
+            .get_key_value(&(instance.to_owned(), func.to_owned()))
+        {
+            return Some((exported.as_str(), types));
+        }
+        if instance.contains('@') {
+            return None;
+        }
+        self.functions
+            .iter()
+            .find(|((exported, name), _)| {
+                name == func && exported.split_once('@').map(|(bare, _)| bare) == Some(instance)
+            })
+            .map(|((exported, _), types)| (exported.as_str(), types))
     }
 
     /// Every function: (instance, function, types).

@@ -183,7 +183,8 @@ async fn trellis_call_wrpc_calls_a_component_as_other_hosts_do() {
             "call",
             "--wrpc",
             "catalog",
-            "trellis:xhost/catalog@0.1.0.describe",
+            // Named without its version, as on a Trellis host.
+            "trellis:xhost/catalog.describe",
             r#"{name: "kite", tags: ["a"], size: 1}"#,
         ]))
         .await;

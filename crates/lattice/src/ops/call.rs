@@ -100,7 +100,7 @@ async fn call_over_wrpc(
     let instance = iface
         .map(trellis_wrpc::names::wire_instance)
         .unwrap_or_default();
-    let Some(signature) = types.function(&instance, func) else {
+    let Some((instance, signature)) = types.function(&instance, func) else {
         return Err(refused(format!("{id} does not export `{function}`")));
     };
     let params = signature
@@ -116,7 +116,7 @@ async fn call_over_wrpc(
             source: "trellis",
             target: id,
             link_name: "default",
-            instance: &instance,
+            instance,
             func,
             params: &values,
             param_types: &signature.param_types(),

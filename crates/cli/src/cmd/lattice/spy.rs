@@ -37,7 +37,19 @@ pub async fn run(args: SpyArgs, client: &Client, global: &GlobalOpts) -> anyhow:
     let mut stream = ops::spy(client, &args.component, args.link.as_deref()).await?;
     // On stderr, so it stays out of --json output: a caller knows the spy is live.
     let running = stream.hosts().iter().any(|h| h.running);
-    let note = if running { "" } else { " (not running yet)" };
+    let note = if running {
+        String::new()
+    } else {
+        // The host that answered does not run it: say where it runs, if anywhere.
+        match ops::component_hosts(client, &args.component).await {
+            Ok(hosts) if !hosts.is_empty() => format!(
+                " (it runs on host {}: only Trellis hosts record calls, a wasmCloud host does \
+                 not)",
+                hosts.join(", ")
+            ),
+            _ => " (not running yet)".to_owned(),
+        }
+    };
     eprintln!("spying on calls into {}{note}", args.component);
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let deadline = deadline(args.follow, args.listen_for);

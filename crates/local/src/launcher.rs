@@ -361,30 +361,26 @@ fn with_user_info(url: &str, user: &str, password: &str) -> String {
     }
 }
 
-/// [`connect`] on async-nats 0.49, for wRPC (no guest inbox prefix: this is the host's).
+/// The host's connection for wRPC (async-nats 0.49), made as a context with these
+/// credentials would make it.
 async fn connect_wrpc(
     url: &str,
     credentials: Option<&(String, String)>,
     name: &str,
 ) -> Result<async_nats_wrpc::Client, LocalError> {
-    let mut options = async_nats_wrpc::ConnectOptions::new()
-        .name(name)
-        .connection_timeout(CONNECT_TIMEOUT);
+    let mut ctx = trellis_lattice::Context::new(url);
     if let Some((user, password)) = credentials {
-        options = options.user_and_password(user.clone(), password.clone());
+        ctx.auth = trellis_lattice::Auth::UserPassword {
+            user: user.clone(),
+            password: password.clone(),
+        };
     }
-    let failed = |reason: String| LocalError::Connect {
-        url: url.to_owned(),
-        reason,
-    };
-    match tokio::time::timeout(CONNECT_TIMEOUT, options.connect(url)).await {
-        Ok(Ok(client)) => Ok(client),
-        Ok(Err(err)) => Err(failed(err.to_string())),
-        Err(_) => Err(failed(format!(
-            "no answer within {} s",
-            CONNECT_TIMEOUT.as_secs()
-        ))),
-    }
+    trellis_lattice::connect_wrpc_nats(&ctx, name)
+        .await
+        .map_err(|err| LocalError::Connect {
+            url: url.to_owned(),
+            reason: err.to_string(),
+        })
 }
 
 /// Waits for the owner to publish its endpoint and for the server to accept connections.

@@ -10,6 +10,24 @@ use trellis_testkit::NatsServer;
 
 use crate::support::{eventually, Dirs, Up};
 
+/// Writes `bytes` to a file and starts it as component `id` (on `host`, if given).
+async fn start_component(
+    dirs: &Dirs,
+    global: &[&str],
+    id: &str,
+    host: Option<&str>,
+    bytes: Vec<u8>,
+) {
+    let wasm = dirs.data().with_file_name(format!("{id}.wasm"));
+    std::fs::write(&wasm, bytes).unwrap();
+    let path = wasm.to_str().unwrap();
+    let mut args = vec!["start", "component", path, "--id", id];
+    if let Some(host) = host {
+        args.extend(["--host", host]);
+    }
+    dirs.run(global.iter().chain(&args)).await.success();
+}
+
 #[tokio::test]
 async fn a_call_through_a_link_reaches_a_component_on_another_host() {
     let nats = NatsServer::start().unwrap();
@@ -30,15 +48,7 @@ async fn a_call_through_a_link_reaches_a_component_on_another_host() {
             fixtures::catalog_server().unwrap(),
         ),
     ] {
-        let wasm = dirs.data().with_file_name(format!("{id}.wasm"));
-        std::fs::write(&wasm, bytes).unwrap();
-        let path = wasm.to_str().unwrap();
-        dirs.run(
-            g.iter()
-                .chain(&["start", "component", path, "--id", id, "--host", host]),
-        )
-        .await
-        .success();
+        start_component(&dirs, &g, id, Some(host), bytes).await;
     }
     let mut spy = dirs.trellis(g.iter().chain(&["spy", "catalog", "--follow"]));
     spy.stdout(std::process::Stdio::piped())
@@ -122,15 +132,7 @@ async fn a_link_that_would_carry_handles_between_hosts_is_refused_when_made() {
             fixtures::handles_server().unwrap(),
         ),
     ] {
-        let wasm = dirs.data().with_file_name(format!("{id}.wasm"));
-        std::fs::write(&wasm, bytes).unwrap();
-        let path = wasm.to_str().unwrap();
-        dirs.run(
-            g.iter()
-                .chain(&["start", "component", path, "--id", id, "--host", host]),
-        )
-        .await
-        .success();
+        start_component(&dirs, &g, id, Some(host), bytes).await;
     }
     let refused = dirs
         .run(g.iter().chain(&[
@@ -163,12 +165,7 @@ async fn trellis_call_wrpc_calls_a_component_as_other_hosts_do() {
         ("demo", fixtures::demo().unwrap()),
         ("catalog", fixtures::catalog_server().unwrap()),
     ] {
-        let wasm = dirs.data().with_file_name(format!("{id}.wasm"));
-        std::fs::write(&wasm, bytes).unwrap();
-        let path = wasm.to_str().unwrap();
-        dirs.run(g.iter().chain(&["start", "component", path, "--id", id]))
-            .await
-            .success();
+        start_component(&dirs, &g, id, None, bytes).await;
     }
     // A root-level export travels under the empty instance name, as wasmCloud serves it.
     let out = dirs

@@ -15,7 +15,8 @@
 //! update, stop components), `providers` (start and stop built-in providers),
 //! `links` (apply and remove links, routes), `invoke` (calls into components),
 //! `spy` (records of linked calls while someone spies), `wrpc` (links to and from
-//! other hosts) and `inventory` (what runs here).
+//! other hosts), `wrpc_keyvalue` (the keyvalue provider across hosts) and `inventory`
+//! (what runs here).
 
 pub(crate) mod component;
 mod core;
@@ -34,8 +35,9 @@ mod spy;
 mod state;
 mod watch;
 mod wrpc;
+mod wrpc_keyvalue;
 
-pub(crate) use self::wrpc::keyvalue_types;
+pub(crate) use self::wrpc_keyvalue::keyvalue_types;
 
 pub use self::component::{ARGS_ANNOTATION, GRANT_DIRS, GRANT_ENV, GRANT_NETWORK};
 pub use self::core::{Runtime, RuntimeConfig};

@@ -8,14 +8,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt as _;
-use serde_json::json;
-use trellis_host::{ComponentSource, LatticeHost};
+use trellis_host::ComponentSource;
 use trellis_testkit::fixtures::{catalog_client, catalog_server};
 use trellis_testkit::NatsServer;
 use wasmtime::component::Val;
 use wrpc_transport_wasmcloud::{InvokeExt as _, ServeExt as _};
 
-use crate::ctl_support::{request_json, start_host_with, CTL};
+use crate::wrpc_links::{link_catalog, wrpc_host};
 
 const CATALOG: &str = "trellis:xhost/catalog@0.1.0";
 
@@ -30,11 +29,6 @@ async fn wasmcloud_client(
     wrpc_transport_nats_wasmcloud::Client::new(connection, format!("default.{target}"), None)
         .await
         .unwrap()
-}
-
-async fn wrpc_host(nats: &NatsServer) -> LatticeHost {
-    let wrpc = nats.wrpc_client().await.unwrap();
-    start_host_with(nats, |config| config.runtime.wrpc = Some(wrpc)).await
 }
 
 #[tokio::test]
@@ -120,17 +114,7 @@ async fn a_trellis_component_calls_a_wasmcloud_server() {
         )
         .await
         .unwrap();
-    let client = nats.client().await.unwrap();
-    let reply = request_json(
-        &client,
-        &format!("{CTL}.link.put"),
-        json!({
-            "source_id": "shop", "target": "legacy", "name": "default",
-            "wit_namespace": "trellis", "wit_package": "xhost", "interfaces": ["catalog"],
-        }),
-    )
-    .await;
-    assert_eq!(reply["success"], true, "{reply}");
+    link_catalog(&nats, "shop", "legacy").await;
 
     let item = |name: &str| {
         Val::Record(vec![

@@ -16,7 +16,7 @@ use crate::ctl_support::{request_json, start_host_with, CTL};
 /// The subject wasmCloud 1.x callers publish `describe` calls of component `catalog` to.
 const DESCRIBE: &str = "default.catalog.wrpc.0.0.1.trellis:xhost/catalog@0.1.0.describe";
 
-async fn wrpc_host(nats: &NatsServer) -> LatticeHost {
+pub(crate) async fn wrpc_host(nats: &NatsServer) -> LatticeHost {
     let wrpc = nats.wrpc_client().await.expect("wRPC client");
     start_host_with(nats, |config| config.runtime.wrpc = Some(wrpc)).await
 }
@@ -76,12 +76,17 @@ async fn run_when_linked(host: &LatticeHost, value: Val) -> Result<Vec<Val>, Str
 }
 
 async fn link_shop_to_catalog(nats: &NatsServer) {
+    link_catalog(nats, "shop", "catalog").await;
+}
+
+/// Puts the link `source` → `target` for trellis:xhost/catalog through ctl.
+pub(crate) async fn link_catalog(nats: &NatsServer, source: &str, target: &str) {
     let client = nats.client().await.unwrap();
     let reply = request_json(
         &client,
         &format!("{CTL}.link.put"),
         json!({
-            "source_id": "shop", "target": "catalog", "name": "default",
+            "source_id": source, "target": target, "name": "default",
             "wit_namespace": "trellis", "wit_package": "xhost", "interfaces": ["catalog"],
         }),
     )

@@ -34,11 +34,7 @@ pub async fn call_function(
     args: &[String],
     host: Option<&str>,
 ) -> Result<CallOutcome> {
-    let running = hosts_running(client, id, host, Kind::Component).await?;
-    let (host_id, image_ref) = running
-        .into_iter()
-        .next()
-        .expect("hosts_running finds one or fails");
+    let (host_id, image_ref) = first_host_running(client, id, host).await?;
     match client.call_component(&host_id, id, function, args).await {
         // Not a Trellis host: call it as its peers do.
         Err(LatticeError::NoResponders { .. }) => {
@@ -62,13 +58,22 @@ pub async fn call_function_over_wrpc(
     args: &[String],
     host: Option<&str>,
 ) -> Result<CallOutcome> {
-    let running = hosts_running(client, id, host, Kind::Component).await?;
-    let (host_id, image_ref) = running
-        .into_iter()
-        .next()
-        .expect("hosts_running finds one or fails");
+    let (host_id, image_ref) = first_host_running(client, id, host).await?;
     let result = call_over_wrpc(client, id, &image_ref, function, args).await?;
     Ok(CallOutcome { host_id, result })
+}
+
+/// `host` (or the first host) running component `id`, and the image it runs.
+async fn first_host_running(
+    client: &Client,
+    id: &str,
+    host: Option<&str>,
+) -> Result<(String, String)> {
+    let running = hosts_running(client, id, host, Kind::Component).await?;
+    Ok(running
+        .into_iter()
+        .next()
+        .expect("hosts_running finds one or fails"))
 }
 
 /// `function` of component `id` (running from `image_ref`) over wRPC.

@@ -7,10 +7,11 @@
 
 use std::collections::HashMap;
 
-use wasmtime::component::{Type, Val};
+use wasmtime::component::Val;
 use wasmtime::Engine;
 
 use crate::types::ExportTypes;
+pub use crate::types::Signature;
 
 /// The instance of `get`, `set`, `delete`, `exists` and `list-keys`.
 pub const STORE: &str = "wrpc:keyvalue/store@0.2.0-draft";
@@ -41,19 +42,6 @@ world provider {
   export atomics;
 }
 "#;
-
-/// A function's types.
-#[derive(Clone)]
-pub struct Signature {
-    /// The wire instance.
-    pub instance: &'static str,
-    /// The function name.
-    pub func: &'static str,
-    /// Parameter types.
-    pub params: Vec<Type>,
-    /// Result types.
-    pub results: Vec<Type>,
-}
 
 /// Every keyvalue function's types, by function name (`get`, …, `increment`).
 pub struct KeyvalueTypes {

@@ -12,6 +12,7 @@
 pub mod client;
 pub mod codec;
 pub mod keyvalue;
+pub mod messaging;
 pub mod names;
 pub mod server;
 pub mod types;

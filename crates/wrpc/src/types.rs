@@ -28,6 +28,31 @@ impl FunctionTypes {
     }
 }
 
+/// A function of a fixed interface (a provider's), with its wire instance and types.
+#[derive(Clone)]
+pub struct Signature {
+    /// The wire instance.
+    pub instance: &'static str,
+    /// The function name.
+    pub func: &'static str,
+    /// Parameter types.
+    pub params: Vec<Type>,
+    /// Result types.
+    pub results: Vec<Type>,
+}
+
+impl Signature {
+    /// The function as something to serve.
+    pub fn export(&self) -> crate::Export {
+        crate::Export {
+            instance: self.instance.into(),
+            func: self.func.into(),
+            param_types: self.params.clone(),
+            result_types: self.results.clone(),
+        }
+    }
+}
+
 /// The exported functions of a world, by wire instance (`""` for a root-level function,
 /// as wRPC serves those) and function name.
 pub struct ExportTypes {

@@ -43,6 +43,7 @@ pub(crate) mod keyvalue;
 mod logging;
 mod messaging;
 mod registry;
+pub(crate) mod remote;
 mod routes;
 
 use std::sync::Arc;
@@ -53,7 +54,8 @@ pub use self::bindings::wasmcloud::messaging::types::BrokerMessage;
 pub use self::bus::CallTargetInterface;
 pub use self::external::{ProviderHealth, ProviderProcessConfig};
 pub use self::messaging::call_handle_message;
-pub(crate) use self::messaging::check_guest_subscription;
+pub(crate) use self::messaging::remote::{from_broker, into_broker};
+pub(crate) use self::messaging::{check_guest_subscription, guest_publish, guest_request};
 pub use self::registry::{
     BuiltinKind, BuiltinProviders, BuiltinProvidersConfig, ComponentInvoker, InvokeFuture,
     RunningProvider,

@@ -27,6 +27,22 @@ pub trait ComponentInvoker: Send + Sync + 'static {
     /// Delivers `msg` to the `wasmcloud:messaging/handler` export of `component_id`.
     fn handle_message(&self, component_id: &str, msg: BrokerMessage) -> InvokeFuture;
 
+    /// Delivers `msg`, taken by messaging provider `provider` for its link `link_name`,
+    /// to `component_id`, which may run on another host (default: [`handle_message`],
+    /// for components of this host only).
+    ///
+    /// [`handle_message`]: ComponentInvoker::handle_message
+    fn deliver(
+        &self,
+        provider: &str,
+        link_name: &str,
+        component_id: &str,
+        msg: BrokerMessage,
+    ) -> InvokeFuture {
+        let _ = (provider, link_name);
+        self.handle_message(component_id, msg)
+    }
+
     /// How many messages a subscription may have in delivery to `component_id` at
     /// once (the runtime answers its `max_instances`; default 1). Past it, the
     /// subscription stops reading, so the backlog stays in the NATS client's bounded

@@ -288,13 +288,41 @@ impl Invoker {
 
 impl ComponentInvoker for Invoker {
     fn max_concurrency(&self, component_id: &str) -> usize {
-        let entry = self
-            .0
-            .upgrade()
-            .and_then(|inner| inner.component(component_id));
-        entry.map_or(1, |entry| {
-            let active = entry.active.read().unwrap_or_else(|p| p.into_inner());
-            active.max_instances as usize
+        let Some(inner) = self.0.upgrade() else {
+            return 1;
+        };
+        match inner.component(component_id) {
+            Some(entry) => {
+                let active = entry.active.read().unwrap_or_else(|p| p.into_inner());
+                active.max_instances as usize
+            }
+            // Elsewhere: its host bounds it; this only keeps a backlog in NATS.
+            None if inner.wrpc.is_some() => super::wrpc_messaging::REMOTE_DELIVERIES,
+            None => 1,
+        }
+    }
+
+    fn deliver(
+        &self,
+        provider: &str,
+        link_name: &str,
+        component_id: &str,
+        msg: BrokerMessage,
+    ) -> InvokeFuture {
+        let inner = self.0.clone();
+        let (provider, link_name, id) = (
+            provider.to_owned(),
+            link_name.to_owned(),
+            component_id.to_owned(),
+        );
+        Box::pin(async move {
+            let Some(inner) = inner.upgrade() else {
+                return Err("the host is shutting down".to_owned());
+            };
+            if inner.component(&id).is_none() && inner.wrpc.is_some() {
+                return inner.deliver_remote(&provider, &link_name, &id, msg).await;
+            }
+            inner.deliver_message(&id, msg).await
         })
     }
 

@@ -15,8 +15,8 @@
 //! update, stop components), `providers` (start and stop built-in providers),
 //! `links` (apply and remove links, routes), `invoke` (calls into components),
 //! `spy` (records of linked calls while someone spies), `wrpc` (links to and from
-//! other hosts), `wrpc_keyvalue` (the keyvalue provider across hosts) and `inventory`
-//! (what runs here).
+//! other hosts), `wrpc_providers` (built-in providers served to other hosts) with
+//! `wrpc_keyvalue` and `wrpc_messaging`, and `inventory` (what runs here).
 
 pub(crate) mod component;
 mod core;
@@ -36,8 +36,11 @@ mod state;
 mod watch;
 mod wrpc;
 mod wrpc_keyvalue;
+mod wrpc_messaging;
+mod wrpc_providers;
 
 pub(crate) use self::wrpc_keyvalue::keyvalue_types;
+pub(crate) use self::wrpc_messaging::messaging_types;
 
 pub use self::component::{ARGS_ANNOTATION, GRANT_DIRS, GRANT_ENV, GRANT_NETWORK};
 pub use self::core::{Runtime, RuntimeConfig};

@@ -6,9 +6,11 @@
 //! - Calling: an import linked to a target that does not run here is invoked there,
 //!   with the `source-id` and `link-name` headers and the host's invocation deadline.
 //!
-//! - Providers: a built-in keyvalue provider is served as `wrpc:keyvalue`
-//!   (`wrpc_keyvalue`), and a component's `wasi:keyvalue` bucket on a provider elsewhere
-//!   is reached the same way (`providers::keyvalue::remote`).
+//! - Providers: built-in keyvalue and messaging providers are served to other hosts
+//!   (`wrpc_providers`), and a component's `wasi:keyvalue` or `wasmcloud:messaging`
+//!   link to a provider elsewhere is followed the same way (`providers::remote`).
+//! - Messages: a component's `wasmcloud:messaging/handler` export is served too, so a
+//!   messaging provider on any host delivers to it (`wrpc_messaging`).
 //!
 //! Only values complete in one message cross: functions with resources, streams or
 //! futures are not served, and calling one on another host is refused before anything
@@ -28,8 +30,12 @@ use super::invoke::{CallArgs, ImportCall};
 use super::spy::SpyCall;
 
 /// Packages whose exports wasmCloud serves under other names and shapes (HTTP handlers
-/// take resources): not served over wRPC by Trellis.
+/// take resources): not served over wRPC by Trellis, but for [`SERVED_HOST_EXPORTS`].
 const UNSERVED_PACKAGES: &[&str] = &["wasi:", "wasmcloud:"];
+
+/// Exports of those packages that do travel under their own name: the message handler
+/// that messaging providers call.
+const SERVED_HOST_EXPORTS: &[&str] = &["wasmcloud:messaging/handler@"];
 
 /// The functions of `component` that can be served over wRPC: every function of its
 /// exported custom interfaces, and its root-level functions (instance `""`, as wasmCloud
@@ -56,7 +62,9 @@ pub(super) fn served_exports(engine: &Engine, component: &Component) -> Vec<Expo
             ComponentItem::ComponentInstance(instance) => instance,
             _ => continue,
         };
-        if UNSERVED_PACKAGES.iter().any(|p| name.starts_with(p)) {
+        if UNSERVED_PACKAGES.iter().any(|p| name.starts_with(p))
+            && !SERVED_HOST_EXPORTS.iter().any(|p| name.starts_with(p))
+        {
             continue;
         }
         for (func, item) in instance.exports(engine) {
@@ -78,7 +86,7 @@ pub(super) fn types_of(ty: &ComponentFunc) -> (Vec<Type>, Vec<Type>) {
 
 /// A call to another host ends this much before the invocation's deadline, so that its
 /// own error ("no answer within …") is what the caller sees.
-fn remote_timeout(deadline: std::time::Duration) -> std::time::Duration {
+pub(super) fn remote_timeout(deadline: std::time::Duration) -> std::time::Duration {
     deadline
         .saturating_sub(std::time::Duration::from_millis(250))
         .max(std::time::Duration::from_millis(100))

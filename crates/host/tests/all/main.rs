@@ -35,6 +35,7 @@ mod runtime_reload;
 mod spy;
 mod wrpc_interop;
 mod wrpc_links;
+mod wrpc_messaging;
 
 use std::collections::BTreeMap;
 use std::time::Duration;

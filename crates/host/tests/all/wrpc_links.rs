@@ -21,7 +21,7 @@ pub(crate) async fn wrpc_host(nats: &NatsServer) -> LatticeHost {
     start_host_with(nats, |config| config.runtime.wrpc = Some(wrpc)).await
 }
 
-async fn start(host: &LatticeHost, id: &str, bytes: Vec<u8>) {
+pub(crate) async fn start(host: &LatticeHost, id: &str, bytes: Vec<u8>) {
     host.runtime()
         .start_component(
             id,

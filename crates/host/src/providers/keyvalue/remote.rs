@@ -2,36 +2,29 @@
 //! `wrpc:keyvalue` (what a wasmCloud 1.x host sends a keyvalue provider).
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use futures::future::BoxFuture;
 use trellis_wrpc::keyvalue::{bytes_of, into_result, list_of, KeyvalueTypes};
 use wasmtime::component::Val;
 
 use super::{KvBackend, KvBucket, Quota};
+use crate::providers::remote::RemoteRoute;
 use crate::providers::ProviderCtx;
-
-/// How long one keyvalue call to another host may take: a wasmCloud host's 10 s, less
-/// a margin so that it ends before a default invocation deadline does.
-const CALL_TIMEOUT: Duration = Duration::from_millis(9_750);
 
 /// Most `list-keys` pages read for one listing.
 const MAX_PAGES: usize = 1024;
 
 /// One bucket of a provider on another host.
 pub(crate) struct RemoteKv {
-    invoker: trellis_wrpc::Invoker,
+    route: RemoteRoute,
     types: Arc<KeyvalueTypes>,
-    source: Arc<str>,
-    target: String,
-    link_name: String,
     bucket: String,
 }
 
 impl std::fmt::Debug for RemoteKv {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RemoteKv")
-            .field("target", &self.target)
+            .field("target", &self.route.target)
             .field("bucket", &self.bucket)
             .finish_non_exhaustive()
     }
@@ -46,26 +39,19 @@ impl ProviderCtx {
         interface: &str,
         identifier: &str,
     ) -> Option<Result<KvBucket, String>> {
-        let link_name = self.link_name_for(interface);
-        let target = self.routes.get(interface, link_name)?;
-        if self.registry.get(&target.target).is_some() {
-            return None;
-        }
-        let invoker = self.registry.wrpc()?;
+        let route = self.remote_route(interface)?;
         let types = match crate::runtime::keyvalue_types() {
             Ok(types) => types,
             Err(err) => return Some(Err(err)),
         };
+        let name = format!("{identifier} on {}", route.target);
         let backend = RemoteKv {
-            invoker,
+            route,
             types,
-            source: self.component_id.clone(),
-            target: target.target.clone(),
-            link_name: link_name.to_owned(),
             bucket: identifier.to_owned(),
         };
         Some(Ok(KvBucket {
-            name: format!("{identifier} on {}", target.target),
+            name,
             backend: Arc::new(backend),
             quota: Quota::default(),
         }))
@@ -80,27 +66,20 @@ impl RemoteKv {
         let mut params = Vec::with_capacity(rest.len() + 1);
         params.push(Val::String(self.bucket.clone()));
         params.extend(rest);
-        let call = trellis_wrpc::Call {
-            source: &self.source,
-            target: &self.target,
-            link_name: &self.link_name,
-            instance: signature.instance,
-            func: signature.func,
-            params: &params,
-            param_types: &signature.params,
-            result_types: &signature.results,
-            timeout: CALL_TIMEOUT,
-        };
-        let results = self.invoker.call(call).await.map_err(|e| e.to_string())?;
-        let result = results
-            .into_iter()
-            .next()
-            .ok_or_else(|| format!("{} answered {func} without a result", self.target))?;
+        let result = self
+            .route
+            .call(
+                signature.instance,
+                signature.func,
+                (&signature.params, &signature.results),
+                &params,
+            )
+            .await?;
         into_result(result)
     }
 
     fn unexpected(&self, func: &str, value: &Option<Val>) -> String {
-        format!("{} answered {func} with {value:?}", self.target)
+        format!("{} answered {func} with {value:?}", self.route.target)
     }
 }
 
@@ -168,7 +147,7 @@ impl KvBackend for RemoteKv {
             }
             Err(format!(
                 "{} kept paging its keys past {MAX_PAGES} pages",
-                self.target
+                self.route.target
             ))
         })
     }

@@ -9,7 +9,15 @@ use tokio::sync::Notify;
 
 use crate::providers::{BrokerMessage, BuiltinProviders};
 
-/// Forwards every message of `subscriber` to `component`, each in its own task so a
+/// Who takes the messages of one subscription: `component`, along link `link_name` of
+/// messaging provider `provider`.
+pub(super) struct Route {
+    pub(super) provider: String,
+    pub(super) link_name: String,
+    pub(super) component: String,
+}
+
+/// Forwards every message of `subscriber` to the route's component, each in its own task so a
 /// slow handler does not hold up the others, but with at most
 /// [`ComponentInvoker::max_concurrency`] of them in delivery: past that the loop stops
 /// reading until one finishes (backpressure; the NATS client's buffer is bounded).
@@ -17,15 +25,17 @@ use crate::providers::{BrokerMessage, BuiltinProviders};
 /// [`ComponentInvoker::max_concurrency`]: crate::ComponentInvoker::max_concurrency
 pub(super) async fn deliver(
     registry: BuiltinProviders,
-    component: String,
+    route: Route,
     mut subscriber: async_nats::Subscriber,
 ) {
+    let route = Arc::new(route);
+    let component = route.component.as_str();
     let in_flight = Arc::new(InFlight::default());
     loop {
         // Read the limit each time: a scale changes max_instances.
         let limit = registry
             .invoker()
-            .map_or(1, |invoker| invoker.max_concurrency(&component).max(1));
+            .map_or(1, |invoker| invoker.max_concurrency(component).max(1));
         in_flight.wait_below(limit).await;
         let Some(message) = subscriber.next().await else {
             break;
@@ -39,14 +49,17 @@ pub(super) async fn deliver(
             body: message.payload.to_vec(),
             reply_to: message.reply.map(|r| r.to_string()),
         };
-        let component = component.clone();
+        let route = route.clone();
         let slot = in_flight.take();
         // Detached: unlinking stops reading, not the messages already in delivery.
         tokio::spawn(async move {
             let _slot = slot;
             let subject = msg.subject.clone();
-            if let Err(e) = invoker.handle_message(&component, msg).await {
-                tracing::warn!(component = %component, subject = %subject, "handle-message failed: {e}");
+            let delivered = invoker
+                .deliver(&route.provider, &route.link_name, &route.component, msg)
+                .await;
+            if let Err(e) = delivered {
+                tracing::warn!(component = %route.component, subject = %subject, "handle-message failed: {e}");
             }
         });
     }

@@ -34,8 +34,9 @@ use super::{BrokerMessage, BuiltinKind, BuiltinProviders, ProvidersCtxView};
 use crate::HostError;
 
 mod deliver;
+pub(crate) mod remote;
 
-use deliver::deliver;
+use deliver::{deliver, Route};
 
 /// The import name used in "no link" errors.
 const CONSUMER: &str = "wasmcloud:messaging/consumer";
@@ -206,11 +207,12 @@ impl MessagingProvider {
                     )));
                 }
             };
-            tasks.push(tokio::spawn(deliver(
-                registry.clone(),
-                link.target.clone(),
-                subscriber,
-            )));
+            let route = Route {
+                provider: self.id.clone(),
+                link_name: link.name.clone(),
+                component: link.target.clone(),
+            };
+            tasks.push(tokio::spawn(deliver(registry.clone(), route, subscriber)));
         }
         // Make the subscriptions live on the server before the link counts as applied.
         if let Err(e) = round_trip(&client).await {
@@ -272,13 +274,6 @@ impl Drop for MessagingProvider {
 }
 
 impl ProvidersCtxView<'_> {
-    /// [`check_guest_subject`] for this host's lattice, as a guest error saying what
-    /// (`what`, e.g. `publish to`) was refused.
-    fn check_subject(&self, what: &str, subject: &str) -> Result<(), String> {
-        check_guest_subject(subject, self.ctx.registry.lattice())
-            .map_err(|reason| format!("{what} {subject:?} refused: {reason}"))
-    }
-
     fn messaging_client(&self) -> Result<async_nats::Client, String> {
         let (link, _) = self.ctx.linked_provider(CONSUMER, BuiltinKind::Messaging)?;
         self.ctx.registry.guest_nats().cloned().ok_or_else(|| {
@@ -290,6 +285,70 @@ impl ProvidersCtxView<'_> {
     }
 }
 
+/// A guest's `request`, sent on `client`: refused on a subject the guest may not use
+/// (see [`check_guest_subject`]), else the answer or why there is none.
+pub(crate) async fn guest_request(
+    client: &async_nats::Client,
+    lattice: Option<&str>,
+    subject: String,
+    body: Vec<u8>,
+    timeout_ms: u32,
+) -> Result<BrokerMessage, String> {
+    check_subject(lattice, "request to", &subject)?;
+    let timeout = Duration::from_millis(u64::from(timeout_ms.max(1)));
+    let reply = tokio::time::timeout(timeout, client.request(subject.clone(), body.into())).await;
+    match reply {
+        Ok(Ok(reply)) => Ok(BrokerMessage {
+            subject: reply.subject.to_string(),
+            body: reply.payload.to_vec(),
+            reply_to: reply.reply.map(|r| r.to_string()),
+        }),
+        Ok(Err(e)) => Err(format!("request to {subject:?} failed: {e}")),
+        Err(_) => Err(format!(
+            "request to {subject:?} timed out after {timeout_ms} ms"
+        )),
+    }
+}
+
+/// A guest's `publish`, sent on `client`: refused when the subject or the reply-to is
+/// one the guest may not use.
+pub(crate) async fn guest_publish(
+    client: &async_nats::Client,
+    lattice: Option<&str>,
+    msg: BrokerMessage,
+) -> Result<(), String> {
+    check_publish(lattice, &msg)?;
+    let subject = msg.subject.clone();
+    let sent = match msg.reply_to {
+        Some(reply) => {
+            client
+                .publish_with_reply(msg.subject, reply, msg.body.into())
+                .await
+        }
+        None => client.publish(msg.subject, msg.body.into()).await,
+    };
+    sent.map_err(|e| format!("publish to {subject:?} failed: {e}"))
+}
+
+/// [`check_guest_subject`] as a guest error saying what (`what`, e.g. `publish to`) was
+/// refused.
+fn check_subject(lattice: Option<&str>, what: &str, subject: &str) -> Result<(), String> {
+    check_guest_subject(subject, lattice)
+        .map_err(|reason| format!("{what} {subject:?} refused: {reason}"))
+}
+
+/// The checks of a publish: its subject and its reply-to.
+fn check_publish(lattice: Option<&str>, msg: &BrokerMessage) -> Result<(), String> {
+    check_subject(lattice, "publish to", &msg.subject)?;
+    msg.reply_to.as_deref().map_or(Ok(()), |reply| {
+        check_subject(
+            lattice,
+            &format!("publish to {:?} with reply-to", msg.subject),
+            reply,
+        )
+    })
+}
+
 impl types::Host for ProvidersCtxView<'_> {}
 
 impl consumer::Host for ProvidersCtxView<'_> {
@@ -299,57 +358,33 @@ impl consumer::Host for ProvidersCtxView<'_> {
         body: Vec<u8>,
         timeout_ms: u32,
     ) -> wasmtime::Result<Result<BrokerMessage, String>> {
-        if let Err(e) = self.check_subject("request to", &subject) {
+        let lattice = self.ctx.registry.lattice();
+        if let Err(e) = check_subject(lattice, "request to", &subject) {
             return Ok(Err(e));
+        }
+        if let Some(route) = self.ctx.remote_route(CONSUMER) {
+            return Ok(remote::request(&route, subject, body, timeout_ms).await);
         }
         let client = match self.messaging_client() {
             Ok(c) => c,
             Err(e) => return Ok(Err(e)),
         };
-        let timeout = Duration::from_millis(u64::from(timeout_ms.max(1)));
-        let reply =
-            tokio::time::timeout(timeout, client.request(subject.clone(), body.into())).await;
-        Ok(match reply {
-            Ok(Ok(reply)) => Ok(BrokerMessage {
-                subject: reply.subject.to_string(),
-                body: reply.payload.to_vec(),
-                reply_to: reply.reply.map(|r| r.to_string()),
-            }),
-            Ok(Err(e)) => Err(format!("request to {subject:?} failed: {e}")),
-            Err(_) => Err(format!(
-                "request to {subject:?} timed out after {timeout_ms} ms"
-            )),
-        })
+        Ok(guest_request(&client, lattice, subject, body, timeout_ms).await)
     }
 
     async fn publish(&mut self, msg: BrokerMessage) -> wasmtime::Result<Result<(), String>> {
-        let checked = self
-            .check_subject("publish to", &msg.subject)
-            .and_then(|()| {
-                msg.reply_to.as_deref().map_or(Ok(()), |reply| {
-                    self.check_subject(
-                        &format!("publish to {:?} with reply-to", msg.subject),
-                        reply,
-                    )
-                })
-            });
-        if let Err(e) = checked {
+        let lattice = self.ctx.registry.lattice();
+        if let Err(e) = check_publish(lattice, &msg) {
             return Ok(Err(e));
+        }
+        if let Some(route) = self.ctx.remote_route(CONSUMER) {
+            return Ok(remote::publish(&route, msg).await);
         }
         let client = match self.messaging_client() {
             Ok(c) => c,
             Err(e) => return Ok(Err(e)),
         };
-        let subject = msg.subject.clone();
-        let sent = match msg.reply_to {
-            Some(reply) => {
-                client
-                    .publish_with_reply(msg.subject, reply, msg.body.into())
-                    .await
-            }
-            None => client.publish(msg.subject, msg.body.into()).await,
-        };
-        Ok(sent.map_err(|e| format!("publish to {subject:?} failed: {e}")))
+        Ok(guest_publish(&client, lattice, msg).await)
     }
 }
 

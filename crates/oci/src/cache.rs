@@ -2,7 +2,9 @@
 //!
 //! Layout under the cache directory:
 //! - `blobs/sha256/<hex>`: a layer's bytes, checked against its name on every read;
-//! - `refs/<sha256 of the reference>.json`: the [`RefEntry`] of the last pull.
+//! - `refs/<sha256 of the reference>.json`: the [`RefEntry`] of the last pull;
+//! - `providers/sha256/<hex>/<name>`: a provider binary taken out of an archive,
+//!   executable, addressed by its own digest (see [`install_provider_binary`]).
 //!
 //! Files are written to a temporary name and renamed, so a crash never leaves a
 //! half-written layer under its digest.
@@ -33,8 +35,12 @@ pub(crate) struct RefEntry {
     pub reference: String,
     /// The manifest's digest.
     pub manifest_digest: String,
-    /// The wasm layer's digest (`sha256:…`).
+    /// The layer's digest (`sha256:…`).
     pub layer_digest: String,
+    /// The layer's media type (absent in entries written before provider archives:
+    /// those are components).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layer_media_type: Option<String>,
     /// When (RFC 3339).
     pub pulled_at: String,
 }
@@ -103,7 +109,62 @@ impl Cache {
     }
 }
 
+/// Keeps provider binary `binary` (taken out of an archive) in the cache under `dir`,
+/// executable, at `providers/sha256/<its hex digest>/<name>` (`name` made a safe file
+/// name, so a process list shows which provider it is). A copy already there with the
+/// same bytes is reused (`true`); one that no longer matches is written again.
+pub async fn install_provider_binary(
+    dir: &Path,
+    name: &str,
+    binary: &[u8],
+) -> Result<(PathBuf, bool), OciError> {
+    let digest = sha256_digest(binary);
+    let hex = digest.trim_start_matches("sha256:");
+    let file: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let file = if file.trim_matches('-').is_empty() {
+        "provider".to_owned()
+    } else {
+        file
+    };
+    let path = dir.join("providers").join("sha256").join(hex).join(file);
+    if let Ok(existing) = tokio::fs::read(&path).await {
+        if sha256_digest(&existing) == digest && is_executable(&path) {
+            return Ok((path, true));
+        }
+        tracing::warn!(path = %path.display(), "cached provider binary does not match its digest; writing it again");
+    }
+    write_file(&path, binary, true).await?;
+    Ok((path, false))
+}
+
+#[cfg(unix)]
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o100 != 0)
+}
+
+#[cfg(not(unix))]
+fn is_executable(_path: &Path) -> bool {
+    true
+}
+
 async fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), OciError> {
+    write_file(path, bytes, false).await
+}
+
+/// Writes `bytes` to a temporary name beside `path` (mode 0755 when `executable`),
+/// then renames it into place: a reader never sees half a file, and a provider already
+/// running from the old file keeps it.
+async fn write_file(path: &Path, bytes: &[u8], executable: bool) -> Result<(), OciError> {
     let fail = |error| OciError::Cache {
         path: path.to_path_buf(),
         error,
@@ -112,6 +173,16 @@ async fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), OciError> {
     tokio::fs::create_dir_all(parent).await.map_err(fail)?;
     let temporary = path.with_extension(format!("partial-{}", std::process::id()));
     tokio::fs::write(&temporary, bytes).await.map_err(fail)?;
+    #[cfg(unix)]
+    if executable {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::Permissions::from_mode(0o755);
+        tokio::fs::set_permissions(&temporary, mode)
+            .await
+            .map_err(fail)?;
+    }
+    #[cfg(not(unix))]
+    let _ = executable;
     tokio::fs::rename(&temporary, path).await.map_err(fail)
 }
 
@@ -144,6 +215,32 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_provider_binary_is_kept_executable_by_digest_and_reused() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let (path, reused) = install_provider_binary(dir.path(), "my counter", b"\x7fELF 1")
+            .await
+            .unwrap();
+        assert!(!reused);
+        assert_eq!(path.file_name().unwrap(), "my-counter");
+        let hex = sha256_digest(b"\x7fELF 1").replace("sha256:", "");
+        assert!(path.starts_with(dir.path().join("providers/sha256").join(hex)));
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o755);
+        let (again, reused) = install_provider_binary(dir.path(), "my counter", b"\x7fELF 1")
+            .await
+            .unwrap();
+        assert!(reused && again == path);
+        // A damaged copy is replaced.
+        std::fs::write(&path, b"damaged").unwrap();
+        let (_, reused) = install_provider_binary(dir.path(), "my counter", b"\x7fELF 1")
+            .await
+            .unwrap();
+        assert!(!reused);
+        assert_eq!(std::fs::read(&path).unwrap(), b"\x7fELF 1");
+    }
+
+    #[tokio::test]
     async fn entries_are_kept_per_reference() {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::new(dir.path().to_path_buf());
@@ -151,6 +248,7 @@ mod tests {
             reference: "127.0.0.1:5000/app:dev".into(),
             manifest_digest: "sha256:aa".into(),
             layer_digest: "sha256:bb".into(),
+            layer_media_type: None,
             pulled_at: "2026-12-07T00:00:00Z".into(),
         };
         cache.put_entry(&entry).await.unwrap();

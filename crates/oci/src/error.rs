@@ -49,8 +49,34 @@ pub enum OciError {
         /// What it holds instead.
         reason: String,
     },
+    /// The artifact is neither a component nor a provider archive.
+    #[error("{reference} is neither a wasm component nor a provider archive: {reason}")]
+    UnsupportedArtifact {
+        /// The reference.
+        reference: String,
+        /// What it holds instead (its media types).
+        reason: String,
+    },
+    /// A provider archive that cannot be used: not a tar, truncated, unsigned or altered.
+    #[error("{what} is not a valid provider archive: {reason}")]
+    NotAProviderArchive {
+        /// The file or reference.
+        what: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A provider archive without a binary for this machine.
+    #[error("{what} has no binary for this machine ({target}); it has: {}", targets.join(", "))]
+    NoProviderTarget {
+        /// The file or reference.
+        what: String,
+        /// This machine's target (`x86_64-linux`).
+        target: String,
+        /// The targets it has.
+        targets: Vec<String>,
+    },
     /// The layer is over the size cap.
-    #[error("{reference} is {size} bytes, over the {max}-byte cap on components")]
+    #[error("{reference} is {size} bytes, over the {max}-byte cap")]
     TooLarge {
         /// The reference.
         reference: String,

@@ -1,10 +1,15 @@
-//! Components as OCI artifacts.
+//! Components and provider archives as OCI artifacts.
 //!
 //! A component can live in an OCI registry (`ghcr.io/org/app:1.2`,
 //! `127.0.0.1:5000/app:dev`) as well as in a file. This crate pulls one into a cache
 //! addressed by its layer digest (so a second start needs no network), pushes a
 //! component file as the wasm artifact `wash` and wasmCloud use, and finds registry
 //! credentials (flags, or docker's `config.json` and its helpers).
+//!
+//! wasmCloud 1.x ships capability providers as provider archives ([`par`]): this crate
+//! pulls and pushes them too ([`pull_artifact`], [`push_provider_archive`]), reads them
+//! (signature and hashes checked) and keeps the binary for this machine in the cache,
+//! executable ([`install_provider_binary`]).
 //!
 //! Plain HTTP is used only for loopback registries; every other registry is HTTPS.
 //!
@@ -19,15 +24,16 @@
 mod auth;
 mod cache;
 mod error;
+pub mod par;
 mod pull;
 mod push;
 mod reference;
 
 pub use auth::Credentials;
-pub use cache::{default_cache_dir, CACHE_DIR_ENV};
+pub use cache::{default_cache_dir, install_provider_binary, CACHE_DIR_ENV};
 pub use error::OciError;
-pub use pull::{pull, Progress, Pulled};
-pub use push::{push, Pushed};
+pub use pull::{pull, pull_artifact, ArtifactKind, Progress, Pulled};
+pub use push::{push, push_provider_archive, Pushed};
 pub use reference::{is_oci_reference, parse_reference, OCI_SCHEME};
 
 use std::path::PathBuf;

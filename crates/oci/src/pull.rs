@@ -1,5 +1,5 @@
-//! Pulling a component: resolve the reference, fetch its one wasm layer into the cache
-//! (or find it there), verify its digest.
+//! Pulling an artifact: resolve the reference, fetch its one layer — a component's wasm,
+//! or a provider archive — into the cache (or find it there), verify its digest.
 
 use std::time::{Duration, Instant};
 
@@ -9,6 +9,7 @@ use oci_client::manifest::OciDescriptor;
 
 use crate::auth::classify;
 use crate::cache::{sha256_digest, Cache, RefEntry};
+use crate::par::{PROVIDER_ARCHIVE_CONFIG_MEDIA_TYPE, PROVIDER_ARCHIVE_LAYER_MEDIA_TYPE};
 use crate::{parse_reference, OciError, OciOptions, WASM_LAYER_MEDIA_TYPES};
 
 /// How a pull is going, for a progress line.
@@ -39,12 +40,43 @@ pub enum Progress {
     },
 }
 
-/// A pulled component.
+/// What a pulled artifact holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArtifactKind {
+    /// A WebAssembly component (a wasm layer).
+    Component,
+    /// A capability provider archive (a `.par` layer, see [`crate::par`]).
+    ProviderArchive,
+}
+
+impl ArtifactKind {
+    /// The kind of a layer of `media_type`, if it is one Trellis can use.
+    fn of_layer(media_type: &str) -> Option<ArtifactKind> {
+        if WASM_LAYER_MEDIA_TYPES.contains(&media_type) {
+            Some(ArtifactKind::Component)
+        } else if media_type == PROVIDER_ARCHIVE_LAYER_MEDIA_TYPE {
+            Some(ArtifactKind::ProviderArchive)
+        } else {
+            None
+        }
+    }
+}
+
+/// Which artifacts a pull takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Accept {
+    Component,
+    Any,
+}
+
+/// A pulled artifact: a component, or a provider archive ([`pull_artifact`]).
 #[derive(Debug, Clone)]
 pub struct Pulled {
     /// The reference, normalised (`docker.io/library/x:latest` style).
     pub reference: String,
-    /// The component's bytes.
+    /// What it is.
+    pub kind: ArtifactKind,
+    /// The layer's bytes: the component, or the archive as pushed.
     pub bytes: Vec<u8>,
     /// The layer's digest (`sha256:…`), verified.
     pub digest: String,
@@ -57,7 +89,8 @@ pub struct Pulled {
 /// How often a download reports progress.
 const PROGRESS_EVERY: Duration = Duration::from_millis(250);
 
-/// Pulls the component `reference` names.
+/// Pulls the component `reference` names; an artifact that is no component (a provider
+/// archive included) is refused, naming what it is.
 ///
 /// A reference pinned by digest that is in the cache needs no network. A tag is
 /// resolved with the registry each time (tags move); when the registry cannot be
@@ -69,13 +102,32 @@ pub async fn pull(
     options: &OciOptions,
     progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<Pulled, OciError> {
+    pull_as(reference, options, progress, Accept::Component).await
+}
+
+/// Pulls a component or a provider archive, as [`pull`] does; [`Pulled::kind`] says
+/// which it is. Anything else is refused naming its media types.
+pub async fn pull_artifact(
+    reference: &str,
+    options: &OciOptions,
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Result<Pulled, OciError> {
+    pull_as(reference, options, progress, Accept::Any).await
+}
+
+async fn pull_as(
+    reference: &str,
+    options: &OciOptions,
+    progress: &mut (dyn FnMut(Progress) + Send),
+    accept: Accept,
+) -> Result<Pulled, OciError> {
     let parsed = parse_reference(reference)?;
     let whole = parsed.whole();
     let registry = parsed.resolve_registry().to_owned();
     let cache = Cache::new(options.cache_dir()?);
 
     if parsed.digest().is_some() {
-        if let Some((pulled, _)) = from_cache(&cache, &whole).await {
+        if let Some((pulled, _)) = from_cache(&cache, &whole, accept).await {
             progress(Progress::Cached {
                 digest: pulled.digest.clone(),
             });
@@ -91,7 +143,7 @@ pub async fn pull(
         Err(error) => {
             let error = classify(error, &registry, &whole, &credentials);
             if let OciError::Unreachable { reason, .. } = &error {
-                if let Some((pulled, pulled_at)) = from_cache(&cache, &whole).await {
+                if let Some((pulled, pulled_at)) = from_cache(&cache, &whole, accept).await {
                     progress(Progress::Offline {
                         reason: reason.clone(),
                         pulled_at,
@@ -102,7 +154,12 @@ pub async fn pull(
             return Err(error);
         }
     };
-    let layer = wasm_layer(&manifest.layers, &whole)?;
+    let (layer, kind) = artifact_layer(
+        &manifest.layers,
+        &manifest.config.media_type,
+        &whole,
+        accept,
+    )?;
     let size = u64::try_from(layer.size).unwrap_or(0);
     if size > options.max_bytes {
         return Err(OciError::TooLarge {
@@ -161,11 +218,13 @@ pub async fn pull(
             reference: whole.clone(),
             manifest_digest: manifest_digest.clone(),
             layer_digest: layer.digest.clone(),
+            layer_media_type: Some(layer.media_type.clone()),
             pulled_at,
         })
         .await?;
     Ok(Pulled {
         reference: whole,
+        kind,
         bytes,
         digest: layer.digest.clone(),
         manifest_digest,
@@ -173,47 +232,90 @@ pub async fn pull(
     })
 }
 
-/// The one wasm layer of a component artifact.
-fn wasm_layer<'a>(
+/// The one layer of a component artifact (or, when `accept` is `Any`, of a provider
+/// archive), and what it is.
+fn artifact_layer<'a>(
     layers: &'a [OciDescriptor],
+    config_media_type: &str,
     reference: &str,
-) -> Result<&'a OciDescriptor, OciError> {
+    accept: Accept,
+) -> Result<(&'a OciDescriptor, ArtifactKind), OciError> {
+    let of_kind = |kind| -> Vec<&OciDescriptor> {
+        layers
+            .iter()
+            .filter(|layer| ArtifactKind::of_layer(&layer.media_type) == Some(kind))
+            .collect()
+    };
+    let (wasm, archives) = (
+        of_kind(ArtifactKind::Component),
+        of_kind(ArtifactKind::ProviderArchive),
+    );
     let not_wasm = |reason: String| OciError::NotWasm {
         reference: reference.to_owned(),
         reason,
     };
-    let wasm: Vec<_> = layers
-        .iter()
-        .filter(|layer| WASM_LAYER_MEDIA_TYPES.contains(&layer.media_type.as_str()))
-        .collect();
-    match wasm.as_slice() {
-        [layer] => Ok(layer),
-        [] => {
-            let types: Vec<_> = layers.iter().map(|l| l.media_type.as_str()).collect();
-            Err(not_wasm(format!(
-                "no layer of type {} (its layers: {})",
-                WASM_LAYER_MEDIA_TYPES.join(" or "),
-                if types.is_empty() {
-                    "none".into()
-                } else {
-                    types.join(", ")
-                }
-            )))
-        }
-        several => Err(not_wasm(format!(
-            "{} wasm layers, expected one",
-            several.len()
+    match (wasm.as_slice(), archives.as_slice(), accept) {
+        ([layer], [], _) => Ok((layer, ArtifactKind::Component)),
+        ([], [layer], Accept::Any) => Ok((layer, ArtifactKind::ProviderArchive)),
+        ([], [_], Accept::Component) => Err(not_wasm(format!(
+            "it is a capability provider archive ({PROVIDER_ARCHIVE_LAYER_MEDIA_TYPE}); \
+             start it as a provider"
+        ))),
+        ([], [], Accept::Component) => Err(not_wasm(format!(
+            "no layer of type {} ({})",
+            WASM_LAYER_MEDIA_TYPES.join(" or "),
+            media_types(layers, config_media_type)
+        ))),
+        ([], [], Accept::Any) => Err(OciError::UnsupportedArtifact {
+            reference: reference.to_owned(),
+            reason: format!(
+                "no layer of type {} or {PROVIDER_ARCHIVE_LAYER_MEDIA_TYPE} ({})",
+                WASM_LAYER_MEDIA_TYPES.join(", "),
+                media_types(layers, config_media_type)
+            ),
+        }),
+        (wasm, archives, _) => Err(not_wasm(format!(
+            "{} wasm and {} provider archive layers, expected one layer",
+            wasm.len(),
+            archives.len()
         ))),
     }
 }
 
-/// The copy of `reference` pulled last, if its layer is still intact in the cache, and
-/// when it was pulled.
-async fn from_cache(cache: &Cache, reference: &str) -> Option<(Pulled, String)> {
+/// `its layers: …; its config: …`, for an artifact Trellis cannot use.
+fn media_types(layers: &[OciDescriptor], config_media_type: &str) -> String {
+    let types: Vec<_> = layers.iter().map(|l| l.media_type.as_str()).collect();
+    let config = match config_media_type {
+        PROVIDER_ARCHIVE_CONFIG_MEDIA_TYPE => "a provider archive's config, yet no archive",
+        "" => "none",
+        other => other,
+    };
+    format!(
+        "its layers: {}; its config: {config}",
+        if types.is_empty() {
+            "none".into()
+        } else {
+            types.join(", ")
+        }
+    )
+}
+
+/// The copy of `reference` pulled last, if its layer is still intact in the cache and
+/// of a kind `accept` takes, and when it was pulled.
+async fn from_cache(cache: &Cache, reference: &str, accept: Accept) -> Option<(Pulled, String)> {
     let entry = cache.entry(reference).await?;
+    // Entries from before provider archives were pulled name no type: components.
+    let kind = entry
+        .layer_media_type
+        .as_deref()
+        .map_or(Some(ArtifactKind::Component), ArtifactKind::of_layer)?;
+    if accept == Accept::Component && kind != ArtifactKind::Component {
+        return None;
+    }
     let bytes = cache.blob(&entry.layer_digest).await?;
     let pulled = Pulled {
         reference: entry.reference,
+        kind,
         bytes,
         digest: entry.layer_digest,
         manifest_digest: entry.manifest_digest,
@@ -339,25 +441,51 @@ mod tests {
     }
 
     #[test]
-    fn an_artifact_must_hold_one_wasm_layer() {
+    fn an_artifact_must_hold_one_wasm_or_provider_archive_layer() {
         let image = [descriptor("application/vnd.oci.image.layer.v1.tar+gzip")];
-        let err = wasm_layer(&image, "r").unwrap_err().to_string();
+        let config = "application/vnd.oci.image.config.v1+json";
+        let err = artifact_layer(&image, config, "r", Accept::Component)
+            .unwrap_err()
+            .to_string();
         assert!(
-            err.contains("application/vnd.oci.image.layer.v1.tar+gzip"),
+            err.contains("its layers: application/vnd.oci.image.layer.v1.tar+gzip")
+                && err.contains(config),
+            "{err}"
+        );
+        let err = artifact_layer(&image, config, "r", Accept::Any)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("r is neither a wasm component nor a provider archive")
+                && err.contains("application/vnd.oci.image.layer.v1.tar+gzip"),
             "{err}"
         );
         let legacy = [descriptor(
             "application/vnd.module.wasm.content.layer.v1+wasm",
         )];
-        assert!(wasm_layer(&legacy, "r").is_ok());
+        assert!(artifact_layer(&legacy, "", "r", Accept::Component).is_ok());
         let two = [
             descriptor("application/wasm"),
             descriptor("application/wasm"),
         ];
-        assert!(wasm_layer(&two, "r")
+        assert!(artifact_layer(&two, "", "r", Accept::Any)
             .unwrap_err()
             .to_string()
-            .contains("2 wasm layers"));
+            .contains("2 wasm and 0 provider archive layers"));
+
+        let archive = [descriptor(PROVIDER_ARCHIVE_LAYER_MEDIA_TYPE)];
+        let (_, kind) = artifact_layer(
+            &archive,
+            PROVIDER_ARCHIVE_CONFIG_MEDIA_TYPE,
+            "r",
+            Accept::Any,
+        )
+        .unwrap();
+        assert_eq!(kind, ArtifactKind::ProviderArchive);
+        let err = artifact_layer(&archive, "", "r", Accept::Component)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("start it as a provider"), "{err}");
     }
 
     #[test]

@@ -8,7 +8,9 @@
 //! - [`fixtures`]: WebAssembly components built at test time from WAT + WIT with the
 //!   `wat` and `wit-component` crates, so tests need no wasm toolchain.
 //! - [`counter_provider`]: a capability provider binary built at test time with
-//!   wasmCloud's official provider SDK (`providers/counter`).
+//!   wasmCloud's official provider SDK (`providers/counter`), and
+//!   [`counter_provider_archive`]: the same packed as a provider archive (`.par`) by
+//!   wasmCloud's own `provider-archive` crate.
 //!
 //! ```no_run
 //! # async fn demo() -> anyhow::Result<()> {
@@ -29,6 +31,8 @@ mod wash;
 
 pub use http::http_get;
 pub use nats::NatsServer;
-pub use providers::counter_provider;
+pub use providers::{
+    counter_provider, counter_provider_archive, native_provider_target, provider_archive,
+};
 pub use registry::{Registry, REGISTRY_PASSWORD, REGISTRY_USER};
 pub use wash::WashHost;

@@ -1,4 +1,5 @@
-//! Capability provider binaries for tests, built at test time from the workspace.
+//! Capability provider binaries for tests, built at test time from the workspace, and
+//! packed as provider archives with wasmCloud's own writer.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -23,6 +24,69 @@ pub fn counter_provider() -> anyhow::Result<PathBuf> {
         .get_or_init(|| build(COUNTER_PACKAGE).map_err(|e| format!("{e:#}")))
         .clone()
         .map_err(anyhow::Error::msg)
+}
+
+/// This machine's target as provider archives name it (`x86_64-linux`): the name
+/// wasmCloud hosts pick a binary by.
+pub fn native_provider_target() -> String {
+    format!("{}-{}", std::env::consts::ARCH, std::env::consts::OS)
+}
+
+/// The counter provider ([`counter_provider`]) packed as a provider archive by
+/// wasmCloud's own `provider-archive` crate (see [`provider_archive`]): its binary under
+/// each of `targets`, gzipped when `gzip`.
+pub fn counter_provider_archive(targets: &[&str], gzip: bool) -> anyhow::Result<Vec<u8>> {
+    let binary = std::fs::read(counter_provider()?).context("reading the counter provider")?;
+    provider_archive(&binary, targets, gzip)
+}
+
+/// A provider archive made by wasmCloud's own `provider-archive` crate (as `wash par
+/// create` makes one): `binary` under each of `targets`, claims named `counter` (vendor
+/// `trellis-tests`, version 0.1.0) and signed with fresh keys, gzipped when `gzip`.
+/// Returns the archive's bytes.
+pub fn provider_archive(binary: &[u8], targets: &[&str], gzip: bool) -> anyhow::Result<Vec<u8>> {
+    let binary = binary.to_vec();
+    let targets: Vec<String> = targets.iter().map(|t| (*t).to_owned()).collect();
+    // Its writer is async and tests call this from inside their runtime: write on a
+    // thread with a runtime of its own.
+    std::thread::spawn(move || -> anyhow::Result<Vec<u8>> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("counter.par");
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        runtime.block_on(async {
+            let mut archive = provider_archive::ProviderArchive::new(
+                "counter",
+                "trellis-tests",
+                Some(1),
+                Some("0.1.0".into()),
+            );
+            for target in &targets {
+                archive
+                    .add_library(target, &binary)
+                    .map_err(|e| anyhow::anyhow!("adding {target}: {e}"))?;
+            }
+            archive
+                .write(
+                    &path,
+                    &nkeys::KeyPair::new_account(),
+                    &nkeys::KeyPair::new_service(),
+                    gzip,
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("writing the archive: {e}"))
+        })?;
+        // With compression the writer adds `.gz` to the name.
+        let written = if gzip {
+            dir.path().join("counter.par.gz")
+        } else {
+            path
+        };
+        std::fs::read(&written).with_context(|| format!("reading {}", written.display()))
+    })
+    .join()
+    .map_err(|_| anyhow::anyhow!("the archive writer panicked"))?
 }
 
 /// `cargo build -p package` into the running test's target directory; returns the binary.

@@ -78,8 +78,8 @@ pub enum HostError {
     /// The provider reference names no built-in provider and no binary on this machine.
     #[error(
         "unknown provider {reference:?}: this host runs built-in providers \
-         (builtin://NAME, NAME one of {}) and provider binaries named by an absolute path \
-         or a file:/// URL, not provider archives from registries",
+         (builtin://NAME, NAME one of {}), provider binaries and archives named by an \
+         absolute path or a file:/// URL, and provider archives from OCI registries",
         known_builtins()
     )]
     UnknownProvider {
@@ -95,6 +95,18 @@ pub enum HostError {
         /// The binary.
         path: PathBuf,
         /// Why, with the exit status and last output lines when it exited.
+        reason: String,
+    },
+    /// A provider archive (a `.par` file or an OCI artifact) gave no binary to run: it
+    /// could not be pulled, is no provider archive, is damaged, or has no binary for
+    /// this machine.
+    #[error("cannot start provider {id} from {reference}: {reason}")]
+    ProviderArchive {
+        /// The provider id.
+        id: String,
+        /// The file or OCI reference.
+        reference: String,
+        /// Why (the pull error, what the artifact is, the targets the archive has).
         reason: String,
     },
     /// A `builtin://NAME` reference names no built-in provider.

@@ -25,7 +25,8 @@ use crate::HostError;
 ///   data dir is always allowed);
 /// - http-server addresses only on loopback (`public_http` false);
 /// - no provider binaries from files (`provider_files` false): a provider is native code
-///   run as this user, so a lattice anyone can publish on must not be able to name one.
+///   run as this user, so a lattice anyone can publish on must not be able to name one;
+/// - no providers pulled from registries (`provider_images` false), for the same reason.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct GrantPolicy {
@@ -50,6 +51,10 @@ pub struct GrantPolicy {
     /// machine (a path or `file://` URL; wasmCloud's `WASMCLOUD_ALLOW_FILE_LOAD`). The
     /// local lattice, which only its user can reach, allows it. Default: false.
     pub provider_files: bool,
+    /// Whether `provider.start` may pull a provider archive from an OCI registry and run
+    /// its binary for this machine (`127.0.0.1:5000/counter:0.1`): foreign native code,
+    /// run as this user. The local lattice allows it. Default: false.
+    pub provider_images: bool,
 }
 
 /// What a host's error says when its policy refused a grant (see [`HostError::GrantDenied`]).
@@ -73,6 +78,7 @@ impl GrantPolicy {
             blobstore_roots: vec![PathBuf::from("/")],
             public_http: true,
             provider_files: true,
+            provider_images: true,
         }
     }
 
@@ -132,6 +138,7 @@ impl GrantPolicy {
         self.network |= other.network;
         self.public_http |= other.public_http;
         self.provider_files |= other.provider_files;
+        self.provider_images |= other.provider_images;
     }
 
     /// Whether this policy allows nothing beyond the default.
@@ -164,6 +171,9 @@ impl GrantPolicy {
         }
         if self.provider_files {
             said.push("provider binaries from files".into());
+        }
+        if self.provider_images {
+            said.push("providers from registries".into());
         }
         said
     }
@@ -248,6 +258,21 @@ impl GrantPolicy {
             grant: format!("provider binary {}", path.display()),
             reason: "this host does not start provider binaries from files; its owner can \
                      allow them (trellis up --allow-provider-files; the local lattice does)"
+                .into(),
+        })
+    }
+
+    /// Checks that a provider archive may be pulled from registry reference `reference`
+    /// and its binary run.
+    pub(crate) fn check_provider_image(&self, reference: &str) -> Result<(), HostError> {
+        if self.provider_images {
+            return Ok(());
+        }
+        Err(HostError::GrantDenied {
+            grant: format!("provider image {reference}"),
+            reason: "this host does not run providers pulled from registries (native code); \
+                     its owner can allow them (trellis up --allow-provider-images; the local \
+                     lattice does)"
                 .into(),
         })
     }

@@ -196,8 +196,10 @@ impl LocalLattice {
             .grants
             .extend(&crate::grants::load(&options.data_dir));
         // Only this user can reach the local lattice, so its hosts start provider
-        // binaries from files, as they load components from files.
+        // binaries from files, as they load components from files, and from registries,
+        // as they pull components.
         host_config.runtime.grants.provider_files = true;
+        host_config.runtime.grants.provider_images = true;
         // Provider binaries connect themselves, with the host's credentials.
         if host_config.runtime.providers.nats_url.is_none() {
             host_config.runtime.providers.nats_url = Some(match &credentials {

@@ -84,6 +84,12 @@ pub struct Args {
     /// lattice, which only this user can reach; refused by default with --nats-url.
     #[arg(long)]
     allow_provider_files: bool,
+    /// Let control requests start capability providers from provider archives in OCI
+    /// registries (`trellis start provider ghcr.io/org/provider:1.0`): their binary for
+    /// this machine is native code, run as this user. Always allowed on the local
+    /// lattice; refused by default with --nats-url.
+    #[arg(long)]
+    allow_provider_images: bool,
     /// Do not run wadm (wasmCloud's application deployment manager) on the local
     /// lattice this process starts.
     #[arg(long)]
@@ -119,6 +125,7 @@ impl Args {
             blobstore_roots: self.allow_blobstore_roots.clone(),
             public_http: self.allow_public_http,
             provider_files: self.allow_provider_files,
+            provider_images: self.allow_provider_images,
         })
     }
 }

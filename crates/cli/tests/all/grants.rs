@@ -130,6 +130,7 @@ async fn up_help_documents_the_allow_flags() {
         "--allow-blobstore-root <PATH>",
         "--allow-public-http",
         "--allow-provider-files",
+        "--allow-provider-images",
     ] {
         assert!(help.contains(flag), "{flag} missing from:\n{help}");
     }

@@ -1,6 +1,7 @@
 //! Providers on this runtime: starting one (and applying the links that already name
 //! it, as a wasmCloud host hands a starting provider its links) and stopping one.
-//! Built-in providers run in-process; a provider binary runs as a child process
+//! Built-in providers run in-process; a provider binary — named by path, or taken out
+//! of a provider archive file or OCI artifact — runs as a child process
 //! (`crate::providers::external`).
 
 use std::collections::BTreeMap;
@@ -9,6 +10,7 @@ use trellis_proto::{ConfigMap, LinkDefinition, LinkKey, LogLevel};
 
 use super::core::Runtime;
 use super::links::LinkEntry;
+use crate::providers::external::archive::{self, Binary};
 use crate::providers::external::{file_reference_path, is_file_reference};
 use crate::{HostError, ProviderHealth};
 
@@ -21,8 +23,11 @@ pub fn builtin_name(reference: &str) -> Option<&'static str> {
 
 impl Runtime {
     /// Starts provider `reference` under `id`: a built-in one (`builtin://NAME`,
-    /// `wasmcloud+builtin://NAME` or `NAME`) or a provider binary (an absolute path or
-    /// a `file:///` URL, when the grant policy allows provider files).
+    /// `wasmcloud+builtin://NAME` or `NAME`), a provider binary or provider archive
+    /// (`.par`, `.par.gz`) named by an absolute path or a `file:///` URL (when the grant
+    /// policy allows provider files), or a provider archive in an OCI registry
+    /// (`127.0.0.1:5000/counter:0.1`, when it allows provider images). From an archive,
+    /// the binary for this machine's target is kept in the OCI cache and run.
     ///
     /// As a wasmCloud host hands a starting provider the links that already name it,
     /// every link held here whose source or target is `id` is then applied with its
@@ -41,6 +46,11 @@ impl Runtime {
         if is_file_reference(reference) {
             return self
                 .start_provider_binary(id, reference, config, annotations)
+                .await;
+        }
+        if archive::is_image_reference(reference) {
+            return self
+                .start_provider_image(id, reference, config, annotations)
                 .await;
         }
         let _changes = self.inner.link_changes.lock().await;
@@ -80,6 +90,7 @@ impl Runtime {
             .collect()
     }
 
+    /// Starts a provider binary or archive file (the grant for provider files).
     async fn start_provider_binary(
         &self,
         id: &str,
@@ -87,16 +98,68 @@ impl Runtime {
         config: ConfigMap,
         annotations: BTreeMap<String, String>,
     ) -> Result<(), HostError> {
+        let path = file_reference_path(reference)?;
+        self.inner.grant_policy().check_provider_file(&path)?;
+        self.check_new_external(id)?;
+        let binary = if archive::is_archive_file(&path) {
+            self.inner
+                .phase(id, format!("reading provider archive {}", path.display()));
+            archive::from_file(id, &path, &self.inner.config.oci).await?
+        } else {
+            Binary::plain(path)
+        };
+        self.run_external(id, binary, config, annotations).await
+    }
+
+    /// Starts the provider archive `reference` names in a registry: pulled (through the
+    /// cache), its binary for this machine kept in the cache and run.
+    async fn start_provider_image(
+        &self,
+        id: &str,
+        reference: &str,
+        config: ConfigMap,
+        annotations: BTreeMap<String, String>,
+    ) -> Result<(), HostError> {
+        self.inner
+            .grant_policy()
+            .check_provider_image(reference.trim())?;
+        self.check_new_external(id)?;
+        let inner = &self.inner;
+        inner.phase(
+            id,
+            format!("fetching provider archive {}", reference.trim()),
+        );
+        let mut progress = |step: trellis_oci::Progress| {
+            if step != trellis_oci::Progress::Resolving {
+                inner.phase(id, format!("fetching {}: {step}", reference.trim()));
+            }
+        };
+        let binary = archive::from_image(id, reference, &inner.config.oci, &mut progress).await?;
+        self.run_external(id, binary, config, annotations).await
+    }
+
+    /// Refuses an empty id or one a provider already runs under (checked again, under
+    /// the lock, when the binary is registered).
+    fn check_new_external(&self, id: &str) -> Result<(), HostError> {
         if id.trim().is_empty() {
             return Err(HostError::InvalidConfig(
                 "a provider id must not be empty".into(),
             ));
         }
-        let path = file_reference_path(reference)?;
-        self.inner.grant_policy().check_provider_file(&path)?;
-        if self.inner.registry.get(id).is_some() {
+        if self.inner.registry.get(id).is_some() || self.inner.external.contains(id) {
             return Err(HostError::ProviderExists(id.to_owned()));
         }
+        Ok(())
+    }
+
+    /// Registers and launches provider binary `binary` under `id`.
+    async fn run_external(
+        &self,
+        id: &str,
+        binary: Binary,
+        config: ConfigMap,
+        annotations: BTreeMap<String, String>,
+    ) -> Result<(), HostError> {
         // The links of this moment go to its HostData; registered before the lock is
         // released, it is handed every link put after. The lock is not held while it
         // starts: that may take until the ready timeout, and other links must not wait.
@@ -109,7 +172,7 @@ impl Runtime {
                 .collect();
             self.inner
                 .external
-                .register(id, path, config, annotations, links)?
+                .register(id, binary, config, annotations, links)?
         };
         self.inner.external.launch(&provider).await?;
         Ok(())
@@ -141,10 +204,18 @@ impl Runtime {
         Ok(())
     }
 
-    /// For a provider binary reference: whether this host's policy allows provider
-    /// files and the file exists here as a runnable binary (an auction is answered only
-    /// then). Other references: `true`.
+    /// For a provider binary or archive file: whether this host's policy allows provider
+    /// files and the file exists here as a runnable binary or an archive; for a provider
+    /// archive in a registry: whether the policy allows provider images (an auction is
+    /// answered only then). Other references: `true`.
     pub fn could_run_provider_binary(&self, reference: &str) -> bool {
+        if archive::is_image_reference(reference) {
+            return self
+                .inner
+                .grant_policy()
+                .check_provider_image(reference.trim())
+                .is_ok();
+        }
         if !is_file_reference(reference) {
             return true;
         }

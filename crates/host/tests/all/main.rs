@@ -14,6 +14,7 @@ mod grant_policy;
 mod issue11_http;
 mod issue11_limits;
 mod issue11_references;
+mod provider_archives;
 mod provider_binaries;
 mod provider_start_links;
 mod providers_host_internal;

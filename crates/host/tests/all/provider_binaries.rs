@@ -2,6 +2,7 @@
 //! built at test time from wasmCloud's official SDK (`trellis_testkit::counter_provider`)
 //! on a real nats-server: start and first health check, links and config pushed to it,
 //! periodic checks, shutdown, restart after a crash, and binaries that cannot run.
+//! Its helpers are shared with `provider_archives`.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -17,7 +18,7 @@ use crate::ctl_support::*;
 const SLOW: Duration = Duration::from_secs(30);
 
 /// Fast health checks and restarts, and provider files allowed.
-fn fast_providers(config: &mut HostConfig) {
+pub(crate) fn fast_providers(config: &mut HostConfig) {
     config.runtime.grants = GrantPolicy {
         provider_files: true,
         ..GrantPolicy::default()
@@ -32,7 +33,7 @@ fn fast_providers(config: &mut HostConfig) {
 }
 
 /// Every log record of `host` from now on, collected in the background.
-fn collect_logs(host: &LatticeHost) -> Arc<Mutex<Vec<LogRecord>>> {
+pub(crate) fn collect_logs(host: &LatticeHost) -> Arc<Mutex<Vec<LogRecord>>> {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let mut records = host.runtime().logs().subscribe();
     let sink = Arc::clone(&seen);
@@ -45,7 +46,11 @@ fn collect_logs(host: &LatticeHost) -> Arc<Mutex<Vec<LogRecord>>> {
 }
 
 /// Waits until a record of `component` contains `text`; returns how many such there are.
-async fn wait_log(logs: &Arc<Mutex<Vec<LogRecord>>>, component: &str, text: &str) -> usize {
+pub(crate) async fn wait_log(
+    logs: &Arc<Mutex<Vec<LogRecord>>>,
+    component: &str,
+    text: &str,
+) -> usize {
     let deadline = tokio::time::Instant::now() + SLOW;
     loop {
         let count = logs
@@ -74,7 +79,11 @@ async fn wait_log(logs: &Arc<Mutex<Vec<LogRecord>>>, component: &str, text: &str
 }
 
 /// The next event of `event_type` about provider `id`, waiting up to [`SLOW`].
-async fn provider_event(events: &mut async_nats::Subscriber, event_type: &str, id: &str) -> Value {
+pub(crate) async fn provider_event(
+    events: &mut async_nats::Subscriber,
+    event_type: &str,
+    id: &str,
+) -> Value {
     use futures::StreamExt as _;
     let wanted = format!("com.wasmcloud.lattice.{event_type}");
     let deadline = tokio::time::Instant::now() + SLOW;
@@ -90,7 +99,12 @@ async fn provider_event(events: &mut async_nats::Subscriber, event_type: &str, i
     }
 }
 
-async fn start_provider(client: &async_nats::Client, host: &str, id: &str, reference: &str) {
+pub(crate) async fn start_provider(
+    client: &async_nats::Client,
+    host: &str,
+    id: &str,
+    reference: &str,
+) {
     start_provider_with(client, host, id, reference, json!([])).await;
 }
 
@@ -112,7 +126,7 @@ fn counter_url() -> String {
     format!("file://{}", binary.display())
 }
 
-fn alive(pid: u32) -> bool {
+pub(crate) fn alive(pid: u32) -> bool {
     std::path::Path::new(&format!("/proc/{pid}")).exists()
         && !std::fs::read_to_string(format!("/proc/{pid}/stat"))
             .is_ok_and(|stat| stat.contains(") Z "))
@@ -256,7 +270,7 @@ async fn a_killed_provider_is_restarted_with_its_links() {
 }
 
 /// The hosts that bid for starting `reference` (within half a second).
-async fn auction(client: &async_nats::Client, reference: &str) -> Vec<Value> {
+pub(crate) async fn auction(client: &async_nats::Client, reference: &str) -> Vec<Value> {
     let body = json!({"provider_ref": reference, "provider_id": "bid", "constraints": {}});
     let subject = format!("{CTL}.provider.auction");
     gather(
@@ -379,7 +393,7 @@ async fn provider_files_are_refused_where_the_policy_does_not_allow_them() {
 
 /// A component importing the counter provider's interface; `count(key, by)` forwards
 /// to `increment` and returns the new count.
-fn counter_client() -> Vec<u8> {
+pub(crate) fn counter_client() -> Vec<u8> {
     const WIT: &str = r#"
 package trellis:counter@0.1.0;
 

@@ -1,7 +1,9 @@
 //! Capability providers as child processes, speaking wasmCloud 1.x's provider protocol.
 //!
 //! A provider binary (a path or `file://` URL, when the host's
-//! [`GrantPolicy`](crate::GrantPolicy) allows provider files) is started with its
+//! [`GrantPolicy`](crate::GrantPolicy) allows provider files; or the binary for this
+//! machine out of a provider archive, a `.par`/`.par.gz` file on the same grant or an OCI
+//! reference where the policy allows provider images: see `archive`) is started with its
 //! environment cleared but for `RUST_LOG` and `OTEL_*`, and reads one line from stdin:
 //! base64 of the JSON `HostData` (host id, lattice, NATS URL, its id, config, the links
 //! naming it, xkeys). It connects to NATS itself. From then on the host talks to it on
@@ -25,9 +27,11 @@
 //! [`ProviderProcessConfig::restart_delay`], with the links and config of that moment.
 //! Its stdout and stderr lines go to the host's [`LogBus`], tagged with its id.
 //!
-//! Layout: `host_data` (the stdin line), `process` (file checks, spawning, output),
-//! `supervisor` (readiness, health, restarts, stop).
+//! Layout: `archive` (provider archives into binaries), `host_data` (the stdin line),
+//! `process` (file checks, spawning, output), `supervisor` (readiness, health, restarts,
+//! stop).
 
+pub(crate) mod archive;
 mod host_data;
 mod process;
 mod supervisor;
@@ -131,8 +135,12 @@ pub(crate) fn file_reference_path(reference: &str) -> Result<PathBuf, HostError>
     }
 }
 
-/// Whether `path` looks like a binary this host could run as a provider.
+/// Whether `path` looks like a binary this host could run as a provider, or is a
+/// provider archive file.
 pub(crate) fn runnable(path: &Path) -> bool {
+    if archive::is_archive_file(path) {
+        return path.is_file();
+    }
     process::check_file(path).is_ok()
 }
 
@@ -227,13 +235,13 @@ impl ExternalProviders {
         self.inner.shared.health.subscribe()
     }
 
-    /// Registers `path` as provider `id` (listed, and given the links put from now on)
+    /// Registers `binary` as provider `id` (listed, and given the links put from now on)
     /// without starting it; [`ExternalProviders::launch`] starts it. `links` are the
     /// links naming it, config resolved.
     pub(crate) fn register(
         &self,
         id: &str,
-        path: PathBuf,
+        binary: archive::Binary,
         config: ConfigMap,
         annotations: BTreeMap<String, String>,
         links: Vec<LinkDefinition>,
@@ -243,6 +251,11 @@ impl ExternalProviders {
                 "provider binaries need a lattice: this host has no NATS connection".into(),
             )
         })?;
+        let archive::Binary {
+            path,
+            image_ref,
+            name,
+        } = binary;
         process::check_file(&path).map_err(|reason| HostError::ProviderStart {
             id: id.to_owned(),
             path: path.clone(),
@@ -250,8 +263,8 @@ impl ExternalProviders {
         })?;
         let description = ProviderDescription {
             id: id.to_owned(),
-            image_ref: Some(format!("file://{}", path.display())),
-            name: path.file_name().map(|n| n.to_string_lossy().into_owned()),
+            image_ref: Some(image_ref),
+            name,
             annotations,
             revision: 0,
         };

@@ -139,7 +139,10 @@ impl Invoker {
         &self.lattice
     }
 
-    async fn client_for(&self, target: &str) -> anyhow::Result<Arc<wrpc_transport_nats::Client>> {
+    pub(crate) async fn client_for(
+        &self,
+        target: &str,
+    ) -> anyhow::Result<Arc<wrpc_transport_nats::Client>> {
         if let Some(client) = self.clients_locked().get(target) {
             return Ok(Arc::clone(client));
         }

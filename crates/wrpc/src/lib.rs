@@ -9,6 +9,7 @@
 //! ([`codec`]), the instance names wasmCloud puts on the wire ([`names`]), and calling
 //! and serving functions with them ([`client`], [`server`]).
 
+pub mod blobstore;
 pub mod client;
 pub mod codec;
 pub mod keyvalue;

@@ -69,6 +69,11 @@ pub struct Serving {
 }
 
 impl Serving {
+    /// Serving by `tasks`, whose subscriptions are on `nats`.
+    pub(crate) fn new(tasks: JoinSet<()>, nats: nats::Client) -> Serving {
+        Serving { tasks, nats }
+    }
+
     /// Stops serving and returns once the NATS server has dropped the subscriptions,
     /// so that a call made after this finds no responder instead of a listener that
     /// has gone.

@@ -47,6 +47,17 @@ impl ProviderCtx {
 }
 
 impl RemoteRoute {
+    /// Typed `wrpc:blobstore` calls (with streams) along this route.
+    pub(crate) fn blobstore(self) -> trellis_wrpc::blobstore::BlobstoreClient {
+        trellis_wrpc::blobstore::BlobstoreClient::new(
+            self.invoker,
+            &self.source,
+            &self.target,
+            &self.link_name,
+            CALL_TIMEOUT,
+        )
+    }
+
     /// Calls `instance.func` on the provider and returns its one result.
     pub(crate) async fn call(
         &self,

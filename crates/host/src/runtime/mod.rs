@@ -16,7 +16,8 @@
 //! `links` (apply and remove links, routes), `invoke` (calls into components),
 //! `spy` (records of linked calls while someone spies), `wrpc` (links to and from
 //! other hosts), `wrpc_providers` (built-in providers served to other hosts) with
-//! `wrpc_keyvalue` and `wrpc_messaging`, and `inventory` (what runs here).
+//! `wrpc_keyvalue`, `wrpc_messaging` and `wrpc_blobstore`, and `inventory` (what runs
+//! here).
 
 pub(crate) mod component;
 mod core;
@@ -35,6 +36,7 @@ mod spy;
 mod state;
 mod watch;
 mod wrpc;
+mod wrpc_blobstore;
 mod wrpc_keyvalue;
 mod wrpc_messaging;
 mod wrpc_providers;

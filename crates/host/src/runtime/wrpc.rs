@@ -6,15 +6,16 @@
 //! - Calling: an import linked to a target that does not run here is invoked there,
 //!   with the `source-id` and `link-name` headers and the host's invocation deadline.
 //!
-//! - Providers: built-in keyvalue and messaging providers are served to other hosts
-//!   (`wrpc_providers`), and a component's `wasi:keyvalue` or `wasmcloud:messaging`
-//!   link to a provider elsewhere is followed the same way (`providers::remote`).
+//! - Providers: built-in keyvalue, messaging and blobstore providers are served to other
+//!   hosts (`wrpc_providers`), and a component's `wasi:keyvalue`, `wasmcloud:messaging`
+//!   or `wasi:blobstore` link to a provider elsewhere is followed the same way
+//!   (`providers::remote`; blobstore data streams both ways, `providers::blobstore`).
 //! - Messages: a component's `wasmcloud:messaging/handler` export is served too, so a
 //!   messaging provider on any host delivers to it (`wrpc_messaging`).
 //!
-//! Only values complete in one message cross: functions with resources, streams or
-//! futures are not served, and calling one on another host is refused before anything
-//! is sent, naming the type at fault.
+//! Between components, only values complete in one message cross: functions with
+//! resources, streams or futures are not served, and calling one on another host is
+//! refused before anything is sent, naming the type at fault.
 
 use std::sync::{Arc, Weak};
 

@@ -1,7 +1,8 @@
 //! Built-in providers served to other hosts over wRPC, as wasmCloud 1.x providers are:
 //! keyvalue as `wrpc:keyvalue` (`wrpc_keyvalue`), messaging as
-//! `wasmcloud:messaging/consumer` (`wrpc_messaging`). Like wasmCloud's providers, each
-//! answers only callers with a link to it (the `source-id` and `link-name` headers).
+//! `wasmcloud:messaging/consumer` (`wrpc_messaging`), blobstore as `wrpc:blobstore`
+//! (`wrpc_blobstore`: typed, its data streamed). Like wasmCloud's providers, each answers
+//! only callers with a link to it (the `source-id` and `link-name` headers).
 
 use std::marker::PhantomData;
 use std::sync::{Arc, Weak};
@@ -99,6 +100,8 @@ impl Inner {
         let exports = match kind {
             BuiltinKind::KeyValue => self.keyvalue_exports(id),
             BuiltinKind::Messaging => self.messaging_exports(id),
+            // Typed, with streams: served by its own module.
+            BuiltinKind::Blobstore => return self.serve_blobstore_over_wrpc(id).await,
             _ => return,
         };
         let served = match exports {

@@ -16,6 +16,7 @@ mod issue11_limits;
 mod issue11_references;
 mod provider_archives;
 mod provider_binaries;
+mod provider_door;
 mod provider_start_links;
 mod providers_host_internal;
 mod providers_keyvalue;

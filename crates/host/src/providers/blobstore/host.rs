@@ -1,11 +1,18 @@
 //! The generated `wasi:blobstore` host traits, implemented on [`ProvidersCtxView`].
 
+//!
+//! Each call goes to the directory of the linked provider on this host, or, when the
+//! link leads to a provider on another host, there over wRPC (`super::remote`).
+
 use std::io::ErrorKind;
 
+use trellis_wrpc::blobstore::{BlobstoreClient, ObjectId as WireObjectId};
 use wasmtime::component::Resource;
 use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
 use wasmtime_wasi_io::streams::{DynInputStream, DynOutputStream};
 
+use super::fs::{io_error, list_names, read_range};
+use super::remote::{upload, RemoteNames, RemoteValue};
 use super::{
     check_name, timestamp, Container, IncomingValue, ObjectNames, OutgoingValue, MAX_VALUE_BYTES,
 };
@@ -31,7 +38,26 @@ impl ProvidersCtxView<'_> {
         Ok(Container {
             name: name.to_owned(),
             dir: blob.container_dir(name)?,
+            remote: None,
         })
+    }
+
+    /// The linked provider when it is on another host.
+    fn blob_remote(&self) -> Option<BlobstoreClient> {
+        self.ctx.remote_blobstore(BLOBSTORE)
+    }
+
+    /// A container held by `remote`.
+    fn push_remote_container(
+        &mut self,
+        name: String,
+        remote: BlobstoreClient,
+    ) -> wasmtime::Result<Resource<Container>> {
+        Ok(self.table.push(Container {
+            name,
+            dir: std::path::PathBuf::new(),
+            remote: Some(remote),
+        })?)
     }
 
     fn blob_object_path(&self, id: &ObjectId) -> Result<std::path::PathBuf, String> {
@@ -44,43 +70,14 @@ impl ProvidersCtxView<'_> {
     }
 }
 
-/// Reads bytes `start..=end` of `path` (clamped to the file; empty when the window
-/// is), never the rest of the file. A window over [`MAX_VALUE_BYTES`] is refused (the
-/// inner error) rather than buffered: the guest picks the range, the host holds it.
-async fn read_range(
-    path: &std::path::Path,
-    start: u64,
-    end: u64,
-) -> std::io::Result<Result<Vec<u8>, String>> {
-    use tokio::io::{AsyncReadExt as _, AsyncSeekExt as _};
-    let mut file = tokio::fs::File::open(path).await?;
-    let len = file.metadata().await?.len();
-    // Offsets are inclusive; an empty or out-of-range window yields no bytes.
-    if start >= len || start > end {
-        return Ok(Ok(Vec::new()));
-    }
-    let wanted = end.min(len - 1) - start + 1;
-    if wanted > MAX_VALUE_BYTES as u64 {
-        return Ok(Err(format!(
-            "get-data of {wanted} bytes is over the {MAX_VALUE_BYTES}-byte limit of one \
-             value; read the object in ranges"
-        )));
-    }
-    file.seek(std::io::SeekFrom::Start(start)).await?;
-    let mut data = Vec::with_capacity(wanted as usize);
-    file.take(wanted).read_to_end(&mut data).await?;
-    Ok(Ok(data))
-}
-
-fn io_error(what: &str, e: std::io::Error) -> String {
-    match e.kind() {
-        ErrorKind::NotFound => format!("{what}: not found"),
-        _ => format!("{what}: {e}"),
-    }
-}
-
 impl blobstore::Host for ProvidersCtxView<'_> {
     async fn create_container(&mut self, name: String) -> BlobResult<Resource<Container>> {
+        if let Some(remote) = self.blob_remote() {
+            return match remote.create_container(&name).await {
+                Ok(()) => Ok(Ok(self.push_remote_container(name, remote)?)),
+                Err(e) => Ok(Err(e)),
+            };
+        }
         let container = match self.blob_container(&name) {
             Ok(c) => c,
             Err(e) => return Ok(Err(e)),
@@ -98,6 +95,13 @@ impl blobstore::Host for ProvidersCtxView<'_> {
     }
 
     async fn get_container(&mut self, name: String) -> BlobResult<Resource<Container>> {
+        if let Some(remote) = self.blob_remote() {
+            return match remote.container_exists(&name).await {
+                Ok(true) => Ok(Ok(self.push_remote_container(name, remote)?)),
+                Ok(false) => Ok(Err(format!("container {name:?} does not exist"))),
+                Err(e) => Ok(Err(e)),
+            };
+        }
         let container = match self.blob_container(&name) {
             Ok(c) => c,
             Err(e) => return Ok(Err(e)),
@@ -109,6 +113,9 @@ impl blobstore::Host for ProvidersCtxView<'_> {
     }
 
     async fn delete_container(&mut self, name: String) -> BlobResult<()> {
+        if let Some(remote) = self.blob_remote() {
+            return Ok(remote.delete_container(&name).await);
+        }
         let container = match self.blob_container(&name) {
             Ok(c) => c,
             Err(e) => return Ok(Err(e)),
@@ -119,10 +126,16 @@ impl blobstore::Host for ProvidersCtxView<'_> {
     }
 
     async fn container_exists(&mut self, name: String) -> BlobResult<bool> {
+        if let Some(remote) = self.blob_remote() {
+            return Ok(remote.container_exists(&name).await);
+        }
         Ok(self.blob_container(&name).map(|c| c.dir.is_dir()))
     }
 
     async fn copy_object(&mut self, src: ObjectId, dest: ObjectId) -> BlobResult<()> {
+        if let Some(remote) = self.blob_remote() {
+            return Ok(remote.copy_object(&wire(src), &wire(dest)).await);
+        }
         let paths = self
             .blob_object_path(&src)
             .and_then(|s| Ok((s, self.blob_object_path(&dest)?)));
@@ -137,6 +150,9 @@ impl blobstore::Host for ProvidersCtxView<'_> {
     }
 
     async fn move_object(&mut self, src: ObjectId, dest: ObjectId) -> BlobResult<()> {
+        if let Some(remote) = self.blob_remote() {
+            return Ok(remote.move_object(&wire(src), &wire(dest)).await);
+        }
         let paths = self
             .blob_object_path(&src)
             .and_then(|s| Ok((s, self.blob_object_path(&dest)?)));
@@ -159,6 +175,15 @@ impl container::HostContainer for ProvidersCtxView<'_> {
 
     async fn info(&mut self, this: Resource<Container>) -> BlobResult<ContainerMetadata> {
         let c = self.table.get(&this)?.clone();
+        if let Some(remote) = &c.remote {
+            return Ok(remote
+                .container_created_at(&c.name)
+                .await
+                .map(|created_at| ContainerMetadata {
+                    name: c.name.clone(),
+                    created_at,
+                }));
+        }
         Ok(tokio::fs::metadata(&c.dir)
             .await
             .map(|m| ContainerMetadata {
@@ -176,6 +201,20 @@ impl container::HostContainer for ProvidersCtxView<'_> {
         end: u64,
     ) -> BlobResult<Resource<IncomingValue>> {
         let c = self.table.get(&this)?.clone();
+        if let Some(remote) = c.remote {
+            let id = object_id(c.name, name);
+            return match remote.get_container_data(&id, start, end).await {
+                Ok(data) => Ok(Ok(self.table.push(IncomingValue::Remote(Box::new(
+                    RemoteValue {
+                        client: remote,
+                        id,
+                        window: (start, end),
+                        data,
+                    },
+                )))?)),
+                Err(e) => Ok(Err(e)),
+            };
+        }
         if let Err(e) = check_name("object", &name) {
             return Ok(Err(e));
         }
@@ -184,7 +223,7 @@ impl container::HostContainer for ProvidersCtxView<'_> {
             Ok(Err(too_big)) => return Ok(Err(too_big)),
             Err(e) => return Ok(Err(io_error(&format!("object {name:?}"), e))),
         };
-        Ok(Ok(self.table.push(IncomingValue { data: slice })?))
+        Ok(Ok(self.table.push(IncomingValue::Local(slice))?))
     }
 
     async fn write_data(
@@ -195,6 +234,9 @@ impl container::HostContainer for ProvidersCtxView<'_> {
     ) -> BlobResult<()> {
         let c = self.table.get(&this)?.clone();
         let contents = self.table.get(&data)?.pipe.contents();
+        if let Some(remote) = &c.remote {
+            return Ok(upload(remote, &object_id(c.name.clone(), name), contents).await);
+        }
         if let Err(e) = check_name("object", &name) {
             return Ok(Err(e));
         }
@@ -208,30 +250,28 @@ impl container::HostContainer for ProvidersCtxView<'_> {
         this: Resource<Container>,
     ) -> BlobResult<Resource<ObjectNames>> {
         let c = self.table.get(&this)?.clone();
-        let mut names = Vec::new();
-        let mut dir = match tokio::fs::read_dir(&c.dir).await {
-            Ok(dir) => dir,
-            Err(e) => return Ok(Err(io_error(&format!("container {:?}", c.name), e))),
+        let names = match &c.remote {
+            Some(remote) => match remote.list_container_objects(&c.name).await {
+                Ok(names) => ObjectNames::Remote(RemoteNames {
+                    names,
+                    buffered: Default::default(),
+                    done: false,
+                }),
+                Err(e) => return Ok(Err(e)),
+            },
+            None => match list_names(&c.name, &c.dir).await {
+                Ok(names) => ObjectNames::Local(names.into_iter()),
+                Err(e) => return Ok(Err(e)),
+            },
         };
-        loop {
-            match dir.next_entry().await {
-                Ok(Some(entry)) => {
-                    if entry.file_type().await.is_ok_and(|t| t.is_file()) {
-                        names.push(entry.file_name().to_string_lossy().into_owned());
-                    }
-                }
-                Ok(None) => break,
-                Err(e) => return Ok(Err(io_error(&format!("container {:?}", c.name), e))),
-            }
-        }
-        names.sort();
-        Ok(Ok(self.table.push(ObjectNames {
-            names: names.into_iter(),
-        })?))
+        Ok(Ok(self.table.push(names)?))
     }
 
     async fn delete_object(&mut self, this: Resource<Container>, name: String) -> BlobResult<()> {
         let c = self.table.get(&this)?.clone();
+        if let Some(remote) = &c.remote {
+            return Ok(remote.delete_object(&object_id(c.name.clone(), name)).await);
+        }
         if let Err(e) = check_name("object", &name) {
             return Ok(Err(e));
         }
@@ -246,6 +286,9 @@ impl container::HostContainer for ProvidersCtxView<'_> {
         names: Vec<String>,
     ) -> BlobResult<()> {
         let c = self.table.get(&this)?.clone();
+        if let Some(remote) = &c.remote {
+            return Ok(remote.delete_objects(&c.name, names).await);
+        }
         for name in names {
             if let Err(e) = check_name("object", &name) {
                 return Ok(Err(e));
@@ -261,6 +304,9 @@ impl container::HostContainer for ProvidersCtxView<'_> {
 
     async fn has_object(&mut self, this: Resource<Container>, name: String) -> BlobResult<bool> {
         let c = self.table.get(&this)?.clone();
+        if let Some(remote) = &c.remote {
+            return Ok(remote.has_object(&object_id(c.name.clone(), name)).await);
+        }
         Ok(check_name("object", &name).map(|()| c.dir.join(&name).is_file()))
     }
 
@@ -270,6 +316,15 @@ impl container::HostContainer for ProvidersCtxView<'_> {
         name: String,
     ) -> BlobResult<ObjectMetadata> {
         let c = self.table.get(&this)?.clone();
+        if let Some(remote) = &c.remote {
+            let id = object_id(c.name.clone(), name.clone());
+            return Ok(remote.object_info(&id).await.map(|info| ObjectMetadata {
+                name,
+                container: c.name.clone(),
+                created_at: info.created_at,
+                size: info.size,
+            }));
+        }
         if let Err(e) = check_name("object", &name) {
             return Ok(Err(e));
         }
@@ -286,6 +341,9 @@ impl container::HostContainer for ProvidersCtxView<'_> {
 
     async fn clear(&mut self, this: Resource<Container>) -> BlobResult<()> {
         let c = self.table.get(&this)?.clone();
+        if let Some(remote) = &c.remote {
+            return Ok(remote.clear_container(&c.name).await);
+        }
         if let Err(e) = tokio::fs::remove_dir_all(&c.dir).await {
             return Ok(Err(io_error(
                 &format!("cannot clear container {:?}", c.name),
@@ -309,9 +367,13 @@ impl container::HostStreamObjectNames for ProvidersCtxView<'_> {
         this: Resource<ObjectNames>,
         len: u64,
     ) -> BlobResult<(Vec<String>, bool)> {
-        let names = &mut self.table.get_mut(&this)?.names;
-        let batch: Vec<String> = names.by_ref().take(len as usize).collect();
-        Ok(Ok((batch, names.len() == 0)))
+        match self.table.get_mut(&this)? {
+            ObjectNames::Local(names) => {
+                let batch: Vec<String> = names.by_ref().take(len as usize).collect();
+                Ok(Ok((batch, names.len() == 0)))
+            }
+            ObjectNames::Remote(names) => Ok(names.read(len).await),
+        }
     }
 
     async fn skip_stream_object_names(
@@ -319,9 +381,13 @@ impl container::HostStreamObjectNames for ProvidersCtxView<'_> {
         this: Resource<ObjectNames>,
         num: u64,
     ) -> BlobResult<(u64, bool)> {
-        let names = &mut self.table.get_mut(&this)?.names;
-        let skipped = names.by_ref().take(num as usize).count() as u64;
-        Ok(Ok((skipped, names.len() == 0)))
+        match self.table.get_mut(&this)? {
+            ObjectNames::Local(names) => {
+                let skipped = names.by_ref().take(num as usize).count() as u64;
+                Ok(Ok((skipped, names.len() == 0)))
+            }
+            ObjectNames::Remote(names) => Ok(names.skip(num).await),
+        }
     }
 
     async fn drop(&mut self, this: Resource<ObjectNames>) -> wasmtime::Result<()> {
@@ -370,21 +436,34 @@ impl types::HostIncomingValue for ProvidersCtxView<'_> {
         &mut self,
         this: Resource<IncomingValue>,
     ) -> BlobResult<Vec<u8>> {
-        let value = self.table.delete(this)?;
-        Ok(Ok(value.data.to_vec()))
+        match self.table.delete(this)? {
+            IncomingValue::Local(data) => Ok(Ok(data.to_vec())),
+            IncomingValue::Remote(value) => Ok(value.collect().await),
+        }
     }
 
     async fn incoming_value_consume_async(
         &mut self,
         this: Resource<IncomingValue>,
     ) -> BlobResult<Resource<DynInputStream>> {
-        let value = self.table.delete(this)?;
-        let stream: DynInputStream = Box::new(MemoryInputPipe::new(value.data));
+        let stream: DynInputStream = match self.table.delete(this)? {
+            IncomingValue::Local(data) => Box::new(MemoryInputPipe::new(data)),
+            IncomingValue::Remote(value) => Box::new(value.into_stream()),
+        };
         Ok(Ok(self.table.push(stream)?))
     }
 
     async fn size(&mut self, this: Resource<IncomingValue>) -> wasmtime::Result<u64> {
-        Ok(self.table.get(&this)?.data.len() as u64)
+        match self.table.get(&this)? {
+            IncomingValue::Local(data) => Ok(data.len() as u64),
+            // `size` has no error to return: a provider that cannot say traps the guest.
+            IncomingValue::Remote(value) => {
+                let object = value.id.display();
+                let size = value.size();
+                size.await
+                    .map_err(|e| wasmtime::format_err!("size of object {object}: {e}"))
+            }
+        }
     }
 
     async fn drop(&mut self, this: Resource<IncomingValue>) -> wasmtime::Result<()> {
@@ -393,168 +472,12 @@ impl types::HostIncomingValue for ProvidersCtxView<'_> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    //! Unit-level round trip: the host traits called directly on a real directory.
+/// An object id as the wRPC client takes it.
+fn object_id(container: String, object: String) -> WireObjectId {
+    WireObjectId { container, object }
+}
 
-    use super::*;
-    use crate::providers::{
-        BuiltinProviders, BuiltinProvidersConfig, LinkRoutes, LinkTarget, ProviderCtx,
-        ProviderCtxInit,
-    };
-    use blobstore::Host as _;
-    use container::{HostContainer as _, HostStreamObjectNames as _};
-    use trellis_proto::ConfigMap;
-    use types::{HostIncomingValue as _, HostOutgoingValue as _};
-    use wasmtime::component::ResourceTable;
-
-    fn ctx(registry: &BuiltinProviders, linked: bool) -> ProviderCtx {
-        let mut routes = LinkRoutes::new();
-        if linked {
-            let target = LinkTarget {
-                target: "blobs".into(),
-                ..Default::default()
-            };
-            routes.insert(BLOBSTORE, "default", target);
-        }
-        ProviderCtx::new(ProviderCtxInit {
-            component_id: "comp".into(),
-            host_id: "host".into(),
-            config: ConfigMap::new().into(),
-            routes,
-            logs: crate::LogBus::new("host"),
-            registry: registry.clone(),
-        })
-    }
-
-    fn borrow<T: 'static>(r: &Resource<T>) -> Resource<T> {
-        Resource::new_borrow(r.rep())
-    }
-
-    #[tokio::test]
-    async fn blobs_round_trip_through_a_directory() -> wasmtime::Result<()> {
-        let dir = tempfile::tempdir()?;
-        let root = dir.path().join("root");
-        // A root outside the data dir needs the host's policy to allow it.
-        let registry = BuiltinProviders::new(BuiltinProvidersConfig {
-            policy: crate::GrantPolicy {
-                blobstore_roots: vec![dir.path().to_owned()],
-                ..Default::default()
-            },
-            ..BuiltinProvidersConfig::default()
-        });
-        let config = ConfigMap::from([("root".to_string(), root.display().to_string())]);
-        registry.start("blobs", "builtin://blobstore", config)?;
-        let mut ctx = ctx(&registry, true);
-        let mut table = ResourceTable::new();
-        let mut view = ProvidersCtxView {
-            ctx: &mut ctx,
-            table: &mut table,
-        };
-
-        let photos = view.create_container("photos".into()).await?.unwrap();
-        assert!(view.create_container("photos".into()).await?.is_err());
-        let value = view.new_outgoing_value().await?;
-        let body = view
-            .outgoing_value_write_body(borrow(&value))
-            .await?
-            .unwrap();
-        let stream: &mut DynOutputStream = view.table.get_mut(&body)?;
-        stream.check_write()?;
-        stream.write(bytes::Bytes::from_static(b"meow meow"))?;
-        assert!(view
-            .outgoing_value_write_body(borrow(&value))
-            .await?
-            .is_err());
-        view.table.delete(body)?;
-        view.write_data(borrow(&photos), "cat.txt".into(), borrow(&value))
-            .await?
-            .unwrap();
-        view.finish(value).await?.unwrap();
-        assert_eq!(std::fs::read(root.join("photos/cat.txt"))?, b"meow meow");
-
-        let whole = view
-            .get_data(borrow(&photos), "cat.txt".into(), 0, u64::MAX)
-            .await?
-            .unwrap();
-        assert_eq!(view.size(borrow(&whole)).await?, 9);
-        let bytes = view.incoming_value_consume_sync(whole).await?.unwrap();
-        assert_eq!(bytes, b"meow meow");
-        let part = view
-            .get_data(borrow(&photos), "cat.txt".into(), 5, 7)
-            .await?
-            .unwrap();
-        assert_eq!(
-            view.incoming_value_consume_sync(part).await?.unwrap(),
-            b"meo"
-        );
-        // Issue 11, item 9: a read takes its range only, and one over the value cap
-        // is refused instead of buffered (a sparse file: no disk used).
-        let huge = std::fs::File::create(root.join("photos/huge.bin"))?;
-        huge.set_len(MAX_VALUE_BYTES as u64 + 10)?;
-        let err = view
-            .get_data(borrow(&photos), "huge.bin".into(), 0, u64::MAX)
-            .await?
-            .unwrap_err();
-        assert!(err.contains("read the object in ranges"), "{err}");
-        let tail = view
-            .get_data(
-                borrow(&photos),
-                "huge.bin".into(),
-                MAX_VALUE_BYTES as u64,
-                u64::MAX,
-            )
-            .await?
-            .unwrap();
-        assert_eq!(view.size(borrow(&tail)).await?, 10);
-        std::fs::remove_file(root.join("photos/huge.bin"))?;
-
-        let info = view
-            .object_info(borrow(&photos), "cat.txt".into())
-            .await?
-            .unwrap();
-        assert_eq!((info.size, info.container.as_str()), (9, "photos"));
-        let dest = ObjectId {
-            container: "photos".into(),
-            object: "copy.txt".into(),
-        };
-        let src = ObjectId {
-            container: "photos".into(),
-            object: "cat.txt".into(),
-        };
-        view.copy_object(src, dest).await?.unwrap();
-        let names = view.list_objects(borrow(&photos)).await?.unwrap();
-        let (listed, done) = view
-            .read_stream_object_names(borrow(&names), 10)
-            .await?
-            .unwrap();
-        assert_eq!(
-            (listed, done),
-            (vec!["cat.txt".to_string(), "copy.txt".into()], true)
-        );
-
-        let err = view
-            .has_object(borrow(&photos), "../escape".into())
-            .await?
-            .unwrap_err();
-        assert!(err.contains("invalid object name"), "{err}");
-        view.delete_container("photos".into()).await?.unwrap();
-        assert!(!view.container_exists("photos".into()).await?.unwrap());
-        Ok(())
-    }
-
-    #[tokio::test]
-    async fn an_unlinked_blobstore_import_names_the_import() -> wasmtime::Result<()> {
-        let registry = BuiltinProviders::new(BuiltinProvidersConfig::default());
-        let mut ctx = ctx(&registry, false);
-        let mut table = ResourceTable::new();
-        let mut view = ProvidersCtxView {
-            ctx: &mut ctx,
-            table: &mut table,
-        };
-        let err = view.create_container("x".into()).await?.unwrap_err();
-        assert!(err.contains("wasi:blobstore/blobstore"), "{err}");
-        assert!(err.contains("no link satisfies it"), "{err}");
-        Ok(())
-    }
+/// A guest's object id as the wRPC client takes it.
+fn wire(id: ObjectId) -> WireObjectId {
+    object_id(id.container, id.object)
 }

@@ -6,13 +6,23 @@
 //! components (no `/`, `\`, `.` or `..`), so a guest cannot leave the root. Values are
 //! whole in memory: writes collect an output stream into a buffer of at most
 //! [`MAX_VALUE_BYTES`], reads hand out the requested range as a list or an input stream.
+//!
+//! A link to a blobstore provider on another host goes there over wRPC (`remote`): the
+//! value a guest writes is streamed to it, and a read streams back as the guest reads.
+//! This host's providers are served to other hosts by `runtime::wrpc_blobstore`, on the
+//! same directory code (`fs`).
 
+pub(crate) mod fs;
 mod host;
+#[cfg(test)]
+mod host_tests;
+pub(crate) mod remote;
 
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use trellis_proto::ConfigMap;
+use trellis_wrpc::blobstore::BlobstoreClient;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 
 use crate::{GrantPolicy, HostError};
@@ -94,13 +104,19 @@ pub(crate) fn timestamp(time: std::io::Result<SystemTime>) -> u64 {
 #[derive(Debug, Clone)]
 pub struct Container {
     pub(crate) name: String,
+    /// Its directory, for a container of a provider on this host.
     pub(crate) dir: PathBuf,
+    /// The provider on another host that holds it (then `dir` is empty and unused).
+    pub(crate) remote: Option<BlobstoreClient>,
 }
 
 /// The `wasi:blobstore/container.stream-object-names` resource.
 #[derive(Debug)]
-pub struct ObjectNames {
-    pub(crate) names: std::vec::IntoIter<String>,
+pub enum ObjectNames {
+    /// Listed from this host's directory.
+    Local(std::vec::IntoIter<String>),
+    /// Arriving from a provider on another host.
+    Remote(remote::RemoteNames),
 }
 
 /// The `wasi:blobstore/types.outgoing-value` resource.
@@ -112,8 +128,11 @@ pub struct OutgoingValue {
 
 /// The `wasi:blobstore/types.incoming-value` resource.
 #[derive(Debug)]
-pub struct IncomingValue {
-    pub(crate) data: bytes::Bytes,
+pub enum IncomingValue {
+    /// Read from this host's directory.
+    Local(bytes::Bytes),
+    /// Arriving from a provider on another host.
+    Remote(Box<remote::RemoteValue>),
 }
 
 #[cfg(test)]

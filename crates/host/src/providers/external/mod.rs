@@ -32,6 +32,7 @@
 //! stop).
 
 pub(crate) mod archive;
+mod door;
 mod host_data;
 mod process;
 mod supervisor;
@@ -154,6 +155,8 @@ struct Inner {
     shared: Arc<Shared>,
     nats: Option<async_nats::Client>,
     running: Mutex<BTreeMap<String, Arc<Supervised>>>,
+    /// Opened at the first start when the server wants a password (see `door`).
+    door: tokio::sync::OnceCell<Option<door::Door>>,
 }
 
 /// What every supervised provider of a host needs to know about the host.
@@ -166,6 +169,9 @@ struct Shared {
     host_xkey_public: String,
     logs: LogBus,
     health: broadcast::Sender<ProviderHealth>,
+    /// The URL providers get in place of [`ProviderProcessConfig::nats_url`] once the
+    /// door is open.
+    door_url: std::sync::OnceLock<String>,
 }
 
 impl Drop for Inner {
@@ -194,12 +200,14 @@ impl ExternalProviders {
             host_xkey_public: nkeys::XKey::new().public_key(),
             logs,
             health,
+            door_url: std::sync::OnceLock::new(),
         };
         Self {
             inner: Arc::new(Inner {
                 shared: Arc::new(shared),
                 nats,
                 running: Mutex::default(),
+                door: tokio::sync::OnceCell::new(),
             }),
         }
     }
@@ -290,6 +298,7 @@ impl ExternalProviders {
         &self,
         provider: &Arc<Supervised>,
     ) -> Result<ProviderDescription, HostError> {
+        self.open_door().await;
         if let Err(reason) = Supervised::launch(provider).await {
             let id = &provider.description.id;
             self.remove(id);
@@ -300,6 +309,43 @@ impl ExternalProviders {
             });
         }
         Ok(provider.description.clone())
+    }
+
+    /// Opens the door providers connect through when the server wants a user and
+    /// password, which wasmCloud's Rust SDK cannot give (once per host; see `door`).
+    async fn open_door(&self) {
+        let upstream = self.inner.shared.config.nats_url.as_deref();
+        let Some(upstream) = upstream.and_then(door::Upstream::from_url) else {
+            return;
+        };
+        let running = Arc::downgrade(&self.inner);
+        let allowed: door::Allowed = Arc::new(move || {
+            running.upgrade().map_or_else(Vec::new, |inner| {
+                let running = inner.running.lock().unwrap_or_else(|p| p.into_inner());
+                running.values().filter_map(|p| p.pid()).collect()
+            })
+        });
+        let shared = Arc::clone(&self.inner.shared);
+        self.inner
+            .door
+            .get_or_init(|| async move {
+                match door::Door::open(upstream, allowed, shared.logs.clone()).await {
+                    Ok(door) => {
+                        let _ = shared.door_url.set(door.url());
+                        Some(door)
+                    }
+                    Err(e) => {
+                        shared.logs.emit(
+                            trellis_proto::LogLevel::Warn,
+                            None,
+                            Some("providers"),
+                            format!("providers get the server's URL: no door for them: {e}"),
+                        );
+                        None
+                    }
+                }
+            })
+            .await;
     }
 
     fn remove(&self, id: &str) -> Option<Arc<Supervised>> {

@@ -18,11 +18,11 @@ use super::{ProviderHealth, Shared};
 const READY_POLL: Duration = Duration::from_millis(100);
 
 /// Added to a start failure when the provider's NATS server refused it and the URL it
-/// was given carries a user and password.
+/// was given carries a user and password (no door: a TLS server, or not Linux).
 const AUTH_HINT: &str = " (this lattice's NATS server wants a user and password, given to \
     the provider in its URL; Go providers use them, but wasmcloud-provider-sdk providers \
-    authenticate only with a JWT and seed, so they need a server without passwords or with \
-    decentralised auth)";
+    authenticate only with a JWT and seed, so they need a server without passwords, with \
+    decentralised auth, or a plain nats:// one that Trellis opens a door to)";
 
 /// wasmCloud's default RPC timeout, told to providers in `HostData`.
 const DEFAULT_RPC_TIMEOUT_MS: u64 = 2000;
@@ -170,13 +170,16 @@ impl Supervised {
         Ok(())
     }
 
-    /// Whether the URL providers get carries user info (`user:password@`).
+    /// Whether the URL providers get carries user info (`user:password@`): no door
+    /// could be opened for them (a TLS server, or not on Linux).
     fn url_has_credentials(&self) -> bool {
-        self.shared
-            .config
-            .nats_url
-            .as_deref()
-            .is_some_and(|url| url.contains('@'))
+        self.shared.door_url.get().is_none()
+            && self
+                .shared
+                .config
+                .nats_url
+                .as_deref()
+                .is_some_and(|url| url.contains('@'))
     }
 
     /// Spawns the process with the `HostData` of this moment (config, links).
@@ -186,10 +189,13 @@ impl Supervised {
             .seed()
             .map_err(|e| format!("cannot encode its xkey: {e}"))?;
         let instance_id = format!("{:032x}", rand::random::<u128>());
-        let nats_url = self.shared.config.nats_url.clone().unwrap_or_else(|| {
-            let info = self.nats.server_info();
-            format!("nats://{}:{}", info.host, info.port)
-        });
+        let door = self.shared.door_url.get().cloned();
+        let nats_url = door
+            .or_else(|| self.shared.config.nats_url.clone())
+            .unwrap_or_else(|| {
+                let info = self.nats.server_info();
+                format!("nats://{}:{}", info.host, info.port)
+            });
         let stdin = {
             let mut state = self.state();
             // The links of this moment go in its HostData; later ones are pending.

@@ -1,0 +1,454 @@
+//! Calling a blobstore provider over `wrpc:blobstore/blobstore@0.2.0`.
+//!
+//! Errors are the text a guest sees: the provider's own `string` errors as they are,
+//! transport failures as [`CallError`]'s messages (which name the provider and the
+//! function). Byte streams go chunk by chunk both ways; a download is read as the guest
+//! reads it, each chunk within the call timeout.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use ::bytes::Bytes;
+use async_nats_wrpc as nats;
+use futures::{FutureExt, Stream, StreamExt as _};
+use tokio::sync::oneshot;
+use tokio_util::codec::{Decoder, Encoder};
+use wrpc_transport::{InvokeExt as _, TupleDecode, TupleEncode};
+
+use super::{
+    IncomingBytes, NameChunks, ObjectId, ObjectInfo, OutgoingBytes, Status, WireId, INSTANCE,
+    STATUS_ONLY, STREAM_AND_STATUS,
+};
+use crate::client::{CallError, Invoker, LINK_NAME_HEADER, SOURCE_ID_HEADER};
+
+/// The I/O that carries a call's streams and futures; it must run while they are read.
+type Io = Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>>;
+
+/// Calls one blobstore provider for one component's link.
+#[derive(Clone)]
+pub struct BlobstoreClient {
+    invoker: Invoker,
+    source: Arc<str>,
+    target: Arc<str>,
+    link_name: Arc<str>,
+    timeout: Duration,
+}
+
+impl std::fmt::Debug for BlobstoreClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BlobstoreClient")
+            .field("target", &self.target)
+            .field("source", &self.source)
+            .finish_non_exhaustive()
+    }
+}
+
+impl BlobstoreClient {
+    /// Calls to provider `target` for component `source`'s link `link_name`; each call
+    /// (and each wait for a chunk of a stream) may take `timeout`.
+    pub fn new(
+        invoker: Invoker,
+        source: &str,
+        target: &str,
+        link_name: &str,
+        timeout: Duration,
+    ) -> BlobstoreClient {
+        BlobstoreClient {
+            invoker,
+            source: source.into(),
+            target: target.into(),
+            link_name: link_name.into(),
+            timeout,
+        }
+    }
+
+    /// The provider called.
+    pub fn target(&self) -> &str {
+        &self.target
+    }
+
+    /// Invokes `func` and returns its results with the I/O still to run for their
+    /// streams and futures (`paths`: where those are in the results).
+    async fn invoke<Params, Results>(
+        &self,
+        func: &str,
+        params: Params,
+        paths: &[&[Option<usize>]],
+    ) -> Result<(Results, Option<Io>), CallError>
+    where
+        Params: TupleEncode<wrpc_transport_nats::ParamWriter> + Send,
+        Results: TupleDecode<wrpc_transport_nats::Reader> + Send,
+        <Params::Encoder as Encoder<Params>>::Error: std::error::Error + Send + Sync + 'static,
+        <Results::Decoder as Decoder>::Error: std::error::Error + Send + Sync + 'static,
+    {
+        let function = format!("{INSTANCE}.{func}");
+        let transport = |reason: String| CallError::Transport {
+            target: self.target.to_string(),
+            function: function.clone(),
+            reason,
+        };
+        let client = self
+            .invoker
+            .client_for(&self.target)
+            .await
+            .map_err(|e| transport(format!("{e:#}")))?;
+        let mut headers = nats::HeaderMap::new();
+        headers.insert(SOURCE_ID_HEADER, &*self.source);
+        headers.insert(LINK_NAME_HEADER, &*self.link_name);
+        let call = client.invoke_values::<_, Params, Results>(
+            Some(headers),
+            INSTANCE,
+            func,
+            params,
+            paths,
+        );
+        match tokio::time::timeout(self.timeout, call).await {
+            Err(_) => Err(CallError::Timeout {
+                target: self.target.to_string(),
+                function,
+                timeout: self.timeout,
+            }),
+            Ok(Ok((results, io))) => Ok((results, io.map(|io| Box::pin(io) as Io))),
+            Ok(Err(err)) => Err(self.call_error(function, &err)),
+        }
+    }
+
+    /// What a failed invocation means for the caller.
+    fn call_error(&self, function: String, err: &anyhow::Error) -> CallError {
+        let io_kind = err
+            .chain()
+            .find_map(|e| e.downcast_ref::<std::io::Error>())
+            .map(std::io::Error::kind);
+        let target = self.target.to_string();
+        match io_kind {
+            // The handshake found nobody on the subject.
+            Some(std::io::ErrorKind::NotConnected) => CallError::NoResponder { target, function },
+            _ if format!("{err:#}").contains("incomplete results") => {
+                CallError::NoResult { target, function }
+            }
+            Some(std::io::ErrorKind::InvalidData) => CallError::BadResults {
+                target,
+                function,
+                reason: format!("{err:#}"),
+            },
+            _ => CallError::Transport {
+                target,
+                function,
+                reason: format!("{err:#}"),
+            },
+        }
+    }
+
+    /// A function whose results are complete in the answer.
+    async fn simple<Params, T>(&self, func: &str, params: Params) -> Result<T, String>
+    where
+        Params: TupleEncode<wrpc_transport_nats::ParamWriter> + Send,
+        (Result<T, String>,): TupleDecode<wrpc_transport_nats::Reader> + Send,
+        <Params::Encoder as Encoder<Params>>::Error: std::error::Error + Send + Sync + 'static,
+        <<(Result<T, String>,) as wrpc_transport::Decode<wrpc_transport_nats::Reader>>::Decoder as Decoder>::Error:
+            std::error::Error + Send + Sync + 'static,
+    {
+        let ((result,), _) = self
+            .invoke::<Params, (Result<T, String>,)>(func, params, &[])
+            .await
+            .map_err(|e| e.to_string())?;
+        result
+    }
+
+    /// `clear-container`: removes every object of container `name`.
+    pub async fn clear_container(&self, name: &str) -> Result<(), String> {
+        self.simple("clear-container", (name.to_owned(),)).await
+    }
+
+    /// `container-exists`.
+    pub async fn container_exists(&self, name: &str) -> Result<bool, String> {
+        self.simple("container-exists", (name.to_owned(),)).await
+    }
+
+    /// `create-container`.
+    pub async fn create_container(&self, name: &str) -> Result<(), String> {
+        self.simple("create-container", (name.to_owned(),)).await
+    }
+
+    /// `delete-container`.
+    pub async fn delete_container(&self, name: &str) -> Result<(), String> {
+        self.simple("delete-container", (name.to_owned(),)).await
+    }
+
+    /// `get-container-info`: when container `name` was created (seconds since the epoch).
+    pub async fn container_created_at(&self, name: &str) -> Result<u64, String> {
+        let (created_at,): (u64,) = self
+            .simple("get-container-info", (name.to_owned(),))
+            .await?;
+        Ok(created_at)
+    }
+
+    /// `copy-object`.
+    pub async fn copy_object(&self, src: &ObjectId, dest: &ObjectId) -> Result<(), String> {
+        self.simple("copy-object", (src.wire(), dest.wire())).await
+    }
+
+    /// `move-object`.
+    pub async fn move_object(&self, src: &ObjectId, dest: &ObjectId) -> Result<(), String> {
+        self.simple("move-object", (src.wire(), dest.wire())).await
+    }
+
+    /// `delete-object`.
+    pub async fn delete_object(&self, id: &ObjectId) -> Result<(), String> {
+        self.simple("delete-object", (id.wire(),)).await
+    }
+
+    /// `delete-objects`.
+    pub async fn delete_objects(
+        &self,
+        container: &str,
+        objects: Vec<String>,
+    ) -> Result<(), String> {
+        self.simple("delete-objects", (container.to_owned(), objects))
+            .await
+    }
+
+    /// `get-object-info`.
+    pub async fn object_info(&self, id: &ObjectId) -> Result<ObjectInfo, String> {
+        let (created_at, size): (u64, u64) = self.simple("get-object-info", (id.wire(),)).await?;
+        Ok(ObjectInfo { created_at, size })
+    }
+
+    /// `has-object`.
+    pub async fn has_object(&self, id: &ObjectId) -> Result<bool, String> {
+        self.simple("has-object", (id.wire(),)).await
+    }
+
+    /// `get-container-data`: bytes `start..=end` of object `id`, to read chunk by chunk.
+    pub async fn get_container_data(
+        &self,
+        id: &ObjectId,
+        start: u64,
+        end: u64,
+    ) -> Result<ObjectData, String> {
+        type Answer = (Result<(IncomingBytes, Status), String>,);
+        let ((result,), io) = self
+            .invoke::<(WireId, u64, u64), Answer>(
+                "get-container-data",
+                (id.wire(), start, end),
+                &STREAM_AND_STATUS,
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        let (chunks, status) = result?;
+        Ok(ObjectData {
+            chunks,
+            tail: Tail::new(status, io),
+            idle: self.timeout,
+            what: format!("object {} from {}", id.display(), self.target),
+        })
+    }
+
+    /// `write-container-data`: sends `data` as object `id` and returns once the provider
+    /// has stored it (or said why not). The whole write may take `deadline`.
+    pub async fn write_container_data(
+        &self,
+        id: &ObjectId,
+        data: Pin<Box<dyn Stream<Item = Bytes> + Send>>,
+        deadline: Duration,
+    ) -> Result<(), String> {
+        let what = format!("object {} to {}", id.display(), self.target);
+        // Ends the upload early when the provider refuses it up front.
+        let (stop, stopped) = oneshot::channel::<()>();
+        let data: OutgoingBytes = Box::pin(data.take_until(stopped));
+        let write = async {
+            let ((result,), io) = self
+                .invoke::<(WireId, OutgoingBytes), (Result<Status, String>,)>(
+                    "write-container-data",
+                    (id.wire(), data),
+                    &STATUS_ONLY,
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+            let status = match result {
+                Ok(status) => status,
+                Err(err) => {
+                    drop(stop);
+                    return Err(err);
+                }
+            };
+            Tail::new(status, io).finish(&what).await
+        };
+        match tokio::time::timeout(deadline, write).await {
+            Ok(outcome) => outcome,
+            Err(_) => Err(format!(
+                "writing {what} did not finish within {} ms",
+                deadline.as_millis()
+            )),
+        }
+    }
+
+    /// `list-container-objects`: the names in container `name`, to read in batches.
+    pub async fn list_container_objects(&self, name: &str) -> Result<ObjectNames, String> {
+        type Answer = (Result<(NameChunks, Status), String>,);
+        let ((result,), io) = self
+            .invoke::<(String, Option<u64>, Option<u64>), Answer>(
+                "list-container-objects",
+                (name.to_owned(), None, None),
+                &STREAM_AND_STATUS,
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        let (chunks, status) = result?;
+        Ok(ObjectNames {
+            chunks,
+            tail: Tail::new(status, io),
+            idle: self.timeout,
+            what: format!("the objects of {name} on {}", self.target),
+        })
+    }
+}
+
+/// What follows a stream: the provider's word on how it ended, and the transport's I/O.
+struct Tail {
+    status: Option<futures::future::Fuse<Status>>,
+    io: Option<futures::future::Fuse<Io>>,
+}
+
+impl Tail {
+    /// Nothing left to wait for.
+    const DONE: Tail = Tail {
+        status: None,
+        io: None,
+    };
+
+    fn new(status: Status, io: Option<Io>) -> Tail {
+        Tail {
+            status: Some(status.fuse()),
+            io: io.map(FutureExt::fuse),
+        }
+    }
+
+    /// Runs the I/O until `next` is ready; an I/O failure comes first.
+    async fn drive<T>(&mut self, what: &str, next: impl Future<Output = T>) -> Result<T, String> {
+        let mut next = std::pin::pin!(next);
+        loop {
+            let Some(io) = self.io.as_mut() else {
+                return Ok(next.await);
+            };
+            tokio::select! {
+                biased;
+                outcome = io => {
+                    self.io = None;
+                    if let Err(err) = outcome {
+                        return Err(format!("transferring {what} failed: {err:#}"));
+                    }
+                }
+                value = &mut next => return Ok(value),
+            }
+        }
+    }
+
+    /// Waits for the provider's status (running the I/O meanwhile).
+    async fn finish(mut self, what: &str) -> Result<(), String> {
+        let Some(status) = self.status.take() else {
+            return Ok(());
+        };
+        let outcome = self.drive(what, status).await?;
+        // Whatever I/O is left (the status's own subject) ends with it.
+        if let Some(io) = self.io.take() {
+            io.await
+                .map_err(|err| format!("transferring {what} failed: {err:#}"))?;
+        }
+        outcome
+    }
+}
+
+/// An object's bytes as they arrive from the provider.
+pub struct ObjectData {
+    chunks: IncomingBytes,
+    tail: Tail,
+    idle: Duration,
+    what: String,
+}
+
+impl ObjectData {
+    /// The next chunk; `None` once the provider said the object ended well. An error
+    /// names the object and why (cut short, the provider's error, no chunk in time).
+    pub async fn next_chunk(&mut self) -> Result<Option<Bytes>, String> {
+        let ObjectData {
+            chunks,
+            tail,
+            idle,
+            what,
+        } = self;
+        let (what, idle): (&str, Duration) = (what, *idle);
+        let step = async {
+            match tail.drive(what, chunks.next()).await? {
+                Some(Ok(chunk)) => Ok(Some(chunk)),
+                Some(Err(err)) => Err(format!("reading {what}: {err}")),
+                None => {
+                    let done = std::mem::replace(tail, Tail::DONE);
+                    done.finish(what).await.map(|()| None)
+                }
+            }
+        };
+        match tokio::time::timeout(idle, step).await {
+            Ok(outcome) => outcome,
+            Err(_) => Err(format!(
+                "reading {what}: no data within {} ms",
+                idle.as_millis()
+            )),
+        }
+    }
+}
+
+impl std::fmt::Debug for ObjectData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ObjectData")
+            .field("what", &self.what)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A container's object names as they arrive from the provider.
+pub struct ObjectNames {
+    chunks: NameChunks,
+    tail: Tail,
+    idle: Duration,
+    what: String,
+}
+
+impl ObjectNames {
+    /// The next batch of names; `None` once the listing ended well.
+    pub async fn next_names(&mut self) -> Result<Option<Vec<String>>, String> {
+        let ObjectNames {
+            chunks,
+            tail,
+            idle,
+            what,
+        } = self;
+        let (what, idle): (&str, Duration) = (what, *idle);
+        let step = async {
+            match tail.drive(what, chunks.next()).await? {
+                Some(names) => Ok(Some(names)),
+                None => {
+                    let done = std::mem::replace(tail, Tail::DONE);
+                    done.finish(what).await.map(|()| None)
+                }
+            }
+        };
+        match tokio::time::timeout(idle, step).await {
+            Ok(outcome) => outcome,
+            Err(_) => Err(format!(
+                "listing {what}: no names within {} ms",
+                idle.as_millis()
+            )),
+        }
+    }
+}
+
+impl std::fmt::Debug for ObjectNames {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ObjectNames")
+            .field("what", &self.what)
+            .finish_non_exhaustive()
+    }
+}

@@ -35,6 +35,8 @@ mod runtime_lifecycle;
 mod runtime_links;
 mod runtime_reload;
 mod spy;
+mod wrpc_blobstore;
+mod wrpc_blobstore_guest;
 mod wrpc_interop;
 mod wrpc_links;
 mod wrpc_messaging;

@@ -457,3 +457,162 @@ async fn wasmclouds_own_wrpc_writes_and_reads_a_blob_on_a_trellis_host() {
     assert_eq!(ended, Ok(()));
     assert!(back == payload, "the read-back differs");
 }
+
+/// Objects of the wasmCloud-style provider below, by name.
+type Objects = std::sync::Arc<std::sync::Mutex<BTreeMap<String, Vec<u8>>>>;
+
+/// Serves `func` of a blobstore as wasmCloud's providers do (wrpc-transport 0.28's typed
+/// serving, queue group and all) with `answer`.
+async fn serve_like_wasmcloud<P, R, F, Fut>(
+    server: &wrpc_transport_nats_wasmcloud::Client,
+    func: &str,
+    paths: &[&[Option<usize>]],
+    answer: F,
+) where
+    P: wrpc_transport_wasmcloud::TupleDecode<wrpc_transport_nats_wasmcloud::Reader>
+        + Send
+        + 'static,
+    R: wrpc_transport_wasmcloud::TupleEncode<wrpc_transport_nats_wasmcloud::SubjectWriter>
+        + Send
+        + 'static,
+    <P::Decoder as tokio_util::codec::Decoder>::Error: std::error::Error + Send + Sync + 'static,
+    <R::Encoder as tokio_util::codec::Encoder<R>>::Error: std::error::Error + Send + Sync + 'static,
+    F: Fn(P) -> Fut + Send + 'static,
+    Fut: Future<Output = R> + Send,
+{
+    use wrpc_transport_wasmcloud::ServeExt as _;
+    let paths: Vec<Box<[Option<usize>]>> = paths.iter().map(|p| Box::from(*p)).collect();
+    let invocations = server
+        .serve_values::<P, R>(INSTANCE, func, paths)
+        .await
+        .unwrap();
+    tokio::spawn(async move {
+        let mut invocations = std::pin::pin!(invocations);
+        while let Some(Ok((_, params, rx, reply))) = invocations.next().await {
+            // The parameters' streams arrive while the answer is made.
+            let rx = rx.map(tokio::spawn);
+            let _ = reply(answer(params).await).await;
+            if let Some(rx) = rx {
+                let _ = rx.await;
+            }
+        }
+    });
+}
+
+#[tokio::test]
+async fn a_component_streams_blobs_through_a_wasmcloud_blobstore_provider() {
+    let nats = NatsServer::start().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let connection = async_nats_wasmcloud::connect(nats.url()).await.unwrap();
+    let prefix = "default.wc-blobs".to_owned();
+    let server = wrpc_transport_nats_wasmcloud::Client::new(
+        connection.clone(),
+        prefix.clone(),
+        Some(prefix.into()),
+    )
+    .await
+    .unwrap();
+    let objects = Objects::default();
+    serve_like_wasmcloud(&server, "create-container", &[], |(_,): (String,)| async {
+        (Err::<(), String>("container already exists".to_owned()),)
+    })
+    .await;
+    serve_like_wasmcloud(
+        &server,
+        "container-exists",
+        &[],
+        |(name,): (String,)| async move { (Ok::<bool, String>(name == "photos"),) },
+    )
+    .await;
+    let store = objects.clone();
+    serve_like_wasmcloud(
+        &server,
+        "write-container-data",
+        &[&[Some(1)]],
+        move |((_, object), data): ((String, String), ByteStream)| {
+            let store = store.clone();
+            async move {
+                let status: Status = Box::pin(async move {
+                    let chunks: Vec<Bytes> = data.collect().await;
+                    store.lock().unwrap().insert(object, chunks.concat());
+                    Ok(())
+                });
+                (Ok::<Status, String>(status),)
+            }
+        },
+    )
+    .await;
+    let store = objects.clone();
+    serve_like_wasmcloud(
+        &server,
+        "get-container-data",
+        &[],
+        move |((_, object), start, end): ((String, String), u64, u64)| {
+            let stored = store.lock().unwrap().get(&object).cloned();
+            async move {
+                let Some(bytes) = stored else {
+                    return (Err::<(ByteStream, Status), String>(format!(
+                        "object {object} not found"
+                    )),);
+                };
+                let end = usize::try_from(end.saturating_add(1))
+                    .unwrap_or(usize::MAX)
+                    .min(bytes.len());
+                let bytes = Bytes::from(bytes).slice(usize::try_from(start).unwrap()..end);
+                let chunks: Vec<Bytes> = bytes.chunks(4096).map(Bytes::copy_from_slice).collect();
+                // A provider that fails part way says so in the status.
+                let status: Status = if object == "broken.bin" {
+                    Box::pin(async { Err("the disk went away".to_owned()) })
+                } else {
+                    Box::pin(async { Ok(()) })
+                };
+                (Ok((
+                    Box::pin(futures::stream::iter(chunks)) as ByteStream,
+                    status,
+                )),)
+            }
+        },
+    )
+    .await;
+    connection.flush().await.unwrap();
+
+    let host = blob_host(&nats, dir.path()).await;
+    host.runtime()
+        .start_component(
+            "blobber",
+            ComponentSource::Bytes(blobber_bytes().unwrap().into()),
+            1,
+            BTreeMap::new(),
+            BTreeMap::new(),
+        )
+        .await
+        .unwrap();
+    link_blobstore(&nats, "blobber", "wc-blobs").await;
+
+    blobber(
+        &host,
+        "put",
+        vec![text("photos"), text("big.bin"), Val::U32(BIG)],
+    )
+    .await
+    .expect("the component writes 3 MiB to the wasmCloud provider");
+    let stored = objects.lock().unwrap().get("big.bin").cloned().unwrap();
+    assert!(
+        stored == pattern(BIG as usize),
+        "the provider stored other bytes"
+    );
+    let read = blobber(&host, "check", vec![text("photos"), text("big.bin")]).await;
+    assert_eq!(read, Ok(Val::U64(BIG.into())));
+
+    objects
+        .lock()
+        .unwrap()
+        .insert("broken.bin".into(), pattern(10_000));
+    let err = blobber(&host, "check", vec![text("photos"), text("broken.bin")])
+        .await
+        .unwrap_err();
+    assert!(
+        err.contains("the disk went away") && err.contains("photos/broken.bin"),
+        "{err}"
+    );
+}

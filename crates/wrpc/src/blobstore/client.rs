@@ -346,7 +346,8 @@ impl Tail {
         }
     }
 
-    /// Waits for the provider's status (running the I/O meanwhile).
+    /// Waits for the provider's status (running the I/O meanwhile); the provider's
+    /// error comes back naming `what` it was about.
     async fn finish(mut self, what: &str) -> Result<(), String> {
         let Some(status) = self.status.take() else {
             return Ok(());
@@ -357,7 +358,7 @@ impl Tail {
             io.await
                 .map_err(|err| format!("transferring {what} failed: {err:#}"))?;
         }
-        outcome
+        outcome.map_err(|err| format!("{what}: {err}"))
     }
 }
 

@@ -12,19 +12,12 @@ use trellis_wrpc::Invocation;
 use wasmtime::component::Val;
 
 use super::core::Inner;
-use super::wrpc_providers::{provider_exports, ProviderAnswer, ProviderExports};
+use super::wrpc_providers::{provider_exports, types_once, ProviderAnswer, ProviderExports};
 
 /// The `wrpc:keyvalue` types, read once with the host's engine.
 pub(crate) fn keyvalue_types() -> Result<Arc<KeyvalueTypes>, String> {
     static TYPES: OnceLock<Result<Arc<KeyvalueTypes>, String>> = OnceLock::new();
-    TYPES
-        .get_or_init(|| {
-            let shared = super::engine::shared().map_err(|e| e.to_string())?;
-            KeyvalueTypes::load(&shared.engine)
-                .map(Arc::new)
-                .map_err(|e| format!("{e:#}"))
-        })
-        .clone()
+    types_once(&TYPES, KeyvalueTypes::load)
 }
 
 impl Inner {

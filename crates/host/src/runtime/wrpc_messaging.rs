@@ -19,7 +19,7 @@ use wasmtime::component::Val;
 
 use super::core::Inner;
 use super::wrpc::remote_timeout;
-use super::wrpc_providers::{provider_exports, ProviderAnswer, ProviderExports};
+use super::wrpc_providers::{provider_exports, types_once, ProviderAnswer, ProviderExports};
 use crate::providers::{from_broker, guest_publish, guest_request, into_broker, BrokerMessage};
 
 /// Messages of one subscription in delivery at once to a component on another host.
@@ -28,14 +28,7 @@ pub(super) const REMOTE_DELIVERIES: usize = 32;
 /// The `wasmcloud:messaging` types, read once with the host's engine.
 pub(crate) fn messaging_types() -> Result<Arc<MessagingTypes>, String> {
     static TYPES: OnceLock<Result<Arc<MessagingTypes>, String>> = OnceLock::new();
-    TYPES
-        .get_or_init(|| {
-            let shared = super::engine::shared().map_err(|e| e.to_string())?;
-            MessagingTypes::load(&shared.engine)
-                .map(Arc::new)
-                .map_err(|e| format!("{e:#}"))
-        })
-        .clone()
+    types_once(&TYPES, MessagingTypes::load)
 }
 
 impl Inner {

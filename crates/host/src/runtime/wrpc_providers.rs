@@ -5,7 +5,7 @@
 //! only callers with a link to it (the `source-id` and `link-name` headers).
 
 use std::marker::PhantomData;
-use std::sync::{Arc, Weak};
+use std::sync::{Arc, OnceLock, Weak};
 
 use futures::future::BoxFuture;
 use trellis_proto::{ConfigMap, LogLevel};
@@ -16,6 +16,21 @@ use wasmtime::component::Val;
 use super::core::Inner;
 use super::wrpc::log_refused;
 use crate::providers::BuiltinKind;
+
+/// Types read from a provider interface's WIT once per process, with the host's engine
+/// (`load` runs at most once; its error is kept and returned to every caller).
+pub(super) fn types_once<T>(
+    cell: &'static OnceLock<Result<Arc<T>, String>>,
+    load: fn(&wasmtime::Engine) -> anyhow::Result<T>,
+) -> Result<Arc<T>, String> {
+    cell.get_or_init(|| {
+        let shared = super::engine::shared().map_err(|e| e.to_string())?;
+        load(&shared.engine)
+            .map(Arc::new)
+            .map_err(|e| format!("{e:#}"))
+    })
+    .clone()
+}
 
 /// The functions a provider serves and what answers them, or why it cannot be served.
 pub(super) type ProviderExports = Result<(Vec<Export>, Arc<dyn Handler>), String>;

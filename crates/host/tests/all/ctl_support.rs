@@ -25,8 +25,18 @@ pub async fn start_host_with(
     adjust: impl FnOnce(&mut HostConfig),
 ) -> LatticeHost {
     let client = nats.client().await.expect("client");
+    start_host_on(client, &nats.url(), adjust).await
+}
+
+/// A host on the server at `url`, reached through `client` (which may carry
+/// credentials), after `adjust` changed its config.
+pub async fn start_host_on(
+    client: async_nats::Client,
+    url: &str,
+    adjust: impl FnOnce(&mut HostConfig),
+) -> LatticeHost {
     let mut config = HostConfig {
-        nats_url: Some(nats.url()),
+        nats_url: Some(url.to_owned()),
         runtime: RuntimeConfig {
             cache_dir: Some(std::env::temp_dir().join("trellis-host-tests-cache")),
             ..RuntimeConfig::default()

@@ -17,11 +17,9 @@ use trellis_testkit::{NatsServer, Registry};
 
 use crate::ctl_support::*;
 use crate::provider_binaries::{
-    auction, collect_logs, counter_client, fast_providers, provider_event, start_provider, wait_log,
+    auction, collect_logs, count_through, fast_providers, link_counter_client, provider_event,
+    start_provider, wait_log,
 };
-
-/// Long enough for a debug-built provider to connect and answer on a busy machine.
-const SLOW: Duration = Duration::from_secs(30);
 
 /// The counter provider as a gzipped archive for this machine, packed once per process.
 fn counter_archive() -> Vec<u8> {
@@ -121,39 +119,9 @@ async fn a_provider_archive_from_a_registry_serves_a_component_and_its_binary_is
     let written = std::fs::metadata(&binary).unwrap().modified().unwrap();
 
     // It serves a linked component.
-    host.runtime()
-        .start_component(
-            "client",
-            trellis_host::ComponentSource::Bytes(counter_client().into()),
-            1,
-            Default::default(),
-            Default::default(),
-        )
-        .await
-        .unwrap();
-    let link = json!({"source_id": "client", "target": "counter", "name": "default",
-        "wit_namespace": "trellis", "wit_package": "counter", "interfaces": ["counter"]});
-    let reply = request_json(&client, &format!("{CTL}.link.put"), link).await;
-    assert_eq!(reply["success"], true, "{reply}");
-    wait_log(&logs, "counter", "link received from client").await;
-    let count = |key: &str, by: u32| {
-        let args = [format!("{key:?}"), by.to_string()];
-        let runtime = host.runtime().clone();
-        async move { runtime.call_wave("client", "count", &args).await }
-    };
-    let deadline = tokio::time::Instant::now() + SLOW;
-    let first = loop {
-        match count("apples", 2).await {
-            Ok(result) => break result,
-            Err(err) if err.to_string().contains("no link") => {
-                assert!(tokio::time::Instant::now() < deadline, "{err}");
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-            Err(err) => panic!("counting through the provider: {err}"),
-        }
-    };
-    assert_eq!(first.results, ["2"]);
-    assert_eq!(count("apples", 3).await.unwrap().results, ["5"]);
+    link_counter_client(&host, &client, &logs).await;
+    assert_eq!(count_through(&host, "apples", 2).await, ["2"]);
+    assert_eq!(count_through(&host, "apples", 3).await, ["5"]);
 
     let body = json!({"provider_id": "counter", "host_id": id});
     let reply = request_json(&client, &format!("{CTL}.provider.stop.{id}"), body).await;

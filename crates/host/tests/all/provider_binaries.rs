@@ -429,6 +429,48 @@ world counter-client {
     .expect("the counter client builds")
 }
 
+/// Starts [`counter_client`] as `client` on `host`, links it to provider `counter`, and
+/// waits until the provider has the link.
+pub(crate) async fn link_counter_client(
+    host: &LatticeHost,
+    client: &async_nats::Client,
+    logs: &Arc<Mutex<Vec<LogRecord>>>,
+) {
+    host.runtime()
+        .start_component(
+            "client",
+            trellis_host::ComponentSource::Bytes(counter_client().into()),
+            1,
+            Default::default(),
+            Default::default(),
+        )
+        .await
+        .unwrap();
+    let link = json!({"source_id": "client", "target": "counter", "name": "default",
+        "wit_namespace": "trellis", "wit_package": "counter", "interfaces": ["counter"]});
+    let reply = request_json(client, &format!("{CTL}.link.put"), link).await;
+    assert_eq!(reply["success"], true, "{reply}");
+    // The provider only serves sources it has a link from.
+    wait_log(logs, "counter", "link received from client").await;
+}
+
+/// `count(key, by)` of the linked client: the counter's new value, once the link has
+/// reached the runtime (from the lattice's KV, possibly after the provider saw it).
+pub(crate) async fn count_through(host: &LatticeHost, key: &str, by: u32) -> Vec<String> {
+    let args = [format!("{key:?}"), by.to_string()];
+    let deadline = tokio::time::Instant::now() + SLOW;
+    loop {
+        match host.runtime().call_wave("client", "count", &args).await {
+            Ok(result) => return result.results,
+            Err(err) if err.to_string().contains("no link") => {
+                assert!(tokio::time::Instant::now() < deadline, "{err}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(err) => panic!("counting through the provider: {err}"),
+        }
+    }
+}
+
 #[tokio::test]
 async fn a_component_counts_through_the_sdk_provider_over_wrpc() {
     let url = counter_url();
@@ -446,43 +488,11 @@ async fn a_component_counts_through_the_sdk_provider_over_wrpc() {
 
     start_provider(&client, &id, "counter", &url).await;
     provider_event(&mut events, "health_check_passed", "counter").await;
-    host.runtime()
-        .start_component(
-            "client",
-            trellis_host::ComponentSource::Bytes(counter_client().into()),
-            1,
-            Default::default(),
-            Default::default(),
-        )
-        .await
-        .unwrap();
-    let link = json!({"source_id": "client", "target": "counter", "name": "default",
-        "wit_namespace": "trellis", "wit_package": "counter", "interfaces": ["counter"]});
-    let reply = request_json(&client, &format!("{CTL}.link.put"), link).await;
-    assert_eq!(reply["success"], true, "{reply}");
-    // The provider only serves sources it has a link from.
-    wait_log(&logs, "counter", "link received from client").await;
-
-    let count = |key: &str, by: u32| {
-        let args = [format!("{key:?}"), by.to_string()];
-        let runtime = host.runtime().clone();
-        async move { runtime.call_wave("client", "count", &args).await }
-    };
-    let deadline = tokio::time::Instant::now() + SLOW;
-    let first = loop {
-        match count("apples", 2).await {
-            Ok(result) => break result,
-            // The link reaches the runtime from KV, possibly after the provider saw it.
-            Err(err) if err.to_string().contains("no link") => {
-                assert!(tokio::time::Instant::now() < deadline, "{err}");
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-            Err(err) => panic!("counting through the provider: {err}"),
-        }
-    };
-    assert_eq!(first.results, ["2"]);
-    assert_eq!(count("apples", 3).await.unwrap().results, ["5"]);
-    assert_eq!(count("pears", 1).await.unwrap().results, ["1"]);
-    assert_eq!(count("apples", 0).await.unwrap().results, ["5"]);
+    link_counter_client(&host, &client, &logs).await;
+    let first = count_through(&host, "apples", 2).await;
+    assert_eq!(first, ["2"]);
+    assert_eq!(count_through(&host, "apples", 3).await, ["5"]);
+    assert_eq!(count_through(&host, "pears", 1).await, ["1"]);
+    assert_eq!(count_through(&host, "apples", 0).await, ["5"]);
     host.shutdown().await;
 }

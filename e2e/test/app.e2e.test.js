@@ -445,6 +445,16 @@ describe("Trellis desktop app", () => {
     const started = browser.$('[data-testid="start-provider-result"]');
     await started.waitForDisplayed({ timeout: 30000, timeoutMsg: "starting the provider says nothing" });
     assert.match(await started.getText(), /^provider http2 running on host N\w+ \(wasmcloud\+builtin:\/\/http-server\)$/);
+    // The same form takes a provider binary, archive or image; one that is not there is
+    // refused in the form, naming it, and the form stays usable.
+    await clearInput(browser, '[data-testid="start-provider-id"]');
+    await typeInto(browser, '[data-testid="start-provider-reference"]', "/nonexistent/keyvalue-nats.par.gz");
+    assert.equal(await browser.$('[data-testid="start-provider-id"]').getAttribute("placeholder"), "keyvalue-nats");
+    await browser.$('[data-testid="start-provider-submit"]').click();
+    const refused = browser.$('[data-testid="start-provider-result"].open-wasm__result--error');
+    await refused.waitForDisplayed({ timeout: 30000, timeoutMsg: "a missing provider archive is not refused in the form" });
+    assert.match(await refused.getText(), /nonexistent\/keyvalue-nats\.par\.gz/);
+    await clearInput(browser, '[data-testid="start-provider-reference"]');
     const target = browser.$('.react-flow__handle[data-nodeid$=":http2"][data-handleid="in"]');
     await target.waitForExist({ timeout: 15000, timeoutMsg: "the second provider did not appear" });
     // A node came and the layout changed: the earlier two edges are still drawn.

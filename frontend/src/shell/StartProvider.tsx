@@ -1,9 +1,12 @@
-// "Built-in providers": start one of the host's built-in providers on the local host, so a
-// link can be dragged to it.
+// "Providers": start one of the host's built-in providers, or a capability provider
+// binary, provider archive (.par, .par.gz) or provider image by its path or reference, on
+// a host, so a link can be dragged to it. Binaries and images run only where the host's
+// grants allow them; a refusal names the grant.
 import { useState } from "react";
 import { startProvider } from "../api";
 import { PROVIDER_EXPORTS } from "../graph/link";
 import { HostPicker, startLabel, type HostChoice } from "./HostPicker";
+import { idFromPath } from "./openWasm";
 import { PROVIDER_DRAG_TYPE } from "./paletteDrag";
 import { PaletteForm, useAction } from "./PaletteForm";
 
@@ -19,13 +22,16 @@ export function StartProvider({ connected, hosts }: Props) {
   const [open, setOpen] = useState(false);
   const [name, setName] = useState(NAMES[0] ?? "");
   const [id, setId] = useState("");
+  // A binary, archive or image, when given, is started instead of the built-in.
+  const [reference, setReference] = useState("");
   const { busy, startedAt, result, run } = useAction();
-  const effectiveId = id.trim() || name;
+  const external = reference.trim();
+  const effectiveId = id.trim() || (external ? idFromPath(external) : name);
 
   return (
     <PaletteForm
       icon="⬡"
-      title="Built-in providers"
+      title="Providers"
       testId="start-provider"
       open={open}
       onOpenChange={setOpen}
@@ -33,7 +39,7 @@ export function StartProvider({ connected, hosts }: Props) {
       busy={busy}
       startedAt={startedAt}
       result={result}
-      onSubmit={() => run(() => startProvider(name, effectiveId, hostId))}
+      onSubmit={() => run(() => startProvider(external || name, effectiveId, hostId))}
       submitLabel={startLabel(hosts, hostId)}
     >
       <div className="palette-chips" title="Drag one onto a host frame to start it there">
@@ -54,7 +60,7 @@ export function StartProvider({ connected, hosts }: Props) {
       </div>
       <HostPicker hosts={hosts} value={hostId} onChange={setHostId} testId="start-provider-host" />
       <label className="open-wasm__label">
-        provider
+        built-in
         <select
           className="input mono"
           value={name}
@@ -69,12 +75,23 @@ export function StartProvider({ connected, hosts }: Props) {
         </select>
       </label>
       <label className="open-wasm__label">
+        or a binary, archive or image
+        <input
+          className="input mono"
+          value={reference}
+          onChange={(e) => setReference(e.target.value)}
+          placeholder="/path/to/provider.par.gz or ghcr.io/org/provider:1.0"
+          spellCheck={false}
+          data-testid="start-provider-reference"
+        />
+      </label>
+      <label className="open-wasm__label">
         id
         <input
           className="input mono"
           value={id}
           onChange={(e) => setId(e.target.value)}
-          placeholder={name}
+          placeholder={external ? idFromPath(external) : name}
           spellCheck={false}
           data-testid="start-provider-id"
         />

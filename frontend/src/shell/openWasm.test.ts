@@ -17,6 +17,12 @@ describe("idFromPath", () => {
     expect(idFromPath("localhost:5000/app")).toBe("app");
   });
 
+  it("takes a provider's name from its binary or archive", () => {
+    expect(idFromPath("/opt/providers/keyvalue-nats.par.gz")).toBe("keyvalue-nats");
+    expect(idFromPath("/opt/providers/Counter.PAR")).toBe("counter");
+    expect(idFromPath("/opt/providers/http-server-provider")).toBe("http-server-provider");
+  });
+
   it("is empty without a file name", () => {
     expect(idFromPath("")).toBe("");
     expect(idFromPath("/tmp/")).toBe("");

@@ -270,9 +270,9 @@ impl GrantPolicy {
         }
         Err(HostError::GrantDenied {
             grant: format!("provider image {reference}"),
-            reason: "this host does not run providers pulled from registries (native code); \
-                     its owner can allow them (trellis up --allow-provider-images; the local \
-                     lattice does)"
+            reason: "this host does not run providers pulled from registries, which are \
+                     native code; its owner can allow them with trellis up \
+                     --allow-provider-images, as the local lattice does"
                 .into(),
         })
     }

@@ -1,4 +1,5 @@
-//! `trellis inspect`: the WIT of a component file or of a running component.
+//! `trellis inspect`: the WIT of a component file or of a running component; for a
+//! provider archive (file or reference), its claims and targets (`cmd::par`).
 //!
 //! Output: a readable tree of imports and exports with function signatures
 //! (default), the model as JSON (`--json`, the shape documented in `trellis-wit`),
@@ -24,7 +25,8 @@ use trellis_wit::{
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Component file (`.wasm`, or a `file://` URL) or OCI reference
-    /// (`REGISTRY/REPOSITORY:TAG`, pulled through the cache).
+    /// (`REGISTRY/REPOSITORY:TAG`, pulled through the cache); a provider archive
+    /// (`.par`, `.par.gz`) shows its claims and targets.
     #[arg(required_unless_present = "component", conflicts_with = "component")]
     pub file: Option<String>,
     /// Inspect a running component instead: its WIT (read here from its `file://` image,
@@ -52,11 +54,25 @@ pub async fn run(args: Args, global: &super::GlobalOpts) -> anyhow::Result<ExitC
             if trellis_oci::is_oci_reference(reference)
                 && !std::path::Path::new(reference).exists() =>
         {
-            let options = args.registry.options();
+            let options = trellis_oci::OciOptions {
+                max_bytes: trellis_oci::par::MAX_PROVIDER_ARCHIVE_BYTES,
+                ..args.registry.options()
+            };
             let pulled = super::oci::pull_with_progress(reference, &options).await?;
+            if pulled.kind == trellis_oci::ArtifactKind::ProviderArchive {
+                return show_archive(pulled.bytes, reference, global).await;
+            }
             (decode_bytes(pulled.bytes, reference.clone()).await?, None)
         }
-        (Some(file), _) => (decode_file(local_path(file)?).await?, None),
+        (Some(file), _) => {
+            let path = local_path(file)?;
+            if is_archive_file(&path) {
+                let bytes = std::fs::read(&path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                return show_archive(bytes, &path.display().to_string(), global).await;
+            }
+            (decode_file(path).await?, None)
+        }
         (None, Some(id)) => {
             let (wit, imports) = running_component(id, global).await?;
             (wit, Some(imports))
@@ -86,6 +102,35 @@ pub async fn run(args: Args, global: &super::GlobalOpts) -> anyhow::Result<ExitC
         stdout.write_all(b"\n")?;
     }
     stdout.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Whether `path` is a provider archive: named `.par`/`.par.gz`, or starting like a tar
+/// or gzip file.
+fn is_archive_file(path: &std::path::Path) -> bool {
+    use std::io::Read as _;
+    let name = path.to_string_lossy().to_ascii_lowercase();
+    if name.ends_with(".par") || name.ends_with(".par.gz") {
+        return true;
+    }
+    let mut head = Vec::with_capacity(262);
+    std::fs::File::open(path)
+        .and_then(|file| file.take(262).read_to_end(&mut head))
+        .is_ok_and(|_| trellis_oci::par::looks_like_archive(&head))
+}
+
+/// Prints what provider archive `bytes` holds (read from `what`).
+async fn show_archive(
+    bytes: Vec<u8>,
+    what: &str,
+    global: &super::GlobalOpts,
+) -> anyhow::Result<ExitCode> {
+    let info = super::par::inspect(bytes, what.to_owned()).await?;
+    if global.json {
+        println!("{:#}", super::par::archive_json(&info));
+    } else {
+        print!("{}", super::par::describe(what, &info));
+    }
     Ok(ExitCode::SUCCESS)
 }
 

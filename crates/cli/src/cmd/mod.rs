@@ -6,6 +6,7 @@ pub mod examples;
 pub mod inspect;
 pub mod lattice;
 pub mod oci;
+pub mod par;
 pub mod run;
 pub mod up;
 

@@ -1,4 +1,5 @@
-//! `trellis push` and `trellis pull`: components in OCI registries.
+//! `trellis push` and `trellis pull`: components and provider archives in OCI
+//! registries.
 //!
 //! Credentials come from `--user` / `--password` (or `TRELLIS_REGISTRY_USER` /
 //! `TRELLIS_REGISTRY_PASSWORD`), else from docker's `config.json` (`docker login`).
@@ -58,7 +59,8 @@ impl RegistryArgs {
 /// Arguments of `trellis push`.
 #[derive(Debug, clap::Args)]
 pub struct PushArgs {
-    /// The component file.
+    /// The component file, or a provider archive (`.par`, `.par.gz`), pushed with
+    /// wasmCloud's provider archive media types.
     pub file: PathBuf,
     /// Where to push it: `REGISTRY/REPOSITORY:TAG`.
     pub reference: String,
@@ -71,7 +73,7 @@ pub struct PushArgs {
 pub struct PullArgs {
     /// What to pull: `REGISTRY/REPOSITORY:TAG` or `…@sha256:…`.
     pub reference: String,
-    /// Also write the component to this file.
+    /// Also write the component (or provider archive) to this file.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
     #[command(flatten)]
@@ -83,6 +85,9 @@ pub async fn push(args: PushArgs, global: &super::GlobalOpts) -> anyhow::Result<
     let bytes = std::fs::read(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
     let what = args.file.display().to_string();
+    if is_archive(&args.file, &bytes) {
+        return push_archive(bytes, &what, &args, global).await;
+    }
     let pushed = trellis_oci::push(bytes, &what, &args.reference, &args.registry.options()).await?;
     if global.json {
         let json = serde_json::json!({
@@ -97,9 +102,55 @@ pub async fn push(args: PushArgs, global: &super::GlobalOpts) -> anyhow::Result<
     Ok(ExitCode::SUCCESS)
 }
 
+/// Whether the file to push is a provider archive: named `.par`/`.par.gz`, or a tar or
+/// gzip file (a component starts with `\0asm`).
+fn is_archive(path: &std::path::Path, bytes: &[u8]) -> bool {
+    let name = path.to_string_lossy().to_ascii_lowercase();
+    name.ends_with(".par")
+        || name.ends_with(".par.gz")
+        || trellis_oci::par::looks_like_archive(bytes)
+}
+
+/// Pushes a provider archive (checked first: signed claims, every binary's hash).
+async fn push_archive(
+    bytes: Vec<u8>,
+    what: &str,
+    args: &PushArgs,
+    global: &super::GlobalOpts,
+) -> anyhow::Result<ExitCode> {
+    let options = OciOptions {
+        max_bytes: trellis_oci::par::MAX_PROVIDER_ARCHIVE_BYTES,
+        ..args.registry.options()
+    };
+    let (pushed, info) =
+        trellis_oci::push_provider_archive(bytes, what, &args.reference, &options).await?;
+    if global.json {
+        let json = serde_json::json!({
+            "reference": pushed.reference,
+            "digest": pushed.digest,
+            "manifest_url": pushed.manifest_url,
+            "provider_archive": super::par::archive_json(&info),
+        });
+        println!("{json}");
+    } else {
+        println!(
+            "pushed provider archive {what} ({}, targets {}) to {} ({})",
+            info.name(),
+            info.targets.join(", "),
+            pushed.reference,
+            pushed.digest
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Runs `trellis pull`.
 pub async fn pull(args: PullArgs, global: &super::GlobalOpts) -> anyhow::Result<ExitCode> {
-    let pulled = pull_with_progress(&args.reference, &args.registry.options()).await?;
+    let options = OciOptions {
+        max_bytes: trellis_oci::par::MAX_PROVIDER_ARCHIVE_BYTES,
+        ..args.registry.options()
+    };
+    let pulled = pull_with_progress(&args.reference, &options).await?;
     if let Some(output) = &args.output {
         std::fs::write(output, &pulled.bytes)
             .with_context(|| format!("cannot write {}", output.display()))?;
@@ -111,11 +162,20 @@ pub async fn pull(args: PullArgs, global: &super::GlobalOpts) -> anyhow::Result<
             "manifest_digest": pulled.manifest_digest,
             "bytes": pulled.bytes.len(),
             "from_cache": pulled.from_cache,
+            "kind": match pulled.kind {
+                trellis_oci::ArtifactKind::Component => "component",
+                trellis_oci::ArtifactKind::ProviderArchive => "provider-archive",
+            },
         });
         println!("{json}");
     } else {
         println!(
-            "pulled {} ({} bytes, {}){}",
+            "pulled {}{} ({} bytes, {}){}",
+            if pulled.kind == trellis_oci::ArtifactKind::ProviderArchive {
+                "provider archive "
+            } else {
+                ""
+            },
             pulled.reference,
             pulled.bytes.len(),
             pulled.digest,
@@ -129,8 +189,8 @@ pub async fn pull(args: PullArgs, global: &super::GlobalOpts) -> anyhow::Result<
     Ok(ExitCode::SUCCESS)
 }
 
-/// Pulls `reference`, telling how it goes on stderr (one line per step, rewritten in
-/// place on a terminal).
+/// Pulls `reference` (a component or a provider archive), telling how it goes on stderr
+/// (one line per step, rewritten in place on a terminal).
 pub async fn pull_with_progress(
     reference: &str,
     options: &OciOptions,
@@ -144,7 +204,7 @@ pub async fn pull_with_progress(
             _ => writeln!(err, "{reference}: {step}"),
         };
     };
-    let pulled = trellis_oci::pull(reference, options, &mut progress).await;
+    let pulled = trellis_oci::pull_artifact(reference, options, &mut progress).await;
     if terminal {
         eprintln!();
     }

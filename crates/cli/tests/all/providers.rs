@@ -163,3 +163,86 @@ async fn a_provider_binary_dies_with_a_killed_host() {
     })
     .await;
 }
+
+/// The counter provider packed as a `.par.gz` by wasmCloud's own writer: `trellis push`
+/// puts it in a real registry, `trellis inspect` shows its claims and targets, a host
+/// without `--allow-provider-images` refuses to start it, one with the flag runs it.
+#[tokio::test]
+async fn a_provider_archive_is_pushed_inspected_and_started_from_its_reference() {
+    let nats = NatsServer::start().unwrap();
+    let url = nats.url();
+    let g = ["--nats-url", url.as_str()];
+    let dirs = Dirs::new();
+    let registry = trellis_testkit::Registry::start().unwrap();
+    let native = trellis_testkit::native_provider_target();
+    let archive = dirs.data().with_file_name("counter.par.gz");
+    let bytes = trellis_testkit::counter_provider_archive(&[&native], true).unwrap();
+    std::fs::write(&archive, bytes).unwrap();
+    let archive = archive.to_str().unwrap();
+    let reference = format!("{}/counter:0.1", registry.address());
+
+    let pushed = dirs.run(["push", archive, &reference]).await.success();
+    assert!(
+        pushed.contains(&format!(
+            "pushed provider archive {archive} (counter, targets {native}) to {reference} (sha256:"
+        )),
+        "{pushed}"
+    );
+    let inspected = dirs.run(["inspect", &reference]).await.success();
+    assert!(
+        inspected.contains(&format!("provider archive {reference}"))
+            && inspected.contains("name: counter")
+            && inspected.contains("version: 0.1.0")
+            && inspected.contains(&format!("{native} (this machine)")),
+        "{inspected}"
+    );
+    let described = dirs.run(["inspect", archive, "--json"]).await.json();
+    assert_eq!(described["name"], "counter", "{described:#}");
+    assert_eq!(described["runs_here"], true, "{described:#}");
+    let providers = dirs.cache().join("oci").join("providers");
+    let start = ["start", "provider", reference.as_str(), "--id", "counter"];
+
+    // Joining a given server, a host runs providers from registries only when told to.
+    let mut refusing = Up::start(&dirs, &["--nats-url", &url]).await.unwrap();
+    let refused = dirs.run_within(g.iter().chain(&start), START).await;
+    assert_eq!(refused.code(), Some(1), "{}", refused.stdout());
+    assert!(
+        refused
+            .stderr()
+            .contains("is not allowed by this host's policy")
+            && refused.stderr().contains("--allow-provider-images"),
+        "{}",
+        refused.stderr()
+    );
+    assert!(!providers.exists(), "nothing was taken out of the archive");
+    refusing.interrupt().await;
+    refusing.wait().await;
+
+    let _up = Up::start(&dirs, &["--nats-url", &url, "--allow-provider-images"])
+        .await
+        .unwrap();
+    let started = dirs
+        .run_within(g.iter().chain(&start), START)
+        .await
+        .success();
+    assert!(
+        started.contains("provider counter running on host"),
+        "{started}"
+    );
+    assert_eq!(processes_mentioning(&providers).len(), 1);
+    let inventory = dirs
+        .run(g.iter().chain(&["get", "inventory", "--json"]))
+        .await
+        .json();
+    assert!(
+        inventory.to_string().contains(&format!("\"{reference}\"")),
+        "{inventory:#}"
+    );
+    dirs.run(g.iter().chain(&["stop", "provider", "counter"]))
+        .await
+        .success();
+    eventually("the provider process to end", || async {
+        processes_mentioning(&providers).is_empty().then_some(())
+    })
+    .await;
+}

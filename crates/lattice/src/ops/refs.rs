@@ -73,9 +73,11 @@ pub fn component_ref(reference: &str, rule: PathRule) -> Result<String> {
 /// A provider reference for the wire. A built-in provider, named bare (`keyvalue`) or as
 /// `builtin://NAME` / `wasmcloud+builtin://NAME`, is sent as `wasmcloud+builtin://NAME`:
 /// wasmCloud hosts accept only that form and Trellis hosts take it too. A bare word that
-/// is no built-in is refused with the list of built-ins. A provider binary (a `file://`
-/// URL, or a path to an existing file, relative ones from the current directory) becomes
-/// an absolute `file://` URL, as for components; other references pass through.
+/// is no built-in is refused with the list of built-ins. A provider binary or archive (a
+/// `file://` URL, or a path to an existing file, relative ones from the current
+/// directory) becomes an absolute `file://` URL, as for components; an OCI reference (a
+/// provider archive in a registry) is checked and sent bare; other references pass
+/// through.
 pub fn provider_ref(reference: &str) -> Result<String> {
     let reference = reference.trim();
     if let Some(wire) = trellis_wit::builtin_wire_reference(reference) {
@@ -83,6 +85,12 @@ pub fn provider_ref(reference: &str) -> Result<String> {
     }
     if reference.starts_with("file://") || Path::new(reference).is_file() {
         return component_ref(reference, PathRule::RelativeToCurrentDir);
+    }
+    // A provider archive in a registry: checked and sent bare, as for components.
+    if trellis_oci::is_oci_reference(reference) {
+        return trellis_oci::parse_reference(reference)
+            .map(|parsed| parsed.whole())
+            .map_err(|error| OpsError::InvalidInput(error.to_string()));
     }
     match trellis_wit::builtin_reference_name(reference) {
         Some(name) => Err(OpsError::InvalidInput(format!(
@@ -204,6 +212,14 @@ mod tests {
             provider_ref("ghcr.io/wasmcloud/http-server:0.27").unwrap(),
             "ghcr.io/wasmcloud/http-server:0.27"
         );
+        assert_eq!(
+            provider_ref("oci://127.0.0.1:5000/counter:0.1").unwrap(),
+            "127.0.0.1:5000/counter:0.1"
+        );
+        assert!(provider_ref("127.0.0.1:5000/Counter:0.1")
+            .unwrap_err()
+            .to_string()
+            .contains("not a valid OCI reference"));
         let dir = tempfile::tempdir().unwrap();
         let binary = dir.path().join("provider");
         std::fs::write(&binary, "").unwrap();

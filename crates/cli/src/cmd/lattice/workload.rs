@@ -56,8 +56,9 @@ pub enum StartCommand {
     },
     /// Start a provider (a built-in is sent as wasmcloud+builtin://NAME).
     Provider {
-        /// A built-in (NAME, builtin://NAME, wasmcloud+builtin://NAME) or a reference the
-        /// host understands.
+        /// A built-in (NAME, builtin://NAME, wasmcloud+builtin://NAME), a provider binary
+        /// or archive (.par, .par.gz) file, or a provider archive in an OCI registry
+        /// (REGISTRY/REPOSITORY:TAG).
         reference: String,
         /// Provider id.
         #[arg(long)]

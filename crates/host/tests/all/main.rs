@@ -37,6 +37,7 @@ mod runtime_reload;
 mod spy;
 mod wrpc_blobstore;
 mod wrpc_blobstore_guest;
+mod wrpc_blobstore_interop;
 mod wrpc_interop;
 mod wrpc_links;
 mod wrpc_messaging;

@@ -1,32 +1,30 @@
 //! A blobstore provider across hosts over wRPC (`wrpc:blobstore/blobstore@0.2.0`): two
 //! Trellis hosts on one nats-server, a component on host A whose `wasi:blobstore` link
-//! leads to the built-in blobstore provider on host B; bad calls into that provider; and
-//! wasmCloud 1.9's own wRPC libraries writing and reading through it.
+//! leads to the built-in blobstore provider on host B, and bad calls into that provider.
+//! With wasmCloud 1.9's own wRPC libraries: `wrpc_blobstore_interop`.
 
 use std::collections::BTreeMap;
-use std::future::Future;
-use std::path::{Path, PathBuf};
-use std::pin::Pin;
+use std::path::Path;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use futures::{Stream, StreamExt as _};
+use futures::StreamExt as _;
 use serde_json::json;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use trellis_host::{ComponentSource, LatticeHost};
 use trellis_testkit::NatsServer;
 use trellis_wrpc::blobstore::{BlobstoreClient, ObjectId, INSTANCE};
 use wasmtime::component::{Type, Val};
-use wrpc_transport_wasmcloud::{Index as _, Invoke as _, InvokeExt as _};
+use wrpc_transport_wasmcloud::{Index as _, Invoke as _};
 
 use crate::ctl_support::{request_json, start_host_with, CTL};
 use crate::wrpc_blobstore_guest::blobber_bytes;
 
 /// More than one NATS message (1 MiB by default), so the bytes must stream.
-const BIG: u32 = 3 * 1024 * 1024 + 17;
+pub(crate) const BIG: u32 = 3 * 1024 * 1024 + 17;
 
 /// A host that calls other hosts over wRPC and may root blobstores under `root`.
-async fn blob_host(nats: &NatsServer, root: &Path) -> LatticeHost {
+pub(crate) async fn blob_host(nats: &NatsServer, root: &Path) -> LatticeHost {
     let wrpc = nats.wrpc_client().await.expect("wRPC client");
     let root = root.to_owned();
     start_host_with(nats, move |config| {
@@ -36,7 +34,7 @@ async fn blob_host(nats: &NatsServer, root: &Path) -> LatticeHost {
     .await
 }
 
-async fn start_blobstore(host: &LatticeHost, id: &str, root: &Path) {
+pub(crate) async fn start_blobstore(host: &LatticeHost, id: &str, root: &Path) {
     let config = BTreeMap::from([("root".to_owned(), root.display().to_string())]);
     host.runtime()
         .start_provider(id, "builtin://blobstore", config, BTreeMap::new())
@@ -45,7 +43,7 @@ async fn start_blobstore(host: &LatticeHost, id: &str, root: &Path) {
 }
 
 /// Links `source`'s `wasi:blobstore` imports to `target` through ctl.
-async fn link_blobstore(nats: &NatsServer, source: &str, target: &str) {
+pub(crate) async fn link_blobstore(nats: &NatsServer, source: &str, target: &str) {
     let client = nats.client().await.unwrap();
     let reply = request_json(
         &client,
@@ -61,7 +59,7 @@ async fn link_blobstore(nats: &NatsServer, source: &str, target: &str) {
 }
 
 /// Calls `func` of the blobber on `host` until the link has reached it; its one result.
-async fn blobber(host: &LatticeHost, func: &str, args: Vec<Val>) -> Result<Val, String> {
+pub(crate) async fn blobber(host: &LatticeHost, func: &str, args: Vec<Val>) -> Result<Val, String> {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     loop {
         let out = host
@@ -85,7 +83,7 @@ async fn blobber(host: &LatticeHost, func: &str, args: Vec<Val>) -> Result<Val, 
     }
 }
 
-fn text(s: &str) -> Val {
+pub(crate) fn text(s: &str) -> Val {
     Val::String(s.into())
 }
 
@@ -94,7 +92,7 @@ fn names(items: &[&str]) -> Val {
 }
 
 /// The bytes the blobber writes: byte `k` is `k mod 251`.
-fn pattern(len: usize) -> Vec<u8> {
+pub(crate) fn pattern(len: usize) -> Vec<u8> {
     (0..len).map(|k| (k % 251) as u8).collect()
 }
 
@@ -239,7 +237,7 @@ async fn a_component_streams_blobs_through_a_blobstore_provider_on_another_host(
 }
 
 /// A wasmCloud 1.9 caller: wrpc-transport-nats 0.29 on async-nats 0.39.
-async fn wasmcloud_client(
+pub(crate) async fn wasmcloud_client(
     nats: &NatsServer,
     target: &str,
 ) -> wrpc_transport_nats_wasmcloud::Client {
@@ -249,7 +247,7 @@ async fn wasmcloud_client(
         .unwrap()
 }
 
-fn headers(source: &str) -> async_nats_wasmcloud::HeaderMap {
+pub(crate) fn headers(source: &str) -> async_nats_wasmcloud::HeaderMap {
     let mut headers = async_nats_wasmcloud::HeaderMap::new();
     headers.insert("source-id", source);
     headers.insert("link-name", "default");
@@ -384,235 +382,4 @@ async fn bad_blobstore_calls_are_refused_and_the_provider_keeps_serving() {
         back.extend_from_slice(&chunk);
     }
     assert!(back == payload, "the read-back differs");
-}
-
-type Status = Pin<Box<dyn Future<Output = Result<(), String>> + Send>>;
-type ByteStream = Pin<Box<dyn Stream<Item = Bytes> + Send>>;
-
-#[tokio::test]
-async fn wasmclouds_own_wrpc_writes_and_reads_a_blob_on_a_trellis_host() {
-    let nats = NatsServer::start().unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let host = blob_host(&nats, dir.path()).await;
-    let root: PathBuf = dir.path().join("root");
-    start_blobstore(&host, "blobs", &root).await;
-    std::fs::create_dir_all(root.join("photos")).unwrap();
-    link_blobstore(&nats, "wasmcloud-caller", "blobs").await;
-    let client = wasmcloud_client(&nats, "blobs").await;
-    let id = ("photos".to_owned(), "wc.bin".to_owned());
-    let payload = Bytes::from(pattern(2 * 1024 * 1024 + 3));
-
-    // As wit-bindgen-wrpc's bindings call it: the data stream at parameter 1, the
-    // status future at result 0.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    loop {
-        let chunks: Vec<Bytes> = payload
-            .chunks(64 << 10)
-            .map(Bytes::copy_from_slice)
-            .collect();
-        let data: ByteStream = Box::pin(futures::stream::iter(chunks));
-        let ((result,), io) = client
-            .invoke_values::<_, ((String, String), ByteStream), (Result<Status, String>,)>(
-                Some(headers("wasmcloud-caller")),
-                INSTANCE,
-                "write-container-data",
-                (id.clone(), data),
-                [[Some(0)].as_slice()],
-            )
-            .await
-            .unwrap();
-        match result {
-            Ok(status) => {
-                let (written, io) = tokio::join!(status, io.expect("the stream's I/O"));
-                assert_eq!(written, Ok(()));
-                io.unwrap();
-                break;
-            }
-            // The link reaches the host from the lattice's KV.
-            Err(err) if err.contains("no link") && tokio::time::Instant::now() < deadline => {
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-            Err(err) => panic!("{err}"),
-        }
-    }
-    assert!(std::fs::read(root.join("photos/wc.bin")).unwrap() == payload);
-
-    let ((result,), io) = client
-        .invoke_values::<_, ((String, String), u64, u64), (Result<(ByteStream, Status), String>,)>(
-            Some(headers("wasmcloud-caller")),
-            INSTANCE,
-            "get-container-data",
-            (id, 0, u64::MAX),
-            [[Some(0), Some(0)].as_slice(), [Some(0), Some(1)].as_slice()],
-        )
-        .await
-        .unwrap();
-    let (stream, status) = result.unwrap();
-    let read = async {
-        let chunks: Vec<Bytes> = stream.collect().await;
-        chunks.concat()
-    };
-    let (back, ended, io) = tokio::join!(read, status, io.expect("the stream's I/O"));
-    io.unwrap();
-    assert_eq!(ended, Ok(()));
-    assert!(back == payload, "the read-back differs");
-}
-
-/// Objects of the wasmCloud-style provider below, by name.
-type Objects = std::sync::Arc<std::sync::Mutex<BTreeMap<String, Vec<u8>>>>;
-
-/// Serves `func` of a blobstore as wasmCloud's providers do (wrpc-transport 0.28's typed
-/// serving, queue group and all) with `answer`.
-async fn serve_like_wasmcloud<P, R, F, Fut>(
-    server: &wrpc_transport_nats_wasmcloud::Client,
-    func: &str,
-    paths: &[&[Option<usize>]],
-    answer: F,
-) where
-    P: wrpc_transport_wasmcloud::TupleDecode<wrpc_transport_nats_wasmcloud::Reader>
-        + Send
-        + 'static,
-    R: wrpc_transport_wasmcloud::TupleEncode<wrpc_transport_nats_wasmcloud::SubjectWriter>
-        + Send
-        + 'static,
-    <P::Decoder as tokio_util::codec::Decoder>::Error: std::error::Error + Send + Sync + 'static,
-    <R::Encoder as tokio_util::codec::Encoder<R>>::Error: std::error::Error + Send + Sync + 'static,
-    F: Fn(P) -> Fut + Send + 'static,
-    Fut: Future<Output = R> + Send,
-{
-    use wrpc_transport_wasmcloud::ServeExt as _;
-    let paths: Vec<Box<[Option<usize>]>> = paths.iter().map(|p| Box::from(*p)).collect();
-    let invocations = server
-        .serve_values::<P, R>(INSTANCE, func, paths)
-        .await
-        .unwrap();
-    tokio::spawn(async move {
-        let mut invocations = std::pin::pin!(invocations);
-        while let Some(Ok((_, params, rx, reply))) = invocations.next().await {
-            // The parameters' streams arrive while the answer is made.
-            let rx = rx.map(tokio::spawn);
-            let _ = reply(answer(params).await).await;
-            if let Some(rx) = rx {
-                let _ = rx.await;
-            }
-        }
-    });
-}
-
-#[tokio::test]
-async fn a_component_streams_blobs_through_a_wasmcloud_blobstore_provider() {
-    let nats = NatsServer::start().unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let connection = async_nats_wasmcloud::connect(nats.url()).await.unwrap();
-    let prefix = "default.wc-blobs".to_owned();
-    let server = wrpc_transport_nats_wasmcloud::Client::new(
-        connection.clone(),
-        prefix.clone(),
-        Some(prefix.into()),
-    )
-    .await
-    .unwrap();
-    let objects = Objects::default();
-    serve_like_wasmcloud(&server, "create-container", &[], |(_,): (String,)| async {
-        (Err::<(), String>("container already exists".to_owned()),)
-    })
-    .await;
-    serve_like_wasmcloud(
-        &server,
-        "container-exists",
-        &[],
-        |(name,): (String,)| async move { (Ok::<bool, String>(name == "photos"),) },
-    )
-    .await;
-    let store = objects.clone();
-    serve_like_wasmcloud(
-        &server,
-        "write-container-data",
-        &[&[Some(1)]],
-        move |((_, object), data): ((String, String), ByteStream)| {
-            let store = store.clone();
-            async move {
-                let status: Status = Box::pin(async move {
-                    let chunks: Vec<Bytes> = data.collect().await;
-                    store.lock().unwrap().insert(object, chunks.concat());
-                    Ok(())
-                });
-                (Ok::<Status, String>(status),)
-            }
-        },
-    )
-    .await;
-    let store = objects.clone();
-    serve_like_wasmcloud(
-        &server,
-        "get-container-data",
-        &[],
-        move |((_, object), start, end): ((String, String), u64, u64)| {
-            let stored = store.lock().unwrap().get(&object).cloned();
-            async move {
-                let Some(bytes) = stored else {
-                    return (Err::<(ByteStream, Status), String>(format!(
-                        "object {object} not found"
-                    )),);
-                };
-                let end = usize::try_from(end.saturating_add(1))
-                    .unwrap_or(usize::MAX)
-                    .min(bytes.len());
-                let bytes = Bytes::from(bytes).slice(usize::try_from(start).unwrap()..end);
-                let chunks: Vec<Bytes> = bytes.chunks(4096).map(Bytes::copy_from_slice).collect();
-                // A provider that fails part way says so in the status.
-                let status: Status = if object == "broken.bin" {
-                    Box::pin(async { Err("the disk went away".to_owned()) })
-                } else {
-                    Box::pin(async { Ok(()) })
-                };
-                (Ok((
-                    Box::pin(futures::stream::iter(chunks)) as ByteStream,
-                    status,
-                )),)
-            }
-        },
-    )
-    .await;
-    connection.flush().await.unwrap();
-
-    let host = blob_host(&nats, dir.path()).await;
-    host.runtime()
-        .start_component(
-            "blobber",
-            ComponentSource::Bytes(blobber_bytes().unwrap().into()),
-            1,
-            BTreeMap::new(),
-            BTreeMap::new(),
-        )
-        .await
-        .unwrap();
-    link_blobstore(&nats, "blobber", "wc-blobs").await;
-
-    blobber(
-        &host,
-        "put",
-        vec![text("photos"), text("big.bin"), Val::U32(BIG)],
-    )
-    .await
-    .expect("the component writes 3 MiB to the wasmCloud provider");
-    let stored = objects.lock().unwrap().get("big.bin").cloned().unwrap();
-    assert!(
-        stored == pattern(BIG as usize),
-        "the provider stored other bytes"
-    );
-    let read = blobber(&host, "check", vec![text("photos"), text("big.bin")]).await;
-    assert_eq!(read, Ok(Val::U64(BIG.into())));
-
-    objects
-        .lock()
-        .unwrap()
-        .insert("broken.bin".into(), pattern(10_000));
-    let err = blobber(&host, "check", vec![text("photos"), text("broken.bin")])
-        .await
-        .unwrap_err();
-    assert!(
-        err.contains("the disk went away") && err.contains("photos/broken.bin"),
-        "{err}"
-    );
 }

@@ -139,6 +139,20 @@ async fn a_provider_archive_from_a_registry_serves_a_component_and_its_binary_is
         written,
         "the cached binary is reused, not written again"
     );
+
+    // The same archive as a file (the provider-files grant) runs the same cached binary.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("counter.par.gz");
+    std::fs::write(&file, counter_archive()).unwrap();
+    start_provider(&client, &id, "from-file", &file.display().to_string()).await;
+    let started = provider_event(&mut events, "provider_started", "from-file").await;
+    assert_eq!(
+        started["data"]["image_ref"],
+        format!("file://{}", file.display()),
+        "{started}"
+    );
+    provider_event(&mut events, "health_check_passed", "from-file").await;
+    assert_eq!(executable(&host, "from-file"), binary);
     host.shutdown().await;
 }
 

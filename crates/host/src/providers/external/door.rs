@@ -9,6 +9,12 @@
 //! processes or their children; it then adds the user and password to the client's
 //! `CONNECT` and relays the rest unchanged. Any other process is refused the way the
 //! server refuses a bad password, so the door opens nothing to the rest of the machine.
+//!
+//! Providers also open NATS connections of their own from their config (wasmCloud's
+//! keyvalue-nats provider takes a link's `cluster_uri`), with the same async-nats that
+//! ignores a URL's `user:password@`. A config value that is a `nats://` URL of the server
+//! behind the door is therefore given to them as the door's URL ([`Route`]); what the
+//! lattice stores keeps the value as written.
 
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
@@ -17,7 +23,7 @@ use std::sync::Arc;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
-use trellis_proto::LogLevel;
+use trellis_proto::{ConfigMap, LinkDefinition, LogLevel};
 
 use crate::LogBus;
 
@@ -62,6 +68,92 @@ impl Upstream {
             password: decode(password)?,
         })
     }
+}
+
+/// An open door as providers' config sees it: the server it leads to and its own URL.
+#[derive(Clone, Debug)]
+pub(super) struct Route {
+    /// `host:port` of the server behind the door.
+    upstream: String,
+    /// The door's URL (no credentials in it).
+    url: String,
+}
+
+impl Route {
+    /// The route of `door`, which leads to `upstream`.
+    pub(super) fn new(door: &Door, upstream: &Upstream) -> Route {
+        Route {
+            upstream: upstream.address.clone(),
+            url: door.url(),
+        }
+    }
+
+    /// The URL providers are given to reach the lattice.
+    pub(super) fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The door's URL when `value` is a `nats://` URL of the server behind it (with or
+    /// without `user:password@`, which the door adds anyway; on a loopback server any
+    /// loopback name, and wasmCloud's default `0.0.0.0`, names it too); `None` otherwise.
+    pub(super) fn redirect(&self, value: &str) -> Option<String> {
+        let rest = value.trim();
+        let rest = rest
+            .get(..7)
+            .filter(|scheme| scheme.eq_ignore_ascii_case("nats://"))
+            .map(|_| &rest[7..])?;
+        let address = rest.rsplit_once('@').map_or(rest, |(_, address)| address);
+        let address = address.trim_end_matches('/');
+        let (host, port) = split_address(address)?;
+        let (up_host, up_port) = split_address(&self.upstream)?;
+        let same_host = host.eq_ignore_ascii_case(up_host) || (loopback(host) && loopback(up_host));
+        (port == up_port && same_host).then(|| self.url.clone())
+    }
+
+    /// `config` with every value naming the server redirected, and the keys that were.
+    pub(super) fn config(&self, config: &ConfigMap) -> (ConfigMap, Vec<String>) {
+        let mut redirected = Vec::new();
+        let config = config
+            .iter()
+            .map(|(key, value)| match self.redirect(value) {
+                Some(url) => {
+                    redirected.push(key.clone());
+                    (key.clone(), url)
+                }
+                None => (key.clone(), value.clone()),
+            })
+            .collect();
+        (config, redirected)
+    }
+
+    /// `link` with both ends' config redirected, and the keys that were.
+    pub(super) fn link(&self, link: &LinkDefinition) -> (LinkDefinition, Vec<String>) {
+        let (source_config, mut redirected) = self.config(&link.source_config);
+        let (target_config, target_keys) = self.config(&link.target_config);
+        redirected.extend(target_keys);
+        let link = LinkDefinition {
+            source_config,
+            target_config,
+            ..link.clone()
+        };
+        (link, redirected)
+    }
+}
+
+/// `host` and `port` of `host:port` (`[v6]:port` too).
+fn split_address(address: &str) -> Option<(&str, &str)> {
+    let (host, port) = address.rsplit_once(':')?;
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    (!host.is_empty() && !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()))
+        .then_some((host, port))
+}
+
+/// Names of this machine that a connection reaches the loopback server by.
+fn loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback() || ip.is_unspecified())
 }
 
 /// A listening door; it closes when dropped.
@@ -299,6 +391,51 @@ mod tests {
         );
         assert!(Upstream::from_url("nats://127.0.0.1:4222").is_none());
         assert!(Upstream::from_url("tls://a:b@127.0.0.1:4222").is_none());
+    }
+
+    #[test]
+    fn config_urls_of_the_server_lead_through_the_door() {
+        let route = Route {
+            upstream: "127.0.0.1:4222".into(),
+            url: "nats://127.0.0.1:39001".into(),
+        };
+        let door = Some("nats://127.0.0.1:39001".to_owned());
+        for named in [
+            "nats://127.0.0.1:4222",
+            "NATS://127.0.0.1:4222/",
+            "nats://lattice:s3cret@127.0.0.1:4222",
+            " nats://localhost:4222",
+            "nats://0.0.0.0:4222",
+            "nats://[::1]:4222",
+        ] {
+            assert_eq!(route.redirect(named), door, "{named}");
+        }
+        for other in [
+            "nats://127.0.0.1:4223",
+            "nats://10.0.0.5:4222",
+            "tls://127.0.0.1:4222",
+            "127.0.0.1:4222",
+            "nats://127.0.0.1:4222,nats://127.0.0.1:4223",
+            "bucket",
+            "",
+        ] {
+            assert_eq!(route.redirect(other), None, "{other}");
+        }
+        let remote = Route {
+            upstream: "nats.example.com:4222".into(),
+            url: "nats://127.0.0.1:39001".into(),
+        };
+        assert_eq!(remote.redirect("nats://NATS.example.com:4222"), door);
+        assert_eq!(remote.redirect("nats://127.0.0.1:4222"), None);
+
+        let config = ConfigMap::from([
+            ("bucket".to_owned(), "b".to_owned()),
+            ("cluster_uri".to_owned(), "nats://127.0.0.1:4222".to_owned()),
+        ]);
+        let (through, keys) = route.config(&config);
+        assert_eq!(keys, ["cluster_uri"]);
+        assert_eq!(through["cluster_uri"], "nats://127.0.0.1:39001");
+        assert_eq!(through["bucket"], "b");
     }
 
     #[test]

@@ -169,9 +169,9 @@ struct Shared {
     host_xkey_public: String,
     logs: LogBus,
     health: broadcast::Sender<ProviderHealth>,
-    /// The URL providers get in place of [`ProviderProcessConfig::nats_url`] once the
-    /// door is open.
-    door_url: std::sync::OnceLock<String>,
+    /// The door, once open: its URL is what providers get in place of
+    /// [`ProviderProcessConfig::nats_url`], and in place of config values naming the server.
+    door: std::sync::OnceLock<door::Route>,
 }
 
 impl Drop for Inner {
@@ -200,7 +200,7 @@ impl ExternalProviders {
             host_xkey_public: nkeys::XKey::new().public_key(),
             logs,
             health,
-            door_url: std::sync::OnceLock::new(),
+            door: std::sync::OnceLock::new(),
         };
         Self {
             inner: Arc::new(Inner {
@@ -329,9 +329,10 @@ impl ExternalProviders {
         self.inner
             .door
             .get_or_init(|| async move {
-                match door::Door::open(upstream, allowed, shared.logs.clone()).await {
+                let opened = door::Door::open(upstream.clone(), allowed, shared.logs.clone());
+                match opened.await {
                     Ok(door) => {
-                        let _ = shared.door_url.set(door.url());
+                        let _ = shared.door.set(door::Route::new(&door, &upstream));
                         Some(door)
                     }
                     Err(e) => {

@@ -173,7 +173,7 @@ impl Supervised {
     /// Whether the URL providers get carries user info (`user:password@`): no door
     /// could be opened for them (a TLS server, or not on Linux).
     fn url_has_credentials(&self) -> bool {
-        self.shared.door_url.get().is_none()
+        self.shared.door.get().is_none()
             && self
                 .shared
                 .config
@@ -189,7 +189,7 @@ impl Supervised {
             .seed()
             .map_err(|e| format!("cannot encode its xkey: {e}"))?;
         let instance_id = format!("{:032x}", rand::random::<u128>());
-        let door = self.shared.door_url.get().cloned();
+        let door = self.shared.door.get().map(|route| route.url().to_owned());
         let nats_url = door
             .or_else(|| self.shared.config.nats_url.clone())
             .unwrap_or_else(|| {
@@ -201,6 +201,17 @@ impl Supervised {
             // The links of this moment go in its HostData; later ones are pending.
             state.pending.clear();
             state.listening = false;
+            let (config, mut redirected) = self.through_door(&state.config);
+            let links: Vec<LinkDefinition> = state
+                .links
+                .iter()
+                .map(|link| {
+                    let (link, keys) = self.link_through_door(link);
+                    redirected.extend(keys);
+                    link
+                })
+                .collect();
+            self.note_redirected(&redirected);
             HostData {
                 host_id: &self.shared.host_id,
                 lattice_rpc_prefix: &self.shared.lattice,
@@ -211,9 +222,9 @@ impl Supervised {
                 provider_key: &self.id,
                 env_values: Default::default(),
                 instance_id: &instance_id,
-                link_definitions: &state.links,
+                link_definitions: &links,
                 cluster_issuers: Vec::new(),
-                config: &state.config,
+                config: &config,
                 secrets: Default::default(),
                 host_xkey_public_key: &self.shared.host_xkey_public,
                 provider_xkey_private_key: &seed,
@@ -423,8 +434,50 @@ impl Supervised {
     }
 
     async fn publish_link(&self, link: &LinkDefinition) {
+        let (link, redirected) = self.link_through_door(link);
+        self.note_redirected(&redirected);
         let subject = subject::rpc_linkdefs_put(&self.shared.lattice, &self.xkey.public_key());
-        self.publish(subject, link).await;
+        self.publish(subject, &link).await;
+    }
+
+    /// `config` as the provider is given it: values naming the lattice's server lead
+    /// through the door (see `door::Route`), with the keys that do.
+    fn through_door(&self, config: &ConfigMap) -> (ConfigMap, Vec<String>) {
+        match self.shared.door.get() {
+            Some(route) => route.config(config),
+            None => (config.clone(), Vec::new()),
+        }
+    }
+
+    /// [`Supervised::through_door`] for both ends' config of `link`.
+    fn link_through_door(&self, link: &LinkDefinition) -> (LinkDefinition, Vec<String>) {
+        match self.shared.door.get() {
+            Some(route) => route.link(link),
+            None => (link.clone(), Vec::new()),
+        }
+    }
+
+    /// Says which config values were given as the door, so a user reading the
+    /// provider's own log of its config knows why the URL differs.
+    fn note_redirected(&self, keys: &[String]) {
+        let Some(route) = self.shared.door.get() else {
+            return;
+        };
+        if keys.is_empty() {
+            return;
+        }
+        let mut keys = keys.to_vec();
+        keys.sort();
+        keys.dedup();
+        self.say(
+            LogLevel::Info,
+            format!(
+                "config {} names this lattice's NATS server: the provider is given the \
+                 host's door {} instead, which adds the server's credentials",
+                keys.join(", "),
+                route.url()
+            ),
+        );
     }
 
     /// The current process answered a health check, so it listens for links: the ones
@@ -453,6 +506,8 @@ impl Supervised {
     /// Keeps `config` and publishes it on `<id>.config.update`.
     pub(super) async fn update_config(&self, config: ConfigMap) {
         self.state().config = config.clone();
+        let (config, redirected) = self.through_door(&config);
+        self.note_redirected(&redirected);
         let subject = subject::rpc_config_update(&self.shared.lattice, &self.id);
         self.publish(subject, &config).await;
     }

@@ -12,7 +12,10 @@
 //! - `config updated (k=v, …)`
 //! - `shutting down`
 //!
-//! Config `fail_health=true` makes its health checks answer unhealthy.
+//! Config `fail_health=true` makes its health checks answer unhealthy. A received link
+//! with config `cluster_uri` makes it connect there on its own, with no credentials, as
+//! wasmCloud's keyvalue-nats provider does, and say `cluster_uri <url>: connected` or
+//! `cluster_uri <url>: <error>`.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -74,6 +77,21 @@ impl Provider for Counter {
             link.link_name,
             pairs(link.config)
         );
+        if let Some(url) = link.config.get("cluster_uri") {
+            let connect = async_nats_wasmcloud::ConnectOptions::new()
+                .connection_timeout(std::time::Duration::from_secs(5))
+                .connect(url.as_str());
+            match connect.await {
+                Ok(client) => {
+                    let flushed = client.flush().await;
+                    match flushed {
+                        Ok(()) => println!("cluster_uri {url}: connected"),
+                        Err(e) => println!("cluster_uri {url}: {e}"),
+                    }
+                }
+                Err(e) => println!("cluster_uri {url}: {e}"),
+            }
+        }
         Ok(())
     }
 

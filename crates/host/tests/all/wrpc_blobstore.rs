@@ -371,9 +371,12 @@ async fn bad_blobstore_calls_are_refused_and_the_provider_keeps_serving() {
         object: "ok.bin".into(),
     };
     let payload = Bytes::from(pattern(200_000));
-    let chunks = futures::stream::iter(vec![payload.slice(..100_000), payload.slice(100_000..)]);
+    let chunks = || {
+        let chunks = vec![payload.slice(..100_000), payload.slice(100_000..)];
+        Box::pin(futures::stream::iter(chunks)) as _
+    };
     prober
-        .write_container_data(&id, Box::pin(chunks), Duration::from_secs(10))
+        .write_container_data(&id, chunks, Duration::from_secs(10))
         .await
         .unwrap();
     let mut data = prober.get_container_data(&id, 0, u64::MAX).await.unwrap();

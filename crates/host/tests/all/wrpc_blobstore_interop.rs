@@ -13,7 +13,7 @@ use bytes::Bytes;
 use futures::{Stream, StreamExt as _};
 use trellis_host::ComponentSource;
 use trellis_testkit::NatsServer;
-use trellis_wrpc::blobstore::INSTANCE;
+use trellis_wrpc::blobstore::{INSTANCE, INSTANCE_0_1};
 use wasmtime::component::Val;
 use wrpc_transport_wasmcloud::InvokeExt as _;
 
@@ -102,6 +102,7 @@ type Objects = std::sync::Arc<std::sync::Mutex<BTreeMap<String, Vec<u8>>>>;
 /// serving, queue group and all) with `answer`.
 async fn serve_like_wasmcloud<P, R, F, Fut>(
     server: &wrpc_transport_nats_wasmcloud::Client,
+    instance: &str,
     func: &str,
     paths: &[&[Option<usize>]],
     answer: F,
@@ -120,7 +121,7 @@ async fn serve_like_wasmcloud<P, R, F, Fut>(
     use wrpc_transport_wasmcloud::ServeExt as _;
     let paths: Vec<Box<[Option<usize>]>> = paths.iter().map(|p| Box::from(*p)).collect();
     let invocations = server
-        .serve_values::<P, R>(INSTANCE, func, paths)
+        .serve_values::<P, R>(instance, func, paths)
         .await
         .unwrap();
     tokio::spawn(async move {
@@ -150,12 +151,17 @@ async fn a_component_streams_blobs_through_a_wasmcloud_blobstore_provider() {
     .await
     .unwrap();
     let objects = Objects::default();
-    serve_like_wasmcloud(&server, "create-container", &[], |(_,): (String,)| async {
-        (Err::<(), String>("container already exists".to_owned()),)
-    })
+    serve_like_wasmcloud(
+        &server,
+        INSTANCE,
+        "create-container",
+        &[],
+        |(_,): (String,)| async { (Err::<(), String>("container already exists".to_owned()),) },
+    )
     .await;
     serve_like_wasmcloud(
         &server,
+        INSTANCE,
         "container-exists",
         &[],
         |(name,): (String,)| async move { (Ok::<bool, String>(name == "photos"),) },
@@ -164,6 +170,7 @@ async fn a_component_streams_blobs_through_a_wasmcloud_blobstore_provider() {
     let store = objects.clone();
     serve_like_wasmcloud(
         &server,
+        INSTANCE,
         "write-container-data",
         &[&[Some(1)]],
         move |((_, object), data): ((String, String), ByteStream)| {
@@ -182,6 +189,7 @@ async fn a_component_streams_blobs_through_a_wasmcloud_blobstore_provider() {
     let store = objects.clone();
     serve_like_wasmcloud(
         &server,
+        INSTANCE,
         "get-container-data",
         &[],
         move |((_, object), start, end): ((String, String), u64, u64)| {
@@ -252,4 +260,102 @@ async fn a_component_streams_blobs_through_a_wasmcloud_blobstore_provider() {
         err.contains("the disk went away") && err.contains("photos/broken.bin"),
         "{err}"
     );
+}
+
+#[tokio::test]
+async fn a_component_reaches_a_provider_that_serves_only_wrpc_blobstore_0_1() {
+    let nats = NatsServer::start().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let connection = async_nats_wasmcloud::connect(nats.url()).await.unwrap();
+    let prefix = "default.old-blobs".to_owned();
+    let server = wrpc_transport_nats_wasmcloud::Client::new(
+        connection.clone(),
+        prefix.clone(),
+        Some(prefix.into()),
+    )
+    .await
+    .unwrap();
+    let objects = Objects::default();
+    serve_like_wasmcloud(
+        &server,
+        INSTANCE_0_1,
+        "container-exists",
+        &[],
+        |(name,): (String,)| async move { (Ok::<bool, String>(name == "photos"),) },
+    )
+    .await;
+    serve_like_wasmcloud(
+        &server,
+        INSTANCE_0_1,
+        "create-container",
+        &[],
+        |(_,): (String,)| async { (Err::<(), String>("container already exists".to_owned()),) },
+    )
+    .await;
+    // 0.1.0: the answer comes once the data is stored, and there is no status future.
+    let store = objects.clone();
+    serve_like_wasmcloud(
+        &server,
+        INSTANCE_0_1,
+        "write-container-data",
+        &[&[Some(1)]],
+        move |((_, object), data): ((String, String), ByteStream)| {
+            let store = store.clone();
+            async move {
+                let chunks: Vec<Bytes> = data.collect().await;
+                store.lock().unwrap().insert(object, chunks.concat());
+                (Ok::<(), String>(()),)
+            }
+        },
+    )
+    .await;
+    let store = objects.clone();
+    serve_like_wasmcloud(
+        &server,
+        INSTANCE_0_1,
+        "get-container-data",
+        &[],
+        move |((_, object), _, _): ((String, String), u64, u64)| {
+            let stored = store.lock().unwrap().get(&object).cloned();
+            async move {
+                let chunks: Vec<Bytes> = stored
+                    .unwrap_or_default()
+                    .chunks(4096)
+                    .map(Bytes::copy_from_slice)
+                    .collect();
+                (Ok::<ByteStream, String>(Box::pin(futures::stream::iter(
+                    chunks,
+                ))),)
+            }
+        },
+    )
+    .await;
+    connection.flush().await.unwrap();
+
+    let host = blob_host(&nats, dir.path()).await;
+    host.runtime()
+        .start_component(
+            "blobber",
+            ComponentSource::Bytes(blobber_bytes().unwrap().into()),
+            1,
+            BTreeMap::new(),
+            BTreeMap::new(),
+        )
+        .await
+        .unwrap();
+    link_blobstore(&nats, "blobber", "old-blobs").await;
+    blobber(
+        &host,
+        "put",
+        vec![text("photos"), text("old.bin"), Val::U32(BIG)],
+    )
+    .await
+    .expect("the component writes through 0.1.0");
+    let stored = objects.lock().unwrap().get("old.bin").cloned().unwrap();
+    assert!(
+        stored == pattern(BIG as usize),
+        "the provider stored other bytes"
+    );
+    let read = blobber(&host, "check", vec![text("photos"), text("old.bin")]).await;
+    assert_eq!(read, Ok(Val::U64(BIG.into())));
 }

@@ -18,8 +18,8 @@ use tokio_util::codec::{Decoder, Encoder};
 use wrpc_transport::{InvokeExt as _, TupleDecode, TupleEncode};
 
 use super::{
-    IncomingBytes, NameChunks, ObjectId, ObjectInfo, OutgoingBytes, Status, WireId, INSTANCE,
-    STATUS_ONLY, STREAM_AND_STATUS,
+    IncomingBytes, NameChunks, ObjectId, ObjectInfo, OutgoingBytes, Status, INSTANCE, INSTANCE_0_1,
+    RESULT_PAYLOAD, STREAM_AND_STATUS,
 };
 use crate::client::{CallError, Invoker, LINK_NAME_HEADER, SOURCE_ID_HEADER};
 
@@ -73,6 +73,7 @@ impl BlobstoreClient {
     /// streams and futures (`paths`: where those are in the results).
     async fn invoke<Params, Results>(
         &self,
+        instance: &str,
         func: &str,
         params: Params,
         paths: &[&[Option<usize>]],
@@ -83,7 +84,7 @@ impl BlobstoreClient {
         <Params::Encoder as Encoder<Params>>::Error: std::error::Error + Send + Sync + 'static,
         <Results::Decoder as Decoder>::Error: std::error::Error + Send + Sync + 'static,
     {
-        let function = format!("{INSTANCE}.{func}");
+        let function = format!("{instance}.{func}");
         let transport = |reason: String| CallError::Transport {
             target: self.target.to_string(),
             function: function.clone(),
@@ -99,7 +100,7 @@ impl BlobstoreClient {
         headers.insert(LINK_NAME_HEADER, &*self.link_name);
         let call = client.invoke_values::<_, Params, Results>(
             Some(headers),
-            INSTANCE,
+            instance,
             func,
             params,
             paths,
@@ -141,19 +142,42 @@ impl BlobstoreClient {
         }
     }
 
-    /// A function whose results are complete in the answer.
+    /// Runs `current` (a call of [`INSTANCE`]), or `older` (of [`INSTANCE_0_1`]) when
+    /// nobody serves the first, as wasmCloud hosts do for providers built before 0.2.0.
+    /// When neither is served, the error is the first one's.
+    async fn with_fallback<T, B>(
+        &self,
+        current: impl Future<Output = Result<T, CallError>>,
+        older: impl FnOnce() -> B,
+    ) -> Result<T, String>
+    where
+        B: Future<Output = Result<T, CallError>>,
+    {
+        match current.await {
+            Err(first @ CallError::NoResponder { .. }) => match older().await {
+                Err(CallError::NoResponder { .. }) => Err(first.to_string()),
+                other => other.map_err(|e| e.to_string()),
+            },
+            other => other.map_err(|e| e.to_string()),
+        }
+    }
+
+    /// A function whose results are complete in the answer (the same at 0.1.0).
     async fn simple<Params, T>(&self, func: &str, params: Params) -> Result<T, String>
     where
-        Params: TupleEncode<wrpc_transport_nats::ParamWriter> + Send,
+        Params: TupleEncode<wrpc_transport_nats::ParamWriter> + Clone + Send,
         (Result<T, String>,): TupleDecode<wrpc_transport_nats::Reader> + Send,
         <Params::Encoder as Encoder<Params>>::Error: std::error::Error + Send + Sync + 'static,
         <<(Result<T, String>,) as wrpc_transport::Decode<wrpc_transport_nats::Reader>>::Decoder as Decoder>::Error:
             std::error::Error + Send + Sync + 'static,
     {
+        type Answer<T> = (Result<T, String>,);
         let ((result,), _) = self
-            .invoke::<Params, (Result<T, String>,)>(func, params, &[])
-            .await
-            .map_err(|e| e.to_string())?;
+            .with_fallback(
+                self.invoke::<Params, Answer<T>>(INSTANCE, func, params.clone(), &[]),
+                || self.invoke::<Params, Answer<T>>(INSTANCE_0_1, func, params, &[]),
+            )
+            .await?;
         result
     }
 
@@ -229,14 +253,26 @@ impl BlobstoreClient {
         end: u64,
     ) -> Result<ObjectData, String> {
         type Answer = (Result<(IncomingBytes, Status), String>,);
-        let ((result,), io) = self
-            .invoke::<(WireId, u64, u64), Answer>(
-                "get-container-data",
-                (id.wire(), start, end),
-                &STREAM_AND_STATUS,
+        type Answer01 = (Result<IncomingBytes, String>,);
+        let func = "get-container-data";
+        let params = (id.wire(), start, end);
+        let (result, io) = self
+            .with_fallback(
+                async {
+                    let ((result,), io) = self
+                        .invoke::<_, Answer>(INSTANCE, func, params.clone(), &STREAM_AND_STATUS)
+                        .await?;
+                    Ok((result, io))
+                },
+                || async {
+                    let ((result,), io) = self
+                        .invoke::<_, Answer01>(INSTANCE_0_1, func, params.clone(), &RESULT_PAYLOAD)
+                        .await?;
+                    // 0.1.0 has no status: the stream's end mark is all it says.
+                    Ok((result.map(|chunks| (chunks, done())), io))
+                },
             )
-            .await
-            .map_err(|e| e.to_string())?;
+            .await?;
         let (chunks, status) = result?;
         Ok(ObjectData {
             chunks,
@@ -246,27 +282,44 @@ impl BlobstoreClient {
         })
     }
 
-    /// `write-container-data`: sends `data` as object `id` and returns once the provider
-    /// has stored it (or said why not). The whole write may take `deadline`.
+    /// `write-container-data`: sends the stream `data` makes as object `id` and returns
+    /// once the provider has stored it (or said why not). The whole write may take
+    /// `deadline`. (`data` may be asked twice: for 0.2.0, then for 0.1.0 if nobody
+    /// serves 0.2.0; a stream is gone once offered.)
     pub async fn write_container_data(
         &self,
         id: &ObjectId,
-        data: Pin<Box<dyn Stream<Item = Bytes> + Send>>,
+        data: impl Fn() -> Pin<Box<dyn Stream<Item = Bytes> + Send>>,
         deadline: Duration,
     ) -> Result<(), String> {
+        type Answer = (Result<Status, String>,);
+        type Answer01 = (Result<(), String>,);
         let what = format!("object {} to {}", id.display(), self.target);
         // Ends the upload early when the provider refuses it up front.
         let (stop, stopped) = oneshot::channel::<()>();
-        let data: OutgoingBytes = Box::pin(data.take_until(stopped));
+        let stopped = stopped.shared();
+        let outgoing = || -> OutgoingBytes { Box::pin(data().take_until(stopped.clone())) };
+        let func = "write-container-data";
         let write = async {
-            let ((result,), io) = self
-                .invoke::<(WireId, OutgoingBytes), (Result<Status, String>,)>(
-                    "write-container-data",
-                    (id.wire(), data),
-                    &STATUS_ONLY,
+            let (result, io) = self
+                .with_fallback(
+                    async {
+                        let params = (id.wire(), outgoing());
+                        let ((result,), io) = self
+                            .invoke::<_, Answer>(INSTANCE, func, params, &RESULT_PAYLOAD)
+                            .await?;
+                        Ok((result, io))
+                    },
+                    || async {
+                        let params = (id.wire(), outgoing());
+                        let ((result,), io) = self
+                            .invoke::<_, Answer01>(INSTANCE_0_1, func, params, &[])
+                            .await?;
+                        // 0.1.0 answers once the data is stored: that is its status.
+                        Ok((result.map(|()| done()), io))
+                    },
                 )
-                .await
-                .map_err(|e| e.to_string())?;
+                .await?;
             let status = match result {
                 Ok(status) => status,
                 Err(err) => {
@@ -288,14 +341,25 @@ impl BlobstoreClient {
     /// `list-container-objects`: the names in container `name`, to read in batches.
     pub async fn list_container_objects(&self, name: &str) -> Result<ObjectNames, String> {
         type Answer = (Result<(NameChunks, Status), String>,);
-        let ((result,), io) = self
-            .invoke::<(String, Option<u64>, Option<u64>), Answer>(
-                "list-container-objects",
-                (name.to_owned(), None, None),
-                &STREAM_AND_STATUS,
+        type Answer01 = (Result<NameChunks, String>,);
+        let func = "list-container-objects";
+        let params: (String, Option<u64>, Option<u64>) = (name.to_owned(), None, None);
+        let (result, io) = self
+            .with_fallback(
+                async {
+                    let ((result,), io) = self
+                        .invoke::<_, Answer>(INSTANCE, func, params.clone(), &STREAM_AND_STATUS)
+                        .await?;
+                    Ok((result, io))
+                },
+                || async {
+                    let ((result,), io) = self
+                        .invoke::<_, Answer01>(INSTANCE_0_1, func, params.clone(), &RESULT_PAYLOAD)
+                        .await?;
+                    Ok((result.map(|chunks| (chunks, done())), io))
+                },
             )
-            .await
-            .map_err(|e| e.to_string())?;
+            .await?;
         let (chunks, status) = result?;
         Ok(ObjectNames {
             chunks,
@@ -304,6 +368,11 @@ impl BlobstoreClient {
             what: format!("the objects of {name} on {}", self.target),
         })
     }
+}
+
+/// The status of a stream that has none of its own (0.1.0).
+fn done() -> Status {
+    Box::pin(futures::future::ready(Ok(())))
 }
 
 /// What follows a stream: the provider's word on how it ended, and the transport's I/O.

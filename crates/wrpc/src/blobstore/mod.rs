@@ -48,6 +48,12 @@ pub use self::serve::{serve_blobstore, BlobstoreService, Caller};
 /// The wire instance wasmCloud 1.9 hosts call first.
 pub const INSTANCE: &str = "wrpc:blobstore/blobstore@0.2.0";
 
+/// The instance they call when nobody serves [`INSTANCE`] (providers built before it):
+/// the same functions, but `get-container-data` and `list-container-objects` answer a
+/// bare stream and `write-container-data` answers once the data is stored, with no
+/// status futures.
+pub const INSTANCE_0_1: &str = "wrpc:blobstore/blobstore@0.1.0";
+
 /// Every function of [`INSTANCE`].
 pub const FUNCTIONS: [&str; 14] = [
     "clear-container",
@@ -117,8 +123,9 @@ pub(crate) type NameChunks = Pin<Box<dyn Stream<Item = Vec<String>> + Send>>;
 pub(crate) const STREAM_AND_STATUS: [&[Option<usize>]; 2] =
     [&[Some(0), Some(0)], &[Some(0), Some(1)]];
 
-/// The async path of `write-container-data`'s result `result<future<…>, string>`.
-pub(crate) const STATUS_ONLY: [&[Option<usize>]; 1] = [&[Some(0)]];
+/// The async path of a result `result<future<…>, string>` or `result<stream<…>, string>`
+/// (`write-container-data`'s status; 0.1.0's streams).
+pub(crate) const RESULT_PAYLOAD: [&[Option<usize>]; 1] = [&[Some(0)]];
 
 /// The async path of `write-container-data`'s second parameter, `data: stream<u8>`.
 pub(crate) const DATA_PARAM: [&[Option<usize>]; 1] = [&[Some(1)]];

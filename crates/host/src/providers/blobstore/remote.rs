@@ -42,13 +42,14 @@ pub(crate) async fn upload(
     contents: Bytes,
 ) -> Result<(), String> {
     let deadline = CALL_TIMEOUT + Duration::from_secs(contents.len() as u64 / MIN_UPLOAD_RATE);
-    let chunks: Vec<Bytes> = (0..contents.len())
-        .step_by(UPLOAD_CHUNK)
-        .map(|at| contents.slice(at..(at + UPLOAD_CHUNK).min(contents.len())))
-        .collect();
-    client
-        .write_container_data(id, Box::pin(futures::stream::iter(chunks)), deadline)
-        .await
+    let chunks = || {
+        let chunks: Vec<Bytes> = (0..contents.len())
+            .step_by(UPLOAD_CHUNK)
+            .map(|at| contents.slice(at..(at + UPLOAD_CHUNK).min(contents.len())))
+            .collect();
+        Box::pin(futures::stream::iter(chunks)) as _
+    };
+    client.write_container_data(id, chunks, deadline).await
 }
 
 /// An `incoming-value` whose bytes are on another host.

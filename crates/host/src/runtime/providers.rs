@@ -237,6 +237,12 @@ impl Runtime {
         self.inner.external.pid(id)
     }
 
+    /// The signed claims of provider `id`, when it was taken out of a provider archive
+    /// (wasmCloud reports them in `provider_started`).
+    pub fn provider_claims(&self, id: &str) -> Option<trellis_oci::par::ArchiveClaims> {
+        self.inner.external.claims(id)
+    }
+
     /// The last health check outcome of provider binary `id`.
     pub fn provider_health(&self, id: &str) -> Option<ProviderHealth> {
         self.inner.external.health(id)

@@ -97,6 +97,12 @@ async fn a_provider_archive_from_a_registry_serves_a_component_and_its_binary_is
         reference.as_str(),
         "{started}"
     );
+    // Signed, as wasmCloud reports a provider from an archive.
+    let claims = &started["data"]["claims"];
+    assert_eq!(claims["name"], "counter", "{started}");
+    assert_eq!(claims["version"], "0.1.0", "{started}");
+    assert_eq!(claims["issuer"], info.claims.issuer.as_str(), "{started}");
+    assert_eq!(started["data"]["public_key"], "counter", "{started}");
     provider_event(&mut events, "health_check_passed", "counter").await;
     wait_log(&logs, "counter", "fetching provider archive").await;
     let inventory = request(&client, &format!("{CTL}.host.get.{id}"), "").await;

@@ -26,6 +26,10 @@ pub struct ArchiveClaims {
     pub issuer: String,
     /// The provider's own public nkey (`sub`, a service key).
     pub subject: String,
+    /// Not valid before (`nbf`, seconds since the epoch), if set.
+    pub not_before: Option<u64>,
+    /// Expiry (`exp`, seconds since the epoch), if set.
+    pub expires: Option<u64>,
     /// SHA-256 (upper-case hex) of each file, keyed by target (`x86_64-linux`) or
     /// `world.wasm`.
     pub(crate) hashes: BTreeMap<String, String>,
@@ -41,6 +45,10 @@ struct Header {
 struct Body {
     iss: String,
     sub: String,
+    #[serde(default)]
+    nbf: Option<u64>,
+    #[serde(default)]
+    exp: Option<u64>,
     #[serde(default)]
     wascap: Option<Metadata>,
 }
@@ -103,6 +111,8 @@ pub(crate) fn decode(jwt: &str) -> Result<ArchiveClaims, String> {
         revision: metadata.rev,
         issuer: claims.iss,
         subject: claims.sub,
+        not_before: claims.nbf,
+        expires: claims.exp,
         hashes: metadata.target_hashes,
     })
 }

@@ -73,16 +73,22 @@ pub(super) async fn start(core: &Arc<HostCore>, body: &[u8]) -> Option<Bytes> {
             .unwrap_or_else(|p| p.into_inner())
             .remove(&request.provider_id);
         let event = match outcome {
-            Ok(image_ref) => LatticeEvent::ProviderStarted(ProviderStarted {
-                annotations: request.annotations.unwrap_or_default(),
-                host_id: task_core.id.clone(),
-                image_ref,
-                provider_id: request.provider_id,
-                claims: None,
-                instance_id: None,
-                public_key: None,
-                link_name: None,
-            }),
+            Ok(image_ref) => {
+                // A provider from an archive is signed: a 1.9 host then sends its claims
+                // and fills the legacy fields with the provider id.
+                let claims = task_core.runtime.provider_claims(&request.provider_id);
+                let signed = claims.as_ref().map(|_| request.provider_id.clone());
+                LatticeEvent::ProviderStarted(ProviderStarted {
+                    annotations: request.annotations.unwrap_or_default(),
+                    host_id: task_core.id.clone(),
+                    image_ref,
+                    claims: claims.as_ref().map(started_claims),
+                    instance_id: signed.clone(),
+                    public_key: signed,
+                    link_name: claims.map(|_| DEFAULT_LINK_NAME.to_owned()),
+                    provider_id: request.provider_id,
+                })
+            }
             Err(error) => LatticeEvent::ProviderStartFailed(ProviderStartFailed {
                 error,
                 host_id: task_core.id.clone(),
@@ -112,6 +118,20 @@ pub(super) async fn start(core: &Arc<HostCore>, body: &[u8]) -> Option<Bytes> {
         }
     });
     success("successfully started provider")
+}
+
+/// The `claims` of a signed provider's `provider_started`, as a wasmCloud 1.9 host
+/// writes them (times as seconds since the epoch, or `never`).
+fn started_claims(claims: &trellis_oci::par::ArchiveClaims) -> serde_json::Value {
+    let human = |time: Option<u64>| time.map_or_else(|| "never".to_owned(), |t| t.to_string());
+    serde_json::json!({
+        "issuer": claims.issuer,
+        "tags": null,
+        "name": claims.name,
+        "version": claims.version,
+        "not_before_human": human(claims.not_before),
+        "expires_human": human(claims.expires),
+    })
 }
 
 /// Starts the provider; returns the image ref it reports (for builtins the bare name).

@@ -24,6 +24,8 @@ pub(crate) struct Binary {
     pub image_ref: String,
     /// The provider's name: its claims' name, or the binary's file name.
     pub name: Option<String>,
+    /// The archive's signed claims (none for a plain binary).
+    pub claims: Option<par::ArchiveClaims>,
 }
 
 impl Binary {
@@ -33,6 +35,7 @@ impl Binary {
             image_ref: format!("file://{}", path.display()),
             name: path.file_name().map(|n| n.to_string_lossy().into_owned()),
             path,
+            claims: None,
         }
     }
 }
@@ -87,10 +90,11 @@ pub(crate) async fn from_file(
     install(bytes, &path.display().to_string(), oci)
         .await
         .map_err(fail)
-        .map(|(path, name)| Binary {
+        .map(|(path, claims)| Binary {
             path,
             image_ref: image_ref.clone(),
-            name,
+            name: claims.name.clone(),
+            claims: Some(claims),
         })
 }
 
@@ -147,20 +151,21 @@ pub(crate) async fn from_image(
     install(pulled.bytes, &pulled.reference, oci)
         .await
         .map_err(fail)
-        .map(|(path, name)| Binary {
+        .map(|(path, claims)| Binary {
             path,
             image_ref: reference.to_owned(),
-            name,
+            name: claims.name.clone(),
+            claims: Some(claims),
         })
 }
 
 /// Takes this machine's binary out of archive `bytes` and keeps it in the cache;
-/// returns its path and the provider's name.
+/// returns its path and the archive's claims.
 async fn install(
     bytes: Vec<u8>,
     what: &str,
     oci: &OciOptions,
-) -> Result<(PathBuf, Option<String>), String> {
+) -> Result<(PathBuf, par::ArchiveClaims), String> {
     let what = what.to_owned();
     let extracted = tokio::task::spawn_blocking(move || {
         par::extract(
@@ -178,7 +183,7 @@ async fn install(
     let (path, _reused) = trellis_oci::install_provider_binary(&cache, &name, &extracted.binary)
         .await
         .map_err(|error| error.to_string())?;
-    Ok((path, extracted.info.claims.name.clone()))
+    Ok((path, extracted.info.claims))
 }
 
 #[cfg(test)]

@@ -155,6 +155,8 @@ struct Inner {
     shared: Arc<Shared>,
     nats: Option<async_nats::Client>,
     running: Mutex<BTreeMap<String, Arc<Supervised>>>,
+    /// The signed claims of the providers taken out of provider archives.
+    claims: Mutex<BTreeMap<String, trellis_oci::par::ArchiveClaims>>,
     /// Opened at the first start when the server wants a password (see `door`).
     door: tokio::sync::OnceCell<Option<door::Door>>,
 }
@@ -207,6 +209,7 @@ impl ExternalProviders {
                 shared: Arc::new(shared),
                 nats,
                 running: Mutex::default(),
+                claims: Mutex::default(),
                 door: tokio::sync::OnceCell::new(),
             }),
         }
@@ -263,6 +266,7 @@ impl ExternalProviders {
             path,
             image_ref,
             name,
+            claims,
         } = binary;
         process::check_file(&path).map_err(|reason| HostError::ProviderStart {
             id: id.to_owned(),
@@ -289,6 +293,11 @@ impl ExternalProviders {
             return Err(HostError::ProviderExists(id.to_owned()));
         }
         running.insert(id.to_owned(), Arc::clone(&provider));
+        let mut known = self.inner.claims.lock().unwrap_or_else(|p| p.into_inner());
+        match claims {
+            Some(claims) => known.insert(id.to_owned(), claims),
+            None => known.remove(id),
+        };
         Ok(provider)
     }
 
@@ -349,7 +358,18 @@ impl ExternalProviders {
             .await;
     }
 
+    /// The signed claims of provider `id`, when it came out of a provider archive.
+    pub(crate) fn claims(&self, id: &str) -> Option<trellis_oci::par::ArchiveClaims> {
+        let claims = self.inner.claims.lock().unwrap_or_else(|p| p.into_inner());
+        claims.get(id).cloned()
+    }
+
     fn remove(&self, id: &str) -> Option<Arc<Supervised>> {
+        self.inner
+            .claims
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(id);
         let mut running = self.inner.running.lock().unwrap_or_else(|p| p.into_inner());
         running.remove(id)
     }

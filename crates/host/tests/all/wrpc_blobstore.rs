@@ -386,3 +386,91 @@ async fn bad_blobstore_calls_are_refused_and_the_provider_keeps_serving() {
     }
     assert!(back == payload, "the read-back differs");
 }
+
+/// Reads all of `id` through `client`.
+async fn read_all(client: &BlobstoreClient, id: &ObjectId, start: u64, end: u64) -> Vec<u8> {
+    let mut data = client.get_container_data(id, start, end).await.unwrap();
+    let mut back = Vec::new();
+    while let Some(chunk) = data.next_chunk().await.unwrap() {
+        back.extend_from_slice(&chunk);
+    }
+    back
+}
+
+#[tokio::test]
+async fn every_blobstore_function_works_across_hosts_within_its_container() {
+    let nats = NatsServer::start().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let host = blob_host(&nats, dir.path()).await;
+    let root = dir.path().join("root");
+    start_blobstore(&host, "blobs", &root).await;
+    link_blobstore(&nats, "prober", "blobs").await;
+    let invoker = trellis_wrpc::Invoker::new(nats.wrpc_client().await.unwrap(), "default");
+    let prober = BlobstoreClient::new(
+        invoker,
+        "prober",
+        "blobs",
+        "default",
+        Duration::from_secs(5),
+    );
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while let Err(err) = prober.create_container("docs").await {
+        assert!(tokio::time::Instant::now() < deadline, "{err}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let id = |object: &str| ObjectId {
+        container: "docs".into(),
+        object: object.into(),
+    };
+    let err = prober.create_container("docs").await.unwrap_err();
+    assert!(err.contains("already exists"), "{err}");
+    assert_eq!(prober.container_exists("docs").await, Ok(true));
+    assert!(prober.container_created_at("docs").await.unwrap() > 0);
+
+    let text = Bytes::from_static(b"hello, blobs");
+    let one = || Box::pin(futures::stream::iter([text.clone()])) as _;
+    prober
+        .write_container_data(&id("a.txt"), one, Duration::from_secs(5))
+        .await
+        .unwrap();
+    // A window: bytes 7..=10, inclusive as for this host's own components.
+    assert_eq!(read_all(&prober, &id("a.txt"), 7, 10).await, b"blob");
+    let info = prober.object_info(&id("a.txt")).await.unwrap();
+    assert_eq!(info.size, 12);
+    prober
+        .copy_object(&id("a.txt"), &id("b.txt"))
+        .await
+        .unwrap();
+    prober
+        .move_object(&id("b.txt"), &id("c.txt"))
+        .await
+        .unwrap();
+    assert_eq!(prober.has_object(&id("b.txt")).await, Ok(false));
+    assert_eq!(prober.has_object(&id("c.txt")).await, Ok(true));
+    let mut names = prober.list_container_objects("docs").await.unwrap();
+    let mut listed = Vec::new();
+    while let Some(batch) = names.next_names().await.unwrap() {
+        listed.extend(batch);
+    }
+    assert_eq!(listed, ["a.txt", "c.txt"]);
+
+    // Names that would leave the provider's root are refused by name.
+    let err = prober.has_object(&id("../../etc")).await.unwrap_err();
+    assert!(err.contains("invalid object name"), "{err}");
+    let err = prober.container_exists("..").await.unwrap_err();
+    assert!(err.contains("invalid container name"), "{err}");
+    assert!(!dir.path().join("etc").exists());
+
+    prober
+        .delete_objects("docs", vec!["a.txt".into(), "missing".into()])
+        .await
+        .unwrap();
+    assert_eq!(prober.has_object(&id("a.txt")).await, Ok(false));
+    prober.clear_container("docs").await.unwrap();
+    assert!(std::fs::read_dir(root.join("docs"))
+        .unwrap()
+        .next()
+        .is_none());
+    prober.delete_container("docs").await.unwrap();
+    assert_eq!(prober.container_exists("docs").await, Ok(false));
+}

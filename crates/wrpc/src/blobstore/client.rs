@@ -3,7 +3,9 @@
 //! Errors are the text a guest sees: the provider's own `string` errors as they are,
 //! transport failures as [`CallError`]'s messages (which name the provider and the
 //! function). Byte streams go chunk by chunk both ways; a download is read as the guest
-//! reads it, each chunk within the call timeout.
+//! reads it, each chunk within the call timeout. Chunks the guest has not read yet wait
+//! in the transport (a few here, the rest in the NATS subscription), so what a download
+//! can hold is bounded by the provider's read window (64 MiB on Trellis hosts).
 
 use std::future::Future;
 use std::pin::Pin;

@@ -8,6 +8,7 @@ import { useNow } from "../lattice/useNow";
 import { HostActions } from "../actions/HostActions";
 import { ProviderActions } from "../actions/ProviderActions";
 import { ComponentInspector } from "./ComponentInspector";
+import { SpyPanel } from "./SpyPanel";
 import { V2HostInspector } from "./V2HostInspector";
 import { V2ComponentInspector, V2WorkloadInspector } from "./V2WorkloadInspector";
 
@@ -79,6 +80,7 @@ function ProviderInspector({ data }: { data: ProviderNodeData }) {
         <dd className="mono selectable wrap">{data.hostId}</dd>
       </dl>
       <ProviderActions key={data.providerId} providerId={data.providerId} />
+      <SpyPanel key={`spy-${data.providerId}`} componentId={data.providerId} />
     </aside>
   );
 }

@@ -1,5 +1,5 @@
-// The Spy section of the component inspector: a start/stop toggle and the calls other
-// components on its host make into this component as they happen (function, WAVE arguments
+// The Spy section of the component and provider inspectors: a start/stop toggle and the
+// calls components make into this component or built-in provider as they happen (function, WAVE arguments
 // and results, duration, errors). The hosts publish records only while the spy runs. The
 // calls are kept in the session's spy store, which the graph's edges read too (their
 // sparklines): one listener for both.

@@ -61,7 +61,8 @@ fn apply_lease(core: &HostCore, subject: &str, payload: &[u8]) -> Option<Bytes> 
         Ok(granted) => ctl::ok(SpyLeaseReply {
             host_id: core.id.clone(),
             ttl_ms: granted.as_millis() as u64,
-            running: core.runtime.is_running(component_id),
+            running: core.runtime.is_running(component_id)
+                || core.runtime.is_builtin_provider(component_id),
         }),
         Err(err) => ctl::error(err),
     }

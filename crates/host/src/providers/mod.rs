@@ -45,6 +45,7 @@ mod messaging;
 mod registry;
 pub(crate) mod remote;
 mod routes;
+pub(crate) mod spy;
 
 use std::sync::Arc;
 

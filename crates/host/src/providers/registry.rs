@@ -160,6 +160,8 @@ struct Inner {
     invoker: RwLock<Option<Arc<dyn ComponentInvoker>>>,
     /// Calls to providers on other hosts, when the host makes them.
     wrpc: RwLock<Option<trellis_wrpc::Invoker>>,
+    /// The runtime's message spy, which records calls into these providers.
+    spy: std::sync::OnceLock<Arc<crate::runtime::SpyTap>>,
 }
 
 impl std::fmt::Debug for BuiltinProviders {
@@ -197,6 +199,7 @@ impl BuiltinProviders {
                 running: RwLock::default(),
                 invoker: RwLock::default(),
                 wrpc: RwLock::default(),
+                spy: std::sync::OnceLock::new(),
             }),
         }
     }
@@ -213,6 +216,16 @@ impl BuiltinProviders {
     /// Sets how components reach providers on other hosts (over wRPC).
     pub(crate) fn set_wrpc(&self, invoker: trellis_wrpc::Invoker) {
         *self.inner.wrpc.write().unwrap_or_else(|p| p.into_inner()) = Some(invoker);
+    }
+
+    /// Sets the message spy that records calls into these providers (once).
+    pub(crate) fn set_spy(&self, spy: Arc<crate::runtime::SpyTap>) {
+        let _ = self.inner.spy.set(spy);
+    }
+
+    /// The message spy, once the runtime set it.
+    pub(crate) fn spy(&self) -> Option<&Arc<crate::runtime::SpyTap>> {
+        self.inner.spy.get()
     }
 
     /// How components reach providers on other hosts, if they can.

@@ -126,7 +126,7 @@ pub(crate) struct Inner {
     /// plus what the embedder allowed since ([`Runtime::extend_grant_policy`]).
     pub(crate) grants: RwLock<GrantPolicy>,
     /// Message-spy leases and the queue of call records.
-    pub(super) spy: super::spy::SpyTap,
+    pub(super) spy: Arc<super::spy::SpyTap>,
     /// Calls to targets on other hosts (present with [`RuntimeConfig::wrpc`]).
     pub(super) wrpc: Option<trellis_wrpc::Invoker>,
     /// Built-in providers served to other hosts over wRPC, by provider id.
@@ -196,6 +196,10 @@ impl Runtime {
         if let Some(wrpc) = &runtime.inner.wrpc {
             runtime.inner.registry.set_wrpc(wrpc.clone());
         }
+        runtime
+            .inner
+            .registry
+            .set_spy(Arc::clone(&runtime.inner.spy));
         let invoker = Invoker::new(&runtime.inner);
         runtime.inner.registry.set_invoker(Arc::new(invoker));
         Ok(runtime)

@@ -54,6 +54,12 @@ impl Default for SpyTap {
 }
 
 impl SpyTap {
+    /// Whether anyone spies on anything on this host (one atomic load): the check that
+    /// comes before any work for a record.
+    pub(crate) fn anyone(&self) -> bool {
+        self.leased.load(Ordering::Relaxed) != 0
+    }
+
     /// Whether calls into `target` are spied on now.
     pub(crate) fn watching(&self, target: &str) -> bool {
         if self.leased.load(Ordering::Relaxed) == 0 {

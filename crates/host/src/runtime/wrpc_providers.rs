@@ -14,6 +14,7 @@ use trellis_wrpc::{Export, Handler, Invocation};
 use wasmtime::component::Val;
 
 use super::core::Inner;
+use super::spy::SpyCall;
 use super::wrpc::log_refused;
 use crate::providers::BuiltinKind;
 
@@ -79,21 +80,37 @@ impl<A: ProviderAnswer> Handler for ServedProvider<A> {
         let inner = self.inner.clone();
         let id = self.id.clone();
         let func = export.func.clone();
+        let instance = export.instance.clone();
         Box::pin(async move {
             let Some(inner) = inner.upgrade() else {
                 return Err("the host is shutting down".to_owned());
             };
-            A::answer(&inner, &id, &func, invocation)
+            let spied = inner.spy.watching(&id).then(|| {
+                SpyCall::begin(
+                    &inner.host_id,
+                    invocation.source.as_deref().unwrap_or("(unnamed caller)"),
+                    &id,
+                    invocation.link_name.as_deref().unwrap_or("default"),
+                    &instance,
+                    &func,
+                    &invocation.params,
+                )
+            });
+            let outcome = A::answer(&inner, &id, &func, invocation)
                 .await
-                .map(|value| vec![value])
-                .inspect_err(|reason| {
-                    inner.logs.emit(
-                        LogLevel::Warn,
-                        Some(&id),
-                        Some("wrpc"),
-                        format!("refused {func}: {reason}"),
-                    )
-                })
+                .map(|value| vec![value]);
+            if let Some(call) = spied {
+                let recorded = outcome.clone().map_err(wasmtime::Error::msg);
+                call.finish(&inner.spy, &recorded);
+            }
+            outcome.inspect_err(|reason| {
+                inner.logs.emit(
+                    LogLevel::Warn,
+                    Some(&id),
+                    Some("wrpc"),
+                    format!("refused {func}: {reason}"),
+                )
+            })
         })
     }
 

@@ -168,3 +168,69 @@ async fn leases_are_capped_and_lapse() -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+/// A spy on a built-in keyvalue provider shows the calls into it where it runs: a
+/// component's call on the same host, and one from a component on another host over
+/// wRPC (recorded once, by the provider's host), each with its arguments and result.
+#[tokio::test]
+async fn calls_into_a_keyvalue_provider_show_in_its_spy_here_and_from_another_host(
+) -> anyhow::Result<()> {
+    let nats = NatsServer::start()?;
+    let host_b = crate::wrpc_links::wrpc_host(&nats).await;
+    let host_a = crate::wrpc_links::wrpc_host(&nats).await;
+    let memory = BTreeMap::from([("backend".to_owned(), "memory".to_owned())]);
+    host_b
+        .runtime()
+        .start_provider("kv", "builtin://keyvalue", memory, BTreeMap::new())
+        .await?;
+    let probe = crate::providers_support::probe_bytes()?;
+    start(host_b.runtime(), "probe", probe.clone()).await?;
+    start(host_a.runtime(), "probe", probe).await?;
+    crate::wrpc_links::link_probe_to_kv(&nats).await;
+    let client = Client::connect(&Context::new(nats.url())).await?;
+    let mut spy = ops::spy(&client, "kv", None).await?;
+
+    let local = crate::wrpc_links::bump(&host_b).await;
+    assert_eq!(local, Val::Result(Ok(Some(Box::new(Val::U64(1))))));
+    let record = tokio::time::timeout(WAIT, spy.next()).await?.unwrap()?;
+    assert_eq!(
+        (
+            record.source_id.as_str(),
+            record.target_id.as_str(),
+            record.interface.as_str(),
+            record.function.as_str(),
+            record.host_id.as_str(),
+        ),
+        (
+            "probe",
+            "kv",
+            "wasi:keyvalue/atomics",
+            "increment",
+            host_b.id()
+        )
+    );
+    assert_eq!(record.args, [r#""counts""#, r#""hits""#, "1"]);
+    assert_eq!(record.results, ["ok(1)"]);
+
+    let remote = crate::wrpc_links::bump(&host_a).await;
+    assert_eq!(remote, Val::Result(Ok(Some(Box::new(Val::U64(2))))));
+    let record = tokio::time::timeout(WAIT, spy.next()).await?.unwrap()?;
+    assert_eq!(
+        (
+            record.interface.as_str(),
+            record.function.as_str(),
+            record.host_id.as_str()
+        ),
+        (
+            "wrpc:keyvalue/atomics@0.2.0-draft",
+            "increment",
+            host_b.id()
+        )
+    );
+    assert_eq!(record.args, [r#""counts""#, r#""hits""#, "1"]);
+    assert_eq!(record.results, ["ok(2)"]);
+    // Once: the calling host does not record it a second time.
+    assert!(tokio::time::timeout(QUIET, spy.next()).await.is_err());
+    spy.stop().await;
+    Ok(())
+}

@@ -229,7 +229,7 @@ async fn bad_wrpc_calls_are_refused_and_the_host_keeps_serving() {
 }
 
 /// `bump()` of the probe on `host` (open "counts", increment "hits"), once linked.
-async fn bump(host: &LatticeHost) -> Val {
+pub(crate) async fn bump(host: &LatticeHost) -> Val {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     loop {
         let out = host
@@ -244,6 +244,22 @@ async fn bump(host: &LatticeHost) -> Val {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// Puts the link probe → kv for wasi:keyvalue store and atomics through ctl.
+pub(crate) async fn link_probe_to_kv(nats: &NatsServer) {
+    let client = nats.client().await.unwrap();
+    let reply = request_json(
+        &client,
+        &format!("{CTL}.link.put"),
+        json!({
+            "source_id": "probe", "target": "kv", "name": "default",
+            "wit_namespace": "wasi", "wit_package": "keyvalue",
+            "interfaces": ["store", "atomics"],
+        }),
+    )
+    .await;
+    assert_eq!(reply["success"], true, "{reply}");
 }
 
 #[tokio::test]
@@ -268,18 +284,7 @@ async fn a_component_counts_in_a_keyvalue_provider_on_another_host() {
         .await
         .unwrap();
 
-    let client = nats.client().await.unwrap();
-    let reply = request_json(
-        &client,
-        &format!("{CTL}.link.put"),
-        json!({
-            "source_id": "probe", "target": "kv", "name": "default",
-            "wit_namespace": "wasi", "wit_package": "keyvalue",
-            "interfaces": ["store", "atomics"],
-        }),
-    )
-    .await;
-    assert_eq!(reply["success"], true, "{reply}");
+    link_probe_to_kv(&nats).await;
 
     for expected in 1..=5u64 {
         assert_eq!(

@@ -56,6 +56,6 @@ pub use refs::{checked_id, component_ref, lattice_snapshot, provider_ref, resolv
 pub use spy::{spy, SpyStream, SPY_LEASE_TTL};
 pub use watch::{watch_component, ComponentWatch, ReloadOutcome, DEBOUNCE, RELOAD_TIMEOUT};
 pub use workload::{
-    component_hosts, scale_component, start_component, start_provider, stop_host, stop_provider,
-    update_component, Outcome, Placement, StartComponent, StartProvider, Wait,
+    component_hosts, provider_hosts, scale_component, start_component, start_provider, stop_host,
+    stop_provider, update_component, Outcome, Placement, StartComponent, StartProvider, Wait,
 };

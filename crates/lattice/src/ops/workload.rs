@@ -453,6 +453,15 @@ pub async fn component_hosts(client: &Client, id: &str) -> Result<Vec<String>> {
     }
 }
 
+/// The hosts running provider `id` (empty when none does).
+pub async fn provider_hosts(client: &Client, id: &str) -> Result<Vec<String>> {
+    match hosts_running(client, id, None, Kind::Provider).await {
+        Ok(found) => Ok(found.into_iter().map(|(host, _)| host).collect()),
+        Err(OpsError::NotFound(_)) => Ok(Vec::new()),
+        Err(err) => Err(err),
+    }
+}
+
 /// The host a placement names. For an auction, `first_bid` runs it (only then) and
 /// answers the first bidder; when no host bids, the first host by id is taken.
 async fn place(

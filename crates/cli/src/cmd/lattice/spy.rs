@@ -41,7 +41,11 @@ pub async fn run(args: SpyArgs, client: &Client, global: &GlobalOpts) -> anyhow:
         String::new()
     } else {
         // The host that answered does not run it: say where it runs, if anywhere.
-        match ops::component_hosts(client, &args.component).await {
+        let mut hosts = ops::component_hosts(client, &args.component).await;
+        if hosts.as_ref().is_ok_and(Vec::is_empty) {
+            hosts = ops::provider_hosts(client, &args.component).await;
+        }
+        match hosts {
             Ok(hosts) if !hosts.is_empty() => format!(
                 " (it runs on host {}: only Trellis hosts record calls, a wasmCloud host does \
                  not)",

@@ -4,14 +4,19 @@ use std::sync::Arc;
 
 use wasmtime::component::Resource;
 
+use wasmtime::component::Val;
+
 use super::{page, KvBackend, KvBucket};
 use crate::providers::bindings::wasi::keyvalue::{atomics, batch, store};
+use crate::providers::spy::{result_val, spied, ProviderSpy};
 use crate::providers::{BuiltinKind, ProvidersCtxView};
 
 use store::{Error, KeyResponse};
 
 /// The import name used in "no link" errors.
 const STORE: &str = "wasi:keyvalue/store";
+/// The interface of `increment`, as spy records name it.
+const ATOMICS: &str = "wasi:keyvalue/atomics";
 
 type KvResult<T> = wasmtime::Result<Result<T, Error>>;
 
@@ -23,6 +28,40 @@ impl ProvidersCtxView<'_> {
     fn kv_bucket(&self, bucket: &Resource<KvBucket>) -> wasmtime::Result<KvBucket> {
         Ok(self.table.get(bucket)?.clone())
     }
+
+    /// A spy record of `func` on `bucket` (its name first, then `rest`), if someone spies
+    /// on the provider.
+    fn kv_spy(
+        &self,
+        interface: &str,
+        func: &str,
+        bucket: &Resource<KvBucket>,
+        rest: impl FnOnce() -> Vec<Val>,
+    ) -> Option<ProviderSpy> {
+        self.ctx.spy_call(interface, func, || {
+            let name = self.table.get(bucket).map(|b| b.identifier.clone());
+            let mut args = vec![Val::String(name.unwrap_or_default())];
+            args.extend(rest());
+            args
+        })
+    }
+}
+
+/// A keyvalue result as the spy shows it.
+fn kv_val<T>(result: &Result<T, Error>, ok: impl FnOnce(&T) -> Option<Val>) -> Val {
+    result_val(result, ok, |error| {
+        Some(match error {
+            Error::NoSuchStore => Val::Variant("no-such-store".into(), None),
+            Error::AccessDenied => Val::Variant("access-denied".into(), None),
+            Error::Other(text) => {
+                Val::Variant("other".into(), Some(Box::new(Val::String(text.clone()))))
+            }
+        })
+    })
+}
+
+fn bytes_val(bytes: &[u8]) -> Val {
+    trellis_wrpc::keyvalue::list_of(bytes)
 }
 
 impl store::Host for ProvidersCtxView<'_> {
@@ -48,8 +87,14 @@ impl store::Host for ProvidersCtxView<'_> {
 
 impl store::HostBucket for ProvidersCtxView<'_> {
     async fn get(&mut self, bucket: Resource<KvBucket>, key: String) -> KvResult<Option<Vec<u8>>> {
+        let spy = self.kv_spy(STORE, "get", &bucket, || vec![Val::String(key.clone())]);
         let backend = self.kv_backend(&bucket)?;
-        Ok(backend.get(&key).await.map_err(Error::Other))
+        let result = Ok(backend.get(&key).await.map_err(Error::Other));
+        spied(spy, result, |r| {
+            kv_val(r, |v| {
+                Some(Val::Option(v.as_deref().map(|b| Box::new(bytes_val(b)))))
+            })
+        })
     }
 
     async fn set(
@@ -58,22 +103,30 @@ impl store::HostBucket for ProvidersCtxView<'_> {
         key: String,
         value: Vec<u8>,
     ) -> KvResult<()> {
+        let spy = self.kv_spy(STORE, "set", &bucket, || {
+            vec![Val::String(key.clone()), bytes_val(&value)]
+        });
         let bucket = self.kv_bucket(&bucket)?;
-        Ok(bucket.set(&key, value).await.map_err(Error::Other))
+        let result = Ok(bucket.set(&key, value).await.map_err(Error::Other));
+        spied(spy, result, |r| kv_val(r, |_| None))
     }
 
     async fn delete(&mut self, bucket: Resource<KvBucket>, key: String) -> KvResult<()> {
+        let spy = self.kv_spy(STORE, "delete", &bucket, || vec![Val::String(key.clone())]);
         let backend = self.kv_backend(&bucket)?;
-        Ok(backend.delete(&key).await.map_err(Error::Other))
+        let result = Ok(backend.delete(&key).await.map_err(Error::Other));
+        spied(spy, result, |r| kv_val(r, |_| None))
     }
 
     async fn exists(&mut self, bucket: Resource<KvBucket>, key: String) -> KvResult<bool> {
+        let spy = self.kv_spy(STORE, "exists", &bucket, || vec![Val::String(key.clone())]);
         let backend = self.kv_backend(&bucket)?;
-        Ok(backend
+        let result = Ok(backend
             .get(&key)
             .await
             .map(|v| v.is_some())
-            .map_err(Error::Other))
+            .map_err(Error::Other));
+        spied(spy, result, |r| kv_val(r, |found| Some(Val::Bool(*found))))
     }
 
     async fn list_keys(
@@ -81,15 +134,32 @@ impl store::HostBucket for ProvidersCtxView<'_> {
         bucket: Resource<KvBucket>,
         cursor: Option<u64>,
     ) -> KvResult<KeyResponse> {
+        let spy = self.kv_spy(STORE, "list-keys", &bucket, || {
+            vec![Val::Option(cursor.map(|c| Box::new(Val::U64(c))))]
+        });
         let backend = self.kv_backend(&bucket)?;
-        Ok(backend
+        let result = Ok(backend
             .keys()
             .await
             .map(|keys| {
                 let (keys, cursor) = page(keys, cursor);
                 KeyResponse { keys, cursor }
             })
-            .map_err(Error::Other))
+            .map_err(Error::Other));
+        spied(spy, result, |r| {
+            kv_val(r, |page| {
+                Some(Val::Record(vec![
+                    (
+                        "keys".into(),
+                        Val::List(page.keys.iter().cloned().map(Val::String).collect()),
+                    ),
+                    (
+                        "cursor".into(),
+                        Val::Option(page.cursor.map(|c| Box::new(Val::U64(c)))),
+                    ),
+                ]))
+            })
+        })
     }
 
     async fn drop(&mut self, bucket: Resource<KvBucket>) -> wasmtime::Result<()> {
@@ -105,8 +175,12 @@ impl atomics::Host for ProvidersCtxView<'_> {
         key: String,
         delta: u64,
     ) -> KvResult<u64> {
+        let spy = self.kv_spy(ATOMICS, "increment", &bucket, || {
+            vec![Val::String(key.clone()), Val::U64(delta)]
+        });
         let backend = self.kv_backend(&bucket)?;
-        Ok(backend.increment(&key, delta).await.map_err(Error::Other))
+        let result = Ok(backend.increment(&key, delta).await.map_err(Error::Other));
+        spied(spy, result, |r| kv_val(r, |n| Some(Val::U64(*n))))
     }
 }
 

@@ -166,6 +166,8 @@ pub struct KvBucket {
     /// The backend bucket's name, `trellis-kv-<namespace>-<identifier>`.
     #[allow(dead_code)] // shown in Debug output and checked by tests
     pub(crate) name: String,
+    /// What the guest opened it by (what a call on the wire carries, and the spy shows).
+    pub(crate) identifier: String,
     pub(crate) backend: Arc<dyn KvBackend>,
     pub(crate) quota: Quota,
 }
@@ -261,6 +263,7 @@ impl KvProvider {
                 .map(String::as_str)
                 .filter(|v| !v.trim().is_empty())
         };
+        let opened = identifier.to_owned();
         let identifier = linked("bucket").unwrap_or(identifier);
         let namespace = linked("namespace").unwrap_or(&self.namespace);
         let name = bucket_name(namespace, identifier)?;
@@ -278,6 +281,7 @@ impl KvProvider {
         };
         Ok(KvBucket {
             name,
+            identifier: opened,
             backend,
             quota,
         })

@@ -52,6 +52,7 @@ impl ProviderCtx {
         };
         Some(Ok(KvBucket {
             name,
+            identifier: identifier.to_owned(),
             backend: Arc::new(backend),
             quota: Quota::default(),
         }))

@@ -26,10 +26,11 @@ use std::time::Duration;
 use futures::StreamExt;
 use tokio::task::JoinHandle;
 use trellis_proto::{ConfigMap, Link};
-use wasmtime::component::Instance;
+use wasmtime::component::{Instance, Val};
 
 use super::bindings::exports::wasmcloud::messaging::handler::GuestIndices;
 use super::bindings::wasmcloud::messaging::{consumer, types};
+use super::spy::{result_val, spied};
 use super::{BrokerMessage, BuiltinKind, BuiltinProviders, ProvidersCtxView};
 use crate::HostError;
 
@@ -358,33 +359,56 @@ impl consumer::Host for ProvidersCtxView<'_> {
         body: Vec<u8>,
         timeout_ms: u32,
     ) -> wasmtime::Result<Result<BrokerMessage, String>> {
-        let lattice = self.ctx.registry.lattice();
-        if let Err(e) = check_subject(lattice, "request to", &subject) {
-            return Ok(Err(e));
-        }
-        if let Some(route) = self.ctx.remote_route(CONSUMER) {
-            return Ok(remote::request(&route, subject, body, timeout_ms).await);
-        }
-        let client = match self.messaging_client() {
-            Ok(c) => c,
-            Err(e) => return Ok(Err(e)),
+        let spy = self.ctx.spy_call(CONSUMER, "request", || {
+            vec![
+                Val::String(subject.clone()),
+                trellis_wrpc::keyvalue::list_of(&body),
+                Val::U32(timeout_ms),
+            ]
+        });
+        let outcome = self.consume_request(subject, body, timeout_ms).await;
+        let as_val = |r: &Result<BrokerMessage, String>| {
+            let reply = |m: &BrokerMessage| Some(remote::from_broker(m.clone()).to_val());
+            result_val(r, reply, |e| Some(Val::String(e.clone())))
         };
-        Ok(guest_request(&client, lattice, subject, body, timeout_ms).await)
+        spied(spy, Ok(outcome), as_val)
     }
 
     async fn publish(&mut self, msg: BrokerMessage) -> wasmtime::Result<Result<(), String>> {
+        let spy = self.ctx.spy_call(CONSUMER, "publish", || {
+            vec![remote::from_broker(msg.clone()).to_val()]
+        });
+        let outcome = self.consume_publish(msg).await;
+        let as_val =
+            |r: &Result<(), String>| result_val(r, |_| None, |e| Some(Val::String(e.clone())));
+        spied(spy, Ok(outcome), as_val)
+    }
+}
+
+impl ProvidersCtxView<'_> {
+    async fn consume_request(
+        &mut self,
+        subject: String,
+        body: Vec<u8>,
+        timeout_ms: u32,
+    ) -> Result<BrokerMessage, String> {
         let lattice = self.ctx.registry.lattice();
-        if let Err(e) = check_publish(lattice, &msg) {
-            return Ok(Err(e));
-        }
+        check_subject(lattice, "request to", &subject)?;
         if let Some(route) = self.ctx.remote_route(CONSUMER) {
-            return Ok(remote::publish(&route, msg).await);
+            return remote::request(&route, subject, body, timeout_ms).await;
         }
-        let client = match self.messaging_client() {
-            Ok(c) => c,
-            Err(e) => return Ok(Err(e)),
-        };
-        Ok(guest_publish(&client, lattice, msg).await)
+        let client = self.messaging_client()?;
+        guest_request(&client, lattice, subject, body, timeout_ms).await
+    }
+
+    async fn consume_publish(&mut self, msg: BrokerMessage) -> Result<(), String> {
+        let lattice = self.ctx.registry.lattice();
+        check_publish(lattice, &msg)?;
+        if let Some(route) = self.ctx.remote_route(CONSUMER) {
+            return remote::publish(&route, msg).await;
+        }
+        let client = self.messaging_client()?;
+        guest_publish(&client, lattice, msg).await
     }
 }
 

@@ -496,3 +496,37 @@ async fn a_component_counts_through_the_sdk_provider_over_wrpc() {
     assert_eq!(count_through(&host, "apples", 0).await, ["5"]);
     host.shutdown().await;
 }
+
+/// SDK providers log through `tracing` on stderr, each line with its own time and
+/// level: the record takes that level (an INFO line is not a warning) and drops the
+/// time, which the record has already.
+#[tokio::test]
+async fn an_sdk_providers_log_lines_keep_their_own_level() {
+    let url = counter_url();
+    let nats = NatsServer::start().unwrap();
+    let client = nats.client().await.unwrap();
+    let host = start_host_with(&nats, fast_providers).await;
+    let id = host.id().to_owned();
+    let logs = collect_logs(&host);
+    let mut events = events(&client).await;
+
+    start_provider(&client, &id, "counter", &url).await;
+    provider_event(&mut events, "health_check_passed", "counter").await;
+    wait_log(&logs, "counter", "Starting capability provider counter").await;
+    let record = logs
+        .lock()
+        .unwrap()
+        .iter()
+        .find(|r| r.message.contains("Starting capability provider counter"))
+        .cloned()
+        .unwrap();
+    assert_eq!(record.context.as_deref(), Some("stderr"), "{record:?}");
+    assert_eq!(record.level, trellis_proto::LogLevel::Info, "{record:?}");
+    assert!(
+        !record.message.starts_with("20") && !record.message.contains(" INFO "),
+        "{record:?}"
+    );
+    // A line of its own on stdout stays info.
+    wait_log(&logs, "counter", "counter provider counter started").await;
+    host.shutdown().await;
+}

@@ -1,5 +1,9 @@
 //! One provider process: checking the file, spawning it with a cleared environment and
 //! its `HostData` on stdin, and turning its stdout/stderr lines into log records.
+//!
+//! SDK providers log through `tracing` to stderr, one line per event with its own time
+//! and level; such a line becomes a record at that level without them (the record has
+//! its own time). Other lines keep their stream's level: stdout info, stderr warn.
 
 use std::collections::VecDeque;
 use std::path::Path;
@@ -168,7 +172,7 @@ fn read_lines(
         secret,
     }: Output,
 ) -> JoinHandle<()> {
-    let level = if name == "stderr" {
+    let stream_level = if name == "stderr" {
         LogLevel::Warn
     } else {
         LogLevel::Info
@@ -195,9 +199,39 @@ fn read_lines(
                 }
                 tail.push_back(line.clone());
             }
-            logs.emit(level, Some(&id), Some(name), line);
+            let (level, message) = match tracing_line(&line) {
+                Some((level, message)) => (level, message.to_owned()),
+                None => (stream_level, line),
+            };
+            logs.emit(level, Some(&id), Some(name), message);
         }
     })
+}
+
+/// The level and the rest of a line in `tracing-subscriber`'s default format without
+/// colours (`2026-01-02T03:04:05.678901Z  INFO target: message`), which wasmCloud's
+/// provider SDK writes; `None` for any other line.
+fn tracing_line(line: &str) -> Option<(LogLevel, &str)> {
+    let (time, rest) = line.split_once(' ')?;
+    let bytes = time.as_bytes();
+    let is_time = bytes.len() >= 20
+        && bytes[..4].iter().all(u8::is_ascii_digit)
+        && bytes[4] == b'-'
+        && bytes[10] == b'T'
+        && (time.ends_with('Z') || time.contains('+') || time[10..].contains('-'));
+    if !is_time {
+        return None;
+    }
+    let (level, message) = rest.trim_start().split_once(' ')?;
+    let level = match level {
+        "TRACE" => LogLevel::Trace,
+        "DEBUG" => LogLevel::Debug,
+        "INFO" => LogLevel::Info,
+        "WARN" => LogLevel::Warn,
+        "ERROR" => LogLevel::Error,
+        _ => return None,
+    };
+    Some((level, message.trim_start()))
 }
 
 #[cfg(test)]
@@ -222,6 +256,34 @@ mod tests {
             assert!(err.contains("not executable (mode 644"), "{err}");
             std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o755)).unwrap();
             check_file(&file).unwrap();
+        }
+    }
+
+    #[test]
+    fn tracing_lines_keep_their_level_and_lose_their_time() {
+        assert_eq!(
+            tracing_line(
+                "2026-12-07T09:19:52.567351Z  INFO init_provider{name=\"kv\"}: sdk: Starting"
+            ),
+            Some((LogLevel::Info, "init_provider{name=\"kv\"}: sdk: Starting"))
+        );
+        assert_eq!(
+            tracing_line("2026-12-07T09:21:02.993189Z ERROR kv: Failed to connect to NATS"),
+            Some((LogLevel::Error, "kv: Failed to connect to NATS"))
+        );
+        assert_eq!(
+            tracing_line("2026-12-07T10:19:52.556+01:00  WARN kv: fallback").map(|l| l.0),
+            Some(LogLevel::Warn)
+        );
+        for other in [
+            "NATS Kv provider exiting",
+            "Caused by:",
+            "    Connection refused (os error 111)",
+            "2026-12-07 something INFO else",
+            "2026-12-07T09:19:52.556Z  NOTICE x",
+            "",
+        ] {
+            assert_eq!(tracing_line(other), None, "{other}");
         }
     }
 

@@ -12,6 +12,9 @@
 //! - `config updated (k=v, …)`
 //! - `shutting down`
 //!
+//! Its SDK's own `tracing` events go to stderr as wasmCloud's providers write them
+//! (`tracing-subscriber`'s default format, no colours, info and above).
+//!
 //! Config `fail_health=true` makes its health checks answer unhealthy. A received link
 //! with config `cluster_uri` makes it connect there on its own, with no credentials, as
 //! wasmCloud's keyvalue-nats provider does, and say `cluster_uri <url>: connected` or
@@ -144,6 +147,10 @@ impl Handler<Option<Context>> for Counter {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .init();
     let provider = Counter::default();
     let shutdown = run_provider(provider.clone(), "trellis-counter-provider")
         .await

@@ -22,6 +22,24 @@ pub fn wire_instance(interface: &str) -> String {
     }
 }
 
+/// The interface a component imports for calls that arrive as wire instance `instance`
+/// (`ns:pkg/iface`, without a version): the inverse of [`wire_instance`] for
+/// wasmCloud's renamed first-party interfaces (blobstore's one wire instance maps to
+/// `wasi:blobstore/blobstore`), the instance itself otherwise. Spy records name
+/// interfaces this way, wherever the call came from.
+pub fn guest_interface(instance: &str) -> String {
+    let name = instance.split_once('@').map_or(instance, |(name, _)| name);
+    match name {
+        "wrpc:keyvalue/store" | "wrpc:keyvalue/atomics" | "wrpc:keyvalue/batch" => {
+            format!("wasi:{}", &name["wrpc:".len()..])
+        }
+        "wrpc:blobstore/blobstore" => "wasi:blobstore/blobstore".into(),
+        "wrpc:http/outgoing-handler" => "wasi:http/outgoing-handler".into(),
+        "wrpc:http/incoming-handler" => "wasi:http/incoming-handler".into(),
+        other => other.to_owned(),
+    }
+}
+
 /// The prefix (and queue group) under which `target` serves on `lattice`.
 pub fn target_prefix(lattice: &str, target: &str) -> String {
     format!("{lattice}.{target}")
@@ -53,6 +71,21 @@ mod tests {
         assert_eq!(
             wire_instance("trellis:fwd/greeter@0.1.0"),
             "trellis:fwd/greeter@0.1.0"
+        );
+    }
+
+    #[test]
+    fn wire_instances_read_back_as_what_components_import() {
+        for import in ["wasi:keyvalue/atomics", "wasi:http/outgoing-handler"] {
+            assert_eq!(guest_interface(&wire_instance(import)), import);
+        }
+        assert_eq!(
+            guest_interface("wasmcloud:messaging/consumer@0.2.0"),
+            "wasmcloud:messaging/consumer"
+        );
+        assert_eq!(
+            guest_interface("trellis:fwd/greeter@0.1.0"),
+            "trellis:fwd/greeter"
         );
     }
 

@@ -189,6 +189,7 @@ describe("graphFromHosts with the lattice model", () => {
         label: "wasi:keyvalue/store · default",
         broken: false,
         linkKey: { source_id: "app", wit_namespace: "wasi", wit_package: "keyvalue", name: "default" },
+        calls: { sourceId: "app", targetId: "kv", iface: "wasi:keyvalue/store", linkName: "default" },
       },
     ]);
   });
@@ -208,7 +209,7 @@ describe("graphFromHosts with the lattice model", () => {
     expect(g.edges[0]?.broken).toBe(true);
   });
 
-  it("names the link a spied call crosses on an edge between two components, not on a provider's", () => {
+  it("names the link a spied call crosses on an edge from a component, to a component or a provider", () => {
     const both = snapshot([kvLink]);
     both.hosts[0]?.components.push({ id: "back", image_ref: "file:///back.wasm", annotations: {}, revision: 0, max_instances: 1, limits: null });
     const greeter: Link = { ...kvLink, target: "back", name: "pair", wit_namespace: "trellis-examples", wit_package: "pair", interfaces: ["greeter"] };
@@ -216,7 +217,8 @@ describe("graphFromHosts with the lattice model", () => {
     const g = graphFromHosts([], 0, null, both);
     const toBack = g.edges.find((e) => e.source === componentNodeId("NA", "back"));
     expect(toBack?.calls).toEqual({ sourceId: "app", targetId: "back", iface: "trellis-examples:pair/greeter", linkName: "pair" });
-    expect(g.edges.find((e) => e.source === providerNodeId("NA", "kv"))?.calls).toBeUndefined();
+    const toKv = g.edges.find((e) => e.source === providerNodeId("NA", "kv"));
+    expect(toKv?.calls).toEqual({ sourceId: "app", targetId: "kv", iface: "wasi:keyvalue/store", linkName: "default" });
   });
 
   it("keeps hosts the model knows that did not answer the ping", () => {

@@ -134,15 +134,15 @@ export interface GraphEdge {
   linkKey?: LinkKey;
   /** Seen at run time in telemetry rather than declared: drawn dashed. */
   dashed?: boolean;
-  /** A link between two components: what its spied calls name (the spy sees only those). */
+  /** A link from a component to a component or a provider: what its spied calls name. */
   calls?: LinkCalls;
 }
 
-/** A link between components as a spied call names it (`SpyRecord`'s ids, interface and link). */
+/** A link from a component as a spied call names it (`SpyRecord`'s ids, interface and link). */
 export interface LinkCalls {
   /** The caller (the link's source). */
   sourceId: string;
-  /** The called component (the link's target). */
+  /** The called component or provider (the link's target). */
   targetId: string;
   /** `ns:pkg/iface`, without a version. */
   iface: string;
@@ -453,7 +453,8 @@ function linkEdges(nodes: readonly GraphNode[], links: readonly Link[]): GraphEd
             wit_package: link.wit_package,
             name: link.name,
           },
-          ...(caller.kind === "component" && server.kind === "component"
+          // A component's calls are spied where they arrive: at a component or a provider.
+          ...(caller.kind === "component" && (server.kind === "component" || server.kind === "provider")
             ? { calls: { sourceId: link.source_id, targetId: link.target, iface: key, linkName: link.name } }
             : {}),
         });

@@ -80,7 +80,8 @@ impl<A: ProviderAnswer> Handler for ServedProvider<A> {
         let inner = self.inner.clone();
         let id = self.id.clone();
         let func = export.func.clone();
-        let instance = export.instance.clone();
+        // Named as the caller imports it, as records of calls on this host are.
+        let interface = trellis_wrpc::names::guest_interface(&export.instance);
         Box::pin(async move {
             let Some(inner) = inner.upgrade() else {
                 return Err("the host is shutting down".to_owned());
@@ -91,7 +92,7 @@ impl<A: ProviderAnswer> Handler for ServedProvider<A> {
                     invocation.source.as_deref().unwrap_or("(unnamed caller)"),
                     &id,
                     invocation.link_name.as_deref().unwrap_or("default"),
-                    &instance,
+                    &interface,
                     &func,
                     &invocation.params,
                 )

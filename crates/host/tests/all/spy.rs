@@ -171,7 +171,8 @@ async fn leases_are_capped_and_lapse() -> anyhow::Result<()> {
 
 /// A spy on a built-in keyvalue provider shows the calls into it where it runs: a
 /// component's call on the same host, and one from a component on another host over
-/// wRPC (recorded once, by the provider's host), each with its arguments and result.
+/// wRPC (recorded once, by the provider's host, named as the caller imports it), each
+/// with its arguments and result.
 #[tokio::test]
 async fn calls_into_a_keyvalue_provider_show_in_its_spy_here_and_from_another_host(
 ) -> anyhow::Result<()> {
@@ -221,11 +222,7 @@ async fn calls_into_a_keyvalue_provider_show_in_its_spy_here_and_from_another_ho
             record.function.as_str(),
             record.host_id.as_str()
         ),
-        (
-            "wrpc:keyvalue/atomics@0.2.0-draft",
-            "increment",
-            host_b.id()
-        )
+        ("wasi:keyvalue/atomics", "increment", host_b.id())
     );
     assert_eq!(record.args, [r#""counts""#, r#""hits""#, "1"]);
     assert_eq!(record.results, ["ok(2)"]);

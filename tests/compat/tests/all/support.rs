@@ -31,10 +31,18 @@ pub struct Lattice {
 impl Lattice {
     /// A nats-server with `count` Trellis hosts on the `default` lattice.
     pub async fn start(count: usize) -> anyhow::Result<Lattice> {
+        Self::start_with(count, |_| {}).await
+    }
+
+    /// As [`Lattice::start`], each host's config changed by `configure` first.
+    pub async fn start_with(
+        count: usize,
+        configure: impl Fn(&mut HostConfig),
+    ) -> anyhow::Result<Lattice> {
         let nats = NatsServer::start()?;
         let mut hosts = Vec::new();
         for _ in 0..count {
-            hosts.push(start_host(&nats).await?);
+            hosts.push(start_host_with(&nats, &configure).await?);
         }
         // The official client brings its own async-nats (0.39), so it gets its own
         // connection, exactly like a separate `wash` process would.
@@ -83,10 +91,14 @@ impl Lattice {
     }
 }
 
-/// Starts a Trellis host on `nats` with a private compile cache.
-pub async fn start_host(nats: &NatsServer) -> anyhow::Result<LatticeHost> {
+/// Starts a Trellis host on `nats` with a private compile cache, its config changed by
+/// `configure` first.
+async fn start_host_with(
+    nats: &NatsServer,
+    configure: impl Fn(&mut HostConfig),
+) -> anyhow::Result<LatticeHost> {
     let client = nats.client().await?;
-    let config = HostConfig {
+    let mut config = HostConfig {
         nats_url: Some(nats.url()),
         runtime: RuntimeConfig {
             cache_dir: Some(std::env::temp_dir().join("trellis-compat-tests-cache")),
@@ -94,6 +106,7 @@ pub async fn start_host(nats: &NatsServer) -> anyhow::Result<LatticeHost> {
         },
         ..HostConfig::default()
     };
+    configure(&mut config);
     Ok(LatticeHost::start(client, config).await?)
 }
 

@@ -371,6 +371,18 @@ mod tests {
         assert!(policy
             .check_http_address("127.0.0.1:8080".parse().unwrap())
             .is_ok());
+        let err = policy
+            .check_provider_image("ghcr.io/org/provider:1.0")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("provider image ghcr.io/org/provider:1.0")
+                && err.contains("--allow-provider-images"),
+            "{err}"
+        );
+        assert!(GrantPolicy::allow_all()
+            .check_provider_image("ghcr.io/org/provider:1.0")
+            .is_ok());
     }
 
     #[test]

@@ -171,7 +171,11 @@ async fn write_file(path: &Path, bytes: &[u8], executable: bool) -> Result<(), O
     };
     let parent = path.parent().expect("cache paths have a parent");
     tokio::fs::create_dir_all(parent).await.map_err(fail)?;
-    let temporary = path.with_extension(format!("partial-{}", std::process::id()));
+    // Unique per write: two starts of one archive in this process may install its
+    // binary at the same moment.
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let write = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let temporary = path.with_extension(format!("partial-{}-{write}", std::process::id()));
     tokio::fs::write(&temporary, bytes).await.map_err(fail)?;
     #[cfg(unix)]
     if executable {
@@ -238,6 +242,20 @@ mod tests {
             .unwrap();
         assert!(!reused);
         assert_eq!(std::fs::read(&path).unwrap(), b"\x7fELF 1");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_provider_binary_installed_by_several_starts_at_once_ends_up_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let binary = std::sync::Arc::new(vec![7u8; 4 << 20]);
+        let installs = (0..16).map(|_| {
+            let (dir, binary) = (dir.path().to_owned(), binary.clone());
+            tokio::spawn(async move { install_provider_binary(&dir, "p", &binary).await })
+        });
+        for install in futures::future::join_all(installs).await {
+            let (path, _) = install.unwrap().expect("every install succeeds");
+            assert_eq!(std::fs::read(&path).unwrap(), *binary);
+        }
     }
 
     #[tokio::test]

@@ -12,6 +12,7 @@
 pub mod blobstore;
 pub mod client;
 pub mod codec;
+pub mod http;
 pub mod keyvalue;
 pub mod messaging;
 pub mod names;

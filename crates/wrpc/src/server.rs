@@ -66,12 +66,23 @@ pub trait Handler: Send + Sync + 'static {
 pub struct Serving {
     tasks: JoinSet<()>,
     nats: nats::Client,
+    /// Other functions of the same target, served and stopped with these.
+    joined: Vec<Serving>,
 }
 
 impl Serving {
     /// Serving by `tasks`, whose subscriptions are on `nats`.
     pub(crate) fn new(tasks: JoinSet<()>, nats: nats::Client) -> Serving {
-        Serving { tasks, nats }
+        Serving {
+            tasks,
+            nats,
+            joined: Vec::new(),
+        }
+    }
+
+    /// Adds `other` (more functions of the same target): stopping this stops it too.
+    pub fn join(&mut self, other: Serving) {
+        self.joined.push(other);
     }
 
     /// Stops serving and returns once the NATS server has dropped the subscriptions,
@@ -79,6 +90,9 @@ impl Serving {
     /// has gone.
     pub async fn stop(mut self) {
         self.tasks.shutdown().await;
+        for other in std::mem::take(&mut self.joined) {
+            Box::pin(other.stop()).await;
+        }
         // async-nats sends a dropped subscription's UNSUB from a task of its own; give it
         // its turn, then the flush's round trip confirms the server has it.
         tokio::time::sleep(UNSUBSCRIBE_SETTLE).await;
@@ -135,7 +149,7 @@ pub async fn serve(
     }
     // The subscriptions are made; make sure the server has them before callers try.
     nats.flush().await?;
-    Ok(Serving { tasks, nats })
+    Ok(Serving::new(tasks, nats))
 }
 
 async fn answer(

@@ -37,20 +37,30 @@
 //! rebinding) cannot lead elsewhere. HTTPS connects by name, and the server's
 //! certificate must then match that name. A host listed in `allowed_hosts` is sent as
 //! the client resolves it.
+//!
+//! # Across hosts
+//!
+//! A link to an http-client provider on another host sends the request there over
+//! `wrpc:http/outgoing-handler@0.1.0`, and that provider applies its own link's policy.
+//! This host's http-client providers are served the same way (`runtime::wrpc_http_client`),
+//! to linked callers only, with the same checks as for local components.
 
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr};
+use std::sync::Arc;
 
 use trellis_proto::{ConfigMap, LogLevel};
 use wasmtime_wasi_http::{Error, RequestOptions, WasiBody, WasiHttpHooks};
 
+use super::remote::RemoteRoute;
 use super::{BuiltinKind, ProviderCtx};
+use crate::LogBus;
 
 /// The interface this hook guards.
 const OUTGOING_HANDLER: &str = "wasi:http/outgoing-handler";
 
 /// What `send_request` resolves to (the response and its I/O driver).
-type SendResult = wasmtime_wasi_http::Result<(
+pub(crate) type SendResult = wasmtime_wasi_http::Result<(
     http::Response<WasiBody>,
     Box<dyn Future<Output = Result<(), Error>> + Send>,
 )>;
@@ -275,6 +285,11 @@ impl WasiHttpHooks for ProviderCtx {
         fut: Box<dyn Future<Output = Result<(), Error>> + Send>,
     ) -> Box<dyn Future<Output = SendResult> + Send> {
         drop(fut);
+        // Linked to an http-client on another host: it sends the request (and checks it).
+        if let Some(route) = self.remote_route(OUTGOING_HANDLER) {
+            let (logs, component) = (self.logs.clone(), self.component_id.clone());
+            return Box::new(send_remote(route, request, options, logs, component));
+        }
         let linked = self
             .linked_provider(OUTGOING_HANDLER, BuiltinKind::HttpClient)
             .and_then(|(link, provider)| {
@@ -298,45 +313,94 @@ impl WasiHttpHooks for ProviderCtx {
             }
         };
         let (logs, component) = (self.logs.clone(), self.component_id.clone());
-        Box::new(async move {
-            use http_body_util::BodyExt;
-            let uri = request.uri().clone();
-            let host = uri.host().ok_or(Error::HttpRequestUriInvalid)?;
-            let https = uri.scheme() == Some(&http::uri::Scheme::HTTPS);
-            let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
-            let checked = match check_destination(&policy, host, port).await? {
-                Destination::Listed => Vec::new(),
-                Destination::Checked(addrs) => addrs,
-                Destination::Refused(ip) => {
-                    logs.emit(
-                        LogLevel::Warn,
-                        Some(&component),
-                        Some("http-client"),
-                        format!(
-                            "outgoing request to {uri} refused: {} resolves to {ip}, an \
-                         internal address (loopback, private, link-local or reserved); \
-                         allow it with the link config allowed_hosts or allowed_cidrs",
-                            bare_host(host)
-                        ),
-                    );
-                    return Err(Error::HttpRequestDenied);
-                }
-            };
-            // Plain HTTP connects to the address just checked, so a name whose DNS
-            // answer changes in between cannot lead elsewhere. HTTPS connects by name:
-            // the certificate must match it, which an internal server's will not.
-            let mut request = request;
-            if let (false, Some(ip)) = (https, checked.first()) {
-                if let Some(uri) = pinned(&uri, *ip, port) {
-                    *request.uri_mut() = uri;
-                }
-            }
-            let (response, io) = wasmtime_wasi_http::default_send_request(request, options).await?;
-            Ok((
-                response.map(BodyExt::boxed_unsync),
-                Box::new(io) as Box<dyn Future<Output = _> + Send>,
-            ))
-        })
+        Box::new(send_checked(policy, request, options, logs, component))
+    }
+}
+
+/// Sends `request` for `component` if `policy` lets it reach the destination; a refusal
+/// is logged under `component` and fails with `HTTP-request-denied`.
+pub(crate) async fn send_checked(
+    policy: EgressPolicy,
+    request: http::Request<WasiBody>,
+    options: Option<RequestOptions>,
+    logs: LogBus,
+    component: Arc<str>,
+) -> SendResult {
+    use http_body_util::BodyExt;
+    let uri = request.uri().clone();
+    let host = uri.host().ok_or(Error::HttpRequestUriInvalid)?;
+    let https = uri.scheme() == Some(&http::uri::Scheme::HTTPS);
+    let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
+    let checked = match check_destination(&policy, host, port).await? {
+        Destination::Listed => Vec::new(),
+        Destination::Checked(addrs) => addrs,
+        Destination::Refused(ip) => {
+            logs.emit(
+                LogLevel::Warn,
+                Some(&component),
+                Some("http-client"),
+                format!(
+                    "outgoing request to {uri} refused: {} resolves to {ip}, an \
+                 internal address (loopback, private, link-local or reserved); \
+                 allow it with the link config allowed_hosts or allowed_cidrs",
+                    bare_host(host)
+                ),
+            );
+            return Err(Error::HttpRequestDenied);
+        }
+    };
+    // Plain HTTP connects to the address just checked, so a name whose DNS
+    // answer changes in between cannot lead elsewhere. HTTPS connects by name:
+    // the certificate must match it, which an internal server's will not.
+    let mut request = request;
+    if let (false, Some(ip)) = (https, checked.first()) {
+        if let Some(uri) = pinned(&uri, *ip, port) {
+            *request.uri_mut() = uri;
+        }
+    }
+    let (response, io) = wasmtime_wasi_http::default_send_request(request, options).await?;
+    Ok((
+        response.map(BodyExt::boxed_unsync),
+        Box::new(io) as Box<dyn Future<Output = _> + Send>,
+    ))
+}
+
+/// Sends `request` through the http-client provider on another host that `route` leads
+/// to, over `wrpc:http/outgoing-handler` (that provider checks the destination).
+async fn send_remote(
+    route: RemoteRoute,
+    request: http::Request<WasiBody>,
+    options: Option<RequestOptions>,
+    logs: LogBus,
+    component: Arc<str>,
+) -> SendResult {
+    let uri = request.uri().clone();
+    let nanos =
+        |d: Option<std::time::Duration>| d.map(|d| d.as_nanos().min(u64::MAX as u128) as u64);
+    let options = options.map(|o| trellis_wrpc::http::RequestOptions {
+        connect_timeout: nanos(o.connect_timeout),
+        first_byte_timeout: nanos(o.first_byte_timeout),
+        between_bytes_timeout: nanos(o.between_bytes_timeout),
+    });
+    let client = route.http();
+    let outcome = client
+        .handle(trellis_wrpc::http::OUTGOING_HANDLER, request, options)
+        .await;
+    match outcome {
+        Ok(Ok(response)) => Ok((
+            response,
+            Box::new(std::future::ready(Ok(()))) as Box<dyn Future<Output = _> + Send>,
+        )),
+        Ok(Err(code)) => Err(Error::from(code)),
+        Err(err) => {
+            logs.emit(
+                LogLevel::Warn,
+                Some(&component),
+                Some("http-client"),
+                format!("outgoing request to {uri} failed: {err}"),
+            );
+            Err(Error::InternalError(Some(err.to_string())))
+        }
     }
 }
 

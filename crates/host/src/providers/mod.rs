@@ -38,7 +38,7 @@ pub(crate) mod blobstore;
 mod bus;
 mod config;
 pub(crate) mod external;
-mod http_client;
+pub(crate) mod http_client;
 pub(crate) mod keyvalue;
 mod logging;
 mod messaging;

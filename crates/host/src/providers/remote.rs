@@ -1,8 +1,8 @@
 //! An import linked to a provider on another host: where its calls go over wRPC.
 //!
-//! Each provider interface that can cross hosts (keyvalue, messaging) builds its calls
-//! on [`RemoteRoute`], so the headers, the timeout and the error texts are the same for
-//! all of them.
+//! Each provider interface that can cross hosts (keyvalue, messaging, blobstore, http)
+//! builds its calls on [`RemoteRoute`], so the headers, the timeout and the error texts
+//! are the same for all of them.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -50,6 +50,17 @@ impl RemoteRoute {
     /// Typed `wrpc:blobstore` calls (with streams) along this route.
     pub(crate) fn blobstore(self) -> trellis_wrpc::blobstore::BlobstoreClient {
         trellis_wrpc::blobstore::BlobstoreClient::new(
+            self.invoker,
+            &self.source,
+            &self.target,
+            &self.link_name,
+            CALL_TIMEOUT,
+        )
+    }
+
+    /// `wrpc:http/outgoing-handler` calls (with streamed bodies) along this route.
+    pub(crate) fn http(self) -> trellis_wrpc::http::HttpClient {
+        trellis_wrpc::http::HttpClient::new(
             self.invoker,
             &self.source,
             &self.target,

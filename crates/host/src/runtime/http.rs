@@ -118,7 +118,7 @@ impl HttpLimits {
 /// A path-prefix route of a listener to a component.
 #[derive(Clone, Debug)]
 struct Route {
-    link: LinkKey,
+    link: Arc<LinkKey>,
     path: Option<String>,
     component: Arc<str>,
 }
@@ -162,7 +162,7 @@ impl HttpServers {
         limits: HttpLimits,
     ) -> Result<SocketAddr, HostError> {
         let route = Route {
-            link,
+            link: Arc::new(link),
             path: path.filter(|p| !p.is_empty() && p != "/"),
             component: component.into(),
         };
@@ -196,7 +196,7 @@ impl HttpServers {
     pub(crate) fn remove_route(&mut self, link: &LinkKey) {
         self.listeners.retain(|_, listener| {
             let mut routes = listener.routes.write().unwrap_or_else(|p| p.into_inner());
-            routes.retain(|r| &r.link != link);
+            routes.retain(|r| *r.link != *link);
             let keep = !routes.is_empty();
             if !keep {
                 listener.stop.cancel();
@@ -426,7 +426,7 @@ async fn dispatch(
             }
         })
     });
-    let component = {
+    let route = {
         let routes = routes.read().unwrap_or_else(|p| p.into_inner());
         let path = req.uri().path();
         routes
@@ -436,9 +436,9 @@ async fn dispatch(
                 Some(prefix) => path.starts_with(prefix.as_str()),
             })
             .max_by_key(|r| r.path.as_ref().map_or(0, String::len))
-            .map(|r| r.component.clone())
+            .map(|r| (r.component.clone(), r.link.clone()))
     };
-    let Some(component) = component else {
+    let Some((component, link)) = route else {
         return plain(
             StatusCode::NOT_FOUND,
             "no component is linked to this path\n",
@@ -454,7 +454,7 @@ async fn dispatch(
     // only built when someone listens (the app's Logs tab, `trellis logs`).
     let heard = runtime.logs.is_heard();
     let line = heard.then(|| (req.method().clone(), req.uri().clone(), Instant::now()));
-    let response = runtime.handle_http(&component, req).await;
+    let response = runtime.handle_http(&component, Some(&link), req).await;
     if let Some((method, uri, began)) = line {
         let path = uri.path_and_query().map_or("/", |p| p.as_str());
         runtime.logs.emit(
@@ -524,10 +524,12 @@ pub(crate) fn describe_failure(err: &wasmtime::Error) -> String {
 }
 
 impl Inner {
-    /// Serves one request with component `id`.
+    /// Serves one request with component `id`; when `id` does not run here, a request
+    /// that came along `link` (an http-server's) is forwarded to it over wRPC.
     pub(crate) async fn handle_http<B>(
         self: &Arc<Self>,
         id: &Arc<str>,
+        link: Option<&LinkKey>,
         req: Request<B>,
     ) -> Response<HyperOutgoingBody>
     where
@@ -535,6 +537,9 @@ impl Inner {
         B::Error: Into<wasmtime_wasi_http::Error>,
     {
         let Some(entry) = self.component(id) else {
+            if let (Some(link), Some(_)) = (link, &self.wrpc) {
+                return self.forward_http(id, link, req).await;
+            }
             return plain(
                 StatusCode::SERVICE_UNAVAILABLE,
                 format!("component {id} is not running\n"),

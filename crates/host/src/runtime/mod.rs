@@ -16,8 +16,9 @@
 //! `links` (apply and remove links, routes), `invoke` (calls into components),
 //! `spy` (records of linked calls while someone spies), `wrpc` (links to and from
 //! other hosts), `wrpc_providers` (built-in providers served to other hosts) with
-//! `wrpc_keyvalue`, `wrpc_messaging` and `wrpc_blobstore`, and `inventory` (what runs
-//! here).
+//! `wrpc_keyvalue`, `wrpc_messaging` and `wrpc_blobstore`, `wrpc_http` (HTTP handlers
+//! across hosts) and `wrpc_http_client` (the http-client served to other hosts), and
+//! `inventory` (what runs here).
 
 pub(crate) mod component;
 mod core;
@@ -37,6 +38,8 @@ mod state;
 mod watch;
 mod wrpc;
 mod wrpc_blobstore;
+mod wrpc_http;
+mod wrpc_http_client;
 mod wrpc_keyvalue;
 mod wrpc_messaging;
 mod wrpc_providers;

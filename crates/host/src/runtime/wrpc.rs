@@ -12,6 +12,9 @@
 //!   (`providers::remote`; blobstore data streams both ways, `providers::blobstore`).
 //! - Messages: a component's `wasmcloud:messaging/handler` export is served too, so a
 //!   messaging provider on any host delivers to it (`wrpc_messaging`).
+//! - HTTP: a component's `wasi:http/incoming-handler` is served as
+//!   `wrpc:http/incoming-handler@0.1.0`, and an http-server link to a component on
+//!   another host forwards its requests there (`wrpc_http`).
 //!
 //! Between components, only values complete in one message cross: functions with
 //! resources, streams or futures are not served, and calling one on another host is
@@ -108,8 +111,10 @@ impl Inner {
         let (Some(invoker), Some(entry)) = (&self.wrpc, self.component(id)) else {
             return;
         };
-        let exports = entry.current().0.served.clone();
-        if exports.is_empty() {
+        let loaded = entry.current().0;
+        let exports = loaded.served.clone();
+        let serves_http = loaded.proxy.is_some();
+        if exports.is_empty() && !serves_http {
             let before = entry
                 .serving
                 .lock()
@@ -120,36 +125,56 @@ impl Inner {
             }
             return;
         }
-        let count = exports.len();
-        let handler = Arc::new(Served {
-            inner: Arc::downgrade(self),
-            id: id.into(),
-        });
-        let nats = invoker.nats().clone();
-        match trellis_wrpc::serve(nats, invoker.lattice(), id, exports, handler).await {
-            Ok(serving) => {
-                // The new subscriptions are in place before the old ones go.
-                let before = entry
-                    .serving
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .replace(serving);
-                if let Some(before) = before {
-                    before.stop().await;
+        let mut serving = None;
+        if !exports.is_empty() {
+            let count = exports.len();
+            let handler = Arc::new(Served {
+                inner: Arc::downgrade(self),
+                id: id.into(),
+            });
+            let nats = invoker.nats().clone();
+            match trellis_wrpc::serve(nats, invoker.lattice(), id, exports, handler).await {
+                Ok(served) => {
+                    serving = Some(served);
+                    self.logs.emit(
+                        LogLevel::Debug,
+                        Some(id),
+                        Some("wrpc"),
+                        format!("serving {count} function(s) on the lattice over wRPC"),
+                    );
                 }
-                self.logs.emit(
-                    LogLevel::Debug,
+                Err(err) => self.logs.emit(
+                    LogLevel::Warn,
                     Some(id),
                     Some("wrpc"),
-                    format!("serving {count} function(s) on the lattice over wRPC"),
-                );
+                    format!("its exports cannot be served to other hosts over wRPC: {err:#}"),
+                ),
             }
-            Err(err) => self.logs.emit(
-                LogLevel::Warn,
-                Some(id),
-                Some("wrpc"),
-                format!("its exports cannot be served to other hosts over wRPC: {err:#}"),
-            ),
+        }
+        // Its HTTP handler, for http-servers on other hosts (wrpc_http).
+        if serves_http {
+            match self.serve_http_over_wrpc(id).await {
+                Ok(http) => match &mut serving {
+                    Some(serving) => serving.join(http),
+                    None => serving = Some(http),
+                },
+                Err(err) => self.logs.emit(
+                    LogLevel::Warn,
+                    Some(id),
+                    Some("wrpc"),
+                    format!("its HTTP handler cannot be served to other hosts over wRPC: {err:#}"),
+                ),
+            }
+        }
+        let Some(serving) = serving else { return };
+        // The new subscriptions are in place before the old ones go.
+        let before = entry
+            .serving
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .replace(serving);
+        if let Some(before) = before {
+            before.stop().await;
         }
     }
 

@@ -135,6 +135,7 @@ impl Inner {
             BuiltinKind::Messaging => self.messaging_exports(id),
             // Typed, with streams: served by its own module.
             BuiltinKind::Blobstore => return self.serve_blobstore_over_wrpc(id).await,
+            BuiltinKind::HttpClient => return self.serve_http_client_over_wrpc(id).await,
             _ => return,
         };
         let served = match exports {

@@ -38,6 +38,7 @@ mod spy;
 mod wrpc_blobstore;
 mod wrpc_blobstore_guest;
 mod wrpc_blobstore_interop;
+mod wrpc_http;
 mod wrpc_interop;
 mod wrpc_links;
 mod wrpc_messaging;

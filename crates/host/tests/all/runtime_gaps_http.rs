@@ -14,7 +14,7 @@ use wasmtime::component::Val;
 
 use crate::runtime;
 
-const FETCHER_WIT: &str = r#"
+pub(crate) const FETCHER_WIT: &str = r#"
 package trellis:gaps-http;
 
 world fetcher {
@@ -29,7 +29,7 @@ world fetcher {
 ///
 /// `result<X, error-code>` has its payload at offset 8 wherever it appears, so the
 /// guest hands back the host's own result records instead of copying them.
-const FETCHER_WAT: &str = r#"
+pub(crate) const FETCHER_WAT: &str = r#"
 (module
   (import "wasi:http/types@0.2.12" "[constructor]fields" (func $fields (result i32)))
   (import "wasi:http/types@0.2.12" "[constructor]outgoing-request"
@@ -79,7 +79,7 @@ const FETCHER_WAT: &str = r#"
 "#;
 
 /// A one-shot HTTP/1.1 server on loopback: answers 418 and reports the request line.
-async fn teapot() -> anyhow::Result<(u16, tokio::task::JoinHandle<String>)> {
+pub(crate) async fn teapot() -> anyhow::Result<(u16, tokio::task::JoinHandle<String>)> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let port = listener.local_addr()?.port();
     let task = tokio::spawn(async move {

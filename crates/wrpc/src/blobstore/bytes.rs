@@ -56,6 +56,44 @@ impl Stream for IncomingBytes {
     }
 }
 
+impl IncomingBytes {
+    /// A stream that came whole with the call.
+    pub(crate) fn ready(chunk: Bytes) -> IncomingBytes {
+        IncomingBytes {
+            state: State::Ready((!chunk.is_empty()).then_some(chunk)),
+        }
+    }
+
+    /// A pending stream read from `reader` (its own subject), and the I/O that reads it:
+    /// it must run while the stream is read, and fails if the stream is cut short.
+    pub(crate) fn read_from<A>(
+        reader: A,
+    ) -> (
+        IncomingBytes,
+        impl std::future::Future<Output = std::io::Result<()>> + Send + 'static,
+    )
+    where
+        A: AsyncRead + Send + Unpin + 'static,
+    {
+        let (tx, rx) = mpsc::channel(BUFFERED_CHUNKS);
+        let io = async move {
+            let outcome = forward_chunks(reader, &tx).await;
+            if let Err(err) = &outcome {
+                let _ = tx
+                    .send(Err(std::io::Error::new(err.kind(), err.to_string())))
+                    .await;
+            }
+            outcome
+        };
+        (
+            IncomingBytes {
+                state: State::Pending(rx),
+            },
+            io,
+        )
+    }
+}
+
 /// Decodes one chunk: its length, then its bytes (an empty chunk is the end mark).
 #[derive(Default)]
 struct ChunkDecoder {
@@ -159,12 +197,12 @@ where
 }
 
 /// Passes chunks on until the end mark; a subject that closes before it is an error.
-async fn forward_chunks<R>(
-    incoming: Incoming<R>,
+async fn forward_chunks<A>(
+    incoming: A,
     tx: &mpsc::Sender<std::io::Result<Bytes>>,
 ) -> std::io::Result<()>
 where
-    R: AsyncRead + Index<R> + Send + Sync + Unpin + 'static,
+    A: AsyncRead + Unpin,
 {
     let mut chunks = FramedRead::new(incoming, ChunkDecoder::default());
     while let Some(chunk) = chunks.next().await {

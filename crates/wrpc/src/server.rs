@@ -94,9 +94,9 @@ impl Serving {
             Box::pin(other.stop()).await;
         }
         // async-nats sends a dropped subscription's UNSUB from a task of its own; give it
-        // its turn, then the flush's round trip confirms the server has it.
+        // its turn, then a round trip confirms the server has it.
         tokio::time::sleep(UNSUBSCRIBE_SETTLE).await;
-        let _ = self.nats.flush().await;
+        let _ = round_trip(&self.nats).await;
     }
 }
 
@@ -148,7 +148,7 @@ pub async fn serve(
         });
     }
     // The subscriptions are made; make sure the server has them before callers try.
-    nats.flush().await?;
+    round_trip(&nats).await?;
     Ok(Serving::new(tasks, nats))
 }
 
@@ -207,4 +207,20 @@ async fn answer(
         let reason = format!("its results could not be sent: {err}");
         handler.refused(export, source.as_deref(), &reason);
     }
+}
+
+/// Returns once the NATS server has handled everything sent on `nats` so far (its
+/// subscriptions included): `flush` only empties the client's buffer, so a caller on
+/// another connection could otherwise still find no responder for a moment. The server
+/// handles one connection's messages in order, so a message to ourselves that comes
+/// back proves the earlier ones were handled.
+pub(crate) async fn round_trip(nats: &nats::Client) -> anyhow::Result<()> {
+    let inbox = nats.new_inbox();
+    let mut echo = nats.subscribe(inbox.clone()).await?;
+    nats.publish(inbox, bytes::Bytes::new()).await?;
+    nats.flush().await?;
+    tokio::time::timeout(std::time::Duration::from_secs(5), echo.next())
+        .await
+        .map_err(|_| anyhow::anyhow!("the NATS server did not echo within 5 s"))?;
+    Ok(())
 }

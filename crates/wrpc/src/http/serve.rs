@@ -98,7 +98,7 @@ pub async fn serve_http(
             });
         }
     });
-    nats.flush().await?;
+    crate::server::round_trip(&nats).await?;
     Ok(Serving::new(tasks, nats))
 }
 

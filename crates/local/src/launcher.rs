@@ -35,7 +35,8 @@ pub struct LocalOptions {
     /// The data directory (see [`data_dir`](crate::data_dir)); the server's files go in
     /// its `nats/` folder.
     pub data_dir: PathBuf,
-    /// Client port of the server, when this process starts it (default: a free port).
+    /// Client port of the server, when this process starts it (default: the one it had
+    /// last time when free, else a free port).
     pub nats_port: Option<u16>,
     /// Also serve NATS over websocket on this loopback port, when this process starts it.
     pub websocket_port: Option<u16>,

@@ -123,7 +123,9 @@ pub enum LocalNatsError {
 pub struct LocalNatsOptions {
     /// Directory for the config file, the credentials, the log and the JetStream store.
     pub data_dir: PathBuf,
-    /// Client port on 127.0.0.1; `None` picks a free one.
+    /// Client port on 127.0.0.1; `None` picks the port the last server on `data_dir`
+    /// listened on when it is free (so the URL stays the same across restarts), else a
+    /// free one.
     pub port: Option<u16>,
     /// Enable JetStream (default true).
     pub jetstream: bool,
@@ -314,9 +316,18 @@ impl LocalNats {
     fn launch(&mut self) -> Result<(), LocalNatsError> {
         const ATTEMPTS: usize = 3;
         let mut last_error = None;
-        for _ in 0..ATTEMPTS {
+        for attempt in 0..ATTEMPTS {
             let port = match (self.port, self.options.port) {
-                (0, None) => free_port()?,
+                (0, None) => {
+                    // The last port first, once: a race lost on it falls back to any.
+                    let previous = previous_port(&self.options.data_dir)
+                        .filter(|_| attempt == 0)
+                        .filter(|port| TcpListener::bind(("127.0.0.1", *port)).is_ok());
+                    match previous {
+                        Some(port) => port,
+                        None => free_port()?,
+                    }
+                }
                 (0, Some(port)) => {
                     if TcpListener::bind(("127.0.0.1", port)).is_err() {
                         return Err(LocalNatsError::PortInUse { port });
@@ -565,6 +576,17 @@ fn tie_to_parent(command: &mut Command) {
     }
     #[cfg(not(target_os = "linux"))]
     let _ = command;
+}
+
+/// The client port in the config the last server on `data_dir` was started with (its
+/// top-level `listen` line, as [`LocalNats`] writes it).
+fn previous_port(data_dir: &Path) -> Option<u16> {
+    let text = fs::read_to_string(data_dir.join("nats.conf")).ok()?;
+    text.lines()
+        .find_map(|line| line.strip_prefix("listen: \"127.0.0.1:"))
+        .and_then(|rest| rest.strip_suffix('"'))
+        .and_then(|port| port.parse().ok())
+        .filter(|port| *port != 0)
 }
 
 fn free_port() -> Result<u16, LocalNatsError> {

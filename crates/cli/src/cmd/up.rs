@@ -48,7 +48,8 @@ pub struct Args {
     /// Friendly name of the host (default: a random adjective-noun-NNNN).
     #[arg(long)]
     friendly_name: Option<String>,
-    /// Client port of the embedded local lattice's nats-server (default: a free port).
+    /// Client port of the embedded local lattice's nats-server (default: the one it had last
+    /// time when free, else a free port).
     #[arg(long, value_name = "PORT")]
     nats_port: Option<u16>,
     /// Also serve NATS over websocket on this loopback port (for browser tools such as

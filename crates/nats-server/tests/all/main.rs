@@ -2,3 +2,4 @@
 //! [`LocalNats`](trellis_nats_server::LocalNats), reached by real async-nats clients.
 
 mod guest_user;
+mod port;

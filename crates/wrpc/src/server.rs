@@ -21,6 +21,9 @@ use crate::names::target_prefix;
 /// the NATS subscription (whose buffer is bounded) instead of becoming tasks.
 const MAX_IN_FLIGHT: usize = 256;
 
+/// How long [`round_trip`] waits for its echo.
+const ROUND_TRIP_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// How long [`Serving::stop`] leaves async-nats to queue its unsubscriptions.
 const UNSUBSCRIBE_SETTLE: std::time::Duration = std::time::Duration::from_millis(20);
 
@@ -213,14 +216,20 @@ async fn answer(
 /// subscriptions included): `flush` only empties the client's buffer, so a caller on
 /// another connection could otherwise still find no responder for a moment. The server
 /// handles one connection's messages in order, so a message to ourselves that comes
-/// back proves the earlier ones were handled.
+/// back proves the earlier ones were handled. A connection that may not use inboxes
+/// gets a flush after a short wait instead.
 pub(crate) async fn round_trip(nats: &nats::Client) -> anyhow::Result<()> {
-    let inbox = nats.new_inbox();
-    let mut echo = nats.subscribe(inbox.clone()).await?;
-    nats.publish(inbox, bytes::Bytes::new()).await?;
-    nats.flush().await?;
-    tokio::time::timeout(std::time::Duration::from_secs(5), echo.next())
-        .await
-        .map_err(|_| anyhow::anyhow!("the NATS server did not echo within 5 s"))?;
-    Ok(())
+    let echoed = async {
+        let inbox = nats.new_inbox();
+        let mut echo = nats.subscribe(inbox.clone()).await?;
+        nats.publish(inbox, bytes::Bytes::new()).await?;
+        nats.flush().await?;
+        echo.next()
+            .await
+            .ok_or_else(|| anyhow::anyhow!("the echo subscription ended"))
+    };
+    match tokio::time::timeout(ROUND_TRIP_WAIT, echoed).await {
+        Ok(Ok(_)) => Ok(()),
+        _ => Ok(nats.flush().await?),
+    }
 }

@@ -44,8 +44,8 @@ mod wrpc_keyvalue;
 mod wrpc_messaging;
 mod wrpc_providers;
 
-pub(crate) use self::wrpc_keyvalue::keyvalue_types;
 pub(crate) use self::spy::{SpyCall, SpyTap};
+pub(crate) use self::wrpc_keyvalue::keyvalue_types;
 pub(crate) use self::wrpc_messaging::messaging_types;
 
 pub use self::component::{ARGS_ANNOTATION, GRANT_DIRS, GRANT_ENV, GRANT_NETWORK};

@@ -210,7 +210,8 @@ pub async fn serve_blobstore(
             },
         )
         .await?;
-    nats.flush().await?;
+    // Reachable by the time the start returns, as other served exports are.
+    crate::server::round_trip(&nats).await?;
     Ok(Serving::new(server.tasks, nats))
 }
 

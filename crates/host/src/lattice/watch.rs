@@ -144,6 +144,17 @@ async fn set_link(core: &HostCore, link: &Link) {
     };
     if let Err(err) = result {
         tracing::warn!(source = %link.source_id, target = %link.target, %err, "cannot apply a link");
+        // Where the user looks (the Logs tab, `trellis logs`), under the link's source: a
+        // link put over the lattice is stored before hosts apply it, so its put succeeded.
+        core.runtime.logs().emit(
+            trellis_proto::LogLevel::Error,
+            Some(&link.source_id),
+            Some("links"),
+            format!(
+                "cannot apply link {:?} from {} to {} ({}:{}): {err}",
+                link.name, link.source_id, link.target, link.wit_namespace, link.wit_package
+            ),
+        );
     }
 }
 

@@ -404,3 +404,50 @@ async fn a_public_http_server_and_a_blobstore_root_work_when_the_policy_allows_t
         .await
         .unwrap();
 }
+
+/// A link put over the lattice is stored before hosts apply it; when the host running its
+/// http-server refuses the address, the refusal shows in that host's logs under the
+/// provider, where a user looks, and not only on the host's stderr.
+#[tokio::test]
+async fn a_refused_link_from_the_lattice_is_logged_under_its_provider() {
+    let nats = NatsServer::start().unwrap();
+    let client = nats.client().await.unwrap();
+    let host = start_host(&nats).await;
+    let mut logs = host.runtime().logs().subscribe();
+    let rt = host.runtime();
+    rt.start_provider(
+        "http",
+        "builtin://http-server",
+        BTreeMap::new(),
+        BTreeMap::new(),
+    )
+    .await
+    .unwrap();
+    let port = crate::free_port();
+    let config = json!({"address": format!("0.0.0.0:{port}")}).to_string();
+    request(&client, &format!("{CTL}.config.put.public"), config).await;
+    let link = json!({
+        "source_id": "http", "target": "hello", "name": "default",
+        "wit_namespace": "wasi", "wit_package": "http", "interfaces": ["incoming-handler"],
+        "source_config": ["public"],
+    });
+    request_json(&client, &format!("{CTL}.link.put"), link).await;
+    let refused = loop {
+        let record = tokio::time::timeout(std::time::Duration::from_secs(10), logs.recv())
+            .await
+            .expect("the refusal is logged")
+            .unwrap();
+        if record.message.contains("cannot apply link") {
+            break record;
+        }
+    };
+    assert_eq!(refused.component.as_deref(), Some("http"));
+    assert!(
+        refused.message.contains(&format!("0.0.0.0:{port}"))
+            && refused
+                .message
+                .contains("is not allowed by this host's policy"),
+        "{}",
+        refused.message
+    );
+}

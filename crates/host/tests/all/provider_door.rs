@@ -10,8 +10,8 @@ use crate::provider_binaries::{
     start_provider,
 };
 
-#[tokio::test]
-async fn an_sdk_provider_joins_a_lattice_whose_server_wants_a_password() {
+/// A nats-server that wants a user and password, the two, and a client that gives them.
+async fn password_server() -> (NatsServer, String, String, async_nats::Client) {
     let nats = NatsServer::start_with(|o| o.credentials = true).unwrap();
     let (user, password) = (
         nats.inner().user().unwrap().to_owned(),
@@ -21,6 +21,12 @@ async fn an_sdk_provider_joins_a_lattice_whose_server_wants_a_password() {
         .connect(nats.url())
         .await
         .unwrap();
+    (nats, user, password, client)
+}
+
+#[tokio::test]
+async fn an_sdk_provider_joins_a_lattice_whose_server_wants_a_password() {
+    let (nats, user, password, client) = password_server().await;
     let wrpc =
         async_nats_wrpc::ConnectOptions::with_user_and_password(user.clone(), password.clone())
             .connect(nats.url())
@@ -66,15 +72,7 @@ async fn a_config_url_of_the_lattice_server_reaches_the_provider_as_the_door() {
     use crate::provider_binaries::wait_log;
     use serde_json::json;
 
-    let nats = NatsServer::start_with(|o| o.credentials = true).unwrap();
-    let (user, password) = (
-        nats.inner().user().unwrap().to_owned(),
-        nats.inner().password().unwrap().to_owned(),
-    );
-    let client = async_nats::ConnectOptions::with_user_and_password(user.clone(), password.clone())
-        .connect(nats.url())
-        .await
-        .unwrap();
+    let (nats, user, password, client) = password_server().await;
     let server = format!("nats://127.0.0.1:{}", nats.port());
     let host = start_host_on(client.clone(), &nats.url(), |config| {
         fast_providers(config);

@@ -900,15 +900,22 @@ describe("Trellis desktop app", () => {
     const arg = browser.$('[data-testid="invoke-arg-p"]');
     await arg.waitForDisplayed({ timeout: 15000, timeoutMsg: "the inspector offers no Invoke form for calc" });
     const result = browser.$('[data-testid="invoke-result"]');
+    // The button sits low in the scrolling inspector, by the dock: centred before each
+    // click so that nothing lies over it (seen: "element click intercepted" under load).
+    const call = async () => {
+      const button = browser.$('[data-testid="invoke-call"]');
+      await button.scrollIntoView({ block: "center" });
+      await button.click();
+    };
     await typeInto(browser, '[data-testid="invoke-arg-p"]', "{x: 40, y: 2}");
-    await browser.$('[data-testid="invoke-call"]').click();
+    await call();
     await browser.waitUntil(async () => (await result.isExisting()) && /^42\b/.test(await result.getText()), {
       timeout: 15000,
       interval: 250,
       timeoutMsg: "the call does not show 42",
     });
     await typeInto(browser, '[data-testid="invoke-arg-p"]', '{x: "far", y: 2}');
-    await browser.$('[data-testid="invoke-call"]').click();
+    await call();
     await browser.waitUntil(async () => /expected record \{ x: s32, y: s32 \}/.test(await result.getText()), {
       timeout: 15000,
       interval: 250,

@@ -27,6 +27,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use trellis_proto::{LinkKey, LogLevel};
+use wasmtime::component::Val;
 use wasmtime_wasi_http::io::TokioIo;
 use wasmtime_wasi_http::p2::bindings::http::types::Scheme;
 use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
@@ -454,7 +455,25 @@ async fn dispatch(
     // only built when someone listens (the app's Logs tab, `trellis logs`).
     let heard = runtime.logs.is_heard();
     let line = heard.then(|| (req.method().clone(), req.uri().clone(), Instant::now()));
+    // A spy on the component sees each request its http-server link brings: the method
+    // and path in, the status out (bodies stay out of the record).
+    let spied = runtime.spy.watching(&component).then(|| {
+        let path = req.uri().path_and_query().map_or("/", |p| p.as_str());
+        super::spy::SpyCall::begin(
+            &runtime.host_id,
+            &link.source_id,
+            &component,
+            &link.name,
+            "wasi:http/incoming-handler",
+            "handle",
+            &[Val::String(format!("{} {path}", req.method()))],
+        )
+    });
     let response = runtime.handle_http(&component, Some(&link), req).await;
+    if let Some(call) = spied {
+        let status = Val::U16(response.status().as_u16());
+        call.finish(&runtime.spy, &Ok(vec![status]));
+    }
     if let Some((method, uri, began)) = line {
         let path = uri.path_and_query().map_or("/", |p| p.as_str());
         runtime.logs.emit(

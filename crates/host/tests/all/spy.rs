@@ -231,3 +231,40 @@ async fn calls_into_a_keyvalue_provider_show_in_its_spy_here_and_from_another_ho
     spy.stop().await;
     Ok(())
 }
+
+/// A spy on a component behind an http-server link sees each request the link brings:
+/// the method and path in, the status out.
+#[tokio::test]
+async fn requests_through_an_http_server_link_show_in_the_components_spy() -> anyhow::Result<()> {
+    let nats = NatsServer::start()?;
+    let host = start_host(&nats).await;
+    let port = crate::serve(
+        host.runtime(),
+        "hello",
+        trellis_testkit::fixtures::http_hello()?,
+    )
+    .await?;
+    let client = Client::connect(&Context::new(nats.url())).await?;
+    let mut spy = ops::spy(&client, "hello", None).await?;
+    let (status, _) = trellis_testkit::http_get(port, "127.0.0.1", "/items?id=3").await?;
+    assert_eq!(status, 200);
+    let record = tokio::time::timeout(WAIT, spy.next()).await?.unwrap()?;
+    assert_eq!(
+        (
+            record.source_id.as_str(),
+            record.target_id.as_str(),
+            record.interface.as_str(),
+            record.function.as_str(),
+        ),
+        (
+            "http-server-hello",
+            "hello",
+            "wasi:http/incoming-handler",
+            "handle"
+        )
+    );
+    assert_eq!(record.args, [r#""GET /items?id=3""#]);
+    assert_eq!(record.results, ["200"]);
+    spy.stop().await;
+    Ok(())
+}

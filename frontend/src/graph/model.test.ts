@@ -221,6 +221,15 @@ describe("graphFromHosts with the lattice model", () => {
     expect(toKv?.calls).toEqual({ sourceId: "app", targetId: "kv", iface: "wasi:keyvalue/store", linkName: "default" });
   });
 
+  it("names the requests an http-server's link brings to a component, for its spy", () => {
+    const withServer = snapshot([]);
+    withServer.hosts[0]?.providers.push({ id: "http", image_ref: "builtin://http-server", annotations: {}, revision: 0 });
+    withServer.links.push({ ...kvLink, source_id: "http", target: "app", wit_package: "http", interfaces: ["incoming-handler"] });
+    const g = graphFromHosts([], 0, null, withServer);
+    const toApp = g.edges.find((e) => e.source === componentNodeId("NA", "app"));
+    expect(toApp?.calls).toEqual({ sourceId: "http", targetId: "app", iface: "wasi:http/incoming-handler", linkName: "default" });
+  });
+
   it("keeps hosts the model knows that did not answer the ping", () => {
     const g = graphFromHosts([], 0, null, snapshot([]));
     expect(hostData(g.nodes[0])?.friendlyName).toBe("a");

@@ -134,13 +134,13 @@ export interface GraphEdge {
   linkKey?: LinkKey;
   /** Seen at run time in telemetry rather than declared: drawn dashed. */
   dashed?: boolean;
-  /** A link from a component to a component or a provider: what its spied calls name. */
+  /** A link with a component at one end: what its spied calls name. */
   calls?: LinkCalls;
 }
 
-/** A link from a component as a spied call names it (`SpyRecord`'s ids, interface and link). */
+/** A link as a spied call names it (`SpyRecord`'s ids, interface and link). */
 export interface LinkCalls {
-  /** The caller (the link's source). */
+  /** The caller (the link's source: a component, or a provider such as an http-server). */
   sourceId: string;
   /** The called component or provider (the link's target). */
   targetId: string;
@@ -453,8 +453,9 @@ function linkEdges(nodes: readonly GraphNode[], links: readonly Link[]): GraphEd
             wit_package: link.wit_package,
             name: link.name,
           },
-          // A component's calls are spied where they arrive: at a component or a provider.
-          ...(caller.kind === "component" && (server.kind === "component" || server.kind === "provider")
+          // Calls are spied where they arrive (a component or a provider), whether a
+          // component or a provider (an http-server's requests) makes them.
+          ...(caller.kind === "component" || server.kind === "component"
             ? { calls: { sourceId: link.source_id, targetId: link.target, iface: key, linkName: link.name } }
             : {}),
         });

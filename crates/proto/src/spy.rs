@@ -1,6 +1,11 @@
 //! The message spy (a Trellis extension): call records a Trellis host publishes on
-//! `trellis.spy.<lattice>.<target component id>` for calls between components on that
-//! host, while a spy holds a lease on the target.
+//! `trellis.spy.<lattice>.<target component id>` for calls through links into that
+//! component or provider, while a spy holds a lease on the target.
+//!
+//! Each call is recorded once: by the Trellis host that makes it (its component's call,
+//! its messaging provider's delivery), which marks a call to another host with the wRPC
+//! header `trellis-spied`; the serving Trellis host records only calls without that mark
+//! (from wasmCloud hosts and other wRPC peers).
 //!
 //! A spy asks for records by sending a [`SpyLeaseRequest`] to
 //! `trellis.spy.<lattice>.<component id>.lease` (see [`crate::subject::spy_lease`]) and
@@ -20,17 +25,19 @@ pub const SPY_MAX_RECORD_VALUE_BYTES: usize = 16 * 1024;
 /// Longest lease a host grants; a longer TTL is shortened to this.
 pub const SPY_MAX_TTL_MS: u64 = 60_000;
 
-/// One call from one component into another on the same host.
+/// One call through a link: from a component into another component or a provider, or
+/// a provider's delivery to a component.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SpyRecord {
     /// RFC 3339 time the call started.
     pub time: String,
-    /// The host that ran it.
+    /// The host that recorded it: the caller's, or the target's for a caller that is
+    /// not a Trellis host.
     pub host_id: String,
-    /// The calling component.
+    /// The calling component (or the delivering provider).
     pub source_id: String,
-    /// The called component (the one spied on).
+    /// The called component or provider (the one spied on).
     pub target_id: String,
     /// The link name the call went through.
     pub link_name: String,

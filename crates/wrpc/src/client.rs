@@ -19,6 +19,21 @@ use crate::names::target_prefix;
 pub const SOURCE_ID_HEADER: &str = "source-id";
 /// Header naming the link the call follows.
 pub const LINK_NAME_HEADER: &str = "link-name";
+/// Header a Trellis host adds to a call it records for the message spy itself (a
+/// Trellis extension): the serving Trellis host then leaves it out of its own records,
+/// so a spy sees each call once. Other peers ignore it.
+pub const SPIED_HEADER: &str = "trellis-spied";
+
+/// The headers of a call from `source` along `link_name` (`spied`: see [`SPIED_HEADER`]).
+pub(crate) fn call_headers(source: &str, link_name: &str, spied: bool) -> nats::HeaderMap {
+    let mut headers = nats::HeaderMap::new();
+    headers.insert(SOURCE_ID_HEADER, source);
+    headers.insert(LINK_NAME_HEADER, link_name);
+    if spied {
+        headers.insert(SPIED_HEADER, "1");
+    }
+    headers
+}
 
 /// One call to make.
 pub struct Call<'a> {
@@ -40,6 +55,8 @@ pub struct Call<'a> {
     pub result_types: &'a [Type],
     /// How long the whole call may take.
     pub timeout: Duration,
+    /// Whether the caller records this call for the message spy (see [`SPIED_HEADER`]).
+    pub spied: bool,
 }
 
 /// Why a call over wRPC failed; each message names the target and function.
@@ -202,9 +219,7 @@ impl Invoker {
             .client_for(call.target)
             .await
             .map_err(|e| transport(format!("{e:#}")))?;
-        let mut headers = nats::HeaderMap::new();
-        headers.insert(SOURCE_ID_HEADER, call.source);
-        headers.insert(LINK_NAME_HEADER, call.link_name);
+        let headers = call_headers(call.source, call.link_name, call.spied);
         let no_paths: [&[Option<usize>]; 0] = [];
         let (mut outgoing, incoming) = client
             .invoke(

@@ -13,7 +13,7 @@ use tokio_util::codec::FramedRead;
 use wasmtime::component::{Type, Val};
 use wrpc_transport::Serve as _;
 
-use crate::client::{LINK_NAME_HEADER, SOURCE_ID_HEADER};
+use crate::client::{LINK_NAME_HEADER, SOURCE_ID_HEADER, SPIED_HEADER};
 use crate::codec::{encode_values, ValuesDecoder};
 use crate::names::target_prefix;
 
@@ -46,6 +46,9 @@ pub struct Invocation {
     pub source: Option<String>,
     /// The `link-name` header.
     pub link_name: Option<String>,
+    /// Whether a Trellis caller records this call for the message spy itself (the
+    /// `trellis-spied` header): then the serving host does not.
+    pub spied_by_caller: bool,
     /// The arguments.
     pub params: Vec<Val>,
 }
@@ -189,6 +192,7 @@ async fn answer(
     let invocation = Invocation {
         source: source.clone(),
         link_name: header(LINK_NAME_HEADER),
+        spied_by_caller: header(SPIED_HEADER).is_some(),
         params,
     };
     // A failed call sends no results: the caller sees the call end without one.

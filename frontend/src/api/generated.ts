@@ -1251,7 +1251,8 @@ export type SessionSpyRecord = {
   record: SpyRecord, };
 
 /**
- * One call from one component into another on the same host.
+ * One call through a link: from a component into another component or a provider, or
+ * a provider's delivery to a component.
  */
 export type SpyRecord = {
   /**
@@ -1259,15 +1260,16 @@ export type SpyRecord = {
    */
   time: string,
   /**
-   * The host that ran it.
+   * The host that recorded it: the caller's, or the target's for a caller that is
+   * not a Trellis host.
    */
   host_id: string,
   /**
-   * The calling component.
+   * The calling component (or the delivering provider).
    */
   source_id: string,
   /**
-   * The called component (the one spied on).
+   * The called component or provider (the one spied on).
    */
   target_id: string,
   /**

@@ -50,9 +50,11 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 
 use trellis_proto::{ConfigMap, LogLevel};
+use wasmtime::component::Val;
 use wasmtime_wasi_http::{Error, RequestOptions, WasiBody, WasiHttpHooks};
 
 use super::remote::RemoteRoute;
+use super::spy::result_val;
 use super::{BuiltinKind, ProviderCtx};
 use crate::LogBus;
 
@@ -285,6 +287,39 @@ impl WasiHttpHooks for ProviderCtx {
         fut: Box<dyn Future<Output = Result<(), Error>> + Send>,
     ) -> Box<dyn Future<Output = SendResult> + Send> {
         drop(fut);
+        // A spy on the http-client sees the method and URL go out and the status (or the
+        // error) come back; bodies stay out of the record.
+        let spy = self.spy_call(OUTGOING_HANDLER, "handle", || {
+            vec![Val::String(format!(
+                "{} {}",
+                request.method(),
+                request.uri()
+            ))]
+        });
+        let sending = self.send_linked(request, options);
+        let Some(spy) = spy else {
+            return sending;
+        };
+        Box::new(async move {
+            let outcome = Box::into_pin(sending).await;
+            let status =
+                |(response, _): &(http::Response<_>, _)| Some(Val::U16(response.status().as_u16()));
+            spy.finish(result_val(&outcome, status, |error| {
+                Some(Val::String(format!("{error:?}")))
+            }));
+            outcome
+        })
+    }
+}
+
+impl ProviderCtx {
+    /// Sends `request` through the http-client this component is linked to, here or on
+    /// another host.
+    fn send_linked(
+        &self,
+        request: http::Request<WasiBody>,
+        options: Option<RequestOptions>,
+    ) -> Box<dyn Future<Output = SendResult> + Send> {
         // Linked to an http-client on another host: it sends the request (and checks it).
         if let Some(route) = self.remote_route(OUTGOING_HANDLER) {
             let (logs, component) = (self.logs.clone(), self.component_id.clone());

@@ -25,6 +25,9 @@ pub(crate) struct RemoteRoute {
     pub(crate) target: String,
     /// The link the calls follow (sent as `link-name`).
     link_name: String,
+    /// Whether this host records the calls for the message spy (see `spy_call`): they
+    /// are marked so that the serving host does not.
+    spied: bool,
 }
 
 impl ProviderCtx {
@@ -37,11 +40,16 @@ impl ProviderCtx {
         if self.registry.get(&target.target).is_some() {
             return None;
         }
+        let spied = self
+            .registry
+            .spy()
+            .is_some_and(|tap| tap.anyone() && tap.watching(&target.target));
         Some(RemoteRoute {
             invoker: self.registry.wrpc()?,
             source: self.component_id.clone(),
             target: target.target.clone(),
             link_name: link_name.to_owned(),
+            spied,
         })
     }
 }
@@ -56,6 +64,7 @@ impl RemoteRoute {
             &self.link_name,
             CALL_TIMEOUT,
         )
+        .spied(self.spied)
     }
 
     /// `wrpc:http/outgoing-handler` calls (with streamed bodies) along this route.
@@ -67,6 +76,7 @@ impl RemoteRoute {
             &self.link_name,
             CALL_TIMEOUT,
         )
+        .spied(self.spied)
     }
 
     /// Calls `instance.func` on the provider and returns its one result.
@@ -87,6 +97,7 @@ impl RemoteRoute {
             param_types,
             result_types,
             timeout: CALL_TIMEOUT,
+            spied: self.spied,
         };
         let results = self.invoker.call(call).await.map_err(|e| e.to_string())?;
         results

@@ -29,15 +29,29 @@ impl ProviderCtx {
         func: &str,
         args: impl FnOnce() -> Vec<Val>,
     ) -> Option<ProviderSpy> {
+        self.spy_call_via(interface, interface, func, args)
+    }
+
+    /// [`Self::spy_call`] for a function of `interface` that is reached through the link
+    /// of another import, `linked` (a blobstore container's methods follow the
+    /// `wasi:blobstore/blobstore` link).
+    pub(crate) fn spy_call_via(
+        &self,
+        linked: &str,
+        interface: &str,
+        func: &str,
+        args: impl FnOnce() -> Vec<Val>,
+    ) -> Option<ProviderSpy> {
         let tap = self.registry.spy()?;
         if !tap.anyone() {
             return None;
         }
-        let link_name = self.link_name_for(interface);
-        let target = self.routes.get(interface, link_name)?;
-        // A provider on another host is recorded there, where it serves the call (as
-        // calls into components are), so a spy sees each call once.
-        if self.registry.get(&target.target).is_none() || !tap.watching(&target.target) {
+        let link_name = self.link_name_for(linked);
+        let target = self.routes.get(linked, link_name)?;
+        // A provider on another host is recorded here too (it may run on a wasmCloud
+        // host, which records nothing); the call is then marked (`RemoteRoute`) so that
+        // a serving Trellis host does not record it again.
+        if !tap.watching(&target.target) {
             return None;
         }
         let call = SpyCall::begin(

@@ -10,6 +10,7 @@ use trellis_proto::LogLevel;
 use wasmtime::component::types::ComponentFunc;
 use wasmtime::component::Val;
 
+use trellis_wrpc::messaging::{HANDLER, HANDLE_MESSAGE};
 use trellis_wrpc::wave::split_function;
 
 use super::component::strip_version;
@@ -17,7 +18,9 @@ use super::core::{Inner, Runtime};
 use super::linker::has_resource;
 use super::spy::SpyCall;
 use super::state::new_store;
-use crate::providers::{call_handle_message, BrokerMessage, ComponentInvoker, InvokeFuture};
+use crate::providers::{
+    call_handle_message, from_broker, BrokerMessage, ComponentInvoker, InvokeFuture,
+};
 use crate::HostError;
 
 /// A call's arguments: typed values, or WAVE text to parse against the parameter types.
@@ -137,20 +140,23 @@ impl Inner {
                 );
             };
             // Rendered only while someone spies: the common path stays allocation-free.
-            // A call to another host is recorded there, where it is served.
-            let spied =
-                (self.spy.watching(&target) && self.component(&target).is_some()).then(|| {
-                    SpyCall::begin(
-                        &self.host_id,
-                        source,
-                        &target,
-                        link_name,
-                        iface,
-                        func,
-                        &params,
-                    )
-                });
-            let outcome = self.forward_to(&call, &target, params).await;
+            // A call to another host is recorded here too (its target may be a wasmCloud
+            // host, which records nothing), and marked so that a serving Trellis host
+            // does not record it again.
+            let spied = self.spy.watching(&target).then(|| {
+                SpyCall::begin(
+                    &self.host_id,
+                    source,
+                    &target,
+                    link_name,
+                    iface,
+                    func,
+                    &params,
+                )
+            });
+            let outcome = self
+                .forward_to(&call, &target, params, spied.is_some())
+                .await;
             if let Some(call) = spied {
                 call.finish(&self.spy, &outcome);
             }
@@ -163,6 +169,7 @@ impl Inner {
         call: &ImportCall<'_>,
         target: &str,
         params: Vec<Val>,
+        spied: bool,
     ) -> wasmtime::Result<Vec<Val>> {
         let (iface, func) = (call.iface, call.func);
         if params.iter().any(has_resource) {
@@ -171,7 +178,7 @@ impl Inner {
             );
         }
         if self.component(target).is_none() {
-            return self.call_remote(call, target, params).await;
+            return self.call_remote(call, target, params, spied).await;
         }
         self.call_export(target, Some(iface), func, CallArgs::Values(params))
             .await
@@ -319,10 +326,35 @@ impl ComponentInvoker for Invoker {
             let Some(inner) = inner.upgrade() else {
                 return Err("the host is shutting down".to_owned());
             };
-            if inner.component(&id).is_none() && inner.wrpc.is_some() {
-                return inner.deliver_remote(&provider, &link_name, &id, msg).await;
+            // Recorded where the provider delivers, whether the component runs here or
+            // on another host (then marked, so that its host does not record it again).
+            let spied = inner.spy.watching(&id).then(|| {
+                SpyCall::begin(
+                    &inner.host_id,
+                    &provider,
+                    &id,
+                    &link_name,
+                    HANDLER,
+                    HANDLE_MESSAGE,
+                    &[from_broker(msg.clone()).to_val()],
+                )
+            });
+            let outcome = if inner.component(&id).is_none() && inner.wrpc.is_some() {
+                let spied = spied.is_some();
+                inner
+                    .deliver_remote(&provider, &link_name, &id, msg, spied)
+                    .await
+            } else {
+                inner.deliver_message(&id, msg).await
+            };
+            if let Some(call) = spied {
+                let recorded = match &outcome {
+                    Ok(()) => Ok(vec![Val::Result(Ok(None))]),
+                    Err(reason) => Err(wasmtime::Error::msg(reason.clone())),
+                };
+                call.finish(&inner.spy, &recorded);
             }
-            inner.deliver_message(&id, msg).await
+            outcome
         })
     }
 

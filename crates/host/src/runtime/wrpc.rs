@@ -178,12 +178,14 @@ impl Inner {
         }
     }
 
-    /// Calls `iface#func` of `target`, which does not run on this host, over wRPC.
+    /// Calls `iface#func` of `target`, which does not run on this host, over wRPC
+    /// (`spied`: this host records the call for the message spy).
     pub(super) async fn call_remote(
         &self,
         call: &ImportCall<'_>,
         target: &str,
         params: Vec<Val>,
+        spied: bool,
     ) -> wasmtime::Result<Vec<Val>> {
         let ImportCall {
             source,
@@ -218,6 +220,7 @@ impl Inner {
             result_types: &result_types,
             // Inside the invocation's own deadline, so that the caller hears why.
             timeout: remote_timeout(self.config.invocation_timeout),
+            spied,
         };
         invoker.call(call).await.map_err(wasmtime::Error::from)
     }
@@ -245,7 +248,8 @@ impl Handler for Served {
             };
             let source = invocation.source.as_deref().unwrap_or("(unnamed caller)");
             let link_name = invocation.link_name.as_deref().unwrap_or("default");
-            let spied = inner.spy.watching(&id).then(|| {
+            // A Trellis caller that records the call says so: a spy sees it once.
+            let spied = (!invocation.spied_by_caller && inner.spy.watching(&id)).then(|| {
                 SpyCall::begin(
                     &inner.host_id,
                     source,

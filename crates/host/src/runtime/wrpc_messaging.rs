@@ -40,17 +40,19 @@ impl Inner {
     }
 
     /// Delivers `msg` from messaging provider `provider` (link `link_name`) to
-    /// `component`, which runs on another host, over wRPC.
+    /// `component`, which runs on another host, over wRPC (`spied`: this host records
+    /// the delivery for the message spy).
     pub(super) async fn deliver_remote(
         &self,
         provider: &str,
         link_name: &str,
         component: &str,
         msg: BrokerMessage,
+        spied: bool,
     ) -> Result<(), String> {
         let subject = msg.subject.clone();
         let outcome = self
-            .call_handle_message(provider, link_name, component, msg)
+            .call_handle_message(provider, link_name, component, msg, spied)
             .await;
         if let Err(reason) = &outcome {
             self.logs.emit(
@@ -69,6 +71,7 @@ impl Inner {
         link_name: &str,
         component: &str,
         msg: BrokerMessage,
+        spied: bool,
     ) -> Result<(), String> {
         let Some(invoker) = &self.wrpc else {
             return Err(format!("component {component} is not running on this host"));
@@ -85,6 +88,7 @@ impl Inner {
             param_types: &sig.params,
             result_types: &sig.results,
             timeout: remote_timeout(self.config.invocation_timeout),
+            spied,
         };
         let results = invoker.call(call).await.map_err(|e| e.to_string())?;
         let result = results

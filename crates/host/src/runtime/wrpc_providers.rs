@@ -86,7 +86,8 @@ impl<A: ProviderAnswer> Handler for ServedProvider<A> {
             let Some(inner) = inner.upgrade() else {
                 return Err("the host is shutting down".to_owned());
             };
-            let spied = inner.spy.watching(&id).then(|| {
+            // A Trellis caller that records the call says so: a spy sees it once.
+            let spied = (!invocation.spied_by_caller && inner.spy.watching(&id)).then(|| {
                 SpyCall::begin(
                     &inner.host_id,
                     invocation.source.as_deref().unwrap_or("(unnamed caller)"),

@@ -179,10 +179,9 @@ fn call_of(record: &trellis_proto::SpyRecord) -> (&str, &str, &str, &str) {
     )
 }
 
-/// A spy on a built-in keyvalue provider shows the calls into it where it runs: a
-/// component's call on the same host, and one from a component on another host over
-/// wRPC (recorded once, by the provider's host, named as the caller imports it), each
-/// with its arguments and result.
+/// A spy on a built-in keyvalue provider shows the calls into it: a component's call on
+/// the same host, and one from a component on another host over wRPC (recorded once, by
+/// the calling host, named as the caller imports it), each with its arguments and result.
 #[tokio::test]
 async fn calls_into_a_keyvalue_provider_show_in_its_spy_here_and_from_another_host(
 ) -> anyhow::Result<()> {
@@ -219,10 +218,11 @@ async fn calls_into_a_keyvalue_provider_show_in_its_spy_here_and_from_another_ho
         call_of(&record),
         ("probe", "kv", "wasi:keyvalue/atomics", "increment")
     );
-    assert_eq!(record.host_id, host_b.id());
+    // Recorded where it is made (the provider's host could be a wasmCloud host).
+    assert_eq!(record.host_id, host_a.id());
     assert_eq!(record.args, [r#""counts""#, r#""hits""#, "1"]);
     assert_eq!(record.results, ["ok(2)"]);
-    // Once: the calling host does not record it a second time.
+    // Once: the serving host does not record it a second time.
     assert!(tokio::time::timeout(QUIET, spy.next()).await.is_err());
     spy.stop().await;
     Ok(())
@@ -258,4 +258,191 @@ async fn requests_through_an_http_server_link_show_in_the_components_spy() -> an
     assert_eq!(record.results, ["200"]);
     spy.stop().await;
     Ok(())
+}
+
+/// A call to a component on another host is recorded once, by the host that makes it
+/// (the target's host leaves it out: the call says it is recorded).
+#[tokio::test]
+async fn a_call_to_another_host_is_recorded_once_where_it_is_made() -> anyhow::Result<()> {
+    use crate::wrpc_links::{link_catalog, start as start_on, wrpc_host};
+    use trellis_testkit::fixtures::{catalog_client, catalog_server};
+    let nats = NatsServer::start()?;
+    let host_a = wrpc_host(&nats).await;
+    let host_b = wrpc_host(&nats).await;
+    start_on(&host_a, "shop", catalog_client()?).await;
+    start_on(&host_b, "catalog", catalog_server()?).await;
+    link_catalog(&nats, "shop", "catalog").await;
+    let client = Client::connect(&Context::new(nats.url())).await?;
+    let mut spy = ops::spy(&client, "catalog", None).await?;
+    let item = Val::Record(vec![
+        ("name".into(), Val::String("kite".into())),
+        ("tags".into(), Val::List(vec![Val::String("red".into())])),
+        ("size".into(), Val::U32(3)),
+    ]);
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let _answer = loop {
+        match host_a
+            .runtime()
+            .call_function("shop", "run", vec![item.clone()])
+            .await
+        {
+            Err(e)
+                if e.to_string().contains("no link") && tokio::time::Instant::now() < deadline =>
+            {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            other => break other?,
+        }
+    };
+    let record = tokio::time::timeout(WAIT, spy.next()).await?.unwrap()?;
+    assert_eq!(
+        call_of(&record),
+        ("shop", "catalog", "trellis:xhost/catalog@0.1.0", "describe")
+    );
+    assert_eq!(record.host_id, host_a.id());
+    assert_eq!(record.args, [r#"{name: "kite", tags: ["red"], size: 3}"#]);
+    assert_eq!(
+        record.results,
+        [r#"{name: "kite", tags: ["red"], weight: 4}"#]
+    );
+    assert!(
+        tokio::time::timeout(QUIET, spy.next()).await.is_err(),
+        "the call was recorded twice"
+    );
+    spy.stop().await;
+    Ok(())
+}
+
+/// A messaging provider's deliveries show in the spy of the component they reach,
+/// recorded by the provider's host: to a component on another host (once) and to one on
+/// its own host.
+#[tokio::test]
+async fn messaging_deliveries_show_in_the_receiving_components_spy() -> anyhow::Result<()> {
+    use crate::wrpc_links::{start as start_on, wrpc_host};
+    use crate::wrpc_messaging::{answered, link_echo, start_messaging};
+    let nats = NatsServer::start()?;
+    let host_a = wrpc_host(&nats).await;
+    let host_b = wrpc_host(&nats).await;
+    start_on(
+        &host_a,
+        "echo",
+        trellis_testkit::fixtures::messaging_echo()?,
+    )
+    .await;
+    start_messaging(&host_b).await;
+    let nc = nats.client().await?;
+    link_echo(&nc, "echo.in").await;
+    let client = Client::connect(&Context::new(nats.url())).await?;
+    // Once the link works, so that only the spied deliveries below are recorded.
+    assert_eq!(
+        answered(&nc, "echo.in", "warm").await.as_deref(),
+        Some(&b"warm"[..])
+    );
+    let mut spy = ops::spy(&client, "echo", None).await?;
+
+    assert_eq!(
+        answered(&nc, "echo.in", "ping").await.as_deref(),
+        Some(&b"ping"[..])
+    );
+    let record = tokio::time::timeout(WAIT, spy.next()).await?.unwrap()?;
+    assert_eq!(
+        call_of(&record),
+        (
+            "nats",
+            "echo",
+            "wasmcloud:messaging/handler@0.2.0",
+            "handle-message"
+        )
+    );
+    assert_eq!(record.host_id, host_b.id());
+    assert!(
+        record.args[0].starts_with(r#"{subject: "echo.in", body: [112, 105, 110, 103]"#),
+        "{:?}",
+        record.args
+    );
+    assert_eq!(
+        (record.results.as_slice(), record.error.as_deref()),
+        (&["ok".to_owned()][..], None)
+    );
+    assert!(
+        tokio::time::timeout(QUIET, spy.next()).await.is_err(),
+        "the delivery was recorded twice"
+    );
+
+    // The component on the provider's own host: delivered there, recorded there.
+    host_a.shutdown().await;
+    start_on(
+        &host_b,
+        "echo",
+        trellis_testkit::fixtures::messaging_echo()?,
+    )
+    .await;
+    assert_eq!(
+        answered(&nc, "echo.in", "pong").await.as_deref(),
+        Some(&b"pong"[..])
+    );
+    let record = loop {
+        let record = tokio::time::timeout(WAIT, spy.next()).await?.unwrap()?;
+        // Deliveries that failed while host A went are recorded with their error.
+        if record.error.is_none() {
+            break record;
+        }
+    };
+    assert_eq!(record.host_id, host_b.id());
+    assert!(
+        record.args[0].contains("body: [112, 111, 110, 103]"),
+        "{:?}",
+        record.args
+    );
+    spy.stop().await;
+    Ok(())
+}
+
+/// A spy on a blobstore provider shows a component's calls into it: on its own host and
+/// from another host (recorded by the caller's host), the container's name first.
+#[tokio::test]
+async fn calls_into_a_blobstore_provider_show_in_its_spy() -> anyhow::Result<()> {
+    use crate::wrpc_blobstore::{blob_host, blobber, link_blobstore, start_blobstore, text};
+    let nats = NatsServer::start()?;
+    let dir = tempfile::tempdir()?;
+    let host_a = blob_host(&nats, dir.path()).await;
+    let host_b = blob_host(&nats, dir.path()).await;
+    let blobber_bytes = crate::wrpc_blobstore_guest::blobber_bytes()?;
+    start(host_b.runtime(), "blobber", blobber_bytes.clone()).await?;
+    start_blobstore(&host_b, "blobs", &dir.path().join("b")).await;
+    link_blobstore(&nats, "blobber", "blobs").await;
+    let client = Client::connect(&Context::new(nats.url())).await?;
+    let mut spy = ops::spy(&client, "blobs", None).await?;
+
+    let put = |name: &str, size: u32| vec![text("photos"), text(name), Val::U32(size)];
+    blobber(&host_b, "put", put("a.bin", 5000))
+        .await
+        .map_err(anyhow::Error::msg)?;
+    let write = written(&mut spy).await?;
+    assert_eq!(write.host_id, host_b.id());
+    assert_eq!(write.source_id, "blobber");
+    assert_eq!(write.args, [r#""photos""#, r#""a.bin""#, "5000"]);
+    assert_eq!(write.results, ["ok"]);
+
+    start(host_a.runtime(), "blobber", blobber_bytes).await?;
+    blobber(&host_a, "put", put("b.bin", 7))
+        .await
+        .map_err(anyhow::Error::msg)?;
+    let write = written(&mut spy).await?;
+    assert_eq!(write.host_id, host_a.id());
+    assert_eq!(write.args, [r#""photos""#, r#""b.bin""#, "7"]);
+    spy.stop().await;
+    Ok(())
+}
+
+/// The next `write-data` record of a blobstore spy (a put also opens its container).
+async fn written(spy: &mut ops::SpyStream) -> anyhow::Result<trellis_proto::SpyRecord> {
+    loop {
+        let record = tokio::time::timeout(WAIT, spy.next()).await?.unwrap()?;
+        if record.function == "write-data" {
+            assert_eq!(record.interface, "wasi:blobstore/container");
+            return Ok(record);
+        }
+        assert_eq!(record.interface, "wasi:blobstore/blobstore", "{record:?}");
+    }
 }

@@ -296,6 +296,7 @@ async fn bad_blobstore_calls_are_refused_and_the_provider_keeps_serving() {
         param_types: &[Type::U64],
         result_types: &[Type::String],
         timeout: Duration::from_secs(5),
+        spied: false,
     };
     let err = invoker.call(call).await.unwrap_err().to_string();
     assert!(
@@ -319,6 +320,7 @@ async fn bad_blobstore_calls_are_refused_and_the_provider_keeps_serving() {
         param_types: &[],
         result_types: &[],
         timeout: Duration::from_secs(5),
+        spied: false,
     };
     let err = invoker.call(call).await.unwrap_err().to_string();
     assert!(

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use futures::StreamExt as _;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use trellis_host::LatticeHost;
 use trellis_proto::{Link, LogRecord};
@@ -257,10 +258,43 @@ async fn a_component_sends_http_through_an_http_client_on_another_host() {
         .set_link(&fetcher_to_client(), BTreeMap::new(), allowed)
         .await
         .unwrap();
+    let lattice = trellis_lattice::Client::connect(&trellis_lattice::Context::new(nats.url()))
+        .await
+        .unwrap();
+    let mut spy = trellis_lattice::ops::spy(&lattice, "http-client", None)
+        .await
+        .unwrap();
     assert_eq!(
         fetch(&host_a, &authority).await,
         Val::Result(Ok(Some(Box::new(Val::U16(418)))))
     );
+    // A spy on the http-client sees the request go out and the status come back,
+    // recorded by the calling host.
+    let record = tokio::time::timeout(Duration::from_secs(5), spy.next())
+        .await
+        .expect("the request is recorded")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            record.host_id.as_str(),
+            record.source_id.as_str(),
+            record.interface.as_str(),
+            record.function.as_str()
+        ),
+        (
+            host_a.id(),
+            "fetcher",
+            "wasi:http/outgoing-handler",
+            "handle"
+        )
+    );
+    assert_eq!(
+        record.args,
+        [format!("\"GET http://{authority}/from-guest\"")]
+    );
+    assert_eq!(record.results, ["ok(418)"]);
+    spy.stop().await;
     let request_line = tokio::time::timeout(Duration::from_secs(2), server)
         .await
         .unwrap()

@@ -45,6 +45,13 @@ async fn a_wasmcloud_caller_calls_a_component_on_a_trellis_host() {
         )
         .await
         .unwrap();
+    // A spy on the component: a wasmCloud caller records nothing, so its host does.
+    let lattice = trellis_lattice::Client::connect(&trellis_lattice::Context::new(nats.url()))
+        .await
+        .unwrap();
+    let mut spy = trellis_lattice::ops::spy(&lattice, "catalog", None)
+        .await
+        .unwrap();
     let client = wasmcloud_client(&nats, "catalog").await;
     let mut headers = async_nats_wasmcloud::HeaderMap::new();
     headers.insert("source-id", "wasmcloud-caller");
@@ -62,6 +69,20 @@ async fn a_wasmcloud_caller_calls_a_component_on_a_trellis_host() {
         summary,
         ("kite".into(), vec!["red".into(), "big".into()], 5)
     );
+    let record = tokio::time::timeout(Duration::from_secs(5), spy.next())
+        .await
+        .expect("the call is recorded")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (record.host_id.as_str(), record.source_id.as_str()),
+        (host.id(), "wasmcloud-caller")
+    );
+    assert_eq!(
+        record.results,
+        [r#"{name: "kite", tags: ["red", "big"], weight: 5}"#]
+    );
+    spy.stop().await;
 }
 
 #[tokio::test]
@@ -147,10 +168,39 @@ async fn a_trellis_component_calls_a_wasmcloud_server() {
             ("weight".into(), Val::U32(2)),
         ])]
     );
+    // A spy on the wasmCloud-served target sees the call: its host records nothing, so
+    // the calling Trellis host does, with the values as WAVE.
+    let client = trellis_lattice::Client::connect(&trellis_lattice::Context::new(nats.url()))
+        .await
+        .unwrap();
+    let mut spy = trellis_lattice::ops::spy(&client, "legacy", None)
+        .await
+        .unwrap();
     host.runtime()
         .call_function("shop", "run", vec![item("again")])
         .await
         .unwrap();
+    let record = tokio::time::timeout(Duration::from_secs(5), spy.next())
+        .await
+        .expect("the call is recorded")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            record.host_id.as_str(),
+            record.source_id.as_str(),
+            record.target_id.as_str(),
+            record.interface.as_str(),
+            record.function.as_str(),
+        ),
+        (host.id(), "shop", "legacy", CATALOG, "describe")
+    );
+    assert_eq!(record.args, [r#"{name: "again", tags: ["x"], size: 1}"#]);
+    assert_eq!(
+        record.results,
+        [r#"{name: "again (legacy)", tags: ["x"], weight: 2}"#]
+    );
+    spy.stop().await;
     let sources = tokio::time::timeout(Duration::from_secs(5), served)
         .await
         .unwrap()

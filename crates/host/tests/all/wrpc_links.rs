@@ -173,6 +173,7 @@ async fn bad_wrpc_calls_are_refused_and_the_host_keeps_serving() {
         param_types: std::slice::from_ref(&string),
         result_types: std::slice::from_ref(&string),
         timeout: Duration::from_secs(5),
+        spied: false,
     };
     let err = invoker.call(call).await.unwrap_err().to_string();
     assert!(
@@ -206,6 +207,7 @@ async fn bad_wrpc_calls_are_refused_and_the_host_keeps_serving() {
         param_types: &[],
         result_types: &[],
         timeout: Duration::from_secs(5),
+        spied: false,
     };
     let err = invoker.call(call).await.unwrap_err().to_string();
     assert!(
@@ -319,6 +321,7 @@ async fn a_component_counts_in_a_keyvalue_provider_on_another_host() {
             param_types: &sig.params,
             result_types: &sig.results,
             timeout: Duration::from_secs(5),
+            spied: false,
         })
         .await
         .unwrap();

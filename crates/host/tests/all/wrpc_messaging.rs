@@ -18,7 +18,7 @@ use crate::wrpc_links::{start, wrpc_host};
 
 /// Puts the two links of the echo component and messaging provider `nats`: the
 /// provider delivers `subjects` to `echo`, and `echo` publishes through the provider.
-async fn link_echo(client: &async_nats::Client, subjects: &str) {
+pub(crate) async fn link_echo(client: &async_nats::Client, subjects: &str) {
     let config = json!({ "subscriptions": subjects }).to_string();
     request(client, &format!("{CTL}.config.put.echo-subjects"), config).await;
     let links = [
@@ -41,7 +41,11 @@ async fn link_echo(client: &async_nats::Client, subjects: &str) {
 
 /// A NATS request on `subject`, repeated until it is answered (the hosts apply links
 /// from the lattice as they arrive) or 10 s pass.
-async fn answered(client: &async_nats::Client, subject: &str, body: &str) -> Option<Vec<u8>> {
+pub(crate) async fn answered(
+    client: &async_nats::Client,
+    subject: &str,
+    body: &str,
+) -> Option<Vec<u8>> {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     while tokio::time::Instant::now() < deadline {
         let reply = tokio::time::timeout(
@@ -92,13 +96,14 @@ async fn call_consumer_as(
             param_types: param_types.unwrap_or(&sig.params),
             result_types: &sig.results,
             timeout: Duration::from_secs(5),
+            spied: false,
         })
         .await
         .map_err(|e| e.to_string())?;
     into_result(out.into_iter().next().unwrap())
 }
 
-async fn start_messaging(host: &LatticeHost) {
+pub(crate) async fn start_messaging(host: &LatticeHost) {
     host.runtime()
         .start_provider(
             "nats",

@@ -127,6 +127,7 @@ async fn call_over_wrpc(
             param_types: &signature.param_types(),
             result_types: &signature.results,
             timeout: WRPC_CALL_TIMEOUT,
+            spied: false,
         })
         .await
         .map_err(|e| OpsError::Failed {

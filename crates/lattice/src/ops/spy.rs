@@ -125,8 +125,9 @@ impl Stream for SpyStream {
     }
 }
 
-/// Starts spying on calls into component `component_id` (from other components on its
-/// host, through links), optionally only those through link `link`. Fails when no
+/// Starts spying on calls through links into component or provider `component_id`
+/// (from any host; recorded by the Trellis host that makes or serves each call),
+/// optionally only those through link `link`. Fails when no
 /// Trellis host answers on the lattice (wasmCloud hosts have no spy).
 pub async fn spy(client: &Client, component_id: &str, link: Option<&str>) -> Result<SpyStream> {
     let component_id = checked_id("component", component_id)?;

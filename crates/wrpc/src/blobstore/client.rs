@@ -13,7 +13,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ::bytes::Bytes;
-use async_nats_wrpc as nats;
 use futures::{FutureExt, Stream, StreamExt as _};
 use tokio::sync::oneshot;
 use tokio_util::codec::{Decoder, Encoder};
@@ -23,7 +22,7 @@ use super::{
     IncomingBytes, NameChunks, ObjectId, ObjectInfo, OutgoingBytes, Status, INSTANCE, INSTANCE_0_1,
     RESULT_PAYLOAD, STREAM_AND_STATUS,
 };
-use crate::client::{CallError, Invoker, LINK_NAME_HEADER, SOURCE_ID_HEADER};
+use crate::client::{call_headers, CallError, Invoker};
 
 /// The I/O that carries a call's streams and futures; it must run while they are read.
 type Io = Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>>;
@@ -36,6 +35,7 @@ pub struct BlobstoreClient {
     target: Arc<str>,
     link_name: Arc<str>,
     timeout: Duration,
+    spied: bool,
 }
 
 impl std::fmt::Debug for BlobstoreClient {
@@ -63,7 +63,15 @@ impl BlobstoreClient {
             target: target.into(),
             link_name: link_name.into(),
             timeout,
+            spied: false,
         }
+    }
+
+    /// Marks the calls as recorded by the caller for the message spy (see
+    /// [`crate::client::SPIED_HEADER`]).
+    pub fn spied(mut self, spied: bool) -> BlobstoreClient {
+        self.spied = spied;
+        self
     }
 
     /// The provider called.
@@ -97,9 +105,7 @@ impl BlobstoreClient {
             .client_for(&self.target)
             .await
             .map_err(|e| transport(format!("{e:#}")))?;
-        let mut headers = nats::HeaderMap::new();
-        headers.insert(SOURCE_ID_HEADER, &*self.source);
-        headers.insert(LINK_NAME_HEADER, &*self.link_name);
+        let headers = call_headers(&self.source, &self.link_name, self.spied);
         let call = client.invoke_values::<_, Params, Results>(
             Some(headers),
             instance,

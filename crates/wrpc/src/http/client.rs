@@ -8,7 +8,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_nats_wrpc as nats;
 use bytes::{Bytes, BytesMut};
 use futures::StreamExt as _;
 use http_body_util::{BodyExt as _, StreamBody};
@@ -24,7 +23,7 @@ use super::body::{
 use super::wire::{self, Carried, Cursor, RequestHead, Short, SyncResponse, MAX_HEAD_BYTES};
 use super::{ErrorCode, RequestOptions, BODY_AND_TRAILERS, HANDLE, OUTGOING_HANDLER};
 use crate::blobstore::IncomingBytes;
-use crate::client::{CallError, Invoker, LINK_NAME_HEADER, SOURCE_ID_HEADER};
+use crate::client::{call_headers, CallError, Invoker};
 
 /// Calls one target's HTTP handler for one caller's link.
 #[derive(Clone)]
@@ -34,6 +33,7 @@ pub struct HttpClient {
     target: Arc<str>,
     link_name: Arc<str>,
     timeout: Duration,
+    spied: bool,
 }
 
 impl std::fmt::Debug for HttpClient {
@@ -72,7 +72,15 @@ impl HttpClient {
             target: target.into(),
             link_name: link_name.into(),
             timeout,
+            spied: false,
         }
+    }
+
+    /// Marks the calls as recorded by the caller for the message spy (see
+    /// [`crate::client::SPIED_HEADER`]).
+    pub fn spied(mut self, spied: bool) -> HttpClient {
+        self.spied = spied;
+        self
     }
 
     /// The target called.
@@ -172,9 +180,7 @@ impl HttpClient {
             .client_for(&self.target)
             .await
             .map_err(|e| transport(format!("{e:#}")))?;
-        let mut headers = nats::HeaderMap::new();
-        headers.insert(SOURCE_ID_HEADER, &*self.source);
-        headers.insert(LINK_NAME_HEADER, &*self.link_name);
+        let headers = call_headers(&self.source, &self.link_name, self.spied);
         let (mut outgoing, mut incoming) = client
             .invoke(Some(headers), instance, HANDLE, params, BODY_AND_TRAILERS)
             .await

@@ -7,24 +7,26 @@
 use std::io::ErrorKind;
 
 use trellis_wrpc::blobstore::{BlobstoreClient, ObjectId as WireObjectId};
-use wasmtime::component::Resource;
+use wasmtime::component::{Resource, Val};
 use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
 use wasmtime_wasi_io::streams::{DynInputStream, DynOutputStream};
 
 use super::fs::{io_error, list_names, read_range};
 use super::remote::{upload, RemoteNames, RemoteValue};
+use super::spy::{blob_call, blob_val, container_meta_val, id_val, object_meta_val};
 use super::{
     check_name, timestamp, Container, IncomingValue, ObjectNames, OutgoingValue, MAX_VALUE_BYTES,
 };
 use crate::providers::bindings::wasi::blobstore::{blobstore, container, types};
+use crate::providers::spy::spied;
 use crate::providers::{BuiltinKind, ProvidersCtxView};
 
 use types::{ContainerMetadata, Error, ObjectId, ObjectMetadata};
 
 /// The import name used in "no link" errors.
-const BLOBSTORE: &str = "wasi:blobstore/blobstore";
+pub(super) const BLOBSTORE: &str = "wasi:blobstore/blobstore";
 
-type BlobResult<T> = wasmtime::Result<Result<T, Error>>;
+pub(super) type BlobResult<T> = wasmtime::Result<Result<T, Error>>;
 
 impl ProvidersCtxView<'_> {
     /// The container `name` of the linked blobstore provider (which may not exist yet).
@@ -72,97 +74,141 @@ impl ProvidersCtxView<'_> {
 
 impl blobstore::Host for ProvidersCtxView<'_> {
     async fn create_container(&mut self, name: String) -> BlobResult<Resource<Container>> {
-        if let Some(remote) = self.blob_remote() {
-            return match remote.create_container(&name).await {
-                Ok(()) => Ok(Ok(self.push_remote_container(name, remote)?)),
-                Err(e) => Ok(Err(e)),
+        let spy = self.blob_spy(BLOBSTORE, "create-container", || {
+            vec![Val::String(name.clone())]
+        });
+        let result = blob_call(async move {
+            if let Some(remote) = self.blob_remote() {
+                return match remote.create_container(&name).await {
+                    Ok(()) => Ok(Ok(self.push_remote_container(name, remote)?)),
+                    Err(e) => Ok(Err(e)),
+                };
+            }
+            let container = match self.blob_container(&name) {
+                Ok(c) => c,
+                Err(e) => return Ok(Err(e)),
             };
-        }
-        let container = match self.blob_container(&name) {
-            Ok(c) => c,
-            Err(e) => return Ok(Err(e)),
-        };
-        if container.dir.exists() {
-            return Ok(Err(format!("container {name:?} already exists")));
-        }
-        if let Err(e) = tokio::fs::create_dir_all(&container.dir).await {
-            return Ok(Err(io_error(
-                &format!("cannot create container {name:?}"),
-                e,
-            )));
-        }
-        Ok(Ok(self.table.push(container)?))
+            if container.dir.exists() {
+                return Ok(Err(format!("container {name:?} already exists")));
+            }
+            if let Err(e) = tokio::fs::create_dir_all(&container.dir).await {
+                return Ok(Err(io_error(
+                    &format!("cannot create container {name:?}"),
+                    e,
+                )));
+            }
+            Ok(Ok(self.table.push(container)?))
+        })
+        .await;
+        spied(spy, result, |r| blob_val(r, |_| None))
     }
 
     async fn get_container(&mut self, name: String) -> BlobResult<Resource<Container>> {
-        if let Some(remote) = self.blob_remote() {
-            return match remote.container_exists(&name).await {
-                Ok(true) => Ok(Ok(self.push_remote_container(name, remote)?)),
-                Ok(false) => Ok(Err(format!("container {name:?} does not exist"))),
-                Err(e) => Ok(Err(e)),
+        let spy = self.blob_spy(BLOBSTORE, "get-container", || {
+            vec![Val::String(name.clone())]
+        });
+        let result = blob_call(async move {
+            if let Some(remote) = self.blob_remote() {
+                return match remote.container_exists(&name).await {
+                    Ok(true) => Ok(Ok(self.push_remote_container(name, remote)?)),
+                    Ok(false) => Ok(Err(format!("container {name:?} does not exist"))),
+                    Err(e) => Ok(Err(e)),
+                };
+            }
+            let container = match self.blob_container(&name) {
+                Ok(c) => c,
+                Err(e) => return Ok(Err(e)),
             };
-        }
-        let container = match self.blob_container(&name) {
-            Ok(c) => c,
-            Err(e) => return Ok(Err(e)),
-        };
-        if !container.dir.is_dir() {
-            return Ok(Err(format!("container {name:?} does not exist")));
-        }
-        Ok(Ok(self.table.push(container)?))
+            if !container.dir.is_dir() {
+                return Ok(Err(format!("container {name:?} does not exist")));
+            }
+            Ok(Ok(self.table.push(container)?))
+        })
+        .await;
+        spied(spy, result, |r| blob_val(r, |_| None))
     }
 
     async fn delete_container(&mut self, name: String) -> BlobResult<()> {
-        if let Some(remote) = self.blob_remote() {
-            return Ok(remote.delete_container(&name).await);
-        }
-        let container = match self.blob_container(&name) {
-            Ok(c) => c,
-            Err(e) => return Ok(Err(e)),
-        };
-        Ok(tokio::fs::remove_dir_all(&container.dir)
-            .await
-            .map_err(|e| io_error(&format!("cannot delete container {name:?}"), e)))
+        let spy = self.blob_spy(BLOBSTORE, "delete-container", || {
+            vec![Val::String(name.clone())]
+        });
+        let result = blob_call(async move {
+            if let Some(remote) = self.blob_remote() {
+                return Ok(remote.delete_container(&name).await);
+            }
+            let container = match self.blob_container(&name) {
+                Ok(c) => c,
+                Err(e) => return Ok(Err(e)),
+            };
+            Ok(tokio::fs::remove_dir_all(&container.dir)
+                .await
+                .map_err(|e| io_error(&format!("cannot delete container {name:?}"), e)))
+        })
+        .await;
+        spied(spy, result, |r| blob_val(r, |_| None))
     }
 
     async fn container_exists(&mut self, name: String) -> BlobResult<bool> {
-        if let Some(remote) = self.blob_remote() {
-            return Ok(remote.container_exists(&name).await);
-        }
-        Ok(self.blob_container(&name).map(|c| c.dir.is_dir()))
+        let spy = self.blob_spy(BLOBSTORE, "container-exists", || {
+            vec![Val::String(name.clone())]
+        });
+        let result = blob_call(async move {
+            if let Some(remote) = self.blob_remote() {
+                return Ok(remote.container_exists(&name).await);
+            }
+            Ok(self.blob_container(&name).map(|c| c.dir.is_dir()))
+        })
+        .await;
+        spied(spy, result, |r| {
+            blob_val(r, |found| Some(Val::Bool(*found)))
+        })
     }
 
     async fn copy_object(&mut self, src: ObjectId, dest: ObjectId) -> BlobResult<()> {
-        if let Some(remote) = self.blob_remote() {
-            return Ok(remote.copy_object(&wire(src), &wire(dest)).await);
-        }
-        let paths = self
-            .blob_object_path(&src)
-            .and_then(|s| Ok((s, self.blob_object_path(&dest)?)));
-        let (from, to) = match paths {
-            Ok(p) => p,
-            Err(e) => return Ok(Err(e)),
-        };
-        Ok(tokio::fs::copy(&from, &to)
-            .await
-            .map(|_| ())
-            .map_err(|e| io_error(&format!("cannot copy object {:?}", src.object), e)))
+        let spy = self.blob_spy(BLOBSTORE, "copy-object", || {
+            vec![id_val(&src), id_val(&dest)]
+        });
+        let result = blob_call(async move {
+            if let Some(remote) = self.blob_remote() {
+                return Ok(remote.copy_object(&wire(src), &wire(dest)).await);
+            }
+            let paths = self
+                .blob_object_path(&src)
+                .and_then(|s| Ok((s, self.blob_object_path(&dest)?)));
+            let (from, to) = match paths {
+                Ok(p) => p,
+                Err(e) => return Ok(Err(e)),
+            };
+            Ok(tokio::fs::copy(&from, &to)
+                .await
+                .map(|_| ())
+                .map_err(|e| io_error(&format!("cannot copy object {:?}", src.object), e)))
+        })
+        .await;
+        spied(spy, result, |r| blob_val(r, |_| None))
     }
 
     async fn move_object(&mut self, src: ObjectId, dest: ObjectId) -> BlobResult<()> {
-        if let Some(remote) = self.blob_remote() {
-            return Ok(remote.move_object(&wire(src), &wire(dest)).await);
-        }
-        let paths = self
-            .blob_object_path(&src)
-            .and_then(|s| Ok((s, self.blob_object_path(&dest)?)));
-        let (from, to) = match paths {
-            Ok(p) => p,
-            Err(e) => return Ok(Err(e)),
-        };
-        Ok(tokio::fs::rename(&from, &to)
-            .await
-            .map_err(|e| io_error(&format!("cannot move object {:?}", src.object), e)))
+        let spy = self.blob_spy(BLOBSTORE, "move-object", || {
+            vec![id_val(&src), id_val(&dest)]
+        });
+        let result = blob_call(async move {
+            if let Some(remote) = self.blob_remote() {
+                return Ok(remote.move_object(&wire(src), &wire(dest)).await);
+            }
+            let paths = self
+                .blob_object_path(&src)
+                .and_then(|s| Ok((s, self.blob_object_path(&dest)?)));
+            let (from, to) = match paths {
+                Ok(p) => p,
+                Err(e) => return Ok(Err(e)),
+            };
+            Ok(tokio::fs::rename(&from, &to)
+                .await
+                .map_err(|e| io_error(&format!("cannot move object {:?}", src.object), e)))
+        })
+        .await;
+        spied(spy, result, |r| blob_val(r, |_| None))
     }
 }
 
@@ -174,23 +220,30 @@ impl container::HostContainer for ProvidersCtxView<'_> {
     }
 
     async fn info(&mut self, this: Resource<Container>) -> BlobResult<ContainerMetadata> {
-        let c = self.table.get(&this)?.clone();
-        if let Some(remote) = &c.remote {
-            return Ok(remote
-                .container_created_at(&c.name)
+        let spy = self.blob_spy_on(&this, "info", Vec::new);
+        let result = blob_call(async move {
+            let c = self.table.get(&this)?.clone();
+            if let Some(remote) = &c.remote {
+                return Ok(remote
+                    .container_created_at(&c.name)
+                    .await
+                    .map(|created_at| ContainerMetadata {
+                        name: c.name.clone(),
+                        created_at,
+                    }));
+            }
+            Ok(tokio::fs::metadata(&c.dir)
                 .await
-                .map(|created_at| ContainerMetadata {
+                .map(|m| ContainerMetadata {
                     name: c.name.clone(),
-                    created_at,
-                }));
-        }
-        Ok(tokio::fs::metadata(&c.dir)
-            .await
-            .map(|m| ContainerMetadata {
-                name: c.name.clone(),
-                created_at: timestamp(m.created().or_else(|_| m.modified())),
-            })
-            .map_err(|e| io_error(&format!("container {:?}", c.name), e)))
+                    created_at: timestamp(m.created().or_else(|_| m.modified())),
+                })
+                .map_err(|e| io_error(&format!("container {:?}", c.name), e)))
+        })
+        .await;
+        spied(spy, result, |r| {
+            blob_val(r, |m| Some(container_meta_val(m)))
+        })
     }
 
     async fn get_data(
@@ -200,30 +253,37 @@ impl container::HostContainer for ProvidersCtxView<'_> {
         start: u64,
         end: u64,
     ) -> BlobResult<Resource<IncomingValue>> {
-        let c = self.table.get(&this)?.clone();
-        if let Some(remote) = c.remote {
-            let id = object_id(c.name, name);
-            return match remote.get_container_data(&id, start, end).await {
-                Ok(data) => Ok(Ok(self.table.push(IncomingValue::Remote(Box::new(
-                    RemoteValue {
-                        client: remote,
-                        id,
-                        window: (start, end),
-                        data,
-                    },
-                )))?)),
-                Err(e) => Ok(Err(e)),
+        let spy = self.blob_spy_on(&this, "get-data", || {
+            vec![Val::String(name.clone()), Val::U64(start), Val::U64(end)]
+        });
+        let result = blob_call(async move {
+            let c = self.table.get(&this)?.clone();
+            if let Some(remote) = c.remote {
+                let id = object_id(c.name, name);
+                return match remote.get_container_data(&id, start, end).await {
+                    Ok(data) => Ok(Ok(self.table.push(IncomingValue::Remote(Box::new(
+                        RemoteValue {
+                            client: remote,
+                            id,
+                            window: (start, end),
+                            data,
+                        },
+                    )))?)),
+                    Err(e) => Ok(Err(e)),
+                };
+            }
+            if let Err(e) = check_name("object", &name) {
+                return Ok(Err(e));
+            }
+            let slice = match read_range(&c.dir.join(&name), start, end).await {
+                Ok(Ok(data)) => bytes::Bytes::from(data),
+                Ok(Err(too_big)) => return Ok(Err(too_big)),
+                Err(e) => return Ok(Err(io_error(&format!("object {name:?}"), e))),
             };
-        }
-        if let Err(e) = check_name("object", &name) {
-            return Ok(Err(e));
-        }
-        let slice = match read_range(&c.dir.join(&name), start, end).await {
-            Ok(Ok(data)) => bytes::Bytes::from(data),
-            Ok(Err(too_big)) => return Ok(Err(too_big)),
-            Err(e) => return Ok(Err(io_error(&format!("object {name:?}"), e))),
-        };
-        Ok(Ok(self.table.push(IncomingValue::Local(slice))?))
+            Ok(Ok(self.table.push(IncomingValue::Local(slice))?))
+        })
+        .await;
+        spied(spy, result, |r| blob_val(r, |_| None))
     }
 
     async fn write_data(
@@ -232,52 +292,76 @@ impl container::HostContainer for ProvidersCtxView<'_> {
         name: String,
         data: Resource<OutgoingValue>,
     ) -> BlobResult<()> {
-        let c = self.table.get(&this)?.clone();
-        let contents = self.table.get(&data)?.pipe.contents();
-        if let Some(remote) = &c.remote {
-            return Ok(upload(remote, &object_id(c.name.clone(), name), contents).await);
-        }
-        if let Err(e) = check_name("object", &name) {
-            return Ok(Err(e));
-        }
-        Ok(tokio::fs::write(c.dir.join(&name), &contents)
-            .await
-            .map_err(|e| io_error(&format!("cannot write object {name:?}"), e)))
+        let spy = self.blob_spy_on(&this, "write-data", || {
+            vec![
+                Val::String(name.clone()),
+                Val::U64(
+                    self.table
+                        .get(&data)
+                        .map_or(0, |v| v.pipe.contents().len() as u64),
+                ),
+            ]
+        });
+        let result = blob_call(async move {
+            let c = self.table.get(&this)?.clone();
+            let contents = self.table.get(&data)?.pipe.contents();
+            if let Some(remote) = &c.remote {
+                return Ok(upload(remote, &object_id(c.name.clone(), name), contents).await);
+            }
+            if let Err(e) = check_name("object", &name) {
+                return Ok(Err(e));
+            }
+            Ok(tokio::fs::write(c.dir.join(&name), &contents)
+                .await
+                .map_err(|e| io_error(&format!("cannot write object {name:?}"), e)))
+        })
+        .await;
+        spied(spy, result, |r| blob_val(r, |_| None))
     }
 
     async fn list_objects(
         &mut self,
         this: Resource<Container>,
     ) -> BlobResult<Resource<ObjectNames>> {
-        let c = self.table.get(&this)?.clone();
-        let names = match &c.remote {
-            Some(remote) => match remote.list_container_objects(&c.name).await {
-                Ok(names) => ObjectNames::Remote(RemoteNames {
-                    names,
-                    buffered: Default::default(),
-                    done: false,
-                }),
-                Err(e) => return Ok(Err(e)),
-            },
-            None => match list_names(&c.name, &c.dir).await {
-                Ok(names) => ObjectNames::Local(names.into_iter()),
-                Err(e) => return Ok(Err(e)),
-            },
-        };
-        Ok(Ok(self.table.push(names)?))
+        let spy = self.blob_spy_on(&this, "list-objects", Vec::new);
+        let result = blob_call(async move {
+            let c = self.table.get(&this)?.clone();
+            let names = match &c.remote {
+                Some(remote) => match remote.list_container_objects(&c.name).await {
+                    Ok(names) => ObjectNames::Remote(RemoteNames {
+                        names,
+                        buffered: Default::default(),
+                        done: false,
+                    }),
+                    Err(e) => return Ok(Err(e)),
+                },
+                None => match list_names(&c.name, &c.dir).await {
+                    Ok(names) => ObjectNames::Local(names.into_iter()),
+                    Err(e) => return Ok(Err(e)),
+                },
+            };
+            Ok(Ok(self.table.push(names)?))
+        })
+        .await;
+        spied(spy, result, |r| blob_val(r, |_| None))
     }
 
     async fn delete_object(&mut self, this: Resource<Container>, name: String) -> BlobResult<()> {
-        let c = self.table.get(&this)?.clone();
-        if let Some(remote) = &c.remote {
-            return Ok(remote.delete_object(&object_id(c.name.clone(), name)).await);
-        }
-        if let Err(e) = check_name("object", &name) {
-            return Ok(Err(e));
-        }
-        Ok(tokio::fs::remove_file(c.dir.join(&name))
-            .await
-            .map_err(|e| io_error(&format!("cannot delete object {name:?}"), e)))
+        let spy = self.blob_spy_on(&this, "delete-object", || vec![Val::String(name.clone())]);
+        let result = blob_call(async move {
+            let c = self.table.get(&this)?.clone();
+            if let Some(remote) = &c.remote {
+                return Ok(remote.delete_object(&object_id(c.name.clone(), name)).await);
+            }
+            if let Err(e) = check_name("object", &name) {
+                return Ok(Err(e));
+            }
+            Ok(tokio::fs::remove_file(c.dir.join(&name))
+                .await
+                .map_err(|e| io_error(&format!("cannot delete object {name:?}"), e)))
+        })
+        .await;
+        spied(spy, result, |r| blob_val(r, |_| None))
     }
 
     async fn delete_objects(
@@ -285,29 +369,45 @@ impl container::HostContainer for ProvidersCtxView<'_> {
         this: Resource<Container>,
         names: Vec<String>,
     ) -> BlobResult<()> {
-        let c = self.table.get(&this)?.clone();
-        if let Some(remote) = &c.remote {
-            return Ok(remote.delete_objects(&c.name, names).await);
-        }
-        for name in names {
-            if let Err(e) = check_name("object", &name) {
-                return Ok(Err(e));
+        let spy = self.blob_spy_on(&this, "delete-objects", || {
+            vec![Val::List(names.iter().cloned().map(Val::String).collect())]
+        });
+        let result = blob_call(async move {
+            let c = self.table.get(&this)?.clone();
+            if let Some(remote) = &c.remote {
+                return Ok(remote.delete_objects(&c.name, names).await);
             }
-            match tokio::fs::remove_file(c.dir.join(&name)).await {
-                Ok(()) => {}
-                Err(e) if e.kind() == ErrorKind::NotFound => {}
-                Err(e) => return Ok(Err(io_error(&format!("cannot delete object {name:?}"), e))),
+            for name in names {
+                if let Err(e) = check_name("object", &name) {
+                    return Ok(Err(e));
+                }
+                match tokio::fs::remove_file(c.dir.join(&name)).await {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == ErrorKind::NotFound => {}
+                    Err(e) => {
+                        return Ok(Err(io_error(&format!("cannot delete object {name:?}"), e)))
+                    }
+                }
             }
-        }
-        Ok(Ok(()))
+            Ok(Ok(()))
+        })
+        .await;
+        spied(spy, result, |r| blob_val(r, |_| None))
     }
 
     async fn has_object(&mut self, this: Resource<Container>, name: String) -> BlobResult<bool> {
-        let c = self.table.get(&this)?.clone();
-        if let Some(remote) = &c.remote {
-            return Ok(remote.has_object(&object_id(c.name.clone(), name)).await);
-        }
-        Ok(check_name("object", &name).map(|()| c.dir.join(&name).is_file()))
+        let spy = self.blob_spy_on(&this, "has-object", || vec![Val::String(name.clone())]);
+        let result = blob_call(async move {
+            let c = self.table.get(&this)?.clone();
+            if let Some(remote) = &c.remote {
+                return Ok(remote.has_object(&object_id(c.name.clone(), name)).await);
+            }
+            Ok(check_name("object", &name).map(|()| c.dir.join(&name).is_file()))
+        })
+        .await;
+        spied(spy, result, |r| {
+            blob_val(r, |found| Some(Val::Bool(*found)))
+        })
     }
 
     async fn object_info(
@@ -315,44 +415,54 @@ impl container::HostContainer for ProvidersCtxView<'_> {
         this: Resource<Container>,
         name: String,
     ) -> BlobResult<ObjectMetadata> {
-        let c = self.table.get(&this)?.clone();
-        if let Some(remote) = &c.remote {
-            let id = object_id(c.name.clone(), name.clone());
-            return Ok(remote.object_info(&id).await.map(|info| ObjectMetadata {
-                name,
-                container: c.name.clone(),
-                created_at: info.created_at,
-                size: info.size,
-            }));
-        }
-        if let Err(e) = check_name("object", &name) {
-            return Ok(Err(e));
-        }
-        Ok(tokio::fs::metadata(c.dir.join(&name))
-            .await
-            .map(|m| ObjectMetadata {
-                name: name.clone(),
-                container: c.name.clone(),
-                created_at: timestamp(m.created().or_else(|_| m.modified())),
-                size: m.len(),
-            })
-            .map_err(|e| io_error(&format!("object {name:?}"), e)))
+        let spy = self.blob_spy_on(&this, "object-info", || vec![Val::String(name.clone())]);
+        let result = blob_call(async move {
+            let c = self.table.get(&this)?.clone();
+            if let Some(remote) = &c.remote {
+                let id = object_id(c.name.clone(), name.clone());
+                return Ok(remote.object_info(&id).await.map(|info| ObjectMetadata {
+                    name,
+                    container: c.name.clone(),
+                    created_at: info.created_at,
+                    size: info.size,
+                }));
+            }
+            if let Err(e) = check_name("object", &name) {
+                return Ok(Err(e));
+            }
+            Ok(tokio::fs::metadata(c.dir.join(&name))
+                .await
+                .map(|m| ObjectMetadata {
+                    name: name.clone(),
+                    container: c.name.clone(),
+                    created_at: timestamp(m.created().or_else(|_| m.modified())),
+                    size: m.len(),
+                })
+                .map_err(|e| io_error(&format!("object {name:?}"), e)))
+        })
+        .await;
+        spied(spy, result, |r| blob_val(r, |m| Some(object_meta_val(m))))
     }
 
     async fn clear(&mut self, this: Resource<Container>) -> BlobResult<()> {
-        let c = self.table.get(&this)?.clone();
-        if let Some(remote) = &c.remote {
-            return Ok(remote.clear_container(&c.name).await);
-        }
-        if let Err(e) = tokio::fs::remove_dir_all(&c.dir).await {
-            return Ok(Err(io_error(
-                &format!("cannot clear container {:?}", c.name),
-                e,
-            )));
-        }
-        Ok(tokio::fs::create_dir_all(&c.dir)
-            .await
-            .map_err(|e| io_error(&format!("cannot clear container {:?}", c.name), e)))
+        let spy = self.blob_spy_on(&this, "clear", Vec::new);
+        let result = blob_call(async move {
+            let c = self.table.get(&this)?.clone();
+            if let Some(remote) = &c.remote {
+                return Ok(remote.clear_container(&c.name).await);
+            }
+            if let Err(e) = tokio::fs::remove_dir_all(&c.dir).await {
+                return Ok(Err(io_error(
+                    &format!("cannot clear container {:?}", c.name),
+                    e,
+                )));
+            }
+            Ok(tokio::fs::create_dir_all(&c.dir)
+                .await
+                .map_err(|e| io_error(&format!("cannot clear container {:?}", c.name), e)))
+        })
+        .await;
+        spied(spy, result, |r| blob_val(r, |_| None))
     }
 
     async fn drop(&mut self, this: Resource<Container>) -> wasmtime::Result<()> {

@@ -17,6 +17,7 @@ mod host;
 #[cfg(test)]
 mod host_tests;
 pub(crate) mod remote;
+mod spy;
 
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;

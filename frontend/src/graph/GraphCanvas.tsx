@@ -23,9 +23,20 @@ import { deleteLink, putLink, startProvider, toApiError, type Link, type LinkKey
 import { freeProviderId, hostIdAt, PROVIDER_DRAG_TYPE } from "../shell/paletteDrag";
 import { useHistory } from "../history/HistoryContext";
 import { planLink, type LinkDraft, type LinkEnd, type LinkPlan } from "./link";
+import { FrameMiniMap } from "./FrameMiniMap";
 import { LinkDialog } from "./LinkDialog";
 import { layoutGraph, warmLayout, type Position, type Positions } from "./layout";
-import { detailLevel, framesBounds, LARGE_GRAPH_NODES, miniBoxes } from "./detail";
+import {
+  detailLevel,
+  framesBounds,
+  LARGE_GRAPH_NODES,
+  miniBoxes,
+  nearArea,
+  nodesNear,
+  stillNear,
+  viewArea,
+  type Area,
+} from "./detail";
 import "./detail.css";
 import { DEFAULT_SESSION, loadPositions, savePositions } from "./positions";
 import { isFrame, structureKey, type GraphModel, type GraphNode } from "./model";
@@ -183,8 +194,12 @@ export function GraphCanvas({
 
   // The overview draws each frame's children inside it (see detail.ts).
   const overview = level === "overview";
+  const large = model.nodes.length > LARGE_GRAPH_NODES;
+  // Closer in, a large graph keeps only the nodes near the view in the page (detail.ts).
+  const near = useNearArea(large && !overview, model.nodes.length);
+  const nearIds = useMemo(() => (near ? nodesNear(model, positions, near) : null), [near, model, positions]);
   const mini = useMemo(() => (overview ? miniBoxes(model, positions) : null), [overview, model, positions]);
-  const nodes = useMemo<FlowNode[]>(
+  const allNodes = useMemo<FlowNode[]>(
     () =>
       model.nodes.flatMap((n): FlowNode[] => {
         const position = positions.get(n.id);
@@ -226,6 +241,8 @@ export function GraphCanvas({
       }),
     [model, positions, selectedId, highlightApp, overview, mini],
   );
+  // The same node objects, fewer of them: React Flow re-reads only nodes that are new to it.
+  const nodes = useMemo(() => (nearIds ? allNodes.filter((n) => nearIds.has(n.id)) : allNodes), [allNodes, nearIds]);
 
   // The components spied on now: edges into them draw the calls crossing them. This set
   // changes when a spy starts or stops, not per call (each edge follows its own traffic).
@@ -233,7 +250,7 @@ export function GraphCanvas({
 
   // The overview has no edges: their ends are hidden, and React Flow would still keep a
   // wrapper and store subscriptions per edge (4,000 selectors run on every pan step).
-  const edges = useMemo<LinkFlowEdge[]>(
+  const allEdges = useMemo<LinkFlowEdge[]>(
     () =>
       (overview ? [] : model.edges).map((e) => ({
         id: e.id,
@@ -252,6 +269,10 @@ export function GraphCanvas({
         data: { linkKey: e.linkKey, spied: e.calls && spied.has(e.calls.targetId) ? e.calls : undefined },
       })),
     [model, overview, spied],
+  );
+  const edges = useMemo(
+    () => (nearIds ? allEdges.filter((e) => nearIds.has(e.source) && nearIds.has(e.target)) : allEdges),
+    [allEdges, nearIds],
   );
 
   // Keep dragged nodes where the user put them (until the next re-layout).
@@ -362,9 +383,10 @@ export function GraphCanvas({
       edgeTypes={edgeTypes}
       colorMode="system"
       minZoom={0.05}
-      // Large lattices: only what is in view is in the page, so panning stays smooth.
-      onlyRenderVisibleElements={model.nodes.length > LARGE_GRAPH_NODES}
-      className={`graph--${level}${model.nodes.length > LARGE_GRAPH_NODES ? " graph--large" : ""}`}
+      // Large lattices: only what is in view is in the page, so panning stays smooth (closer
+      // in, what is near the view: `near`).
+      onlyRenderVisibleElements={large && !near}
+      className={`graph--${level}${large ? " graph--large" : ""}`}
       maxZoom={2}
       proOptions={{ hideAttribution: true }}
       onNodeClick={(_, node) => onSelect(node.id)}
@@ -384,7 +406,11 @@ export function GraphCanvas({
     >
       <Background variant={BackgroundVariant.Dots} gap={22} size={1.2} color="var(--canvas-dots)" />
       <Controls showInteractive={false} />
-      <MiniMap pannable zoomable style={{ width: 160, height: 100 }} nodeColor={minimapColor} maskColor="var(--minimap-mask)" />
+      {large ? (
+        <FrameMiniMap model={model} positions={positions} />
+      ) : (
+        <MiniMap pannable zoomable style={{ width: 160, height: 100 }} nodeColor={minimapColor} maskColor="var(--minimap-mask)" />
+      )}
     </ReactFlow>
     {notice && (
       <div className="link-notice" role="alert" data-testid="link-notice">
@@ -407,6 +433,32 @@ export function GraphCanvas({
     )}
     </>
   );
+}
+
+/**
+ * While `active`, the area of the graph whose nodes stay in the page: the view grown by
+ * `NEAR_MARGIN`, taken again only when the view leaves it (so a pan step re-renders nothing).
+ */
+function useNearArea(active: boolean, nodeCount: number): Area | null {
+  const store = useStoreApi();
+  const [area, setArea] = useState<Area | null>(null);
+  const kept = useRef<Area | null>(null);
+  useEffect(() => {
+    kept.current = null;
+    if (!active) return;
+    const check = ({ transform, width, height }: { transform: [number, number, number]; width: number; height: number }) => {
+      // Zoomed out to the overview (fitting a new graph does): the canvas re-renders without
+      // this area; taking one for the whole graph would mount every node first.
+      if (width <= 0 || height <= 0 || detailLevel(transform[2], nodeCount) === "overview") return;
+      const view = viewArea(transform, width, height);
+      if (kept.current && stillNear(kept.current, view)) return;
+      kept.current = nearArea(view);
+      setArea(kept.current);
+    };
+    check(store.getState());
+    return store.subscribe(check);
+  }, [active, nodeCount, store]);
+  return active ? area : null;
 }
 
 /** One end of a drag in lattice terms: a component's pin or a provider. */

@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { COMPACT_BELOW, detailLevel, framesBounds, LARGE_GRAPH_NODES, miniBoxes, OVERVIEW_BELOW } from "./detail";
+import {
+  COMPACT_BELOW,
+  detailLevel,
+  framesBounds,
+  LARGE_GRAPH_NODES,
+  miniBoxes,
+  nearArea,
+  nodesNear,
+  OVERVIEW_BELOW,
+  stillNear,
+  viewArea,
+} from "./detail";
 import type { GraphModel, GraphNode } from "./model";
 
 describe("detailLevel", () => {
@@ -66,5 +77,45 @@ describe("framesBounds", () => {
     ]);
     expect(framesBounds(model, positions)).toEqual({ x: -100, y: 0, width: 1500, height: 750 });
     expect(framesBounds(model, new Map())).toBeNull();
+  });
+});
+
+describe("the area kept near the view", () => {
+  it("is the view at React Flow's transform, grown by half a view on every side", () => {
+    const view = viewArea([-400, -200, 0.5], 800, 600);
+    expect(view).toEqual({ x: 800, y: 400, width: 1600, height: 1200 });
+    expect(nearArea(view)).toEqual({ x: 0, y: -200, width: 3200, height: 2400 });
+  });
+
+  it("is taken again only when the view leaves it or is far smaller", () => {
+    const kept = nearArea({ x: 0, y: 0, width: 1000, height: 800 });
+    expect(stillNear(kept, { x: 400, y: 300, width: 1000, height: 800 })).toBe(true);
+    expect(stillNear(kept, { x: 600, y: 0, width: 1000, height: 800 })).toBe(false);
+    // Zoomed in: kept while the view is at least a quarter of the area's width.
+    expect(stillNear(kept, { x: 0, y: 0, width: 600, height: 450 })).toBe(true);
+    expect(stillNear(kept, { x: 0, y: 0, width: 400, height: 300 })).toBe(false);
+  });
+
+  it("keeps every frame, the children in the area, and the far ends of their edges", () => {
+    const nodes = [
+      { id: "h1", kind: "host", width: 300, height: 200 },
+      { id: "h2", kind: "host", width: 300, height: 200 },
+      { id: "in", kind: "component", parentId: "h1", width: 100, height: 50 },
+      { id: "out", kind: "component", parentId: "h1", width: 100, height: 50 },
+      { id: "far", kind: "provider", parentId: "h2", width: 100, height: 50 },
+      { id: "lonely", kind: "provider", parentId: "h2", width: 100, height: 50 },
+    ] as unknown as GraphNode[];
+    const edges = [{ id: "e", source: "far", target: "in" }];
+    const model = { nodes, edges } as unknown as GraphModel;
+    const positions = new Map([
+      ["h1", { x: 0, y: 0, width: 1000, height: 1000 }],
+      ["h2", { x: 5000, y: 0, width: 1000, height: 1000 }],
+      ["in", { x: 10, y: 10 }],
+      ["out", { x: 900, y: 900 }],
+      ["far", { x: 10, y: 10 }],
+      ["lonely", { x: 10, y: 10 }],
+    ]);
+    const near = nodesNear(model, positions, { x: 0, y: 0, width: 200, height: 200 });
+    expect([...near].sort()).toEqual(["far", "h1", "h2", "in"]);
   });
 });

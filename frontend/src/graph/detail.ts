@@ -66,3 +66,72 @@ export function framesBounds(
   }
   return x0 > x1 ? null : { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
 }
+
+/** A rectangle in graph coordinates. */
+export interface Area {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * How far beyond the view, in views, a large graph keeps its nodes in the page (compact and
+ * full detail). React Flow's own culling mounts and unmounts the nodes at the view's edges on
+ * every pan step, and mounting was most of a pan frame's script (bench/app: 60 ms per frame at
+ * zoom 0.4); with this margin a pan mounts nodes only when it leaves the area kept.
+ */
+export const NEAR_MARGIN = 0.5;
+
+/** The part of the graph a canvas of `width` × `height` shows at React Flow's `transform`. */
+export function viewArea(transform: readonly [number, number, number], width: number, height: number): Area {
+  const [tx, ty, zoom] = transform;
+  return { x: -tx / zoom, y: -ty / zoom, width: width / zoom, height: height / zoom };
+}
+
+/** `view` grown by `margin` views on every side: the area whose nodes stay in the page. */
+export function nearArea(view: Area, margin = NEAR_MARGIN): Area {
+  const [dx, dy] = [view.width * margin, view.height * margin];
+  return { x: view.x - dx, y: view.y - dy, width: view.width + 2 * dx, height: view.height + 2 * dy };
+}
+
+/**
+ * Whether the area kept for an earlier view still serves `view`: it holds the view, and is not
+ * so much larger (zoomed far in since) that it keeps many times the nodes needed.
+ */
+export function stillNear(kept: Area, view: Area): boolean {
+  const holds =
+    view.x >= kept.x &&
+    view.y >= kept.y &&
+    view.x + view.width <= kept.x + kept.width &&
+    view.y + view.height <= kept.y + kept.height;
+  return holds && view.width * 4 >= kept.width;
+}
+
+/**
+ * The nodes to keep in the page for `area`: every frame and other top-level node (they are
+ * few, and the minimap draws the whole lattice from them), the children overlapping the area
+ * (by their frame's position plus their own), and the other end of every edge that reaches
+ * one of those, so that the edge is drawn.
+ */
+export function nodesNear(model: GraphModel, positions: Positions, area: Area): Set<string> {
+  const near = new Set<string>();
+  const children = new Set<string>();
+  for (const n of model.nodes) {
+    if (!n.parentId) {
+      near.add(n.id);
+      continue;
+    }
+    const p = positions.get(n.id);
+    const frame = positions.get(n.parentId);
+    if (!p || !frame) continue;
+    const [x, y, w, h] = [frame.x + p.x, frame.y + p.y, p.width ?? n.width, p.height ?? n.height];
+    if (x < area.x + area.width && x + w > area.x && y < area.y + area.height && y + h > area.y) children.add(n.id);
+  }
+  for (const id of children) near.add(id);
+  for (const e of model.edges) {
+    if (children.has(e.source)) near.add(e.target);
+    else if (children.has(e.target)) near.add(e.source);
+  }
+  return near;
+}

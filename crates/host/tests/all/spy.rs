@@ -169,6 +169,21 @@ async fn leases_are_capped_and_lapse() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A spy on `target` of the lattice on `nats`, as `trellis spy` starts one.
+pub(crate) async fn spy_on(nats: &NatsServer, target: &str) -> ops::SpyStream {
+    let client = Client::connect(&Context::new(nats.url())).await.unwrap();
+    ops::spy(&client, target, None).await.unwrap()
+}
+
+/// The next record `spy` hears (within [`WAIT`]).
+pub(crate) async fn next_record(spy: &mut ops::SpyStream) -> trellis_proto::SpyRecord {
+    tokio::time::timeout(WAIT, spy.next())
+        .await
+        .expect("a call is recorded")
+        .expect("the spy goes on")
+        .unwrap()
+}
+
 /// Who called what in `record`: (source, target, interface, function).
 fn call_of(record: &trellis_proto::SpyRecord) -> (&str, &str, &str, &str) {
     (

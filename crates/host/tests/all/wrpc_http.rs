@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use futures::StreamExt as _;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use trellis_host::LatticeHost;
 use trellis_proto::{Link, LogRecord};
@@ -15,6 +14,7 @@ use trellis_testkit::NatsServer;
 use wasmtime::component::Val;
 
 use crate::runtime_gaps_http::{teapot, FETCHER_WAT, FETCHER_WIT};
+use crate::spy::{next_record, spy_on};
 use crate::wrpc_links::{start, wrpc_host};
 use crate::{free_port, get};
 
@@ -258,23 +258,14 @@ async fn a_component_sends_http_through_an_http_client_on_another_host() {
         .set_link(&fetcher_to_client(), BTreeMap::new(), allowed)
         .await
         .unwrap();
-    let lattice = trellis_lattice::Client::connect(&trellis_lattice::Context::new(nats.url()))
-        .await
-        .unwrap();
-    let mut spy = trellis_lattice::ops::spy(&lattice, "http-client", None)
-        .await
-        .unwrap();
+    let mut spy = spy_on(&nats, "http-client").await;
     assert_eq!(
         fetch(&host_a, &authority).await,
         Val::Result(Ok(Some(Box::new(Val::U16(418)))))
     );
     // A spy on the http-client sees the request go out and the status come back,
     // recorded by the calling host.
-    let record = tokio::time::timeout(Duration::from_secs(5), spy.next())
-        .await
-        .expect("the request is recorded")
-        .unwrap()
-        .unwrap();
+    let record = next_record(&mut spy).await;
     assert_eq!(
         (
             record.host_id.as_str(),

@@ -14,6 +14,7 @@ use trellis_testkit::NatsServer;
 use wasmtime::component::Val;
 use wrpc_transport_wasmcloud::{InvokeExt as _, ServeExt as _};
 
+use crate::spy::{next_record, spy_on};
 use crate::wrpc_links::{link_catalog, wrpc_host};
 
 const CATALOG: &str = "trellis:xhost/catalog@0.1.0";
@@ -46,12 +47,7 @@ async fn a_wasmcloud_caller_calls_a_component_on_a_trellis_host() {
         .await
         .unwrap();
     // A spy on the component: a wasmCloud caller records nothing, so its host does.
-    let lattice = trellis_lattice::Client::connect(&trellis_lattice::Context::new(nats.url()))
-        .await
-        .unwrap();
-    let mut spy = trellis_lattice::ops::spy(&lattice, "catalog", None)
-        .await
-        .unwrap();
+    let mut spy = spy_on(&nats, "catalog").await;
     let client = wasmcloud_client(&nats, "catalog").await;
     let mut headers = async_nats_wasmcloud::HeaderMap::new();
     headers.insert("source-id", "wasmcloud-caller");
@@ -69,11 +65,7 @@ async fn a_wasmcloud_caller_calls_a_component_on_a_trellis_host() {
         summary,
         ("kite".into(), vec!["red".into(), "big".into()], 5)
     );
-    let record = tokio::time::timeout(Duration::from_secs(5), spy.next())
-        .await
-        .expect("the call is recorded")
-        .unwrap()
-        .unwrap();
+    let record = next_record(&mut spy).await;
     assert_eq!(
         (record.host_id.as_str(), record.source_id.as_str()),
         (host.id(), "wasmcloud-caller")
@@ -170,21 +162,12 @@ async fn a_trellis_component_calls_a_wasmcloud_server() {
     );
     // A spy on the wasmCloud-served target sees the call: its host records nothing, so
     // the calling Trellis host does, with the values as WAVE.
-    let client = trellis_lattice::Client::connect(&trellis_lattice::Context::new(nats.url()))
-        .await
-        .unwrap();
-    let mut spy = trellis_lattice::ops::spy(&client, "legacy", None)
-        .await
-        .unwrap();
+    let mut spy = spy_on(&nats, "legacy").await;
     host.runtime()
         .call_function("shop", "run", vec![item("again")])
         .await
         .unwrap();
-    let record = tokio::time::timeout(Duration::from_secs(5), spy.next())
-        .await
-        .expect("the call is recorded")
-        .unwrap()
-        .unwrap();
+    let record = next_record(&mut spy).await;
     assert_eq!(
         (
             record.host_id.as_str(),

@@ -62,6 +62,15 @@ impl ProvidersCtxView<'_> {
         })?)
     }
 
+    /// The files of objects `src` and `dest` (a copy's or a move's two ends).
+    fn blob_object_paths(
+        &self,
+        src: &ObjectId,
+        dest: &ObjectId,
+    ) -> Result<(std::path::PathBuf, std::path::PathBuf), String> {
+        Ok((self.blob_object_path(src)?, self.blob_object_path(dest)?))
+    }
+
     fn blob_object_path(&self, id: &ObjectId) -> Result<std::path::PathBuf, String> {
         let container = self.blob_container(&id.container)?;
         check_name("object", &id.object)?;
@@ -172,10 +181,7 @@ impl blobstore::Host for ProvidersCtxView<'_> {
             if let Some(remote) = self.blob_remote() {
                 return Ok(remote.copy_object(&wire(src), &wire(dest)).await);
             }
-            let paths = self
-                .blob_object_path(&src)
-                .and_then(|s| Ok((s, self.blob_object_path(&dest)?)));
-            let (from, to) = match paths {
+            let (from, to) = match self.blob_object_paths(&src, &dest) {
                 Ok(p) => p,
                 Err(e) => return Ok(Err(e)),
             };
@@ -196,10 +202,7 @@ impl blobstore::Host for ProvidersCtxView<'_> {
             if let Some(remote) = self.blob_remote() {
                 return Ok(remote.move_object(&wire(src), &wire(dest)).await);
             }
-            let paths = self
-                .blob_object_path(&src)
-                .and_then(|s| Ok((s, self.blob_object_path(&dest)?)));
-            let (from, to) = match paths {
+            let (from, to) = match self.blob_object_paths(&src, &dest) {
                 Ok(p) => p,
                 Err(e) => return Ok(Err(e)),
             };

@@ -190,3 +190,66 @@ async fn a_trellis_component_calls_a_wasmcloud_server() {
         .unwrap();
     assert_eq!(sources, vec!["shop".to_owned(), "shop".to_owned()]);
 }
+
+/// On a lattice with no Trellis host, the spy reads a wasmCloud caller's calls into a
+/// wasmCloud server off the wRPC traffic: who called which function, how long it took,
+/// the values by size (their WIT is not on this machine).
+#[tokio::test]
+async fn with_no_trellis_host_the_spy_reads_calls_off_the_wire() {
+    let nats = NatsServer::start().unwrap();
+    let connection = async_nats_wasmcloud::connect(nats.url()).await.unwrap();
+    let prefix: Arc<str> = "default.legacy".into();
+    let server = wrpc_transport_nats_wasmcloud::Client::new(
+        connection.clone(),
+        prefix.clone(),
+        Some(prefix),
+    )
+    .await
+    .unwrap();
+    let no_paths: [Box<[Option<usize>]>; 0] = [];
+    let invocations = server
+        .serve_values::<(Item,), (Item,)>(CATALOG, "describe", no_paths)
+        .await
+        .unwrap();
+    connection.flush().await.unwrap();
+    tokio::spawn(async move {
+        let mut invocations = std::pin::pin!(invocations);
+        while let Some(Ok((_, ((name, tags, size),), _rx, reply))) = invocations.next().await {
+            reply(((name, tags, size + 1),)).await.unwrap();
+        }
+    });
+
+    let mut spy = spy_on(&nats, "legacy").await;
+    assert!(
+        spy.reads_wire(),
+        "no Trellis host answers: the spy reads the wire"
+    );
+    let client = wasmcloud_client(&nats, "legacy").await;
+    let mut headers = async_nats_wasmcloud::HeaderMap::new();
+    headers.insert("source-id", "wasmcloud-caller");
+    headers.insert("link-name", "default");
+    let no_paths: [&[Option<usize>]; 0] = [];
+    let item: Item = ("kite".into(), vec!["red".into()], 3);
+    let (answer,): (Item,) = client
+        .invoke_values_blocking(Some(headers), CATALOG, "describe", (item,), no_paths)
+        .await
+        .unwrap();
+    assert_eq!(answer.2, 4);
+
+    let record = next_record(&mut spy).await;
+    assert_eq!(
+        (
+            record.source_id.as_str(),
+            record.target_id.as_str(),
+            record.link_name.as_str(),
+            record.interface.as_str(),
+            record.function.as_str(),
+        ),
+        ("wasmcloud-caller", "legacy", "default", CATALOG, "describe")
+    );
+    // "kite" (1 + 4 bytes), one tag (1 + 1 + 3), the size (1): 11 bytes each way.
+    assert_eq!(record.args, ["(11 bytes; no WIT for this function)"]);
+    assert_eq!(record.results, ["(11 bytes; no WIT for this function)"]);
+    assert!(record.error.is_none() && record.duration_us > 0);
+    spy.stop().await;
+}

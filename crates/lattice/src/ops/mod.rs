@@ -40,6 +40,7 @@ mod label;
 mod link;
 mod refs;
 mod spy;
+mod spy_wire;
 mod watch;
 mod workload;
 

@@ -6,6 +6,9 @@
 //! renews it every third of [`SPY_LEASE_TTL`] until the [`SpyStream`] is stopped or
 //! dropped. Hosts render and publish records only while a lease is live, so a spy that
 //! vanishes without a word costs its host nothing once the lease lapses.
+//!
+//! On a lattice where no Trellis host answers (wasmCloud hosts only), the spy reads the
+//! calls off the wRPC traffic instead (`spy_wire`).
 
 use std::pin::Pin;
 use std::task::{Context as TaskContext, Poll};
@@ -38,6 +41,8 @@ pub struct SpyStream {
     renew: tokio::task::JoinHandle<()>,
     /// Set by [`SpyStream::stop`], so dropping does not end the lease twice.
     ended: bool,
+    /// Records read off the wRPC traffic (a lattice without Trellis hosts).
+    wire: Option<tokio::sync::mpsc::Receiver<SpyRecord>>,
 }
 
 impl std::fmt::Debug for SpyStream {
@@ -59,6 +64,11 @@ impl SpyStream {
     /// there); other hosts granted it too, silently.
     pub fn hosts(&self) -> &[SpyLeaseReply] {
         &self.hosts
+    }
+
+    /// Whether the calls are read off the wRPC traffic: no Trellis host answered.
+    pub fn reads_wire(&self) -> bool {
+        self.wire.is_some()
     }
 
     fn end_request(&self) -> SpyLeaseRequest {
@@ -105,6 +115,17 @@ impl Stream for SpyStream {
     type Item = crate::Result<SpyRecord>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Option<Self::Item>> {
+        let link = self.link.clone();
+        if let Some(wire) = self.wire.as_mut() {
+            loop {
+                let Some(record) = std::task::ready!(wire.poll_recv(cx)) else {
+                    return Poll::Ready(None);
+                };
+                if link.as_ref().is_none_or(|l| *l == record.link_name) {
+                    return Poll::Ready(Some(Ok(record)));
+                }
+            }
+        }
         loop {
             let Some(message) = std::task::ready!(self.records.poll_next_unpin(cx)) else {
                 return Poll::Ready(None);
@@ -127,8 +148,8 @@ impl Stream for SpyStream {
 
 /// Starts spying on calls through links into component or provider `component_id`
 /// (from any host; recorded by the Trellis host that makes or serves each call),
-/// optionally only those through link `link`. Fails when no
-/// Trellis host answers on the lattice (wasmCloud hosts have no spy).
+/// optionally only those through link `link`. When no Trellis host answers on the
+/// lattice (wasmCloud hosts have no spy), the calls are read off the wRPC traffic.
 pub async fn spy(client: &Client, component_id: &str, link: Option<&str>) -> Result<SpyStream> {
     let component_id = checked_id("component", component_id)?;
     let nats = client.nats().clone();
@@ -159,17 +180,34 @@ pub async fn spy(client: &Client, component_id: &str, link: Option<&str>) -> Res
         .send_request(lease_subject.clone(), request)
         .await
         .map_err(|err| match err.kind() {
-            async_nats::RequestErrorKind::NoResponders => OpsError::NotFound(format!(
-                "no Trellis host on lattice {:?} answers spy requests (wasmCloud hosts have \
-                 no spy; start one with `trellis up`)",
-                client.lattice()
-            )),
+            async_nats::RequestErrorKind::NoResponders => OpsError::NotFound(String::new()),
             async_nats::RequestErrorKind::TimedOut => OpsError::Lattice(LatticeError::Timeout {
                 subject: lease_subject.clone(),
                 after: client.context().timeout(),
             }),
             _ => nats_err("request", &err),
-        })?;
+        });
+    let reply = match reply {
+        Ok(reply) => reply,
+        // No Trellis host: read the wire.
+        Err(OpsError::NotFound(_)) => {
+            let wire = super::spy_wire::tap(client, &component_id).await?;
+            return Ok(SpyStream {
+                component_id,
+                link: link.map(str::to_owned),
+                hosts: Vec::new(),
+                records,
+                nats,
+                lease_subject,
+                spy_id,
+                renew: tokio::spawn(async {}),
+                // No lease to end.
+                ended: true,
+                wire: Some(wire),
+            });
+        }
+        Err(err) => return Err(err),
+    };
     let reply: CtlResponse<SpyLeaseReply> =
         serde_json::from_slice(&reply.payload).map_err(|e| LatticeError::BadReply {
             subject: lease_subject.clone(),
@@ -210,5 +248,6 @@ pub async fn spy(client: &Client, component_id: &str, link: Option<&str>) -> Res
         spy_id,
         renew,
         ended: false,
+        wire: None,
     })
 }

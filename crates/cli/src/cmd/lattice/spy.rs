@@ -37,7 +37,9 @@ pub async fn run(args: SpyArgs, client: &Client, global: &GlobalOpts) -> anyhow:
     let mut stream = ops::spy(client, &args.component, args.link.as_deref()).await?;
     // On stderr, so it stays out of --json output: a caller knows the spy is live.
     let running = stream.hosts().iter().any(|h| h.running);
-    let note = if running {
+    let note = if stream.reads_wire() {
+        " (no Trellis host on this lattice: reading its wRPC traffic)".to_owned()
+    } else if running {
         String::new()
     } else {
         // The host that answered does not run it: say where it runs, if anywhere.
@@ -47,8 +49,8 @@ pub async fn run(args: SpyArgs, client: &Client, global: &GlobalOpts) -> anyhow:
         }
         match hosts {
             Ok(hosts) if !hosts.is_empty() => format!(
-                " (it runs on host {}: only Trellis hosts record calls, a wasmCloud host does \
-                 not)",
+                " (it runs on host {}: calls into it are recorded by the Trellis hosts that \
+                 make them)",
                 hosts.join(", ")
             ),
             _ => " (not running yet)".to_owned(),

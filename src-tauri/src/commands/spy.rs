@@ -1,5 +1,6 @@
-//! The inspector's Spy section: calls other components on a Trellis host make into one
-//! component. A thin adapter over `trellis_lattice::ops::spy` (the CLI's `trellis spy`
+//! The inspector's Spy section: the calls through links into one component or provider
+//! (recorded by Trellis hosts, or read off the wRPC traffic of a lattice without one). A
+//! thin adapter over `trellis_lattice::ops::spy` (the CLI's `trellis spy`
 //! calls the same function): the session keeps one spy per component, and every call
 //! record goes to the webview as `trellis://spy`.
 

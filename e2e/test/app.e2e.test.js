@@ -916,11 +916,20 @@ describe("Trellis desktop app", () => {
     });
     await typeInto(browser, '[data-testid="invoke-arg-p"]', '{x: "far", y: 2}');
     await call();
-    await browser.waitUntil(async () => /expected record \{ x: s32, y: s32 \}/.test(await result.getText()), {
-      timeout: 15000,
-      interval: 250,
-      timeoutMsg: "a wrong argument is not refused with the expected type",
-    });
+    // What the result said last, for the failure message.
+    let shown = "";
+    await browser
+      .waitUntil(
+        async () => {
+          shown = (await result.getText()) || "";
+          return /expected record \{ x: s32, y: s32 \}/.test(shown);
+        },
+        { timeout: 15000, interval: 250 },
+      )
+      .catch(async () => {
+        await browser.saveScreenshot(path.join(screenshots, "invoke-failed.png"));
+        assert.fail(`a wrong argument is not refused with the expected type; the result shows ${JSON.stringify(shown)}`);
+      });
     await browser.saveScreenshot(path.join(screenshots, "invoke.png"));
   });
 

@@ -77,10 +77,10 @@ async fn a_wasmcloud_caller_calls_a_component_on_a_trellis_host() {
     spy.stop().await;
 }
 
-#[tokio::test]
-async fn a_trellis_component_calls_a_wasmcloud_server() {
-    let nats = NatsServer::start().unwrap();
-    // A server as wasmCloud 1.9 serves: its transport, its queue group, typed values.
+/// Serves `describe` at `default.legacy` as wasmCloud 1.9 serves a component: its
+/// transport, its queue group, typed values. It answers `"<name> (legacy)"` with the size
+/// plus the tag count as the weight, and sends each caller's `source-id` on the channel.
+async fn serve_legacy(nats: &NatsServer) -> tokio::sync::mpsc::UnboundedReceiver<String> {
     let connection = async_nats_wasmcloud::connect(nats.url()).await.unwrap();
     let prefix: Arc<str> = "default.legacy".into();
     let server = wrpc_transport_nats_wasmcloud::Client::new(
@@ -96,25 +96,28 @@ async fn a_trellis_component_calls_a_wasmcloud_server() {
         .await
         .unwrap();
     connection.flush().await.unwrap();
-    let served = tokio::spawn(async move {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
         let mut invocations = std::pin::pin!(invocations);
-        let mut sources = Vec::new();
         while let Some(Ok((headers, ((name, tags, size),), _rx, reply))) = invocations.next().await
         {
             let source = headers
                 .and_then(|h| h.get("source-id").map(|v| v.as_str().to_owned()))
                 .unwrap_or_default();
-            sources.push(source);
+            let _ = tx.send(source);
             let weight = size + u32::try_from(tags.len()).unwrap();
             reply(((format!("{name} (legacy)"), tags, weight),))
                 .await
                 .unwrap();
-            if sources.len() == 2 {
-                return sources;
-            }
         }
-        sources
     });
+    rx
+}
+
+#[tokio::test]
+async fn a_trellis_component_calls_a_wasmcloud_server() {
+    let nats = NatsServer::start().unwrap();
+    let mut sources = serve_legacy(&nats).await;
 
     let host = wrpc_host(&nats).await;
     host.runtime()
@@ -184,11 +187,10 @@ async fn a_trellis_component_calls_a_wasmcloud_server() {
         [r#"{name: "again (legacy)", tags: ["x"], weight: 2}"#]
     );
     spy.stop().await;
-    let sources = tokio::time::timeout(Duration::from_secs(5), served)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(sources, vec!["shop".to_owned(), "shop".to_owned()]);
+    for _ in 0..2 {
+        let source = tokio::time::timeout(Duration::from_secs(5), sources.recv()).await;
+        assert_eq!(source.unwrap().as_deref(), Some("shop"));
+    }
 }
 
 /// On a lattice with no Trellis host, the spy reads a wasmCloud caller's calls into a
@@ -197,27 +199,7 @@ async fn a_trellis_component_calls_a_wasmcloud_server() {
 #[tokio::test]
 async fn with_no_trellis_host_the_spy_reads_calls_off_the_wire() {
     let nats = NatsServer::start().unwrap();
-    let connection = async_nats_wasmcloud::connect(nats.url()).await.unwrap();
-    let prefix: Arc<str> = "default.legacy".into();
-    let server = wrpc_transport_nats_wasmcloud::Client::new(
-        connection.clone(),
-        prefix.clone(),
-        Some(prefix),
-    )
-    .await
-    .unwrap();
-    let no_paths: [Box<[Option<usize>]>; 0] = [];
-    let invocations = server
-        .serve_values::<(Item,), (Item,)>(CATALOG, "describe", no_paths)
-        .await
-        .unwrap();
-    connection.flush().await.unwrap();
-    tokio::spawn(async move {
-        let mut invocations = std::pin::pin!(invocations);
-        while let Some(Ok((_, ((name, tags, size),), _rx, reply))) = invocations.next().await {
-            reply(((name, tags, size + 1),)).await.unwrap();
-        }
-    });
+    let _sources = serve_legacy(&nats).await;
 
     let mut spy = spy_on(&nats, "legacy").await;
     assert!(
@@ -234,7 +216,7 @@ async fn with_no_trellis_host_the_spy_reads_calls_off_the_wire() {
         .invoke_values_blocking(Some(headers), CATALOG, "describe", (item,), no_paths)
         .await
         .unwrap();
-    assert_eq!(answer.2, 4);
+    assert_eq!(answer.0, "kite (legacy)");
 
     let record = next_record(&mut spy).await;
     assert_eq!(
@@ -247,9 +229,9 @@ async fn with_no_trellis_host_the_spy_reads_calls_off_the_wire() {
         ),
         ("wasmcloud-caller", "legacy", "default", CATALOG, "describe")
     );
-    // "kite" (1 + 4 bytes), one tag (1 + 1 + 3), the size (1): 11 bytes each way.
+    // "kite" (1 + 4 bytes), one tag (1 + 1 + 3), the size (1); the answer's name is 9 longer.
     assert_eq!(record.args, ["(11 bytes; no WIT for this function)"]);
-    assert_eq!(record.results, ["(11 bytes; no WIT for this function)"]);
+    assert_eq!(record.results, ["(20 bytes; no WIT for this function)"]);
     assert!(record.error.is_none() && record.duration_us > 0);
     spy.stop().await;
 }

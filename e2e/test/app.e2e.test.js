@@ -101,13 +101,21 @@ function exampleGallery(dataDir, port) {
  */
 async function typeInto(browser, selector, text) {
   const input = browser.$(selector);
-  await browser.waitUntil(
-    async () => {
-      await input.setValue(text);
-      return (await input.getValue()) === text;
-    },
-    { timeout: 10000, interval: 300, timeoutMsg: `could not type ${JSON.stringify(text)} into ${selector}` },
-  );
+  // What the input held after the last try, for the failure message.
+  let held = "";
+  await browser
+    .waitUntil(
+      async () => {
+        await input.setValue(text);
+        held = await input.getValue();
+        return held === text;
+      },
+      { timeout: 10000, interval: 300 },
+    )
+    .catch(async () => {
+      await browser.saveScreenshot(path.join(screenshots, "type-failed.png")).catch(() => undefined);
+      assert.fail(`could not type ${JSON.stringify(text)} into ${selector}: it holds ${JSON.stringify(held)}`);
+    });
 }
 
 /** Empties a React-controlled input as a user would (select all, delete). */

@@ -915,21 +915,32 @@ describe("Trellis desktop app", () => {
       await button.scrollIntoView({ block: "center" });
       await button.click();
     };
+    // What the panel showed last, for the failure messages.
+    let shown = "";
+    const showing = async () => {
+      const panel = await browser.$('[data-testid="invoke"]').getText().catch(() => "(no Invoke panel)");
+      return (await result.isExisting()) ? await result.getText() : `no result yet; the panel shows ${JSON.stringify(panel)}`;
+    };
     await typeInto(browser, '[data-testid="invoke-arg-p"]', "{x: 40, y: 2}");
     await call();
-    await browser.waitUntil(async () => (await result.isExisting()) && /^42\b/.test(await result.getText()), {
-      timeout: 15000,
-      interval: 250,
-      timeoutMsg: "the call does not show 42",
-    });
-    await typeInto(browser, '[data-testid="invoke-arg-p"]', '{x: "far", y: 2}');
-    await call();
-    // What the result said last, for the failure message.
-    let shown = "";
     await browser
       .waitUntil(
         async () => {
-          shown = (await result.getText()) || "";
+          shown = await showing();
+          return /^42\b/.test(shown);
+        },
+        { timeout: 15000, interval: 250 },
+      )
+      .catch(async () => {
+        await browser.saveScreenshot(path.join(screenshots, "invoke-failed.png"));
+        assert.fail(`the call does not show 42; the result shows ${JSON.stringify(shown)}`);
+      });
+    await typeInto(browser, '[data-testid="invoke-arg-p"]', '{x: "far", y: 2}');
+    await call();
+    await browser
+      .waitUntil(
+        async () => {
+          shown = await showing();
           return /expected record \{ x: s32, y: s32 \}/.test(shown);
         },
         { timeout: 15000, interval: 250 },

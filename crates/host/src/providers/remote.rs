@@ -43,7 +43,7 @@ impl ProviderCtx {
         let spied = self
             .registry
             .spy()
-            .is_some_and(|tap| tap.anyone() && tap.watching(&target.target));
+            .is_some_and(|tap| tap.watching(&target.target));
         Some(RemoteRoute {
             invoker: self.registry.wrpc()?,
             source: self.component_id.clone(),

@@ -185,7 +185,7 @@ pub(crate) async fn next_record(spy: &mut ops::SpyStream) -> trellis_proto::SpyR
 }
 
 /// Who called what in `record`: (source, target, interface, function).
-fn call_of(record: &trellis_proto::SpyRecord) -> (&str, &str, &str, &str) {
+pub(crate) fn call_of(record: &trellis_proto::SpyRecord) -> (&str, &str, &str, &str) {
     (
         &record.source_id,
         &record.target_id,

@@ -295,19 +295,13 @@ impl container::HostContainer for ProvidersCtxView<'_> {
         name: String,
         data: Resource<OutgoingValue>,
     ) -> BlobResult<()> {
+        // Read once: the spy shows its size, the write takes it.
+        let c = self.table.get(&this)?.clone();
+        let contents = self.table.get(&data)?.pipe.contents();
         let spy = self.blob_spy_on(&this, "write-data", || {
-            vec![
-                Val::String(name.clone()),
-                Val::U64(
-                    self.table
-                        .get(&data)
-                        .map_or(0, |v| v.pipe.contents().len() as u64),
-                ),
-            ]
+            vec![Val::String(name.clone()), Val::U64(contents.len() as u64)]
         });
         let result = blob_call(async move {
-            let c = self.table.get(&this)?.clone();
-            let contents = self.table.get(&data)?.pipe.contents();
             if let Some(remote) = &c.remote {
                 return Ok(upload(remote, &object_id(c.name.clone(), name), contents).await);
             }

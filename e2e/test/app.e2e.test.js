@@ -908,18 +908,42 @@ describe("Trellis desktop app", () => {
     const arg = browser.$('[data-testid="invoke-arg-p"]');
     await arg.waitForDisplayed({ timeout: 15000, timeoutMsg: "the inspector offers no Invoke form for calc" });
     const result = browser.$('[data-testid="invoke-result"]');
+    // The calls the panel has made (it counts them, `data-calls`).
+    const calls = async () => Number(await browser.$('[data-testid="invoke"]').getAttribute("data-calls"));
     // The button sits low in the scrolling inspector, by the dock: centred before each
-    // click so that nothing lies over it (seen: "element click intercepted" under load).
+    // click so that nothing lies over it (seen: "element click intercepted" under load),
+    // and clicked once the scroll has been painted. Under load a click at the button's
+    // place was still lost now and then (the result stayed the previous call's): the
+    // click counts only once the panel shows a call under way or made, and is made once
+    // more if it does not.
     const call = async () => {
+      const before = await calls();
       const button = browser.$('[data-testid="invoke-call"]');
-      await button.scrollIntoView({ block: "center" });
-      await button.click();
+      for (let attempt = 1; ; attempt++) {
+        await button.scrollIntoView({ block: "center" });
+        await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
+        await button.click();
+        const taken = await browser
+          .waitUntil(async () => (await calls()) > before || /Calling/.test(await button.getText()), {
+            timeout: 5000,
+            interval: 100,
+          })
+          .catch(() => false);
+        if (taken) return;
+        if (attempt === 2) {
+          await browser.saveScreenshot(path.join(screenshots, "invoke-failed.png"));
+          assert.fail(`a click on Call was taken neither time; the panel shows ${JSON.stringify(await showing())}`);
+        }
+        console.log("# the click on Call made no call; clicking once more");
+      }
     };
     // What the panel showed last, for the failure messages.
     let shown = "";
     const showing = async () => {
       const panel = await browser.$('[data-testid="invoke"]').getText().catch(() => "(no Invoke panel)");
-      return (await result.isExisting()) ? await result.getText() : `no result yet; the panel shows ${JSON.stringify(panel)}`;
+      if (!(await result.isExisting())) return `no result yet; the panel shows ${JSON.stringify(panel)}`;
+      const button = await browser.$('[data-testid="invoke-call"]').getText().catch(() => "(no button)");
+      return `${await result.getText()} [button: ${button}]`;
     };
     await typeInto(browser, '[data-testid="invoke-arg-p"]', "{x: 40, y: 2}");
     await call();

@@ -93,7 +93,7 @@ export function InvokePanel({ componentId, wit }: Props) {
   const last = history[0];
 
   return (
-    <div className="invoke" data-testid="invoke">
+    <div className="invoke" data-testid="invoke" data-calls={last?.seq ?? 0}>
       <h3 className="panel__subtitle">Invoke</h3>
       <select
         className="input mono"

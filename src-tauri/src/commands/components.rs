@@ -109,7 +109,26 @@ pub async fn call_function(
     function: String,
     args: Vec<String>,
 ) -> Result<trellis_proto::ComponentCallResult, CommandError> {
-    let client = state.session(session.as_deref())?.client()?;
-    let outcome = ops::call_function(&client, &component_id, &function, &args, None).await?;
+    let session = state.session(session.as_deref())?;
+    let client = session.client()?;
+    // Where the model says it runs, the call goes straight there: resolving it on the
+    // lattice first would wait a whole ping window (2 s) before every call.
+    let placed = session.model().ok().and_then(|model| {
+        model.with_model(|m| m.component_placements(&component_id).into_iter().next())
+    });
+    let outcome = match placed {
+        Some((host_id, image_ref)) => {
+            ops::call_function_placed(
+                &client,
+                &component_id,
+                &host_id,
+                &image_ref,
+                &function,
+                &args,
+            )
+            .await?
+        }
+        None => ops::call_function(&client, &component_id, &function, &args, None).await?,
+    };
     Ok(outcome.result)
 }

@@ -84,6 +84,17 @@ impl LatticeModel {
         self.hosts.get(id).map(|h| &h.info)
     }
 
+    /// The hosts running component `id`, each with the image it runs there.
+    pub fn component_placements(&self, id: &str) -> Vec<(String, String)> {
+        self.hosts
+            .values()
+            .filter_map(|h| {
+                let component = h.components.get(id)?;
+                Some((h.info.id.clone(), component.image_ref.clone()))
+            })
+            .collect()
+    }
+
     /// Every link.
     pub fn links(&self) -> impl Iterator<Item = &Link> {
         self.links.values()

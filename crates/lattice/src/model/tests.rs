@@ -75,6 +75,28 @@ fn events_produce_diffs_and_silence_expires_hosts() {
 }
 
 #[test]
+fn a_component_is_found_on_every_host_that_runs_it() {
+    let mut model = LatticeModel::new(ModelOptions::default());
+    let t0 = Instant::now();
+    model.apply_event(&message("NA", scaled("NA", "hello", 1)), t0);
+    model.apply_event(&message("NB", scaled("NB", "hello", 2)), t0);
+    model.apply_event(&message("NB", scaled("NB", "other", 1)), t0);
+    let placed = |id: &str| model.component_placements(id);
+    assert_eq!(
+        placed("hello"),
+        [
+            ("NA".to_owned(), "file:///a.wasm".to_owned()),
+            ("NB".to_owned(), "file:///a.wasm".to_owned())
+        ]
+    );
+    assert_eq!(
+        placed("other"),
+        [("NB".to_owned(), "file:///a.wasm".to_owned())]
+    );
+    assert!(placed("absent").is_empty());
+}
+
+#[test]
 fn wasmcloud_2x_hosts_come_by_heartbeat_and_go_after_four_missed() {
     let mut model = LatticeModel::new(ModelOptions::default());
     let start = Instant::now();

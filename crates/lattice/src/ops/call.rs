@@ -35,10 +35,25 @@ pub async fn call_function(
     host: Option<&str>,
 ) -> Result<CallOutcome> {
     let (host_id, image_ref) = first_host_running(client, id, host).await?;
+    call_function_placed(client, id, &host_id, &image_ref, function, args).await
+}
+
+/// Like [`call_function`], for a caller that already knows where component `id` runs:
+/// on host `host_id`, from `image_ref` (the app reads both from its lattice model). No
+/// ping and no inventory first, so the call costs one round trip.
+pub async fn call_function_placed(
+    client: &Client,
+    id: &str,
+    host_id: &str,
+    image_ref: &str,
+    function: &str,
+    args: &[String],
+) -> Result<CallOutcome> {
+    let host_id = host_id.to_owned();
     match client.call_component(&host_id, id, function, args).await {
         // Not a Trellis host: call it as its peers do.
         Err(LatticeError::NoResponders { .. }) => {
-            let result = call_over_wrpc(client, id, &image_ref, function, args).await?;
+            let result = call_over_wrpc(client, id, image_ref, function, args).await?;
             Ok(CallOutcome { host_id, result })
         }
         result => Ok(CallOutcome {

@@ -19,7 +19,7 @@
 //!   [`put_config`], [`delete_config`].
 //! - Host labels: [`put_label`], [`delete_label`] (reserved `hostcore.*` keys refused).
 //! - Typed calls: [`call_function`] calls one export with WAVE arguments on the host
-//!   that runs the component.
+//!   that runs the component ([`call_function_placed`] when the caller knows that host).
 //! - HTTP: [`send_http`] sends one request to a component through its http-server link
 //!   (the address from the link's source config) and answers with status, headers, body
 //!   and time.
@@ -44,7 +44,7 @@ mod spy_wire;
 mod watch;
 mod workload;
 
-pub use call::{call_function, call_function_over_wrpc, CallOutcome};
+pub use call::{call_function, call_function_over_wrpc, call_function_placed, CallOutcome};
 pub use config::{delete_config, list_configs, put_config, ConfigUse, NamedConfig};
 pub use error::{OpsError, Result};
 pub use http::{

@@ -1,5 +1,5 @@
 //! The HTTP tab: one request to a component through its http-server link, by the same
-//! `ops::send_http` that `trellis http` calls.
+//! `ops::send_http_in` (`trellis http` calls `ops::send_http`, which shares it).
 
 use tauri::State;
 use trellis_lattice::ops::{self, HttpHeader, HttpReply, HttpRequest};
@@ -21,12 +21,21 @@ pub async fn http_request(
     headers: Vec<HttpHeader>,
     body: String,
 ) -> Result<HttpReply, CommandError> {
-    let client = state.session(session.as_deref())?.client()?;
+    let session = state.session(session.as_deref())?;
+    let snapshot = session.model()?.snapshot();
+    let client = session.client()?;
     let request = HttpRequest {
         method,
         path,
         headers,
         body: body.into_bytes(),
     };
-    Ok(ops::send_http(&client, &component_id, &request, ops::HTTP_TIMEOUT).await?)
+    Ok(ops::send_http_in(
+        &client,
+        &snapshot,
+        &component_id,
+        &request,
+        ops::HTTP_TIMEOUT,
+    )
+    .await?)
 }

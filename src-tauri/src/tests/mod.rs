@@ -596,6 +596,7 @@ fn model_changes_reach_the_webview_as_events_after_a_resync() {
 
 mod grants;
 mod lifecycle;
+mod requests;
 mod sessions;
 mod spy;
 mod watch;

@@ -121,11 +121,44 @@ pub async fn send_http(
 ) -> Result<HttpReply> {
     let prepared = prepare(request)?;
     let snapshot = lattice_snapshot(client).await?;
+    let links = serving_links(&snapshot, component_id, client.lattice())?;
+    send_through(client, links, prepared, timeout).await
+}
+
+/// Like [`send_http`], with the lattice as `snapshot` shows it (the app's live model):
+/// reading it afresh would wait a whole ping window (2 s) before every request. A
+/// snapshot that shows no serving link may predate one just made, so the lattice is
+/// asked before the request is refused.
+pub async fn send_http_in(
+    client: &Client,
+    snapshot: &ModelSnapshot,
+    component_id: &str,
+    request: &HttpRequest,
+    timeout: Duration,
+) -> Result<HttpReply> {
+    let prepared = prepare(request)?;
+    let links = match serving_links(snapshot, component_id, client.lattice()) {
+        Ok(links) => links,
+        Err(_) => {
+            let fresh = lattice_snapshot(client).await?;
+            serving_links(&fresh, component_id, client.lattice())?
+        }
+    };
+    send_through(client, links, prepared, timeout).await
+}
+
+/// Sends the request through the first of `links` whose listener accepts a connection.
+async fn send_through(
+    client: &Client,
+    links: Vec<Link>,
+    prepared: Prepared,
+    timeout: Duration,
+) -> Result<HttpReply> {
     let deadline = tokio::time::Instant::now() + timeout;
     // Several http-servers may serve the component, and a link's listener may not have
     // bound (its address taken): the first that accepts a connection gets the request.
     let mut refused = Vec::new();
-    for link in serving_links(&snapshot, component_id, client.lattice())? {
+    for link in links {
         let route = route_of(client, link).await?;
         let addr = connect_address(&route.address).await?;
         // The time shown is the request's: from this connection, not the lookups before.

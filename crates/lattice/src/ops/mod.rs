@@ -48,7 +48,8 @@ pub use call::{call_function, call_function_over_wrpc, call_function_placed, Cal
 pub use config::{delete_config, list_configs, put_config, ConfigUse, NamedConfig};
 pub use error::{OpsError, Result};
 pub use http::{
-    send_http, BodyEncoding, HttpHeader, HttpReply, HttpRequest, HTTP_TIMEOUT, MAX_HTTP_BODY,
+    send_http, send_http_in, BodyEncoding, HttpHeader, HttpReply, HttpRequest, HTTP_TIMEOUT,
+    MAX_HTTP_BODY,
 };
 pub use inspect::{inspect_component, ComponentInspection};
 pub use label::{delete_label, put_label};

@@ -222,6 +222,17 @@ impl Session {
         })
     }
 
+    /// The one host the model shows running component or provider `id`, if exactly one
+    /// does: an action on it goes there directly instead of waiting out a ping of the
+    /// lattice (2 s) to find it.
+    pub fn sole_host(&self, id: &str) -> Option<String> {
+        let hosts = self.model().ok()?.with_model(|m| m.hosts_running(id));
+        match hosts.as_slice() {
+            [one] => Some(one.clone()),
+            _ => None,
+        }
+    }
+
     /// Installs (or drops) the lattice model watcher.
     pub fn set_model(&self, model: Option<Arc<ModelWatcher>>) {
         *self.model.write().unwrap_or_else(|p| p.into_inner()) = model;

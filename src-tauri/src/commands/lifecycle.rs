@@ -15,6 +15,7 @@ use crate::state::AppState;
 const OUTCOME_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Sets a running component's maximum instances on every host running it (0 stops it).
+/// Where the model shows a single host running it, the change goes to that host directly.
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn scale_component(
@@ -23,9 +24,16 @@ pub async fn scale_component(
     component_id: String,
     count: u32,
 ) -> Result<String, CommandError> {
-    let client = state.session(session.as_deref())?.client()?;
-    let outcomes =
-        ops::scale_component(&client, &component_id, count, None, Some(OUTCOME_TIMEOUT)).await?;
+    let session = state.session(session.as_deref())?;
+    let (client, host) = (session.client()?, session.sole_host(&component_id));
+    let outcomes = ops::scale_component(
+        &client,
+        &component_id,
+        count,
+        host.as_deref(),
+        Some(OUTCOME_TIMEOUT),
+    )
+    .await?;
     sentences(outcomes)
 }
 
@@ -37,9 +45,16 @@ pub async fn stop_component(
     session: Option<String>,
     component_id: String,
 ) -> Result<String, CommandError> {
-    let client = state.session(session.as_deref())?.client()?;
-    let outcomes =
-        ops::scale_component(&client, &component_id, 0, None, Some(OUTCOME_TIMEOUT)).await?;
+    let session = state.session(session.as_deref())?;
+    let (client, host) = (session.client()?, session.sole_host(&component_id));
+    let outcomes = ops::scale_component(
+        &client,
+        &component_id,
+        0,
+        host.as_deref(),
+        Some(OUTCOME_TIMEOUT),
+    )
+    .await?;
     sentences(outcomes)
 }
 
@@ -55,12 +70,13 @@ pub async fn update_component(
     path: String,
 ) -> Result<String, CommandError> {
     let reference = ops::component_ref(&path, PathRule::AbsoluteOnly)?;
-    let client = state.session(session.as_deref())?.client()?;
+    let session = state.session(session.as_deref())?;
+    let (client, host) = (session.client()?, session.sole_host(&component_id));
     let outcomes = ops::update_component(
         &client,
         &component_id,
         &reference,
-        None,
+        host.as_deref(),
         Some(OUTCOME_TIMEOUT),
     )
     .await?;
@@ -75,8 +91,15 @@ pub async fn stop_provider(
     session: Option<String>,
     provider_id: String,
 ) -> Result<String, CommandError> {
-    let client = state.session(session.as_deref())?.client()?;
-    let outcomes = ops::stop_provider(&client, &provider_id, None, Some(OUTCOME_TIMEOUT)).await?;
+    let session = state.session(session.as_deref())?;
+    let (client, host) = (session.client()?, session.sole_host(&provider_id));
+    let outcomes = ops::stop_provider(
+        &client,
+        &provider_id,
+        host.as_deref(),
+        Some(OUTCOME_TIMEOUT),
+    )
+    .await?;
     sentences(outcomes)
 }
 

@@ -95,6 +95,15 @@ impl LatticeModel {
             .collect()
     }
 
+    /// The hosts running component or provider `id`.
+    pub fn hosts_running(&self, id: &str) -> Vec<String> {
+        self.hosts
+            .values()
+            .filter(|h| h.components.contains_key(id) || h.providers.contains_key(id))
+            .map(|h| h.info.id.clone())
+            .collect()
+    }
+
     /// Every link.
     pub fn links(&self) -> impl Iterator<Item = &Link> {
         self.links.values()

@@ -94,6 +94,8 @@ fn a_component_is_found_on_every_host_that_runs_it() {
         [("NB".to_owned(), "file:///a.wasm".to_owned())]
     );
     assert!(placed("absent").is_empty());
+    assert_eq!(model.hosts_running("hello"), ["NA", "NB"]);
+    assert!(model.hosts_running("absent").is_empty());
 }
 
 #[test]

@@ -103,6 +103,23 @@ pub fn provider_ref(reference: &str) -> Result<String> {
 
 /// Finds a host by full id or friendly name, else by a unique prefix of either.
 pub async fn resolve_host(client: &Client, wanted: &str) -> Result<Host> {
+    // A whole host id is asked directly: one request, not a ping window (2 s) of waiting.
+    if is_host_id(wanted) {
+        if let Ok(inventory) = client.host_inventory(wanted).await {
+            return Ok(Host {
+                id: inventory.host_id,
+                friendly_name: inventory.friendly_name,
+                labels: inventory.labels,
+                lattice: client.lattice().to_owned(),
+                version: inventory.version,
+                uptime_seconds: inventory.uptime_seconds,
+                uptime_human: inventory.uptime_human,
+                ctl_host: String::new(),
+                rpc_host: String::new(),
+                js_domain: None,
+            });
+        }
+    }
     let hosts = client.ping_hosts().await?;
     if let Some(host) = hosts
         .iter()
@@ -128,6 +145,15 @@ pub async fn resolve_host(client: &Client, wanted: &str) -> Result<Host> {
     }
 }
 
+/// Whether `text` is a whole host id: a server nkey, `N` and 55 more base32 characters.
+fn is_host_id(text: &str) -> bool {
+    text.len() == 56
+        && text.starts_with('N')
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b))
+}
+
 /// The lattice as it is now (hosts with what they run, links), read once: for callers
 /// that keep no live [`ModelWatcher`](crate::ModelWatcher), such as a CLI command.
 pub async fn lattice_snapshot(client: &Client) -> Result<ModelSnapshot> {
@@ -145,6 +171,16 @@ pub async fn lattice_snapshot(client: &Client) -> Result<ModelSnapshot> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_whole_server_nkey_is_taken_for_a_host_id() {
+        let id = "NBQ3XSMUE6GVKOXTI7FHZ6YYZNBKZ5GGUPDOXBTLE4HTFQG6BV6KHS5T";
+        assert!(is_host_id(id));
+        assert!(!is_host_id(&id[..20]), "a prefix");
+        assert!(!is_host_id(&id.replace('N', "A")), "not a server key");
+        assert!(!is_host_id(&id.to_lowercase()), "lower case");
+        assert!(!is_host_id("my-laptop"), "a friendly name");
+    }
 
     #[test]
     fn ids_must_fit_in_one_subject_token() {

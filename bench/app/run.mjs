@@ -237,8 +237,10 @@ async function pageFigures(results) {
     // 2. Pan the last drawn graph: a mouse drag on the pane and setViewport per frame at the
     // zoom the canvas chose, then setViewport at zoom 0.2 (the whole graph in view).
     results.pan = [];
-    // Then zoom 0.4 and 1 (less of the graph in view, more detail per node; graph/detail.ts).
-    for (const [how, zoom] of [["drag"], ["viewport"], ["viewport", 0.2], ["viewport", 0.4], ["viewport", 1]]) {
+    // Then zoom 0.4 and 1 (less of the graph in view, more detail per node; graph/detail.ts),
+    // and a pan that travels on at those zooms (the nodes near the view are taken again).
+    const pans = [["drag"], ["viewport"], ["viewport", 0.2], ["viewport", 0.4], ["viewport", 1], ["travel", 0.4], ["travel", 1]];
+    for (const [how, zoom] of pans) {
       const r = await inPage(browser, "pan", PAN_MS, how, ...(zoom === undefined ? [] : [zoom]));
       if (r.error) throw new Error(`pan: ${r.error}`);
       results.pan.push(r);

@@ -355,9 +355,11 @@ function mouse(type: string, target: EventTarget, x: number, y: number, buttons:
  * Pans the drawn graph for `ms`, one step per frame, and records the frame intervals.
  * "drag": a mouse drag on the empty pane (mousedown, a mousemove per frame, mouseup),
  * handled by React Flow's own pan (d3-zoom) as a user's drag is. "viewport": React Flow's
- * setViewport per frame. The pan moves back and forth over ±300 × ±150 px.
+ * setViewport per frame. The pan moves back and forth over ±300 × ±150 px. "travel":
+ * setViewport per frame, moving on at 800 px/s (about three canvas widths in 3 s), so a
+ * large graph's nodes near the view are taken again several times on the way.
  */
-async function pan(ms = 3000, how: "drag" | "viewport" = "drag", zoom?: number) {
+async function pan(ms = 3000, how: "drag" | "viewport" | "travel" = "drag", zoom?: number) {
   if (!flow) throw new Error("no graph drawn");
   const initial = flow.getViewport();
   let zoomFrameMs: number | null = null;
@@ -391,8 +393,8 @@ async function pan(ms = 3000, how: "drag" | "viewport" = "drag", zoom?: number) 
     await frame();
     const t = performance.now() - t0;
     if (t >= ms) break;
-    const dx = 300 * Math.sin((2 * Math.PI * t) / 1500);
-    const dy = 150 * Math.sin((2 * Math.PI * t) / 2000);
+    const dx = how === "travel" ? -0.8 * t : 300 * Math.sin((2 * Math.PI * t) / 1500);
+    const dy = how === "travel" ? 0 : 150 * Math.sin((2 * Math.PI * t) / 2000);
     if (start) mouse("mousemove", window, start.x + dx, start.y + dy, 1);
     else {
       const ts = performance.now();

@@ -1009,7 +1009,7 @@ describe("Trellis desktop app", () => {
     }
   });
 
-  it("hot-reloads a watched component when its file changes, keeping its link", async () => {
+  it("hot-reloads a watched component when its file changes, and updates it to another file, keeping its link", async () => {
     // A copy the test may overwrite; its first version is the WAT hello.
     const file = path.join(dataDir, "watched.wasm");
     copyFileSync(path.join(repo, "examples/wat-hello/hello.wasm"), file);
@@ -1059,6 +1059,33 @@ describe("Trellis desktop app", () => {
     );
     await browser.saveScreenshot(path.join(screenshots, "watch-file.png"));
     await browser.execute((el) => el.click(), await toggle);
+    await browser.waitUntil(async () => !(await toggle.isSelected()), {
+      timeout: 10000,
+      interval: 200,
+      timeoutMsg: "Watch file does not turn off",
+    });
+
+    // Update from the inspector to another file: same link, the new code answers, and the
+    // inspector and the action's outcome name the new file.
+    const other = path.join(repo, "examples/wat-hello/hello.wasm");
+    await typeInto(browser, '[data-testid="update-path"]', other);
+    await browser.$('[data-testid="update-submit"]').click();
+    await browser.waitUntil(async () => /hand-written WAT/.test(await answer()), {
+      timeout: 30000,
+      interval: 250,
+      timeoutMsg: "HTTP does not answer with the component updated to another file (same link)",
+    });
+    const outcome = browser.$('[data-testid="component-action-result"]');
+    await browser.waitUntil(async () => (await outcome.getText()).includes("wat-hello/hello.wasm"), {
+      timeout: 10000,
+      interval: 250,
+      timeoutMsg: "the inspector does not say the component was updated to the new file",
+    });
+    await browser.waitUntil(
+      async () => (await browser.$('[data-testid="inspector-image-ref"]').getText()).endsWith("wat-hello/hello.wasm"),
+      { timeout: 10000, interval: 250, timeoutMsg: "the inspector does not show the new file as the image" },
+    );
+    await browser.saveScreenshot(path.join(screenshots, "update-file.png"));
   });
 
   it("draws the calls crossing a spied link as a rate and latency sparkline on its edge", async () => {

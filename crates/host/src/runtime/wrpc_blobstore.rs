@@ -12,12 +12,15 @@ use futures::future::BoxFuture;
 use futures::{FutureExt as _, StreamExt as _};
 use tokio::io::AsyncReadExt as _;
 use trellis_proto::LogLevel;
+use trellis_wrpc::blobstore::serve::CallEnd;
 use trellis_wrpc::blobstore::serve::Data;
 use trellis_wrpc::blobstore::{
     serve_blobstore, BlobstoreService, Caller, ObjectId, ObjectInfo, INSTANCE,
 };
+use wasmtime::component::Val;
 
 use super::core::Inner;
+use super::spy::SpyCall;
 use crate::providers::blobstore::fs::{io_error, list_names, open_range, write_streamed};
 use crate::providers::blobstore::{check_name, timestamp};
 
@@ -313,6 +316,29 @@ impl BlobstoreService for ServedBlobstore {
             written
         }
         .boxed()
+    }
+
+    fn watch(&self, caller: &Caller, func: &str, args: &dyn Fn() -> Vec<Val>) -> Option<CallEnd> {
+        // A Trellis caller records the call itself: a spy sees it once.
+        let inner = self.inner.upgrade()?;
+        if caller.spied || !inner.spy.watching(&self.id) {
+            return None;
+        }
+        let call = SpyCall::begin(
+            &inner.host_id,
+            caller.source.as_deref().unwrap_or("(unnamed caller)"),
+            &self.id,
+            caller.link_name.as_deref().unwrap_or("default"),
+            &trellis_wrpc::names::guest_interface(INSTANCE),
+            func,
+            &args(),
+        );
+        let spy = Arc::downgrade(&inner);
+        Some(Box::new(move |result| {
+            if let Some(inner) = spy.upgrade() {
+                call.finish(&inner.spy, &Ok(vec![result]));
+            }
+        }))
     }
 
     fn refused(&self, func: &str, source: Option<&str>, reason: &str) {

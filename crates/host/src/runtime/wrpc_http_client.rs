@@ -11,10 +11,14 @@ use hyper::{Request, Response};
 use trellis_proto::LogLevel;
 use trellis_wrpc::blobstore::Caller;
 use trellis_wrpc::http::{error_code, ErrorCode, HttpService, RequestOptions, OUTGOING_HANDLER};
+use trellis_wrpc::names::guest_interface;
+use wasmtime::component::Val;
 use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
 
 use super::core::Inner;
+use super::spy::SpyCall;
 use crate::providers::http_client::{send_checked, EgressPolicy};
+use crate::providers::spy::result_val;
 
 impl Inner {
     /// Serves built-in http-client provider `id` to components on other hosts (a no-op
@@ -120,16 +124,37 @@ impl HttpService for ServedHttpClient {
                 first_byte_timeout: duration(o.first_byte_timeout),
                 between_bytes_timeout: duration(o.between_bytes_timeout),
             });
+            // A caller that is not a Trellis host records nothing: this host does, as the
+            // caller's host would (method and URL out, status or error back).
+            let spied = (!caller.spied && inner.spy.watching(&id)).then(|| {
+                let sent = Val::String(format!("{} {}", request.method(), request.uri()));
+                SpyCall::begin(
+                    &inner.host_id,
+                    source,
+                    &id,
+                    link_name,
+                    &guest_interface(OUTGOING_HANDLER),
+                    "handle",
+                    &[sent],
+                )
+            });
             // Refusals are logged under the calling component's id, as for local ones.
             let component: Arc<str> = source.into();
-            match send_checked(policy, request, options, inner.logs.clone(), component).await {
+            let sent = send_checked(policy, request, options, inner.logs.clone(), component).await;
+            let outcome = match sent {
                 Ok((response, io)) => {
                     // The connection's driver: it ends with the connection.
                     tokio::spawn(Box::into_pin(io));
                     Ok(response)
                 }
                 Err(err) => Err(error_code(err)),
+            };
+            if let Some(call) = spied {
+                let status = |response: &Response<_>| Some(Val::U16(response.status().as_u16()));
+                let error = |code: &ErrorCode| Some(Val::String(format!("{code:?}")));
+                call.finish(&inner.spy, &Ok(vec![result_val(&outcome, status, error)]));
             }
+            outcome
         })
     }
 

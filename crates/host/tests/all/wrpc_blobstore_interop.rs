@@ -17,6 +17,7 @@ use trellis_wrpc::blobstore::{INSTANCE, INSTANCE_0_1};
 use wasmtime::component::Val;
 use wrpc_transport_wasmcloud::InvokeExt as _;
 
+use crate::spy::{call_of, next_record, spy_on};
 use crate::wrpc_blobstore::{
     blob_host, blobber, headers, link_blobstore, pattern, start_blobstore, text, wasmcloud_client,
     BIG,
@@ -35,6 +36,8 @@ async fn wasmclouds_own_wrpc_writes_and_reads_a_blob_on_a_trellis_host() {
     start_blobstore(&host, "blobs", &root).await;
     std::fs::create_dir_all(root.join("photos")).unwrap();
     link_blobstore(&nats, "wasmcloud-caller", "blobs").await;
+    // A wasmCloud caller records nothing: the provider's host does, for the spy.
+    let mut spy = spy_on(&nats, "blobs").await;
     let client = wasmcloud_client(&nats, "blobs").await;
     let id = ("photos".to_owned(), "wc.bin".to_owned());
     let payload = Bytes::from(pattern(2 * 1024 * 1024 + 3));
@@ -93,6 +96,32 @@ async fn wasmclouds_own_wrpc_writes_and_reads_a_blob_on_a_trellis_host() {
     io.unwrap();
     assert_eq!(ended, Ok(()));
     assert!(back == payload, "the read-back differs");
+
+    // Refused tries (the link not there yet) were not calls; the write and the read were.
+    let blob = r#"{container: "photos", object: "wc.bin"}"#;
+    let write = next_record(&mut spy).await;
+    assert_eq!(
+        call_of(&write),
+        (
+            "wasmcloud-caller",
+            "blobs",
+            "wasi:blobstore/blobstore",
+            "write-container-data"
+        )
+    );
+    assert_eq!(
+        (write.args.as_slice(), write.results.as_slice()),
+        ([blob.to_owned()].as_slice(), ["ok".to_owned()].as_slice())
+    );
+    assert_eq!(write.host_id, host.id());
+    let read = next_record(&mut spy).await;
+    assert_eq!(read.function, "get-container-data");
+    assert_eq!(
+        read.args,
+        [blob.to_owned(), "0".into(), u64::MAX.to_string()]
+    );
+    assert_eq!(read.results, ["ok"]);
+    spy.stop().await;
 }
 
 /// Objects of the wasmCloud-style provider below, by name.

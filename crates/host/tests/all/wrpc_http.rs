@@ -6,6 +6,8 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use futures::StreamExt as _;
+
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use trellis_host::LatticeHost;
 use trellis_proto::{Link, LogRecord};
@@ -281,6 +283,13 @@ async fn a_component_sends_http_through_an_http_client_on_another_host() {
         [format!("\"GET http://{authority}/from-guest\"")]
     );
     assert_eq!(record.results, ["ok(418)"]);
+    // Once: B serves a call A says it records, and leaves it out.
+    assert!(
+        tokio::time::timeout(Duration::from_millis(500), spy.next())
+            .await
+            .is_err(),
+        "the request was recorded twice"
+    );
     spy.stop().await;
     let request_line = tokio::time::timeout(Duration::from_secs(2), server)
         .await
@@ -345,4 +354,84 @@ async fn wasmclouds_own_http_client_reaches_a_component_on_a_trellis_host() {
         String::from_utf8_lossy(&body),
         format!("{GREETING} path=/from-wasmcloud?x=1\n")
     );
+}
+
+/// A component on a wasmCloud host sends its outgoing requests through a linked
+/// http-client with wrpc-interface-http's `outgoing-handler.handle` over wasmCloud 1.9's
+/// transport: so does this test, through a Trellis host's http-client. The caller's host
+/// records nothing, so the provider's host shows the request in its spy.
+#[tokio::test]
+async fn a_wasmcloud_callers_request_through_a_trellis_http_client_shows_in_its_spy() {
+    let nats = NatsServer::start().unwrap();
+    let host = wrpc_host(&nats).await;
+    host.runtime()
+        .start_provider(
+            "http-client",
+            "builtin://http-client",
+            BTreeMap::new(),
+            BTreeMap::new(),
+        )
+        .await
+        .unwrap();
+    let link = Link {
+        source_id: "wasmcloud-caller".into(),
+        ..fetcher_to_client()
+    };
+    let allowed = BTreeMap::from([("allowed_hosts".to_owned(), "127.0.0.1".to_owned())]);
+    host.runtime()
+        .set_link(&link, BTreeMap::new(), allowed)
+        .await
+        .unwrap();
+    let (port, server) = teapot().await.unwrap();
+    let mut spy = spy_on(&nats, "http-client").await;
+
+    let connection = async_nats_wasmcloud::connect(nats.url()).await.unwrap();
+    let client = wrpc_transport_nats_wasmcloud::Client::new(
+        connection,
+        "default.http-client".to_owned(),
+        None,
+    )
+    .await
+    .unwrap();
+    let mut headers = async_nats_wasmcloud::HeaderMap::new();
+    headers.insert("source-id", "wasmcloud-caller");
+    headers.insert("link-name", "default");
+    let url = format!("http://127.0.0.1:{port}/from-wasmcloud");
+    let request = http::Request::get(&url)
+        .body(http_body_util::Empty::<bytes::Bytes>::new())
+        .unwrap();
+    let (request, _errors) = wrpc_interface_http::try_http_to_request(request).unwrap();
+    let call = wrpc_interface_http::bindings::wrpc::http::outgoing_handler::handle(
+        &client,
+        Some(headers),
+        request,
+        None,
+    );
+    let (response, _io) = tokio::time::timeout(Duration::from_secs(10), call)
+        .await
+        .expect("an answer within 10 s")
+        .expect("the call succeeds");
+    assert_eq!(response.expect("no error code").status, 418);
+    assert_eq!(
+        tokio::time::timeout(Duration::from_secs(2), server)
+            .await
+            .unwrap()
+            .unwrap(),
+        "GET /from-wasmcloud HTTP/1.1"
+    );
+
+    let record = next_record(&mut spy).await;
+    assert_eq!(
+        call_of(&record),
+        (
+            "wasmcloud-caller",
+            "http-client",
+            "wasi:http/outgoing-handler",
+            "handle"
+        )
+    );
+    assert_eq!(record.host_id, host.id());
+    assert_eq!(record.args, [format!("\"GET {url}\"")]);
+    assert_eq!(record.results, ["ok(418)"]);
+    spy.stop().await;
 }

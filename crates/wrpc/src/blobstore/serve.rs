@@ -12,13 +12,14 @@ use futures::{FutureExt as _, StreamExt as _};
 use tokio::sync::{oneshot, Semaphore};
 use tokio::task::JoinSet;
 use tokio_util::codec::Encoder;
+use wasmtime::component::Val;
 use wrpc_transport::{Encode, ServeExt as _, TupleDecode, TupleEncode};
 
 use super::{
     IncomingBytes, NameChunks, ObjectId, ObjectInfo, OutgoingBytes, Status, WireId, DATA_PARAM,
     INSTANCE,
 };
-use crate::client::{LINK_NAME_HEADER, SOURCE_ID_HEADER};
+use crate::client::{LINK_NAME_HEADER, SOURCE_ID_HEADER, SPIED_HEADER};
 use crate::names::target_prefix;
 use crate::server::Serving;
 
@@ -44,7 +45,14 @@ pub struct Caller {
     pub source: Option<String>,
     /// The link it calls under.
     pub link_name: Option<String>,
+    /// The caller's host records the call for the message spy itself (a Trellis host
+    /// sends [`SPIED_HEADER`]).
+    pub spied: bool,
 }
+
+/// How a watched call ended, for the message spy: the function's result (`ok` with its
+/// value, or `err` with the string), as a component value.
+pub type CallEnd = Box<dyn FnOnce(Val) + Send>;
 
 /// A blobstore to serve. Every call is first [admitted](BlobstoreService::admit); its
 /// error is the function's `string` error. Names come as the caller sent them: the
@@ -96,6 +104,13 @@ pub trait BlobstoreService: Send + Sync + 'static {
     fn write_object(&self, id: ObjectId, data: Data) -> BoxFuture<'static, Result<(), String>>;
     /// A call to `func` that could not be taken or answered: `reason` says why.
     fn refused(&self, func: &str, source: Option<&str>, reason: &str);
+    /// An admitted call of `func` from `caller` with `args` (asked for only when wanted),
+    /// for the message spy: answers what hears how it ended, or `None` when nobody
+    /// watches (the default).
+    fn watch(&self, caller: &Caller, func: &str, args: &dyn Fn() -> Vec<Val>) -> Option<CallEnd> {
+        let _ = (caller, func, args);
+        None
+    }
 }
 
 /// Serves `service` as blobstore provider `id` on `lattice`, in queue group
@@ -116,36 +131,75 @@ pub async fn serve_blobstore(
         service,
     };
     server
-        .one("clear-container", &[], |s, (name,): (String,)| {
-            s.clear_container(name)
-        })
+        .one(
+            "clear-container",
+            &[],
+            Shown {
+                args: name_val,
+                result: nothing,
+            },
+            |s, (name,): (String,)| s.clear_container(name),
+        )
         .await?;
     server
-        .one("container-exists", &[], |s, (name,): (String,)| {
-            s.container_exists(name)
-        })
+        .one(
+            "container-exists",
+            &[],
+            Shown {
+                args: name_val,
+                result: |b| Some(Val::Bool(*b)),
+            },
+            |s, (name,): (String,)| s.container_exists(name),
+        )
         .await?;
     server
-        .one("create-container", &[], |s, (name,): (String,)| {
-            s.create_container(name)
-        })
+        .one(
+            "create-container",
+            &[],
+            Shown {
+                args: name_val,
+                result: nothing,
+            },
+            |s, (name,): (String,)| s.create_container(name),
+        )
         .await?;
     server
-        .one("delete-container", &[], |s, (name,): (String,)| {
-            s.delete_container(name)
-        })
+        .one(
+            "delete-container",
+            &[],
+            Shown {
+                args: name_val,
+                result: nothing,
+            },
+            |s, (name,): (String,)| s.delete_container(name),
+        )
         .await?;
     server
-        .one("get-container-info", &[], |s, (name,): (String,)| {
-            s.container_created_at(name)
-                .map(|r| r.map(|created_at| (created_at,)))
-                .boxed()
-        })
+        .one(
+            "get-container-info",
+            &[],
+            Shown {
+                args: name_val,
+                result: |(at,)| Some(Val::U64(*at)),
+            },
+            |s, (name,): (String,)| {
+                s.container_created_at(name)
+                    .map(|r| r.map(|created_at| (created_at,)))
+                    .boxed()
+            },
+        )
         .await?;
     server
         .one(
             "list-container-objects",
             &[],
+            Shown {
+                args: |(name, limit, offset): &(String, Option<u64>, Option<u64>)| {
+                    let opt = |v: &Option<u64>| Val::Option(v.map(|n| Box::new(Val::U64(n))));
+                    vec![Val::String(name.clone()), opt(limit), opt(offset)]
+                },
+                result: nothing,
+            },
             |s, (name, limit, offset): (String, Option<u64>, Option<u64>)| {
                 s.list_objects(name, limit, offset)
                     .map(|r| r.map(name_stream))
@@ -154,43 +208,96 @@ pub async fn serve_blobstore(
         )
         .await?;
     server
-        .one("copy-object", &[], |s, (src, dest): (WireId, WireId)| {
-            s.copy_object(ObjectId::from_wire(src), ObjectId::from_wire(dest))
-        })
+        .one(
+            "copy-object",
+            &[],
+            Shown {
+                args: |(src, dest)| vec![id_val(src), id_val(dest)],
+                result: nothing,
+            },
+            |s, (src, dest): (WireId, WireId)| {
+                s.copy_object(ObjectId::from_wire(src), ObjectId::from_wire(dest))
+            },
+        )
         .await?;
     server
-        .one("move-object", &[], |s, (src, dest): (WireId, WireId)| {
-            s.move_object(ObjectId::from_wire(src), ObjectId::from_wire(dest))
-        })
+        .one(
+            "move-object",
+            &[],
+            Shown {
+                args: |(src, dest)| vec![id_val(src), id_val(dest)],
+                result: nothing,
+            },
+            |s, (src, dest): (WireId, WireId)| {
+                s.move_object(ObjectId::from_wire(src), ObjectId::from_wire(dest))
+            },
+        )
         .await?;
     server
-        .one("delete-object", &[], |s, (id,): (WireId,)| {
-            s.delete_object(ObjectId::from_wire(id))
-        })
+        .one(
+            "delete-object",
+            &[],
+            Shown {
+                args: |(id,)| vec![id_val(id)],
+                result: nothing,
+            },
+            |s, (id,): (WireId,)| s.delete_object(ObjectId::from_wire(id)),
+        )
         .await?;
     server
         .one(
             "delete-objects",
             &[],
+            Shown {
+                args: |(container, objects): &(String, Vec<String>)| {
+                    let names = objects.iter().cloned().map(Val::String).collect();
+                    vec![Val::String(container.clone()), Val::List(names)]
+                },
+                result: nothing,
+            },
             |s, (container, objects): (String, Vec<String>)| s.delete_objects(container, objects),
         )
         .await?;
     server
-        .one("get-object-info", &[], |s, (id,): (WireId,)| {
-            s.object_info(ObjectId::from_wire(id))
-                .map(|r| r.map(|info| (info.created_at, info.size)))
-                .boxed()
-        })
+        .one(
+            "get-object-info",
+            &[],
+            Shown {
+                args: |(id,)| vec![id_val(id)],
+                result: |(created_at, size)| {
+                    Some(Val::Record(vec![
+                        ("created-at".into(), Val::U64(*created_at)),
+                        ("size".into(), Val::U64(*size)),
+                    ]))
+                },
+            },
+            |s, (id,): (WireId,)| {
+                s.object_info(ObjectId::from_wire(id))
+                    .map(|r| r.map(|info| (info.created_at, info.size)))
+                    .boxed()
+            },
+        )
         .await?;
     server
-        .one("has-object", &[], |s, (id,): (WireId,)| {
-            s.has_object(ObjectId::from_wire(id))
-        })
+        .one(
+            "has-object",
+            &[],
+            Shown {
+                args: |(id,)| vec![id_val(id)],
+                result: |b| Some(Val::Bool(*b)),
+            },
+            |s, (id,): (WireId,)| s.has_object(ObjectId::from_wire(id)),
+        )
         .await?;
     server
         .one(
             "get-container-data",
             &[],
+            Shown {
+                args: |(id, start, end)| vec![id_val(id), Val::U64(*start), Val::U64(*end)],
+                // The bytes stream to the caller; the spy leaves them out.
+                result: nothing,
+            },
             |s, (id, start, end): (WireId, u64, u64)| {
                 s.read_object(ObjectId::from_wire(id), start, end)
                     .map(|r| r.map(data_stream))
@@ -202,6 +309,11 @@ pub async fn serve_blobstore(
         .one(
             "write-container-data",
             &DATA_PARAM,
+            // The bytes stream from the caller; the spy leaves them out.
+            Shown {
+                args: |(id, _)| vec![id_val(id)],
+                result: nothing,
+            },
             |s, (id, data): (WireId, IncomingBytes)| {
                 let data: Data = data.map(|chunk| chunk.map_err(|e| e.to_string())).boxed();
                 // The answer goes at once; the status follows when the bytes are stored.
@@ -229,6 +341,7 @@ impl Server {
         &mut self,
         func: &'static str,
         paths: &[&[Option<usize>]],
+        shown: Shown<P, T>,
         answer: F,
     ) -> anyhow::Result<()>
     where
@@ -274,7 +387,17 @@ impl Server {
                     let caller = caller_of(context.headers.as_ref());
                     let work = async {
                         let result = match service.admit(&caller, func) {
-                            Ok(()) => answer(&*service, params).await,
+                            Ok(()) => {
+                                let watched = {
+                                    let args = || (shown.args)(&params);
+                                    service.watch(&caller, func, &args)
+                                };
+                                let result = answer(&*service, params).await;
+                                if let Some(end) = watched {
+                                    end(result_val(&result, shown.result));
+                                }
+                                result
+                            }
                             Err(reason) => {
                                 service.refused(func, caller.source.as_deref(), &reason);
                                 Err(reason)
@@ -300,6 +423,46 @@ impl Server {
         });
         Ok(())
     }
+}
+
+/// How one function's arguments and result show in the message spy.
+struct Shown<P, T> {
+    args: fn(&P) -> Vec<Val>,
+    result: fn(&T) -> Option<Val>,
+}
+
+impl<P, T> Clone for Shown<P, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<P, T> Copy for Shown<P, T> {}
+
+/// A function result as the spy shows it: `ok(value)` or `err("reason")`.
+fn result_val<T>(result: &Result<T, String>, ok: fn(&T) -> Option<Val>) -> Val {
+    Val::Result(match result {
+        Ok(value) => Ok(ok(value).map(Box::new)),
+        Err(reason) => Err(Some(Box::new(Val::String(reason.clone())))),
+    })
+}
+
+/// An object id as the spy shows it.
+fn id_val((container, object): &WireId) -> Val {
+    Val::Record(vec![
+        ("container".into(), Val::String(container.clone())),
+        ("object".into(), Val::String(object.clone())),
+    ])
+}
+
+/// A container's name as the spy shows it.
+fn name_val((name,): &(String,)) -> Vec<Val> {
+    vec![Val::String(name.clone())]
+}
+
+/// Nothing to show (no value, or a stream the spy leaves out).
+fn nothing<T>(_: &T) -> Option<Val> {
+    None
 }
 
 /// Runs `work` while the call's incoming streams (`rx`) are read; once `work` is done,
@@ -330,6 +493,7 @@ fn caller_of(headers: Option<&nats::HeaderMap>) -> Caller {
     Caller {
         source: header(SOURCE_ID_HEADER),
         link_name: header(LINK_NAME_HEADER),
+        spied: header(SPIED_HEADER).is_some(),
     }
 }
 

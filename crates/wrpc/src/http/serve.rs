@@ -19,7 +19,7 @@ use super::body::{header_map, read_trailers, ready_bytes, receive_body, send_bod
 use super::wire::{self, Carried, Cursor, RequestHead, Short, SyncRequest, MAX_HEAD_BYTES};
 use super::{ErrorCode, RequestOptions, BODY_AND_TRAILERS, HANDLE, OUTGOING_HANDLER};
 use crate::blobstore::{Caller, IncomingBytes};
-use crate::client::{LINK_NAME_HEADER, SOURCE_ID_HEADER};
+use crate::client::{LINK_NAME_HEADER, SOURCE_ID_HEADER, SPIED_HEADER};
 use crate::names::target_prefix;
 use crate::server::Serving;
 
@@ -342,5 +342,6 @@ fn caller_of(headers: Option<&nats::HeaderMap>) -> Caller {
     Caller {
         source: header(SOURCE_ID_HEADER),
         link_name: header(LINK_NAME_HEADER),
+        spied: header(SPIED_HEADER).is_some(),
     }
 }

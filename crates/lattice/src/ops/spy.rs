@@ -8,7 +8,9 @@
 //! vanishes without a word costs its host nothing once the lease lapses.
 //!
 //! On a lattice where no Trellis host answers (wasmCloud hosts only), the spy reads the
-//! calls off the wRPC traffic instead (`spy_wire`).
+//! calls off the wRPC traffic instead (`spy_wire`). Where Trellis hosts answer but the
+//! target runs on a wasmCloud host, the calls its wasmCloud callers make are read off the
+//! traffic as well (Trellis callers record theirs and mark them, so none is seen twice).
 
 use std::pin::Pin;
 use std::task::{Context as TaskContext, Poll};
@@ -43,6 +45,10 @@ pub struct SpyStream {
     ended: bool,
     /// Records read off the wRPC traffic (a lattice without Trellis hosts).
     wire: Option<tokio::sync::mpsc::Receiver<SpyRecord>>,
+    /// Records read off the wRPC traffic beside the hosts' (a target on a wasmCloud host
+    /// of a lattice with Trellis hosts), and the task that finds out and reads them.
+    beside: Option<tokio::sync::mpsc::Receiver<SpyRecord>>,
+    beside_task: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl std::fmt::Debug for SpyStream {
@@ -81,6 +87,9 @@ impl SpyStream {
     /// Ends the lease on every host and stops.
     pub async fn stop(mut self) {
         self.renew.abort();
+        if let Some(task) = &self.beside_task {
+            task.abort();
+        }
         self.ended = true;
         if let Ok(body) = serde_json::to_vec(&self.end_request()) {
             let _ = self
@@ -95,6 +104,9 @@ impl SpyStream {
 impl Drop for SpyStream {
     fn drop(&mut self) {
         self.renew.abort();
+        if let Some(task) = &self.beside_task {
+            task.abort();
+        }
         if self.ended {
             return;
         }
@@ -124,6 +136,18 @@ impl Stream for SpyStream {
                 if link.as_ref().is_none_or(|l| *l == record.link_name) {
                     return Poll::Ready(Some(Ok(record)));
                 }
+            }
+        }
+        while let Some(beside) = self.beside.as_mut() {
+            match beside.poll_recv(cx) {
+                Poll::Ready(Some(record)) => {
+                    if link.as_ref().is_none_or(|l| *l == record.link_name) {
+                        return Poll::Ready(Some(Ok(record)));
+                    }
+                }
+                // Not read (the target runs on Trellis hosts only), or no longer.
+                Poll::Ready(None) => self.beside = None,
+                Poll::Pending => break,
             }
         }
         loop {
@@ -204,6 +228,8 @@ pub async fn spy(client: &Client, component_id: &str, link: Option<&str>) -> Res
                 // No lease to end.
                 ended: true,
                 wire: Some(wire),
+                beside: None,
+                beside_task: None,
             });
         }
         Err(err) => return Err(err),
@@ -238,6 +264,8 @@ pub async fn spy(client: &Client, component_id: &str, link: Option<&str>) -> Res
             }
         })
     };
+    let (beside_tx, beside) = tokio::sync::mpsc::channel(BESIDE_QUEUE);
+    let beside_task = tokio::spawn(read_beside(client.clone(), component_id.clone(), beside_tx));
     Ok(SpyStream {
         component_id,
         link: link.map(str::to_owned),
@@ -249,5 +277,82 @@ pub async fn spy(client: &Client, component_id: &str, link: Option<&str>) -> Res
         renew,
         ended: false,
         wire: None,
+        beside: Some(beside),
+        beside_task: Some(beside_task),
     })
+}
+
+/// Records read off the wire beside the hosts' that may wait for the reader.
+const BESIDE_QUEUE: usize = 256;
+
+/// Reads the calls into `target` off the wRPC traffic when it runs on a host that is not
+/// a Trellis host (its wasmCloud callers record nothing, and neither does its host),
+/// sending them on `tx` until it closes. The check costs a ping window, so it runs beside
+/// the spy rather than before it.
+async fn read_beside(client: Client, target: String, tx: tokio::sync::mpsc::Sender<SpyRecord>) {
+    match runs_on_a_host_without_spy(&client, &target).await {
+        Ok(true) => {}
+        Ok(false) => return,
+        Err(err) => {
+            tracing::debug!(%err, %target, "cannot tell where the spied target runs");
+            return;
+        }
+    }
+    let Ok(mut wire) = super::spy_wire::tap(&client, &target).await else {
+        return;
+    };
+    while let Some(record) = wire.recv().await {
+        if tx.send(record).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// Whether a host that runs `target` (a component or provider) is not a Trellis host: it
+/// does not answer on Trellis' own subjects.
+async fn runs_on_a_host_without_spy(client: &Client, target: &str) -> Result<bool> {
+    let inventories = client.host_inventories().await?;
+    for host in running(&inventories, target) {
+        let probe = subject::component_wit(client.lattice(), host);
+        let answer = client.nats().request(probe, Vec::new().into()).await;
+        if answer.is_err_and(|e| e.kind() == async_nats::RequestErrorKind::NoResponders) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The hosts of `inventories` that run `target`, as a component or a provider.
+fn running<'a>(
+    inventories: &'a [trellis_proto::HostInventory],
+    target: &'a str,
+) -> impl Iterator<Item = &'a str> + 'a {
+    inventories
+        .iter()
+        .filter(move |inv| {
+            inv.components.iter().any(|c| c.id == target)
+                || inv.providers.iter().any(|p| p.id == target)
+        })
+        .map(|inv| inv.host_id.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_target_runs_where_an_inventory_lists_it_as_a_component_or_a_provider() {
+        let inventories: Vec<trellis_proto::HostInventory> = serde_json::from_value(serde_json::json!([
+            {"host_id": "NA", "components": [{"id": "hello", "image_ref": "file:///h.wasm", "max_instances": 1}], "providers": []},
+            {"host_id": "NB", "components": [], "providers": [{"id": "kv"}]},
+            {"host_id": "NC", "components": [{"id": "hello", "image_ref": "file:///h.wasm", "max_instances": 2}], "providers": [{"id": "hello-not"}]},
+        ]))
+        .unwrap();
+        assert_eq!(
+            running(&inventories, "hello").collect::<Vec<_>>(),
+            ["NA", "NC"]
+        );
+        assert_eq!(running(&inventories, "kv").collect::<Vec<_>>(), ["NB"]);
+        assert_eq!(running(&inventories, "absent").count(), 0);
+    }
 }

@@ -10,8 +10,10 @@
 //!
 //! A subscriber on the invocation subjects is a responder as far as NATS knows: while this
 //! spy listens, a call into a target that runs nowhere waits for its caller's timeout
-//! instead of failing at once with "no responders". That is why only a lattice without
-//! Trellis hosts is read this way (Trellis hosts record the calls they make and serve).
+//! instead of failing at once with "no responders". That is why the traffic is read only
+//! on a lattice without Trellis hosts, or for a target that runs on a host that is not a
+//! Trellis host (Trellis hosts record the calls they make and serve, and mark the calls
+//! they make so that these are not read twice).
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};

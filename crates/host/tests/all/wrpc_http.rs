@@ -156,6 +156,19 @@ async fn an_http_server_link_reaches_a_component_on_another_host() {
     assert_eq!((status, body.as_str()), (200, "Hello from B path=/local\n"));
 }
 
+/// Starts the built-in http-client provider as `http-client` on `host`.
+async fn start_http_client(host: &LatticeHost) {
+    host.runtime()
+        .start_provider(
+            "http-client",
+            "builtin://http-client",
+            BTreeMap::new(),
+            BTreeMap::new(),
+        )
+        .await
+        .unwrap();
+}
+
 fn fetcher_to_client() -> Link {
     Link {
         source_id: "fetcher".into(),
@@ -204,16 +217,7 @@ async fn a_component_sends_http_through_an_http_client_on_another_host() {
     )
     .unwrap();
     start(&host_a, "fetcher", fetcher).await;
-    host_b
-        .runtime()
-        .start_provider(
-            "http-client",
-            "builtin://http-client",
-            BTreeMap::new(),
-            BTreeMap::new(),
-        )
-        .await
-        .unwrap();
+    start_http_client(&host_b).await;
     let mut b_logs = host_b.runtime().logs().subscribe();
     let (port, server) = teapot().await.unwrap();
     let authority = format!("127.0.0.1:{port}");
@@ -364,15 +368,7 @@ async fn wasmclouds_own_http_client_reaches_a_component_on_a_trellis_host() {
 async fn a_wasmcloud_callers_request_through_a_trellis_http_client_shows_in_its_spy() {
     let nats = NatsServer::start().unwrap();
     let host = wrpc_host(&nats).await;
-    host.runtime()
-        .start_provider(
-            "http-client",
-            "builtin://http-client",
-            BTreeMap::new(),
-            BTreeMap::new(),
-        )
-        .await
-        .unwrap();
+    start_http_client(&host).await;
     let link = Link {
         source_id: "wasmcloud-caller".into(),
         ..fetcher_to_client()

@@ -59,8 +59,8 @@ pub enum Command {
     Events(watch::EventsArgs),
     /// Print host and component logs.
     Logs(watch::LogsArgs),
-    /// Print the calls other components on a Trellis host make into a component, as they
-    /// happen: source, function, arguments and results in WAVE, duration, errors.
+    /// Print the calls made through links into a component or provider, as they happen:
+    /// source, function, arguments and results in WAVE, duration, errors.
     Spy(spy::SpyArgs),
     /// wasmCloud 2.x hosts on the context's NATS server: list them, start, query and stop
     /// workloads.

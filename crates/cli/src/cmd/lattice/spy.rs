@@ -1,5 +1,5 @@
-//! `spy COMPONENT [--link NAME] [--for SECONDS | --follow]`: one line per call other
-//! components on its Trellis host make into COMPONENT, as it happens.
+//! `spy COMPONENT [--link NAME] [--for SECONDS | --follow]`: one line per call made
+//! through a link into COMPONENT (a component or a provider), as it happens.
 //!
 //! `12:00:01.234  consumer → provider  trellis:fwd/greeter.greet("Ada") -> "Hi, Ada!"  84µs`;
 //! a failed call ends in `ERROR: <reason>` (red on a terminal). With `--json`, each
@@ -19,7 +19,7 @@ use crate::cmd::GlobalOpts;
 /// Arguments of `spy`.
 #[derive(Debug, clap::Args)]
 pub struct SpyArgs {
-    /// The component whose incoming calls to show.
+    /// The component or provider whose incoming calls to show.
     component: String,
     /// Only calls through links with this name.
     #[arg(long, value_name = "NAME")]

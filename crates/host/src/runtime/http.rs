@@ -469,7 +469,10 @@ async fn dispatch(
             &[Val::String(format!("{} {path}", req.method()))],
         )
     });
-    let response = runtime.handle_http(&component, Some(&link), req).await;
+    let recorded = spied.is_some();
+    let response = runtime
+        .handle_http(&component, Some(&link), req, recorded)
+        .await;
     if let Some(call) = spied {
         let status = Val::U16(response.status().as_u16());
         call.finish(&runtime.spy, &Ok(vec![status]));
@@ -544,12 +547,14 @@ pub(crate) fn describe_failure(err: &wasmtime::Error) -> String {
 
 impl Inner {
     /// Serves one request with component `id`; when `id` does not run here, a request
-    /// that came along `link` (an http-server's) is forwarded to it over wRPC.
+    /// that came along `link` (an http-server's) is forwarded to it over wRPC, marked as
+    /// `recorded` by this host's spy (so that the serving host leaves it out of its own).
     pub(crate) async fn handle_http<B>(
         self: &Arc<Self>,
         id: &Arc<str>,
         link: Option<&LinkKey>,
         req: Request<B>,
+        recorded: bool,
     ) -> Response<HyperOutgoingBody>
     where
         B: Body<Data = Bytes> + Send + 'static,
@@ -557,7 +562,7 @@ impl Inner {
     {
         let Some(entry) = self.component(id) else {
             if let (Some(link), Some(_)) = (link, &self.wrpc) {
-                return self.forward_http(id, link, req).await;
+                return self.forward_http(id, link, req, recorded).await;
             }
             return plain(
                 StatusCode::SERVICE_UNAVAILABLE,

@@ -19,9 +19,11 @@ use trellis_proto::{LinkKey, LogLevel};
 use trellis_wrpc::blobstore::Caller;
 use trellis_wrpc::http::{ErrorCode, HttpClient, HttpService, RequestOptions, INCOMING_HANDLER};
 use trellis_wrpc::CallError;
+use wasmtime::component::Val;
 use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
 
 use super::http::plain;
+use super::spy::SpyCall;
 use super::Inner;
 
 /// How long a component on another host may take to answer a request's head: a little
@@ -59,6 +61,7 @@ impl Inner {
         id: &Arc<str>,
         link: &LinkKey,
         req: Request<B>,
+        recorded: bool,
     ) -> Response<HyperOutgoingBody>
     where
         B: Body<Data = Bytes> + Send + 'static,
@@ -76,7 +79,8 @@ impl Inner {
             id,
             &link.name,
             self.config.invocation_timeout + FORWARD_SLACK,
-        );
+        )
+        .spied(recorded);
         let req = req.map(|body| body.map_err(Into::into).boxed_unsync());
         match client.handle(INCOMING_HANDLER, req, None).await {
             Ok(Ok(response)) => response,
@@ -129,8 +133,26 @@ impl HttpService for ServedHttp {
             let heard = inner.logs.is_heard();
             let line = heard.then(|| (request.method().clone(), request.uri().clone()));
             let began = std::time::Instant::now();
+            // A caller that is not a Trellis host (a wasmCloud http-server) records nothing:
+            // this host does, as the caller's host would (method and path in, status out).
+            let spied = (!caller.spied && inner.spy.watching(&id)).then(|| {
+                let path = request.uri().path_and_query().map_or("/", |p| p.as_str());
+                SpyCall::begin(
+                    &inner.host_id,
+                    caller.source.as_deref().unwrap_or("(unnamed caller)"),
+                    &id,
+                    caller.link_name.as_deref().unwrap_or("default"),
+                    "wasi:http/incoming-handler",
+                    "handle",
+                    &[Val::String(format!("{} {path}", request.method()))],
+                )
+            });
             // Never forwarded again: a request from another host is served here or fails.
-            let response = inner.handle_http(&id, None, request).await;
+            let response = inner.handle_http(&id, None, request, false).await;
+            if let Some(call) = spied {
+                let status = Val::U16(response.status().as_u16());
+                call.finish(&inner.spy, &Ok(vec![status]));
+            }
             if let Some((method, uri)) = line {
                 let path = uri.path_and_query().map_or("/", |p| p.as_str());
                 inner.logs.emit(

@@ -115,10 +115,28 @@ async fn an_http_server_link_reaches_a_component_on_another_host() {
     .await;
     let port = http_server(&host_b).await;
 
-    // B has no "hello": the answer is A's component's, from the first request on.
+    // B has no "hello": the answer is A's component's, from the first request on. A spy
+    // on it shows the request once, from B, whose http-server link brought it.
+    let mut spy = spy_on(&nats, "hello").await;
     let (status, body) = get(port, "/greet?who=b").await.unwrap();
     assert_eq!(status, 200, "{body}");
     assert_eq!(body, format!("{GREETING} path=/greet?who=b\n"));
+    let record = next_record(&mut spy).await;
+    assert_eq!(record.host_id, host_b.id());
+    assert_eq!(
+        (record.args.as_slice(), record.results.as_slice()),
+        (
+            [r#""GET /greet?who=b""#.to_owned()].as_slice(),
+            ["200".to_owned()].as_slice()
+        )
+    );
+    assert!(
+        tokio::time::timeout(Duration::from_millis(500), spy.next())
+            .await
+            .is_err(),
+        "the request was recorded twice"
+    );
+    spy.stop().await;
 
     // A 3 MB upload streams across; the component answers it.
     let (status, body) = post(port, "/upload", 3 << 20).await;
@@ -330,6 +348,8 @@ async fn wasmclouds_own_http_client_reaches_a_component_on_a_trellis_host() {
         wrpc_transport_nats_wasmcloud::Client::new(connection, "default.hello".to_owned(), None)
             .await
             .unwrap();
+    // wasmCloud's http-server records nothing: the component's host does, for the spy.
+    let mut spy = spy_on(&nats, "hello").await;
     let mut headers = async_nats_wasmcloud::HeaderMap::new();
     headers.insert("source-id", "wasmcloud-http-server");
     headers.insert("link-name", "default");
@@ -358,6 +378,20 @@ async fn wasmclouds_own_http_client_reaches_a_component_on_a_trellis_host() {
         String::from_utf8_lossy(&body),
         format!("{GREETING} path=/from-wasmcloud?x=1\n")
     );
+    let record = next_record(&mut spy).await;
+    assert_eq!(
+        call_of(&record),
+        (
+            "wasmcloud-http-server",
+            "hello",
+            "wasi:http/incoming-handler",
+            "handle"
+        )
+    );
+    assert_eq!(record.host_id, host.id());
+    assert_eq!(record.args, [r#""POST /from-wasmcloud?x=1""#]);
+    assert_eq!(record.results, ["200"]);
+    spy.stop().await;
 }
 
 /// A component on a wasmCloud host sends its outgoing requests through a linked

@@ -100,7 +100,7 @@ impl HttpClient {
         let function = format!("{instance}.{HANDLE}");
         let (parts, body) = request.into_parts();
         let mut params = BytesMut::new();
-        wire::put_request(&head_of(&parts), &mut params);
+        wire::put_request(&request_head(instance, &parts), &mut params);
         if instance == OUTGOING_HANDLER {
             wire::put_options(options.as_ref(), &mut params);
         }
@@ -251,6 +251,17 @@ fn keep_io(body: HyperOutgoingBody, guard: IoGuard) -> HyperOutgoingBody {
     StreamBody::new(frames).boxed_unsync()
 }
 
+/// The head sent to `instance`'s `handle`. A request as an http-server took it (origin
+/// form) names no scheme, but it came over plain HTTP: a wasmCloud host cannot build the
+/// request without a scheme ("scheme missing"), so an incoming one says `http`.
+fn request_head(instance: &str, parts: &http::request::Parts) -> RequestHead {
+    let mut head = head_of(parts);
+    if instance != OUTGOING_HANDLER && head.scheme.is_none() {
+        head.scheme = Some(Scheme::Http);
+    }
+    head
+}
+
 /// A request's head as it travels: the authority from the URI or the `host` header.
 pub(crate) fn head_of(parts: &http::request::Parts) -> RequestHead {
     let scheme = parts.uri.scheme().map(|s| match s.as_str() {
@@ -281,5 +292,37 @@ pub(crate) fn head_of(parts: &http::request::Parts) -> RequestHead {
         scheme,
         authority,
         headers: fields_of(&parts.headers),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::INCOMING_HANDLER;
+
+    #[test]
+    fn an_incoming_request_in_origin_form_travels_as_plain_http_with_its_host() {
+        let (parts, ()) = http::Request::get("/Ada?x=1")
+            .header(http::header::HOST, "127.0.0.1:8092")
+            .body(())
+            .unwrap()
+            .into_parts();
+        let head = request_head(INCOMING_HANDLER, &parts);
+        assert!(matches!(head.scheme, Some(Scheme::Http)));
+        assert_eq!(head.authority.as_deref(), Some("127.0.0.1:8092"));
+        assert_eq!(head.path_with_query.as_deref(), Some("/Ada?x=1"));
+
+        // An outgoing request says its own scheme; none is made up for it.
+        let (parts, ()) = http::Request::get("https://example.test/")
+            .body(())
+            .unwrap()
+            .into_parts();
+        let head = request_head(OUTGOING_HANDLER, &parts);
+        assert!(matches!(head.scheme, Some(Scheme::Https)));
+        let (parts, ()) = http::Request::get("/relative")
+            .body(())
+            .unwrap()
+            .into_parts();
+        assert!(request_head(OUTGOING_HANDLER, &parts).scheme.is_none());
     }
 }

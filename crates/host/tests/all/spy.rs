@@ -184,6 +184,13 @@ pub(crate) async fn next_record(spy: &mut ops::SpyStream) -> trellis_proto::SpyR
         .unwrap()
 }
 
+/// Fails with `what` if `spy` hears one more record within half a second (a call that
+/// should be recorded once, and was just heard).
+pub(crate) async fn no_second_record(spy: &mut ops::SpyStream, what: &str) {
+    let more = tokio::time::timeout(Duration::from_millis(500), spy.next()).await;
+    assert!(more.is_err(), "{what}: {more:?}");
+}
+
 /// Who called what in `record`: (source, target, interface, function).
 pub(crate) fn call_of(record: &trellis_proto::SpyRecord) -> (&str, &str, &str, &str) {
     (

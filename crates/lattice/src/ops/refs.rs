@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use trellis_proto::Host;
+use trellis_proto::{Host, HostInventory};
 
 use super::{OpsError, Result};
 use crate::{Client, LatticeModel, ModelOptions, ModelSnapshot};
@@ -99,6 +99,18 @@ pub fn provider_ref(reference: &str) -> Result<String> {
         ))),
         None => Ok(reference.to_owned()),
     }
+}
+
+/// The inventory of the host `wanted` names (as [`resolve_host`] finds it): a whole host
+/// id is asked for its inventory at once, with no ping first and no second request.
+pub(super) async fn inventory_of(client: &Client, wanted: &str) -> Result<HostInventory> {
+    if is_host_id(wanted) {
+        if let Ok(inventory) = client.host_inventory(wanted).await {
+            return Ok(inventory);
+        }
+    }
+    let host = resolve_host(client, wanted).await?;
+    Ok(client.host_inventory(&host.id).await?)
 }
 
 /// Finds a host by full id or friendly name, else by a unique prefix of either.

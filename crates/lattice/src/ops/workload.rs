@@ -12,7 +12,7 @@ use trellis_proto::{
     ScaleComponentCommand, StartProviderCommand, StopProviderCommand, UpdateComponentCommand,
 };
 
-use super::refs::{checked_id, resolve_host};
+use super::refs::{checked_id, inventory_of, resolve_host};
 use super::{OpsError, Result};
 use crate::{Client, EventMessage};
 
@@ -406,10 +406,7 @@ pub(super) async fn hosts_running(
     kind: Kind,
 ) -> Result<Vec<(String, String)>> {
     let inventories = match host {
-        Some(h) => {
-            let host = resolve_host(client, h).await?;
-            vec![client.host_inventory(&host.id).await?]
-        }
+        Some(h) => vec![inventory_of(client, h).await?],
         None => client.host_inventories().await?,
     };
     let found: Vec<(String, String)> = inventories

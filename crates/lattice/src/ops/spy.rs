@@ -215,7 +215,7 @@ pub async fn spy(client: &Client, component_id: &str, link: Option<&str>) -> Res
         Ok(reply) => reply,
         // No Trellis host: read the wire.
         Err(OpsError::NotFound(_)) => {
-            let wire = super::spy_wire::tap(client, &component_id).await?;
+            let wire = super::spy_wire::tap(client, &component_id, None).await?;
             return Ok(SpyStream {
                 component_id,
                 link: link.map(str::to_owned),
@@ -290,15 +290,15 @@ const BESIDE_QUEUE: usize = 256;
 /// sending them on `tx` until it closes. The check costs a ping window, so it runs beside
 /// the spy rather than before it.
 async fn read_beside(client: Client, target: String, tx: tokio::sync::mpsc::Sender<SpyRecord>) {
-    match runs_on_a_host_without_spy(&client, &target).await {
-        Ok(true) => {}
-        Ok(false) => return,
+    let images = match runs_on_a_host_without_spy(&client, &target).await {
+        Ok(Some(images)) => images,
+        Ok(None) => return,
         Err(err) => {
             tracing::debug!(%err, %target, "cannot tell where the spied target runs");
             return;
         }
-    }
-    let Ok(mut wire) = super::spy_wire::tap(&client, &target).await else {
+    };
+    let Ok(mut wire) = super::spy_wire::tap(&client, &target, Some(images)).await else {
         return;
     };
     while let Some(record) = wire.recv().await {
@@ -308,18 +308,24 @@ async fn read_beside(client: Client, target: String, tx: tokio::sync::mpsc::Send
     }
 }
 
-/// Whether a host that runs `target` (a component or provider) is not a Trellis host: it
-/// does not answer on Trellis' own subjects.
-async fn runs_on_a_host_without_spy(client: &Client, target: &str) -> Result<bool> {
+/// Whether a host that runs `target` (a component or provider) is not a Trellis host (it
+/// does not answer on Trellis' own subjects): then the images `target` runs, for its WIT.
+async fn runs_on_a_host_without_spy(client: &Client, target: &str) -> Result<Option<Vec<String>>> {
     let inventories = client.host_inventories().await?;
     for host in running(&inventories, target) {
         let probe = subject::component_wit(client.lattice(), host);
         let answer = client.nats().request(probe, Vec::new().into()).await;
         if answer.is_err_and(|e| e.kind() == async_nats::RequestErrorKind::NoResponders) {
-            return Ok(true);
+            let images = inventories
+                .iter()
+                .flat_map(|inv| &inv.components)
+                .filter(|c| c.id == target)
+                .map(|c| c.image_ref.clone())
+                .collect();
+            return Ok(Some(images));
         }
     }
-    Ok(false)
+    Ok(None)
 }
 
 /// The hosts of `inventories` that run `target`, as a component or a provider.

@@ -47,8 +47,13 @@ struct Pending {
 }
 
 /// Starts reading the calls into `target` off the wire; the records arrive on the
-/// returned channel until it is dropped.
-pub(super) async fn tap(client: &Client, target: &str) -> Result<mpsc::Receiver<SpyRecord>> {
+/// returned channel until it is dropped. `images`: what `target` runs, when the caller
+/// already knows (else the lattice is asked).
+pub(super) async fn tap(
+    client: &Client,
+    target: &str,
+    images: Option<Vec<String>>,
+) -> Result<mpsc::Receiver<SpyRecord>> {
     let nats = client.nats().clone();
     let nats_err = |e: &dyn std::fmt::Display| LatticeError::Nats {
         operation: "subscribe",
@@ -64,22 +69,26 @@ pub(super) async fn tap(client: &Client, target: &str) -> Result<mpsc::Receiver<
         .await
         .map_err(|e| nats_err(&e))?;
     crate::round_trip(&nats).await?;
-    let types = target_types(client, target).await;
+    let images = match images {
+        Some(images) => images,
+        None => hosts_running(client, target, None, Kind::Component)
+            .await
+            .map(|running| running.into_iter().map(|(_, image)| image).collect())
+            .unwrap_or_default(),
+    };
+    let types = target_types(&images).await;
     let (tx, rx) = mpsc::channel(QUEUE);
     let prefix = format!("{}.{target}.wrpc.0.0.1.", client.lattice());
     tokio::spawn(follow(calls, results, prefix, target.to_owned(), types, tx));
     Ok(rx)
 }
 
-/// The types of `target`'s exports, when it runs from a `file://` component on this
-/// machine (its WIT is read as `trellis call` reads it).
-async fn target_types(client: &Client, target: &str) -> Option<ExportTypes> {
-    let running = hosts_running(client, target, None, Kind::Component)
-        .await
-        .ok()?;
-    let path = running
+/// The types of a target's exports, when one of its `images` is a `file://` component on
+/// this machine (its WIT is read as `trellis call` reads it).
+async fn target_types(images: &[String]) -> Option<ExportTypes> {
+    let path = images
         .iter()
-        .find_map(|(_, image)| trellis_wit::file_path(image))?;
+        .find_map(|image| trellis_wit::file_path(image))?;
     let bytes = tokio::fs::read(path).await.ok()?;
     tokio::task::spawn_blocking(move || {
         ExportTypes::of_component(&wasmtime::Engine::default(), &bytes).ok()

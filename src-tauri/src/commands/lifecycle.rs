@@ -7,12 +7,24 @@ use std::time::Duration;
 
 use tauri::State;
 use trellis_lattice::ops::{self, Outcome, PathRule};
+use trellis_lattice::Client;
 
 use crate::error::CommandError;
 use crate::state::AppState;
 
 /// How long a change gets to report its outcome (an update compiles the new code).
 const OUTCOME_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The session's client, and the one host its model shows running `id`, if one does
+/// (the change then goes there directly; see `Session::sole_host`).
+fn client_and_host(
+    state: &AppState,
+    session: Option<&str>,
+    id: &str,
+) -> Result<(Client, Option<String>), CommandError> {
+    let session = state.session(session)?;
+    Ok((session.client()?, session.sole_host(id)))
+}
 
 /// Sets a running component's maximum instances on every host running it (0 stops it).
 /// Where the model shows a single host running it, the change goes to that host directly.
@@ -24,8 +36,7 @@ pub async fn scale_component(
     component_id: String,
     count: u32,
 ) -> Result<String, CommandError> {
-    let session = state.session(session.as_deref())?;
-    let (client, host) = (session.client()?, session.sole_host(&component_id));
+    let (client, host) = client_and_host(&state, session.as_deref(), &component_id)?;
     let outcomes = ops::scale_component(
         &client,
         &component_id,
@@ -45,8 +56,7 @@ pub async fn stop_component(
     session: Option<String>,
     component_id: String,
 ) -> Result<String, CommandError> {
-    let session = state.session(session.as_deref())?;
-    let (client, host) = (session.client()?, session.sole_host(&component_id));
+    let (client, host) = client_and_host(&state, session.as_deref(), &component_id)?;
     let outcomes = ops::scale_component(
         &client,
         &component_id,
@@ -70,8 +80,7 @@ pub async fn update_component(
     path: String,
 ) -> Result<String, CommandError> {
     let reference = ops::component_ref(&path, PathRule::AbsoluteOnly)?;
-    let session = state.session(session.as_deref())?;
-    let (client, host) = (session.client()?, session.sole_host(&component_id));
+    let (client, host) = client_and_host(&state, session.as_deref(), &component_id)?;
     let outcomes = ops::update_component(
         &client,
         &component_id,
@@ -91,8 +100,7 @@ pub async fn stop_provider(
     session: Option<String>,
     provider_id: String,
 ) -> Result<String, CommandError> {
-    let session = state.session(session.as_deref())?;
-    let (client, host) = (session.client()?, session.sole_host(&provider_id));
+    let (client, host) = client_and_host(&state, session.as_deref(), &provider_id)?;
     let outcomes = ops::stop_provider(
         &client,
         &provider_id,

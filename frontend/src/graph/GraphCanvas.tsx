@@ -121,8 +121,14 @@ export function GraphCanvas({
     positionsRef.current = positions;
   }, [positions]);
 
-  // While the lattice starts, so the first host is laid out at once.
-  useEffect(() => void warmLayout(), []);
+  // While the lattice starts, so the first host is laid out at once; and when the window is
+  // back in use, since the worker is ended after an idle spell (layout.ts, WORKER_IDLE_MS).
+  useEffect(() => {
+    void warmLayout();
+    const onFocus = () => void warmLayout();
+    window.addEventListener("focus", onFocus);
+    return () => window.removeEventListener("focus", onFocus);
+  }, []);
 
   useEffect(() => {
     let current = true;

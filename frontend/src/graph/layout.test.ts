@@ -313,6 +313,69 @@ describe("layout engine", () => {
   });
 });
 
+describe("layout engine with an idle limit", () => {
+  afterEach(() => vi.useRealTimers());
+  const model = lattice({ NA: ["one"] });
+  const answering = () => {
+    const made: (LayoutWorker & { sent: number })[] = [];
+    const factory = () => {
+      const w = fakeWorker((req, me) => reply(me, { id: req.id, graph: { id: "root", children: [] } }));
+      made.push(w);
+      return w;
+    };
+    return { made, factory };
+  };
+
+  it("ends an idle worker and starts another for the next layout", async () => {
+    vi.useFakeTimers();
+    const { made, factory } = answering();
+    const engine = createLayoutEngine(factory, { idleMs: 1000 });
+    await layoutGraph(model, new Map(), engine);
+    await layoutGraph(model, new Map(), engine);
+    expect(made).toHaveLength(1);
+
+    vi.advanceTimersByTime(999);
+    expect(made[0]?.terminate).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(made[0]?.terminate).toHaveBeenCalledTimes(1);
+    expect(engine.inThread).toBe(false);
+
+    await layoutGraph(model, new Map(), engine);
+    expect(made).toHaveLength(2);
+    expect(made[1]?.sent).toBe(1);
+  });
+
+  it("keeps a worker that has a layout under way", async () => {
+    vi.useFakeTimers();
+    const held: LayoutRequest[] = [];
+    const worker = fakeWorker((req) => held.push(req));
+    const engine = createLayoutEngine(() => worker, { idleMs: 1000 });
+    const first = engine.layout({ id: "a", children: [] });
+    const second = engine.layout({ id: "b", children: [] });
+    await Promise.resolve();
+    const [a, b] = held;
+    if (!a || !b) throw new Error("both layouts should have reached the worker");
+    reply(worker, { id: a.id, graph: { id: "a" } });
+    await first;
+    vi.advanceTimersByTime(5000);
+    expect(worker.terminate).not.toHaveBeenCalled();
+    reply(worker, { id: b.id, graph: { id: "b" } });
+    await second;
+    vi.advanceTimersByTime(1000);
+    expect(worker.terminate).toHaveBeenCalledTimes(1);
+  });
+
+  it("keeps the worker for good without a limit", async () => {
+    vi.useFakeTimers();
+    const { made, factory } = answering();
+    const engine = createLayoutEngine(factory);
+    await layoutGraph(model, new Map(), engine);
+    vi.advanceTimersByTime(3_600_000);
+    expect(made).toHaveLength(1);
+    expect(made[0]?.terminate).not.toHaveBeenCalled();
+  });
+});
+
 describe("layout of a large lattice", () => {
   /** An engine that must not be used. */
   const refuse = () => Promise.reject(new Error("ELK was asked to lay out a large graph"));

@@ -121,15 +121,44 @@ function layoutInThread(graph: ElkNode): Promise<ElkNode> {
   return inThreadElk.then((elk) => elk.layout(graph));
 }
 
+/** How a layout engine treats its worker. */
+export interface LayoutEngineOptions {
+  /**
+   * Ends the worker after this many milliseconds without a layout; the next layout starts a
+   * new one. Unset: the worker lives as long as the engine.
+   */
+  idleMs?: number;
+}
+
 /**
  * A layout engine that uses a worker from `factory` while it works and this thread otherwise.
  * A worker that cannot be made, or reports an error (a script the CSP refused, a crash), is
- * dropped: the layouts it had pending and all later ones run on this thread.
+ * dropped: the layouts it had pending and all later ones run on this thread. With `idleMs`, an
+ * idle worker is ended and made again when needed.
  */
-export function createLayoutEngine(factory: () => LayoutWorker | null = makeWorker): LayoutEngine {
+export function createLayoutEngine(
+  factory: () => LayoutWorker | null = makeWorker,
+  options: LayoutEngineOptions = {},
+): LayoutEngine {
   let worker: LayoutWorker | null | undefined;
   let nextId = 1;
   const pending = new Map<number, { graph: ElkNode; resolve: (g: ElkNode) => void; reject: (e: Error) => void }>();
+  let idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const stopIdleTimer = () => {
+    if (idleTimer !== undefined) clearTimeout(idleTimer);
+    idleTimer = undefined;
+  };
+  const startIdleTimer = () => {
+    stopIdleTimer();
+    if (options.idleMs === undefined || pending.size > 0) return;
+    idleTimer = setTimeout(() => {
+      idleTimer = undefined;
+      if (!worker || pending.size > 0) return;
+      worker.terminate();
+      worker = undefined;
+    }, options.idleMs);
+  };
 
   const dropWorker = (why: unknown) => {
     console.warn("layout worker unavailable, laying out on the main thread:", why);
@@ -156,6 +185,7 @@ export function createLayoutEngine(factory: () => LayoutWorker | null = makeWork
         pending.delete(answer.id);
         if ("error" in answer) p.reject(new Error(answer.error));
         else p.resolve(answer.graph);
+        startIdleTimer();
       };
       worker.onerror = (event) => dropWorker((event as ErrorEvent).message ?? event.type);
     }
@@ -167,6 +197,7 @@ export function createLayoutEngine(factory: () => LayoutWorker | null = makeWork
       return worker === null;
     },
     layout(graph) {
+      stopIdleTimer();
       const w = getWorker();
       if (!w) return layoutInThread(graph);
       return new Promise<ElkNode>((resolve, reject) => {
@@ -182,10 +213,17 @@ export function createLayoutEngine(factory: () => LayoutWorker | null = makeWork
   };
 }
 
+/**
+ * How long the app's layout worker may sit idle. ELK in a worker holds about 35 MB of the web
+ * process (WebKitGTK 2.50, bench/app); layouts come in bursts when the lattice changes, and a
+ * new worker answers in about 0.35 s on a slow machine, so an app left open gives it back.
+ */
+export const WORKER_IDLE_MS = 20_000;
+
 let appEngine: LayoutEngine | null = null;
-/** The app's engine: one worker for the whole app, made on first layout. */
+/** The app's engine: one worker at a time, made on the first layout after an idle spell. */
 function defaultEngine(): LayoutEngine {
-  appEngine ??= createLayoutEngine();
+  appEngine ??= createLayoutEngine(makeWorker, { idleMs: WORKER_IDLE_MS });
   return appEngine;
 }
 

@@ -43,6 +43,18 @@ describe("layoutGraph", () => {
     }
   });
 
+  it("places hosts with nothing on them without waiting for ELK", async () => {
+    const model = lattice({ NA: [], NB: [] });
+    const layout = vi.fn(() => Promise.reject(new Error("ELK was asked to lay out bare hosts")));
+    const pos = await layoutGraph(model, new Map(), { inThread: false, layout });
+    expect(layout).not.toHaveBeenCalled();
+    const [a, b] = [pos.get("host:NA"), pos.get("host:NB")];
+    if (!a || !b) throw new Error("a host was not placed");
+    expect(a).toMatchObject({ x: 24, y: 24 });
+    const apart = Math.abs(a.x - b.x) >= HOST_NODE_SIZE.width || Math.abs(a.y - b.y) >= HOST_NODE_SIZE.height;
+    expect(apart).toBe(true);
+  });
+
   it("handles an empty graph", async () => {
     expect((await layoutGraph({ nodes: [], edges: [] })).size).toBe(0);
   });

@@ -253,7 +253,10 @@ export async function layoutGraph(
   engine: LayoutEngine = defaultEngine(),
 ): Promise<Positions> {
   const large = model.nodes.length > LARGE_GRAPH.nodes || model.edges.length > LARGE_GRAPH.edges;
-  if (!large && !model.nodes.some((n) => known.has(n.id))) return layoutAll(model, engine);
+  // Hosts with nothing on them (a lattice just started) need no ELK: they go into free space
+  // at once, without waiting for the worker to load it.
+  const bare = model.edges.length === 0 && model.nodes.every((n) => n.parentId === undefined);
+  if (!large && !bare && !model.nodes.some((n) => known.has(n.id))) return layoutAll(model, engine);
   return layoutIncrementally(model, known, large ? null : engine);
 }
 

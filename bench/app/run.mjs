@@ -239,12 +239,18 @@ async function pageFigures(results) {
     results.pan = [];
     // Then zoom 0.4 and 1 (less of the graph in view, more detail per node; graph/detail.ts),
     // and a pan that travels on at those zooms (the nodes near the view are taken again).
-    const pans = [["drag"], ["viewport"], ["viewport", 0.2], ["viewport", 0.4], ["viewport", 1], ["travel", 0.4], ["travel", 1]];
+    // BENCH_PANS=travel:0.4,travel:1 … runs only those (how:zoom).
+    const pans = process.env.BENCH_PANS
+      ? process.env.BENCH_PANS.split(",").map((p) => {
+          const [how, zoom] = p.split(":");
+          return zoom === undefined ? [how] : [how, Number(zoom)];
+        })
+      : [["drag"], ["viewport"], ["viewport", 0.2], ["viewport", 0.4], ["viewport", 1], ["travel", 0.4], ["travel", 1]];
     for (const [how, zoom] of pans) {
       const r = await inPage(browser, "pan", PAN_MS, how, ...(zoom === undefined ? [] : [zoom]));
       if (r.error) throw new Error(`pan: ${r.error}`);
       results.pan.push(r);
-      log(`  pan (${how}, zoom ${r.zoom}, detail ${r.level}): max ${r.maxMs} ms, p95 ${r.p95Ms} ms over ${r.frames} frames (script ${r.scriptMs} ms; ${r.inDom.nodes} nodes, ${r.inDom.edges} edges in the page), viewport moved ${r.viewportChanges} times${r.zoomFrameMs === null ? "" : `; the zoom step's longest frame ${Math.round(r.zoomFrameMs)} ms`}`);
+      log(`  pan (${how}, zoom ${r.zoom}, detail ${r.level}): max ${r.maxMs} ms, p95 ${r.p95Ms} ms over ${r.frames} frames (script ${r.scriptMs} ms; ${r.inDom.nodes} nodes, ${r.inDom.edges} edges in the page), viewport moved ${r.viewportChanges} times; longest frames ms (script ms in them): ${r.longest}${r.zoomFrameMs === null ? "" : `; the zoom step's longest frame ${Math.round(r.zoomFrameMs)} ms`}`);
     }
     // Experiments: the same pan with extra CSS (BENCH_PAN_CSS='{"name": "css", …}').
     for (const [name, css] of Object.entries(JSON.parse(process.env.BENCH_PAN_CSS || "{}"))) {

@@ -188,18 +188,34 @@ const frame = () => new Promise<number>((resolve) => requestAnimationFrame(resol
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Records rAF timestamps until the returned function is called; it returns the intervals. */
+/** Script time inside each frame of the last recording (same order as its intervals). */
+let lastFrameScripts: number[] = [];
+
 function recordFrames(): () => number[] {
   const stamps: number[] = [];
+  const scripts: number[] = [];
   let on = true;
   const tick = (t: number) => {
     stamps.push(t);
+    scripts.push(scriptMs());
     if (on) requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
   return () => {
     on = false;
+    lastFrameScripts = scripts.slice(1).map((x, i) => Math.round(x - scripts[i]));
     return stamps.slice(1).map((t, i) => t - stamps[i]);
   };
+}
+
+/** The script time inside the longest few frames of the last recording: "frame ms (script ms)". */
+function longestFramesWithScript(intervals: number[], count = 5): string {
+  return intervals
+    .map((ms, i) => ({ ms, script: lastFrameScripts[i] ?? NaN }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, count)
+    .map((f) => `${Math.round(f.ms)} (${f.script})`)
+    .join(", ");
 }
 
 interface FrameStats {
@@ -414,7 +430,8 @@ async function pan(ms = 3000, how: "drag" | "viewport" | "travel" = "drag", zoom
   const inDom = { nodes: document.querySelectorAll(".react-flow__node").length, edges: document.querySelectorAll(".react-flow__edge").length };
   flow.setViewport(initial);
   await frame();
-  return { how, ms, zoom: Math.round(v0.zoom * 1000) / 1000, viewportChanges: moved, level, inDom, zoomFrameMs, scriptMs: script, setViewportMs: Math.round(setViewportMs), ...frameStats(intervals) };
+  const longest = longestFramesWithScript(intervals);
+  return { how, ms, zoom: Math.round(v0.zoom * 1000) / 1000, viewportChanges: moved, level, inDom, zoomFrameMs, scriptMs: script, setViewportMs: Math.round(setViewportMs), longest, ...frameStats(intervals) };
 }
 
 /** Feeds log lines at `rate` lines/s for `ms`, recording frames. */

@@ -6,7 +6,7 @@
 // Nothing here is product code: the page imports the frontend's modules unchanged. The
 // layout copies the app's at its default window size (1280×800): the canvas is the middle
 // cell of `.app`'s grid (760×536) and the dock below it is 220 px high.
-import { scriptMs } from "./probe";
+import { forcedMs, scriptMs } from "./probe";
 import { StrictMode, useEffect, useState } from "react";
 import { createRoot } from "react-dom/client";
 import { ReactFlowProvider, useReactFlow, useStoreApi, type ReactFlowInstance } from "@xyflow/react";
@@ -190,20 +190,24 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /** Records rAF timestamps until the returned function is called; it returns the intervals. */
 /** Script time inside each frame of the last recording (same order as its intervals). */
 let lastFrameScripts: number[] = [];
+let lastFrameForced: number[] = [];
 
 function recordFrames(): () => number[] {
   const stamps: number[] = [];
   const scripts: number[] = [];
+  const forcedAt: number[] = [];
   let on = true;
   const tick = (t: number) => {
     stamps.push(t);
     scripts.push(scriptMs());
+    forcedAt.push(forcedMs());
     if (on) requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
   return () => {
     on = false;
     lastFrameScripts = scripts.slice(1).map((x, i) => Math.round(x - scripts[i]));
+    lastFrameForced = forcedAt.slice(1).map((x, i) => Math.round(x - forcedAt[i]));
     return stamps.slice(1).map((t, i) => t - stamps[i]);
   };
 }
@@ -211,10 +215,10 @@ function recordFrames(): () => number[] {
 /** The script time inside the longest few frames of the last recording: "frame ms (script ms)". */
 function longestFramesWithScript(intervals: number[], count = 5): string {
   return intervals
-    .map((ms, i) => ({ ms, script: lastFrameScripts[i] ?? NaN }))
+    .map((ms, i) => ({ ms, script: lastFrameScripts[i] ?? NaN, forced: lastFrameForced[i] ?? NaN }))
     .sort((a, b) => b.ms - a.ms)
     .slice(0, count)
-    .map((f) => `${Math.round(f.ms)} (${f.script})`)
+    .map((f) => `${Math.round(f.ms)} (${f.script}, forced layout ${f.forced})`)
     .join(", ");
 }
 

@@ -46,6 +46,27 @@ const st = window.setTimeout.bind(window);
 window.setTimeout = ((cb: TimerHandler, ms?: number, ...rest: unknown[]) =>
   typeof cb === "function" ? st(timed(cb as (...a: unknown[]) => void), ms, ...rest) : st(cb, ms, ...rest)) as typeof setTimeout;
 
+// Layout forced from script (reads of geometry) is counted apart too.
+let forced = 0;
+for (const [proto, name] of [
+  [Element.prototype, "getBoundingClientRect"],
+  [HTMLElement.prototype, "offsetWidth"],
+  [HTMLElement.prototype, "offsetHeight"],
+] as const) {
+  const d = Object.getOwnPropertyDescriptor(proto, name)!;
+  if (d.value) {
+    const f = d.value as (this: Element) => unknown;
+    Object.defineProperty(proto, name, { ...d, value: function (this: Element) { const t = performance.now(); try { return f.call(this); } finally { forced += performance.now() - t; } } });
+  } else if (d.get) {
+    const g = d.get;
+    Object.defineProperty(proto, name, { ...d, get: function (this: Element) { const t = performance.now(); try { return g.call(this); } finally { forced += performance.now() - t; } } });
+  }
+}
+/** Milliseconds spent in geometry reads (forced style and layout) so far. */
+export function forcedMs(): number {
+  return forced;
+}
+
 /** Milliseconds of script run in timed callbacks so far. */
 export function scriptMs(): number {
   return busy;

@@ -32,8 +32,9 @@ import {
   LARGE_GRAPH_NODES,
   miniBoxes,
   nearArea,
+  nearStep,
+  NEAR_SETTLE_MS,
   nodesNear,
-  stillNear,
   viewArea,
   type Area,
 } from "./detail";
@@ -204,7 +205,9 @@ export function GraphCanvas({
   // Closer in, a large graph keeps only the nodes near the view in the page (detail.ts).
   const near = useNearArea(large && !overview, model.nodes.length);
   const nearIds = useMemo(() => (near ? nodesNear(model, positions, near) : null), [near, model, positions]);
-  const mini = useMemo(() => (overview ? miniBoxes(model, positions) : null), [overview, model, positions]);
+  // Frames of a large graph draw their children as boxes at every zoom: the overview's only
+  // drawing of them, and closer in what shows where children are not in the page yet.
+  const mini = useMemo(() => (large ? miniBoxes(model, positions) : null), [large, model, positions]);
   const allNodes = useMemo<FlowNode[]>(
     () =>
       model.nodes.flatMap((n): FlowNode[] => {
@@ -443,7 +446,8 @@ export function GraphCanvas({
 
 /**
  * While `active`, the area of the graph whose nodes stay in the page: the view grown by
- * `NEAR_MARGIN`, taken again only when the view leaves it (so a pan step re-renders nothing).
+ * `NEAR_MARGIN`, taken again only when the view leaves it (so a pan step re-renders nothing),
+ * and then once the view has been still for `NEAR_SETTLE_MS`.
  */
 function useNearArea(active: boolean, nodeCount: number): Area | null {
   const store = useStoreApi();
@@ -452,17 +456,28 @@ function useNearArea(active: boolean, nodeCount: number): Area | null {
   useEffect(() => {
     kept.current = null;
     if (!active) return;
-    const check = ({ transform, width, height }: { transform: [number, number, number]; width: number; height: number }) => {
+    let settle: ReturnType<typeof setTimeout> | undefined;
+    const take = ({ transform, width, height }: { transform: [number, number, number]; width: number; height: number }) => {
       // Zoomed out to the overview (fitting a new graph does): the canvas re-renders without
       // this area; taking one for the whole graph would mount every node first.
       if (width <= 0 || height <= 0 || detailLevel(transform[2], nodeCount) === "overview") return;
-      const view = viewArea(transform, width, height);
-      if (kept.current && stillNear(kept.current, view)) return;
-      kept.current = nearArea(view);
+      kept.current = nearArea(viewArea(transform, width, height));
       setArea(kept.current);
     };
+    const check = (state: { transform: [number, number, number]; width: number; height: number }) => {
+      const step = nearStep(kept.current, viewArea(state.transform, state.width, state.height));
+      clearTimeout(settle);
+      if (step === "take") take(state);
+      // Taking a new area mounts a hundred or more nodes in one frame (100–300 ms of script
+      // in bench/app's travelling pan): not while the view moves. Frames draw boxes meanwhile.
+      else if (step === "take when still") settle = setTimeout(() => take(store.getState()), NEAR_SETTLE_MS);
+    };
     check(store.getState());
-    return store.subscribe(check);
+    const unsubscribe = store.subscribe(check);
+    return () => {
+      clearTimeout(settle);
+      unsubscribe();
+    };
   }, [active, nodeCount, store]);
   return active ? area : null;
 }

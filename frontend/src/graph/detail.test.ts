@@ -6,6 +6,7 @@ import {
   LARGE_GRAPH_NODES,
   miniBoxes,
   nearArea,
+  nearStep,
   nodesNear,
   OVERVIEW_BELOW,
   stillNear,
@@ -94,6 +95,14 @@ describe("the area kept near the view", () => {
     // Zoomed in: kept while the view is at least a quarter of the area's width.
     expect(stillNear(kept, { x: 0, y: 0, width: 600, height: 450 })).toBe(true);
     expect(stillNear(kept, { x: 0, y: 0, width: 400, height: 300 })).toBe(false);
+  });
+
+  it("is taken at once the first time, and after that once the view stops moving", () => {
+    const view = { x: 0, y: 0, width: 1000, height: 800 };
+    expect(nearStep(null, view)).toBe("take");
+    const kept = nearArea(view);
+    expect(nearStep(kept, { ...view, x: 400 })).toBe("keep");
+    expect(nearStep(kept, { ...view, x: 600 })).toBe("take when still");
   });
 
   it("keeps every frame, the children in the area, and the far ends of their edges", () => {

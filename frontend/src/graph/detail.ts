@@ -108,6 +108,18 @@ export function stillNear(kept: Area, view: Area): boolean {
   return holds && view.width * 4 >= kept.width;
 }
 
+/** How long the view stays still before the nodes near it are taken again (ms). */
+export const NEAR_SETTLE_MS = 150;
+
+/**
+ * What the area kept in the page needs for `view`: nothing while it still serves; to be taken
+ * at once when there is none yet; otherwise to be taken once the view stops moving.
+ */
+export function nearStep(kept: Area | null, view: Area): "keep" | "take" | "take when still" {
+  if (!kept) return "take";
+  return stillNear(kept, view) ? "keep" : "take when still";
+}
+
 /**
  * The nodes to keep in the page for `area`: every frame and other top-level node (they are
  * few, and the minimap draws the whole lattice from them), the children overlapping the area

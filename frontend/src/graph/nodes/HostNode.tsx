@@ -6,8 +6,8 @@ import { formatUptime, shortId } from "../format";
 import { currentUptime, type HostNodeData } from "../model";
 
 /**
- * React Flow's view of a host node. `mini` is set only in a large graph's overview (see
- * detail.ts): the frame then draws its components and providers itself, as plain boxes.
+ * React Flow's view of a host node. `mini` is set in a large graph (see detail.ts): the frame
+ * draws its components and providers itself, as plain boxes, under the nodes in the page.
  */
 export type HostFlowNode = Node<HostNodeData & { mini?: readonly MiniBox[] }, "host">;
 

@@ -107,6 +107,16 @@ async fn config_put_then_get_and_a_missing_config_is_an_error() {
         .success();
     let gone = dirs.run(["--nats-url", &url, "config", "get", "web"]).await;
     assert_eq!(gone.code(), Some(1), "deleted config is gone");
+
+    // `delete` is a name for `del` too (as `app delete` is spelled).
+    dirs.run(["--nats-url", &url, "config", "put", "web", "a=b"])
+        .await
+        .success();
+    dirs.run(["--nats-url", &url, "config", "delete", "web"])
+        .await
+        .success();
+    let gone = dirs.run(["--nats-url", &url, "config", "get", "web"]).await;
+    assert_eq!(gone.code(), Some(1), "config deleted with `delete` is gone");
 }
 
 #[tokio::test]

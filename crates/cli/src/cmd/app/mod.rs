@@ -48,6 +48,7 @@ pub enum Command {
         timeout: u64,
     },
     /// Delete an application's stored manifests (every version, or one).
+    #[command(visible_alias = "del")]
     Delete {
         /// The application.
         name: String,

@@ -44,6 +44,7 @@ pub enum LinkCommand {
         force: bool,
     },
     /// Delete SOURCE's link for NS:PKG (and name).
+    #[command(visible_alias = "delete")]
     Del {
         /// Source id.
         source: String,
@@ -73,6 +74,7 @@ pub enum ConfigCommand {
         name: String,
     },
     /// Delete a named config.
+    #[command(visible_alias = "delete")]
     Del {
         /// Config name.
         name: String,
@@ -91,6 +93,7 @@ pub enum LabelCommand {
         label: (String, String),
     },
     /// Remove a label from a host.
+    #[command(visible_alias = "delete")]
     Del {
         /// Host id, prefix or friendly name.
         host: String,

@@ -34,13 +34,14 @@ import {
   nearArea,
   nearStep,
   NEAR_SETTLE_MS,
+  sameBoxes,
   nodesNear,
   viewArea,
   type Area,
 } from "./detail";
 import "./detail.css";
 import { DEFAULT_SESSION, loadPositions, savePositions } from "./positions";
-import { isFrame, structureKey, type GraphModel, type GraphNode } from "./model";
+import { isFrame, structureKey, type GraphModel, type GraphNode, type HostNodeData } from "./model";
 import { edgeTypes, type LinkFlowEdge } from "./edges";
 import { useSpiedTargets } from "../spy/store";
 import {
@@ -208,6 +209,7 @@ export function GraphCanvas({
   // Frames of a large graph draw their children as boxes at every zoom: the overview's only
   // drawing of them, and closer in what shows where children are not in the page yet.
   const mini = useMemo(() => (large ? miniBoxes(model, positions) : null), [large, model, positions]);
+
   const allNodes = useMemo<FlowNode[]>(
     () =>
       model.nodes.flatMap((n): FlowNode[] => {
@@ -226,7 +228,13 @@ export function GraphCanvas({
           connectable: n.kind === "component" || n.kind === "provider",
         };
         if (n.kind === "host") {
-          const data = mini ? { ...n.data, mini: mini.get(n.id) ?? [] } : n.data;
+          let data: HostFlowNode["data"] = n.data;
+          if (mini) {
+            const boxes = mini.get(n.id) ?? [];
+            const drawn = framesDrawn.get(n.data);
+            data = drawn?.mini && sameBoxes(drawn.mini, boxes) ? drawn : { ...n.data, mini: boxes };
+            framesDrawn.set(n.data, data);
+          }
           return [{ ...common, type: "host" as const, data, zIndex: 0 }];
         }
         if (n.kind === "v2host") return [{ ...common, type: "v2host" as const, data: n.data, zIndex: 0 }];
@@ -443,6 +451,13 @@ export function GraphCanvas({
     </>
   );
 }
+
+/**
+ * The data each host frame of a large graph was last drawn with, by the model's data: a frame
+ * whose boxes did not change keeps its data object, so it is not drawn again when another node
+ * moves (a drag changes the positions on every step). A cache only: equal inputs, equal data.
+ */
+const framesDrawn = new WeakMap<HostNodeData, HostFlowNode["data"]>();
 
 /**
  * While `active`, the area of the graph whose nodes stay in the page: the view grown by

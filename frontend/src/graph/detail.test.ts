@@ -9,6 +9,7 @@ import {
   nearStep,
   nodesNear,
   OVERVIEW_BELOW,
+  sameBoxes,
   stillNear,
   viewArea,
 } from "./detail";
@@ -126,5 +127,16 @@ describe("the area kept near the view", () => {
     ]);
     const near = nodesNear(model, positions, { x: 0, y: 0, width: 200, height: 200 });
     expect([...near].sort()).toEqual(["far", "h1", "h2", "in"]);
+  });
+});
+
+describe("sameBoxes", () => {
+  const box = { x: 1, y: 2, width: 3, height: 4, kind: "component" as const };
+  it("is true for equal boxes in other arrays, false when one moved, changed kind or is missing", () => {
+    expect(sameBoxes([box], [{ ...box }])).toBe(true);
+    expect(sameBoxes([box], [{ ...box, x: 9 }])).toBe(false);
+    expect(sameBoxes([box], [{ ...box, kind: "provider" }])).toBe(false);
+    expect(sameBoxes([box, box], [box])).toBe(false);
+    expect(sameBoxes([], [])).toBe(true);
   });
 });

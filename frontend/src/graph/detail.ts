@@ -50,6 +50,17 @@ export function miniBoxes(model: GraphModel, positions: Positions): Map<string, 
   return out;
 }
 
+/** Whether two frames' boxes are the same (so a frame can keep the data it was drawn with). */
+export function sameBoxes(a: readonly MiniBox[], b: readonly MiniBox[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((x, i) => {
+      const y = b[i];
+      return y !== undefined && x.x === y.x && x.y === y.y && x.width === y.width && x.height === y.height && x.kind === y.kind;
+    })
+  );
+}
+
 /** The box around the laid-out top-level nodes (what fitting the view fits), or null if none. */
 export function framesBounds(
   model: GraphModel,

@@ -38,10 +38,11 @@ import {
   nodesNear,
   viewArea,
   type Area,
+  type MiniBox,
 } from "./detail";
 import "./detail.css";
 import { DEFAULT_SESSION, loadPositions, savePositions } from "./positions";
-import { isFrame, structureKey, type GraphModel, type GraphNode, type HostNodeData } from "./model";
+import { isFrame, structureKey, type GraphModel, type GraphNode } from "./model";
 import { edgeTypes, type LinkFlowEdge } from "./edges";
 import { useSpiedTargets } from "../spy/store";
 import {
@@ -207,8 +208,8 @@ export function GraphCanvas({
   const near = useNearArea(large && !overview, model.nodes.length);
   const nearIds = useMemo(() => (near ? nodesNear(model, positions, near) : null), [near, model, positions]);
   // Frames of a large graph draw their children as boxes at every zoom: the overview's only
-  // drawing of them, and closer in what shows where children are not in the page yet.
-  const mini = useMemo(() => (large ? miniBoxes(model, positions) : null), [large, model, positions]);
+  // drawing of them, and closer in the children not in the page (yet).
+  const mini = useMemo(() => (large ? miniBoxes(model, positions, nearIds) : null), [large, model, positions, nearIds]);
 
   const allNodes = useMemo<FlowNode[]>(
     () =>
@@ -227,16 +228,7 @@ export function GraphCanvas({
           draggable: true,
           connectable: n.kind === "component" || n.kind === "provider",
         };
-        if (n.kind === "host") {
-          let data: HostFlowNode["data"] = n.data;
-          if (mini) {
-            const boxes = mini.get(n.id) ?? [];
-            const drawn = framesDrawn.get(n.data);
-            data = drawn?.mini && sameBoxes(drawn.mini, boxes) ? drawn : { ...n.data, mini: boxes };
-            framesDrawn.set(n.data, data);
-          }
-          return [{ ...common, type: "host" as const, data, zIndex: 0 }];
-        }
+        if (n.kind === "host") return [{ ...common, type: "host" as const, data: n.data, zIndex: 0 }];
         if (n.kind === "v2host") return [{ ...common, type: "v2host" as const, data: n.data, zIndex: 0 }];
         if (n.kind === "v2workload") return [{ ...common, type: "v2workload" as const, data: n.data, zIndex: 0 }];
         if (n.kind === "v2resource") return [{ ...common, type: "v2resource" as const, data: n.data, zIndex: 0 }];
@@ -256,10 +248,18 @@ export function GraphCanvas({
         if (n.kind === "component") return [{ ...child, type: "component" as const, data: n.data }];
         return [{ ...child, type: "provider" as const, data: n.data }];
       }),
-    [model, positions, selectedId, highlightApp, overview, mini],
+    [model, positions, selectedId, highlightApp, overview],
   );
-  // The same node objects, fewer of them: React Flow re-reads only nodes that are new to it.
-  const nodes = useMemo(() => (nearIds ? allNodes.filter((n) => nearIds.has(n.id)) : allNodes), [allNodes, nearIds]);
+  // The same node objects, fewer of them: React Flow re-reads only nodes that are new to it
+  // (frames whose boxes changed included).
+  const nodes = useMemo(
+    () =>
+      allNodes.flatMap((n): FlowNode[] => {
+        if (nearIds && !nearIds.has(n.id)) return [];
+        return mini && n.type === "host" ? [withBoxes(n, mini.get(n.id) ?? [])] : [n];
+      }),
+    [allNodes, nearIds, mini],
+  );
 
   // The components spied on now: edges into them draw the calls crossing them. This set
   // changes when a spy starts or stops, not per call (each edge follows its own traffic).
@@ -452,12 +452,20 @@ export function GraphCanvas({
   );
 }
 
+/** Each host frame of a large graph as last drawn with its boxes, by the node without them. */
+const framesDrawn = new WeakMap<HostFlowNode, HostFlowNode>();
+
 /**
- * The data each host frame of a large graph was last drawn with, by the model's data: a frame
- * whose boxes did not change keeps its data object, so it is not drawn again when another node
- * moves (a drag changes the positions on every step). A cache only: equal inputs, equal data.
+ * `frame` drawing `boxes`: the same object as last time while the frame and its boxes are
+ * unchanged, so React Flow does not take it again when the nodes near the view change.
  */
-const framesDrawn = new WeakMap<HostNodeData, HostFlowNode["data"]>();
+function withBoxes(frame: HostFlowNode, boxes: readonly MiniBox[]): HostFlowNode {
+  const drawn = framesDrawn.get(frame);
+  if (drawn?.data.mini && sameBoxes(drawn.data.mini, boxes)) return drawn;
+  const next = { ...frame, data: { ...frame.data, mini: boxes } };
+  framesDrawn.set(frame, next);
+  return next;
+}
 
 /**
  * While `active`, the area of the graph whose nodes stay in the page: the view grown by

@@ -36,11 +36,18 @@ export interface MiniBox {
   kind: "component" | "provider";
 }
 
-/** The boxes each host frame draws in the overview: its positioned components and providers. */
-export function miniBoxes(model: GraphModel, positions: Positions): Map<string, MiniBox[]> {
+/**
+ * The boxes each host frame draws: its positioned components and providers, but those in
+ * `inPage` (drawn as nodes already; painting a box under each cost a pan frame a few ms).
+ */
+export function miniBoxes(
+  model: GraphModel,
+  positions: Positions,
+  inPage: ReadonlySet<string> | null = null,
+): Map<string, MiniBox[]> {
   const out = new Map<string, MiniBox[]>();
   for (const n of model.nodes) {
-    if ((n.kind !== "component" && n.kind !== "provider") || !n.parentId) continue;
+    if ((n.kind !== "component" && n.kind !== "provider") || !n.parentId || inPage?.has(n.id)) continue;
     const p = positions.get(n.id);
     if (!p) continue;
     const boxes = out.get(n.parentId) ?? [];

@@ -480,6 +480,9 @@ function useNearArea(active: boolean, nodeCount: number): Area | null {
     kept.current = null;
     if (!active) return;
     let settle: ReturnType<typeof setTimeout> | undefined;
+    // The view the pending take waits on: other store updates (nodes measured, a model
+    // change) are not movement and must not put it off.
+    let waitingOn = "";
     const take = ({ transform, width, height }: { transform: [number, number, number]; width: number; height: number }) => {
       // Zoomed out to the overview (fitting a new graph does): the canvas re-renders without
       // this area; taking one for the whole graph would mount every node first.
@@ -489,11 +492,20 @@ function useNearArea(active: boolean, nodeCount: number): Area | null {
     };
     const check = (state: { transform: [number, number, number]; width: number; height: number }) => {
       const step = nearStep(kept.current, viewArea(state.transform, state.width, state.height));
+      const view = `${state.transform.join(",")} ${state.width}x${state.height}`;
+      if (step === "take when still" && settle !== undefined && view === waitingOn) return;
       clearTimeout(settle);
+      settle = undefined;
       if (step === "take") take(state);
       // Taking a new area mounts a hundred or more nodes in one frame (100–300 ms of script
       // in bench/app's travelling pan): not while the view moves. Frames draw boxes meanwhile.
-      else if (step === "take when still") settle = setTimeout(() => take(store.getState()), NEAR_SETTLE_MS);
+      else if (step === "take when still") {
+        waitingOn = view;
+        settle = setTimeout(() => {
+          settle = undefined;
+          take(store.getState());
+        }, NEAR_SETTLE_MS);
+      }
     };
     check(store.getState());
     const unsubscribe = store.subscribe(check);

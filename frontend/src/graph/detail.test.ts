@@ -37,47 +37,29 @@ describe("detailLevel", () => {
 });
 
 describe("miniBoxes", () => {
+  // A frame with a component, a provider and a component the layout has not placed.
+  const nodes = [
+    { id: "h", kind: "host", width: 300, height: 200 },
+    { id: "c", kind: "component", parentId: "h", width: 220, height: 90 },
+    { id: "p", kind: "provider", parentId: "h", width: 200, height: 60 },
+    { id: "unplaced", kind: "component", parentId: "h", width: 220, height: 90 },
+  ] as unknown as GraphNode[];
+  const model = { nodes, edges: [] } as unknown as GraphModel;
+  const positions = new Map([
+    ["h", { x: 500, y: 500, width: 600, height: 400 }],
+    ["c", { x: 20, y: 60 }],
+    ["p", { x: 300, y: 60 }],
+  ]);
+  const providerBox = { x: 300, y: 60, width: 200, height: 60, kind: "provider" };
+
   it("gives each frame its positioned components and providers, relative to it", () => {
-    const nodes = [
-      { id: "h", kind: "host", width: 300, height: 200 },
-      { id: "c", kind: "component", parentId: "h", width: 220, height: 90 },
-      { id: "p", kind: "provider", parentId: "h", width: 200, height: 60 },
-      { id: "unplaced", kind: "component", parentId: "h", width: 220, height: 90 },
-    ] as unknown as GraphNode[];
-    const model = { nodes, edges: [] } as unknown as GraphModel;
-    const positions = new Map([
-      ["h", { x: 500, y: 500, width: 600, height: 400 }],
-      ["c", { x: 20, y: 60 }],
-      ["p", { x: 300, y: 60 }],
-    ]);
     expect(miniBoxes(model, positions)).toEqual(
-      new Map([
-        [
-          "h",
-          [
-            { x: 20, y: 60, width: 220, height: 90, kind: "component" },
-            { x: 300, y: 60, width: 200, height: 60, kind: "provider" },
-          ],
-        ],
-      ]),
+      new Map([["h", [{ x: 20, y: 60, width: 220, height: 90, kind: "component" }, providerBox]]]),
     );
   });
 
   it("leaves out the children drawn as nodes", () => {
-    const nodes = [
-      { id: "h", kind: "host", width: 300, height: 200 },
-      { id: "c", kind: "component", parentId: "h", width: 220, height: 90 },
-      { id: "p", kind: "provider", parentId: "h", width: 200, height: 60 },
-    ] as unknown as GraphNode[];
-    const model = { nodes, edges: [] } as unknown as GraphModel;
-    const positions = new Map([
-      ["h", { x: 0, y: 0, width: 600, height: 400 }],
-      ["c", { x: 20, y: 60 }],
-      ["p", { x: 300, y: 60 }],
-    ]);
-    expect(miniBoxes(model, positions, new Set(["h", "c"])).get("h")).toEqual([
-      { x: 300, y: 60, width: 200, height: 60, kind: "provider" },
-    ]);
+    expect(miniBoxes(model, positions, new Set(["h", "c"])).get("h")).toEqual([providerBox]);
   });
 });
 

@@ -147,7 +147,7 @@ export function Workbench({ session, contexts, tabs }: Props) {
         <CanvasNotice lattice={lattice} empty={model.nodes.length === 0} />
         {lattice.status?.local && <GrantPrompt session={session} localHostId={localHostId} />}
       </main>
-      <Inspector node={selected} inspections={inspections} inspectionErrors={errors} />
+      <Inspector node={selected} inspections={inspections} inspectionErrors={errors} lattice={lattice.status?.lattice} />
       <Dock
         tab={dockTab}
         onTab={setDockTab}

@@ -17,9 +17,11 @@ interface Props {
   /** Inspections by component id. */
   inspections: ReadonlyMap<string, ComponentInspection>;
   inspectionErrors: ReadonlyMap<string, ApiError>;
+  /** The session's lattice: a host from the lattice model carries none of its own. */
+  lattice?: string | null;
 }
 
-export function Inspector({ node, inspections, inspectionErrors }: Props) {
+export function Inspector({ node, inspections, inspectionErrors, lattice = null }: Props) {
   if (!node) {
     return (
       <aside className="inspector panel">
@@ -44,7 +46,7 @@ export function Inspector({ node, inspections, inspectionErrors }: Props) {
   if (node.kind === "v2workload") return <V2WorkloadInspector data={node.data} />;
   if (node.kind === "v2component") return <V2ComponentInspector key={node.id} data={node.data} />;
   if (node.kind === "v2resource") return <V2ResourceInspector data={node.data} />;
-  return <HostInspector data={node.data} />;
+  return <HostInspector data={node.data} lattice={node.data.lattice || lattice} />;
 }
 
 /** A subject, bucket or container that 2.x workloads' spans showed them touching. */
@@ -85,7 +87,7 @@ function ProviderInspector({ data }: { data: ProviderNodeData }) {
   );
 }
 
-function HostInspector({ data: d }: { data: HostNodeData }) {
+function HostInspector({ data: d, lattice }: { data: HostNodeData; lattice: string | null }) {
   const now = useNow(1000);
   const labels = Object.entries(d.labels).sort(([a], [b]) => a.localeCompare(b));
   return (
@@ -100,7 +102,9 @@ function HostInspector({ data: d }: { data: HostNodeData }) {
         <dt>version</dt>
         <dd className="mono">{d.version}</dd>
         <dt>lattice</dt>
-        <dd className="mono">{d.lattice}</dd>
+        <dd className="mono" data-testid="inspector-host-lattice">
+          {lattice ?? "—"}
+        </dd>
         <dt>uptime</dt>
         <dd className="mono">{formatUptime(currentUptime(d, now))}</dd>
         <dt>kind</dt>

@@ -104,34 +104,44 @@ pub fn provider_ref(reference: &str) -> Result<String> {
 /// The inventory of the host `wanted` names (as [`resolve_host`] finds it): a whole host
 /// id is asked for its inventory at once, with no ping first and no second request.
 pub(super) async fn inventory_of(client: &Client, wanted: &str) -> Result<HostInventory> {
-    if is_host_id(wanted) {
-        if let Ok(inventory) = client.host_inventory(wanted).await {
-            return Ok(inventory);
-        }
+    if let Some(inventory) = inventory_by_whole_id(client, wanted).await {
+        return Ok(inventory);
     }
-    let host = resolve_host(client, wanted).await?;
+    let host = ping_for_host(client, wanted).await?;
     Ok(client.host_inventory(&host.id).await?)
 }
 
 /// Finds a host by full id or friendly name, else by a unique prefix of either.
 pub async fn resolve_host(client: &Client, wanted: &str) -> Result<Host> {
-    // A whole host id is asked directly: one request, not a ping window (2 s) of waiting.
-    if is_host_id(wanted) {
-        if let Ok(inventory) = client.host_inventory(wanted).await {
-            return Ok(Host {
-                id: inventory.host_id,
-                friendly_name: inventory.friendly_name,
-                labels: inventory.labels,
-                lattice: client.lattice().to_owned(),
-                version: inventory.version,
-                uptime_seconds: inventory.uptime_seconds,
-                uptime_human: inventory.uptime_human,
-                ctl_host: String::new(),
-                rpc_host: String::new(),
-                js_domain: None,
-            });
-        }
+    match inventory_by_whole_id(client, wanted).await {
+        Some(inventory) => Ok(Host {
+            id: inventory.host_id,
+            friendly_name: inventory.friendly_name,
+            labels: inventory.labels,
+            lattice: client.lattice().to_owned(),
+            version: inventory.version,
+            uptime_seconds: inventory.uptime_seconds,
+            uptime_human: inventory.uptime_human,
+            ctl_host: String::new(),
+            rpc_host: String::new(),
+            js_domain: None,
+        }),
+        None => ping_for_host(client, wanted).await,
     }
+}
+
+/// A whole host id is asked directly: one request, not a ping window (2 s) of waiting.
+/// None when `wanted` is not a whole id or no host answers for it.
+async fn inventory_by_whole_id(client: &Client, wanted: &str) -> Option<HostInventory> {
+    if !is_host_id(wanted) {
+        return None;
+    }
+    client.host_inventory(wanted).await.ok()
+}
+
+/// Finds a host among those that answer a ping: by full id or friendly name, else by a
+/// unique prefix of either.
+async fn ping_for_host(client: &Client, wanted: &str) -> Result<Host> {
     let hosts = client.ping_hosts().await?;
     if let Some(host) = hosts
         .iter()

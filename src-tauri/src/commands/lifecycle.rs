@@ -36,16 +36,7 @@ pub async fn scale_component(
     component_id: String,
     count: u32,
 ) -> Result<String, CommandError> {
-    let (client, host) = client_and_host(&state, session.as_deref(), &component_id)?;
-    let outcomes = ops::scale_component(
-        &client,
-        &component_id,
-        count,
-        host.as_deref(),
-        Some(OUTCOME_TIMEOUT),
-    )
-    .await?;
-    sentences(outcomes)
+    scale(&state, session.as_deref(), &component_id, count).await
 }
 
 /// Stops a component on every host running it.
@@ -56,11 +47,21 @@ pub async fn stop_component(
     session: Option<String>,
     component_id: String,
 ) -> Result<String, CommandError> {
-    let (client, host) = client_and_host(&state, session.as_deref(), &component_id)?;
+    scale(&state, session.as_deref(), &component_id, 0).await
+}
+
+/// Scales (0: stops) a component, through the host the model shows when it shows one.
+async fn scale(
+    state: &AppState,
+    session: Option<&str>,
+    component_id: &str,
+    count: u32,
+) -> Result<String, CommandError> {
+    let (client, host) = client_and_host(state, session, component_id)?;
     let outcomes = ops::scale_component(
         &client,
-        &component_id,
-        0,
+        component_id,
+        count,
         host.as_deref(),
         Some(OUTCOME_TIMEOUT),
     )

@@ -404,6 +404,19 @@ describe("Trellis desktop app", () => {
         };
       }
     });
+    // Every change of the drawn edges, to check that none blinks out while links are added
+    // (edges went for a frame whenever the model changed: React Flow dropped their pins).
+    await browser.execute(() => {
+      window.__edgeDrops = [];
+      let most = 0;
+      const look = () => {
+        const drawn = document.querySelectorAll(".react-flow__edge").length;
+        if (drawn < most) window.__edgeDrops.push(`${drawn} of ${most} edges drawn`);
+        most = Math.max(most, drawn);
+      };
+      window.__edgeWatch = new MutationObserver(look);
+      window.__edgeWatch.observe(document.body, { subtree: true, childList: true });
+    });
     // No flags: through the app's `local` context (see the `trellis get hosts` test).
     trellis("start", "provider", "builtin://http-server", "--id", "http");
     trellis("link", "put", "http", "hello", "wasi:http", "--interface", "incoming-handler");
@@ -439,6 +452,11 @@ describe("Trellis desktop app", () => {
       interval: 250,
       timeoutMsg: "the link to a target without the interface is not drawn as broken",
     });
+    const drops = await browser.execute(() => {
+      window.__edgeWatch.disconnect();
+      return window.__edgeDrops;
+    });
+    assert.deepEqual(drops, [], "an edge blinked out while links were added");
     await browser.$(".react-flow__controls-fitview").click();
     await new Promise((r) => setTimeout(r, 400));
     await browser.saveScreenshot(path.join(screenshots, "links.png"));

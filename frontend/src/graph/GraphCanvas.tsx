@@ -224,6 +224,10 @@ export function GraphCanvas({
           position: { x: position.x, y: position.y },
           width,
           height,
+          // What React Flow last measured: a node object handed over without it is taken as
+          // new, its pins are forgotten and every edge at it goes until they are measured
+          // again, so each model change (an inspection, a heartbeat) made the edges blink.
+          measured: measuredSize(store.getState().nodeLookup.get(n.id)?.measured),
           selected: n.id === selectedId,
           draggable: true,
           connectable: n.kind === "component" || n.kind === "provider",
@@ -248,7 +252,7 @@ export function GraphCanvas({
         if (n.kind === "component") return [{ ...child, type: "component" as const, data: n.data }];
         return [{ ...child, type: "provider" as const, data: n.data }];
       }),
-    [model, positions, selectedId, highlightApp, overview],
+    [model, positions, selectedId, highlightApp, overview, store],
   );
   // The same node objects, fewer of them: React Flow re-reads only nodes that are new to it
   // (frames whose boxes changed included).
@@ -450,6 +454,11 @@ export function GraphCanvas({
     )}
     </>
   );
+}
+
+/** A size React Flow measured, when it has measured both sides. */
+function measuredSize(size: { width?: number; height?: number } | undefined): { width: number; height: number } | undefined {
+  return size?.width !== undefined && size.height !== undefined ? { width: size.width, height: size.height } : undefined;
 }
 
 /** Each host frame of a large graph as last drawn with its boxes, by the node without them. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ComponentDescription, Link, ModelEvent, ModelSnapshot, V2HostInfo } from "../api";
-import { applyModelChange, EMPTY_SNAPSHOT } from "./snapshot";
+import { applyModelChange, EMPTY_SNAPSHOT, replayChanges } from "./snapshot";
 
 const comp = (id: string, max_instances = 1): ComponentDescription => ({
   id,
@@ -106,5 +106,30 @@ describe("applyModelChange", () => {
     expect(seen.hosts).toEqual([]);
     const gone = apply(seen, { change: "v2_host_removed", host_id: "01a2" });
     expect(gone.v2_hosts).toEqual([]);
+  });
+});
+
+describe("replayChanges", () => {
+  const host = { id: "NA", friendly_name: "a", labels: {}, version: "1", uptime_seconds: 0 };
+  const started: ModelEvent = { change: "component_changed", host_id: "NA", component: comp("hello") };
+  const scaled: ModelEvent = { change: "component_changed", host_id: "NA", component: comp("hello", 3) };
+  const linked: ModelEvent = { change: "link_set", link: link("hello", "kv") };
+  const stopped: ModelEvent = { change: "component_removed", host_id: "NA", component_id: "hello" };
+
+  it("keeps changes the snapshot was read before", () => {
+    const read = apply(EMPTY_SNAPSHOT, { change: "host_added", host }, started);
+    const s = replayChanges(read, [scaled, linked]);
+    expect(s.hosts[0]?.components).toEqual([comp("hello", 3)]);
+    expect(s.links).toEqual([link("hello", "kv")]);
+  });
+
+  it("changes nothing the snapshot already holds, whichever of the changes it was read after", () => {
+    const changes = [started, scaled, linked, stopped];
+    const base = apply(EMPTY_SNAPSHOT, { change: "host_added", host });
+    const final = apply(base, ...changes);
+    for (let readAfter = 0; readAfter <= changes.length; readAfter++) {
+      const read = apply(base, ...changes.slice(0, readAfter));
+      expect(replayChanges(read, changes)).toEqual(final);
+    }
   });
 });

@@ -84,3 +84,13 @@ export function applyModelChange(snapshot: ModelSnapshot, change: ModelEvent): M
       return null;
   }
 }
+
+/**
+ * A snapshot read from the backend with the changes that arrived while it was on its way
+ * applied on top. The backend may have read it before or after any of them; every change
+ * states where things are now (an upsert, a removal), not a step, so applying one the
+ * snapshot already holds changes nothing, and none is lost. Resyncs are not replayed.
+ */
+export function replayChanges(snapshot: ModelSnapshot, changes: readonly ModelEvent[]): ModelSnapshot {
+  return changes.reduce((s, change) => applyModelChange(s, change) ?? s, snapshot);
+}

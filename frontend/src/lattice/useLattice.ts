@@ -1,7 +1,8 @@
 // Keeps a session's view of its lattice current: the connection status (pushed by the
 // backend) and the lattice model (a `lattice_snapshot`, then the `trellis://model` changes
-// applied to it). The model alone feeds the graph: hosts come from it too (it learns them
-// from heartbeats and events), so nothing is polled.
+// applied to it, and again on top of a snapshot that was on its way while they came). The
+// model alone feeds the graph: hosts come from it too (it learns them from heartbeats and
+// events), so nothing is polled.
 import { useCallback, useEffect, useRef, useState } from "react";
 import {
   ApiError,
@@ -10,9 +11,10 @@ import {
   onModelChange,
   onStatus,
   type LatticeStatus,
+  type ModelEvent,
   type ModelSnapshot,
 } from "../api";
-import { applyModelChange, EMPTY_SNAPSHOT } from "./snapshot";
+import { applyModelChange, EMPTY_SNAPSHOT, replayChanges } from "./snapshot";
 
 /**
  * How long to wait before asking again for a snapshot that was not ready. Short: at start the
@@ -70,23 +72,32 @@ function useModelSnapshot(session: string, connected: boolean): Omit<LatticeView
     if (!connected) return;
     let alive = true;
     let retry: number | undefined;
+    // The changes that came while a snapshot was on its way (null when none is): the backend
+    // may have read it before them, so they are applied again on top of it.
+    let arrived: ModelEvent[] | null = null;
+    let lastLoad = 0;
     const load = () => {
       window.clearTimeout(retry);
       setRefreshing(true);
+      arrived ??= [];
+      const thisLoad = ++lastLoad;
       latticeSnapshot()
         .then((s) => {
-          if (!alive) return;
-          setSnapshot(s);
+          // A newer read is on its way: it holds this one and the changes since.
+          if (!alive || thisLoad !== lastLoad) return;
+          const missed = arrived ?? [];
+          arrived = null;
+          setSnapshot(replayChanges(s, missed));
           setSnapshotAt(Date.now());
           setError(null);
         })
         // Not ready while the model loads: the backend also sends a resync once it is.
         .catch((err: ApiError) => {
-          if (!alive) return;
+          if (!alive || thisLoad !== lastLoad) return;
           setError(err);
           retry = window.setTimeout(load, SNAPSHOT_RETRY_MS);
         })
-        .finally(() => alive && setRefreshing(false));
+        .finally(() => alive && thisLoad === lastLoad && setRefreshing(false));
     };
     loadRef.current = load;
     const unlisten = onModelChange(session, (change) => {
@@ -94,6 +105,7 @@ function useModelSnapshot(session: string, connected: boolean): Omit<LatticeView
       // Whether a change asks for a resync does not depend on the snapshot.
       if (applyModelChange(EMPTY_SNAPSHOT, change) === null) load();
       else {
+        arrived?.push(change);
         setSnapshot((current) => applyModelChange(current, change) ?? current);
         setSnapshotAt(Date.now());
       }

@@ -148,6 +148,23 @@ async function clickPin(browser, pin) {
   }
 }
 
+/**
+ * Clicks component `id`'s node until the inspector shows it. A node that just appeared may
+ * still glide (the view fits new nodes over 200 ms): a click made meanwhile lands beside it.
+ */
+async function selectComponent(browser, id) {
+  const node = browser.$(`.react-flow__node-component [data-component-id="${id}"]`);
+  await node.waitForDisplayed({ timeout: 15000, timeoutMsg: `no component node for ${id}` });
+  const shown = browser.$('[data-testid="inspector-component-id"]');
+  await browser.waitUntil(
+    async () => {
+      await clickPin(browser, node);
+      return (await shown.isExisting()) && (await shown.getText()) === id;
+    },
+    { timeout: 15000, interval: 500, timeoutMsg: `the inspector does not show ${id}` },
+  );
+}
+
 /** The flow's edges and handles as the DOM has them, printed when an edge is missing. */
 function flowDom(browser) {
   return browser.execute(() => ({
@@ -339,12 +356,8 @@ describe("Trellis desktop app", () => {
     });
     assert.match(await node.getText(), /×1/, "the instances badge");
 
-    await node.click();
+    await selectComponent(browser, "hello");
     const inspector = browser.$('[data-testid="inspector"]');
-    await browser.waitUntil(
-      async () => (await browser.$('[data-testid="inspector-component-id"]').getText()) === "hello",
-      { timeout: 5000, timeoutMsg: "the inspector does not show the component" },
-    );
     const tree = browser.$('[data-testid="wit-tree"]');
     await tree.waitForDisplayed({ timeout: 15000 });
     assert.ok((await tree.getText()).includes("wasi:http/incoming-handler"), "the WIT tree lists the export");
@@ -380,11 +393,7 @@ describe("Trellis desktop app", () => {
       interval: 250,
       timeoutMsg: "the unlinked import is not drawn as unsatisfied",
     });
-    await node.click();
-    await browser.waitUntil(
-      async () => (await browser.$('[data-testid="inspector-component-id"]').getText()) === "caller",
-      { timeout: 5000, timeoutMsg: "the inspector does not show caller" },
-    );
+    await selectComponent(browser, "caller");
     const entry = browser.$('[data-testid="wit-tree"] .wit-tree__item--unsatisfied');
     await entry.waitForDisplayed({ timeout: 15000 });
     assert.match(await entry.getText(), /example:greet\/greeter@0\.1\.0/);
@@ -582,18 +591,9 @@ describe("Trellis desktop app", () => {
   });
 
   it("scales and stops a component, keeps named config, edits a link, and undoes and redoes the edit", async () => {
-    // Select caller (the view may still glide: click until the inspector shows it).
     const node = browser.$('.react-flow__node-component [data-component-id="caller"]');
     await browser.$(".react-flow__controls-fitview").click();
-    await browser.waitUntil(
-      async () => {
-        // An edge label may lie over the node's title: then the node gets the click itself.
-        await clickPin(browser, node);
-        const id = browser.$('[data-testid="inspector-component-id"]');
-        return (await id.isExisting()) && (await id.getText()) === "caller";
-      },
-      { timeout: 15000, interval: 500, timeoutMsg: "the inspector does not show caller" },
-    );
+    await selectComponent(browser, "caller");
 
     // Scale to 3: the outcome says so where the user acted, and the node shows ×3.
     await typeInto(browser, '[data-testid="scale-count"]', "3");
@@ -725,16 +725,8 @@ describe("Trellis desktop app", () => {
   it("sends a request to a linked component from the inspector's HTTP section", async () => {
     // hello is served by the http-servers linked in the journeys above: the request goes
     // through the first whose listener accepts it, as `trellis http hello` sends it.
-    const node = browser.$('.react-flow__node-component [data-component-id="hello"]');
     await browser.$(".react-flow__controls-fitview").click();
-    await browser.waitUntil(
-      async () => {
-        await clickPin(browser, node);
-        const id = browser.$('[data-testid="inspector-component-id"]');
-        return (await id.isExisting()) && (await id.getText()) === "hello";
-      },
-      { timeout: 15000, interval: 500, timeoutMsg: "the inspector does not show hello" },
-    );
+    await selectComponent(browser, "hello");
     const pathInput = browser.$('[data-testid="http-path"]');
     await pathInput.waitForDisplayed({ timeout: 15000, timeoutMsg: "the inspector offers no HTTP section for hello" });
     await pathInput.scrollIntoView();
@@ -920,11 +912,13 @@ describe("Trellis desktop app", () => {
 
   it("calls a component's export with a record argument from the inspector", async () => {
     trellis("start", "component", path.join(repo, "examples/wat-hello/calc.wasm"), "--id", "calc");
-    const node = browser.$('.react-flow__node-component [data-component-id="calc"]');
-    await node.waitForDisplayed({ timeout: 15000, timeoutMsg: "no component node for calc" });
-    await clickPin(browser, node);
+    await selectComponent(browser, "calc");
     const arg = browser.$('[data-testid="invoke-arg-p"]');
-    await arg.waitForDisplayed({ timeout: 15000, timeoutMsg: "the inspector offers no Invoke form for calc" });
+    await arg.waitForDisplayed({ timeout: 15000 }).catch(async () => {
+      await browser.saveScreenshot(path.join(screenshots, "invoke-failed.png"));
+      const inspector = await browser.execute(() => document.querySelector('[data-testid="inspector"]')?.textContent);
+      assert.fail(`the inspector offers no Invoke form for calc; it shows ${JSON.stringify(inspector?.slice(0, 400))}`);
+    });
     const result = browser.$('[data-testid="invoke-result"]');
     // The calls the panel has made (it counts them, `data-calls`).
     const calls = async () => Number(await browser.$('[data-testid="invoke"]').getAttribute("data-calls"));
@@ -1011,9 +1005,7 @@ describe("Trellis desktop app", () => {
         interval: 250,
         timeoutMsg: "the component pulled from the registry did not report running",
       });
-      const node = browser.$('.react-flow__node-component [data-component-id="calc-oci"]');
-      await node.waitForDisplayed({ timeout: 15000, timeoutMsg: "no component node for calc-oci" });
-      await clickPin(browser, node);
+      await selectComponent(browser, "calc-oci");
       await browser.waitUntil(
         async () => (await browser.$('[data-testid="inspector-image-ref"]').getText()) === reference,
         { timeout: 10000, interval: 250, timeoutMsg: "the inspector does not show the OCI reference" },
@@ -1051,8 +1043,7 @@ describe("Trellis desktop app", () => {
     });
 
     const node = browser.$('.react-flow__node-component [data-component-id="watched"]');
-    await node.waitForDisplayed({ timeout: 15000, timeoutMsg: "no component node for watched" });
-    await clickPin(browser, node);
+    await selectComponent(browser, "watched");
     const toggle = browser.$('[data-testid="watch-file"]');
     await toggle.waitForExist({ timeout: 10000, timeoutMsg: "the inspector offers no Watch file toggle" });
     await browser.execute((el) => el.click(), await toggle);
@@ -1130,17 +1121,12 @@ describe("Trellis desktop app", () => {
     });
 
     // Spy on the back end from its inspector.
-    const node = browser.$('.react-flow__node-component [data-component-id="spy-back"]');
-    await node.waitForExist({ timeout: 15000, timeoutMsg: "no component node for spy-back" });
+    await browser.$('.react-flow__node-component [data-component-id="spy-back"]').waitForExist({
+      timeout: 15000,
+      timeoutMsg: "no component node for spy-back",
+    });
     await browser.$(".react-flow__controls-fitview").click();
-    await browser.waitUntil(
-      async () => {
-        await clickPin(browser, node);
-        const id = browser.$('[data-testid="inspector-component-id"]');
-        return (await id.isExisting()) && (await id.getText()) === "spy-back";
-      },
-      { timeout: 15000, interval: 500, timeoutMsg: "the inspector does not show spy-back" },
-    );
+    await selectComponent(browser, "spy-back");
     const toggle = browser.$('[data-testid="spy-toggle"]');
     await toggle.waitForExist({ timeout: 10000, timeoutMsg: "the inspector offers no Spy toggle" });
     await browser.execute((el) => el.click(), await toggle);

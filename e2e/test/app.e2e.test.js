@@ -156,12 +156,18 @@ async function selectComponent(browser, id) {
   const node = browser.$(`.react-flow__node-component [data-component-id="${id}"]`);
   await node.waitForDisplayed({ timeout: 15000, timeoutMsg: `no component node for ${id}` });
   const shown = browser.$('[data-testid="inspector-component-id"]');
+  const showsIt = async () => (await shown.isExisting()) && (await shown.getText()) === id;
+  await clickUntilShown(browser, node, showsIt, `the inspector does not show ${id}`);
+}
+
+/** Clicks node `node` (as `clickPin` does) until `shown()` holds, else fails saying `missing`. */
+async function clickUntilShown(browser, node, shown, missing) {
   await browser.waitUntil(
     async () => {
       await clickPin(browser, node);
-      return (await shown.isExisting()) && (await shown.getText()) === id;
+      return shown();
     },
-    { timeout: 15000, interval: 500, timeoutMsg: `the inspector does not show ${id}` },
+    { timeout: 15000, interval: 500, timeoutMsg: missing },
   );
 }
 
@@ -1313,8 +1319,7 @@ describe("Trellis desktop app", () => {
       await browser.saveScreenshot(path.join(screenshots, "v2-host.png"));
 
       // Start a workload on it from the inspector; the host's ingress serves it by Host header.
-      await clickPin(browser, node);
-      await browser.$(field("v2-images")).waitForDisplayed({ timeout: 10000, timeoutMsg: "no workload form" });
+      await clickUntilShown(browser, node, () => browser.$(field("v2-images")).isDisplayed(), "no workload form");
       await typeInto(browser, field("v2-images"), image);
       await typeInto(browser, field("v2-http-host"), "hello.e2e");
       await browser.$(field("v2-start")).click();
@@ -1360,7 +1365,8 @@ describe("Trellis desktop app", () => {
       await browser.saveScreenshot(path.join(screenshots, "v2-workload.png"));
 
       // Its component opens the same WIT inspector as a 1.x component.
-      await clickPin(browser, component);
+      const hasTree = () => browser.$(field("wit-tree")).isExisting();
+      await clickUntilShown(browser, component, hasTree, "no WIT tree for the component");
       const tree = browser.$(field("wit-tree"));
       await browser.waitUntil(async () => /wasi:http\/incoming-handler/.test(await textOf(tree)), {
         timeout: 15000,
@@ -1371,9 +1377,9 @@ describe("Trellis desktop app", () => {
       await browser.saveScreenshot(path.join(screenshots, "v2-workload-component.png"));
 
       // Stopped from the host's inspector, the workload leaves the graph.
-      await clickPin(browser, node);
-      await browser.$(field("v2-stop-default/hello")).waitForDisplayed({ timeout: 10000 });
-      await browser.$(field("v2-stop-default/hello")).click();
+      const stop = browser.$(field("v2-stop-default/hello"));
+      await clickUntilShown(browser, node, () => stop.isDisplayed(), "no stop button for the workload");
+      await stop.click();
       await browser.waitUntil(async () => /stopped default\/hello/.test(await browser.$(field("v2-result")).getText()), {
         timeout: 15000,
         interval: 250,
@@ -1432,8 +1438,7 @@ describe("Trellis desktop app", () => {
       assert.equal(await textOf(endpoint), `OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:${otlpPort}`);
 
       // A workload that logs, asked for its logging interface in the start form.
-      await clickPin(browser, node);
-      await browser.$(field("v2-images")).waitForDisplayed({ timeout: 10000, timeoutMsg: "no workload form" });
+      await clickUntilShown(browser, node, () => browser.$(field("v2-images")).isDisplayed(), "no workload form");
       await typeInto(browser, field("v2-images"), logging);
       await typeInto(browser, field("v2-http-host"), "chatty.e2e");
       await typeInto(browser, field("v2-interfaces"), "wasi:logging/logging@0.1.0-draft");

@@ -20,6 +20,7 @@ use futures::{Stream, StreamExt as _};
 use trellis_proto::{subject, CtlResponse, SpyLeaseReply, SpyLeaseRequest, SpyRecord};
 
 use super::refs::checked_id;
+use super::workload::{running_in, Kind};
 use super::{OpsError, Result};
 use crate::{Client, LatticeError};
 
@@ -316,13 +317,8 @@ async fn runs_on_a_host_without_spy(client: &Client, target: &str) -> Result<Opt
         let probe = subject::component_wit(client.lattice(), host);
         let answer = client.nats().request(probe, Vec::new().into()).await;
         if answer.is_err_and(|e| e.kind() == async_nats::RequestErrorKind::NoResponders) {
-            let images = inventories
-                .iter()
-                .flat_map(|inv| &inv.components)
-                .filter(|c| c.id == target)
-                .map(|c| c.image_ref.clone())
-                .collect();
-            return Ok(Some(images));
+            let images = running_in(&inventories, target, Kind::Component);
+            return Ok(Some(images.into_iter().map(|(_, image)| image).collect()));
         }
     }
     Ok(None)

@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use trellis_proto::{
-    CloudEvent, ComponentAuctionRequest, LatticeEvent, ProviderAuctionRequest,
+    CloudEvent, ComponentAuctionRequest, HostInventory, LatticeEvent, ProviderAuctionRequest,
     ScaleComponentCommand, StartProviderCommand, StopProviderCommand, UpdateComponentCommand,
 };
 
@@ -409,7 +409,28 @@ pub(super) async fn hosts_running(
         Some(h) => vec![inventory_of(client, h).await?],
         None => client.host_inventories().await?,
     };
-    let found: Vec<(String, String)> = inventories
+    let found = running_in(&inventories, id, kind);
+    if found.is_empty() {
+        let what = match kind {
+            Kind::Component => "component",
+            Kind::Provider => "provider",
+        };
+        let place = host.map_or_else(|| "any host".to_owned(), |h| format!("host {h}"));
+        return Err(OpsError::NotFound(format!(
+            "{what} {id:?} is not running on {place} of lattice {:?}",
+            client.lattice()
+        )));
+    }
+    Ok(found)
+}
+
+/// `(host_id, image_ref)` of every host among `inventories` that runs `id` as a `kind`.
+pub(super) fn running_in(
+    inventories: &[HostInventory],
+    id: &str,
+    kind: Kind,
+) -> Vec<(String, String)> {
+    inventories
         .iter()
         .filter_map(|inv| {
             let image_ref = match kind {
@@ -426,19 +447,7 @@ pub(super) async fn hosts_running(
             }?;
             Some((inv.host_id.clone(), image_ref))
         })
-        .collect();
-    if found.is_empty() {
-        let what = match kind {
-            Kind::Component => "component",
-            Kind::Provider => "provider",
-        };
-        let place = host.map_or_else(|| "any host".to_owned(), |h| format!("host {h}"));
-        return Err(OpsError::NotFound(format!(
-            "{what} {id:?} is not running on {place} of lattice {:?}",
-            client.lattice()
-        )));
-    }
-    Ok(found)
+        .collect()
 }
 
 /// The hosts running component `id` (empty when none does).

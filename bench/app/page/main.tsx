@@ -187,11 +187,12 @@ function BenchRoot() {
 const frame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Records rAF timestamps until the returned function is called; it returns the intervals. */
 /** Script time inside each frame of the last recording (same order as its intervals). */
 let lastFrameScripts: number[] = [];
+/** Forced style and layout inside each frame of the last recording (same order). */
 let lastFrameForced: number[] = [];
 
+/** Records rAF timestamps until the returned function is called; it returns the intervals. */
 function recordFrames(): () => number[] {
   const stamps: number[] = [];
   const scripts: number[] = [];
@@ -212,7 +213,10 @@ function recordFrames(): () => number[] {
   };
 }
 
-/** The script time inside the longest few frames of the last recording: "frame ms (script ms)". */
+/**
+ * The longest few frames of the last recording with the script and forced layout inside them:
+ * "frame ms (script ms, forced layout ms)".
+ */
 function longestFramesWithScript(intervals: number[], count = 5): string {
   return intervals
     .map((ms, i) => ({ ms, script: lastFrameScripts[i] ?? NaN, forced: lastFrameForced[i] ?? NaN }))

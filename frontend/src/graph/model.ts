@@ -32,7 +32,6 @@ export type HostNodeData = {
   hostId: string;
   friendlyName: string;
   version: string;
-  lattice: string;
   labels: Record<string, string>;
   /** Uptime reported by the host at `observedAt` (ms since epoch). */
   uptimeSeconds: number;
@@ -253,7 +252,6 @@ export function graphFromHosts(
         hostId: host.id,
         friendlyName: host.friendly_name || host.id,
         version: host.version,
-        lattice: host.lattice,
         labels: { ...host.labels },
         uptimeSeconds: host.uptime_seconds,
         observedAt,

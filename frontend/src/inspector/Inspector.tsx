@@ -17,7 +17,7 @@ interface Props {
   /** Inspections by component id. */
   inspections: ReadonlyMap<string, ComponentInspection>;
   inspectionErrors: ReadonlyMap<string, ApiError>;
-  /** The session's lattice: a host from the lattice model carries none of its own. */
+  /** The session's lattice (every host drawn is on it). */
   lattice?: string | null;
 }
 
@@ -46,7 +46,7 @@ export function Inspector({ node, inspections, inspectionErrors, lattice = null 
   if (node.kind === "v2workload") return <V2WorkloadInspector data={node.data} />;
   if (node.kind === "v2component") return <V2ComponentInspector key={node.id} data={node.data} />;
   if (node.kind === "v2resource") return <V2ResourceInspector data={node.data} />;
-  return <HostInspector data={node.data} lattice={node.data.lattice || lattice} />;
+  return <HostInspector data={node.data} lattice={lattice} />;
 }
 
 /** A subject, bucket or container that 2.x workloads' spans showed them touching. */
